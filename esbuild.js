@@ -1,0 +1,74 @@
+// One build script, two targets (conventions §2): the extension host bundle (node, cjs, `vscode`
+// external) and the webview bundle (browser). `--watch` rebuilds on change; `--production` minifies
+// and drops source maps.
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Prints esbuild's problems in the form VS Code's `$esbuild-watch` problem matcher reads. */
+const problemReporter = {
+  name: 'problem-reporter',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  plugins: [problemReporter],
+};
+
+const targets = [
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    external: ['vscode'],
+  },
+];
+
+// The webview app is added as soon as it has an entry point.
+for (const entry of fs.existsSync('webview') ? fs.readdirSync('webview') : []) {
+  const m = /^(\w+)Main\.ts$/.exec(entry);
+  if (!m) continue;
+  targets.push({
+    ...common,
+    entryPoints: [path.join('webview', entry)],
+    outfile: `dist/webview/${m[1]}.js`,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  });
+}
+
+async function main() {
+  const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
