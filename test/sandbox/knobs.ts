@@ -1,0 +1,155 @@
+// Run-time switches that make the sandbox behave like the different Everflow generations and failure
+// modes a client must survive. Tests flip them programmatically (`setKnobs`) or over HTTP
+// (`POST /__sandbox/knobs`) from inside a VS Code extension host.
+
+export type FaultKind =
+  | '429'
+  | '429-no-headers'
+  | '500'
+  | '502'
+  | '503'
+  | 'malformed-json'
+  | 'truncated-json'
+  | 'html-error'
+  | 'drop-connection'
+  | 'reset-mid-body'
+  | 'hang'
+  | 'huge';
+
+export const FAULT_KINDS: readonly FaultKind[] = ['429', '429-no-headers', '500', '502', '503', 'malformed-json', 'truncated-json', 'html-error', 'drop-connection', 'reset-mid-body', 'hang', 'huge'];
+
+export type FaultPath = 'stream' | 'click' | 'timezones' | 'any';
+
+export interface Fault {
+  kind: FaultKind;
+  /** How many of the next matching requests get the fault; -1 = until cleared. */
+  count: number;
+  /** Which requests it applies to; default 'any' (every API request, never the control API). */
+  path?: FaultPath;
+}
+
+export interface Knobs {
+  /** Where the stream puts its rows: `{table: [...]}`, `{clicks: [...]}` or a bare array. */
+  responseKey: 'table' | 'clicks' | 'bare';
+  /** Which rows come back when more than `cap` match. */
+  truncation: 'first' | 'newest' | 'arbitrary';
+  cap: number;
+  latencyMs: number;
+  isUniqueAs: 'number' | 'boolean';
+  carrierCodeAs: 'number' | 'string';
+  /** Drop keys whose value is '' / 0 / false, as some Everflow generations do. */
+  omitEmptyKeys: boolean;
+  errorKeyCasing: 'error' | 'Error' | 'message';
+  rateLimit: { perSecond: number; enforce: boolean; headers: boolean };
+  fault: Fault | null;
+  clicksPerDay: number;
+  /** Per-UTC-day click counts (`YYYY-MM-DD` → clicks) that override `clicksPerDay`. */
+  dayVolumes: Record<string, number>;
+}
+
+export function defaultKnobs(): Knobs {
+  return {
+    responseKey: 'table',
+    truncation: 'first',
+    cap: 5000,
+    latencyMs: 0,
+    isUniqueAs: 'number',
+    carrierCodeAs: 'number',
+    omitEmptyKeys: false,
+    errorKeyCasing: 'error',
+    rateLimit: { perSecond: 5, enforce: false, headers: true },
+    fault: null,
+    clicksPerDay: 2000,
+    dayVolumes: {},
+  };
+}
+
+// Volumes beyond this would need more than 32 bits of index or gigabytes of columns.
+const MAX_DAY_VOLUME = 2_000_000;
+
+/**
+ * Merges a partial update into `current` and returns the result, or throws with a message that says
+ * which knob is wrong (the control API turns it into a 400). `rateLimit` merges field by field;
+ * every other knob, `fault` and `dayVolumes` included, is replaced whole.
+ */
+export function mergeKnobs(current: Knobs, patch: unknown): Knobs {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw new Error('knobs must be a JSON object');
+  const p = patch as Record<string, unknown>;
+  const next: Knobs = { ...current, rateLimit: { ...current.rateLimit }, dayVolumes: { ...current.dayVolumes } };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[]): T => {
+    if (!allowed.includes(p[name] as T)) throw new Error(`${name} must be one of ${allowed.join(', ')}`);
+    return p[name] as T;
+  };
+  const count = (name: string, v: unknown, max = Number.MAX_SAFE_INTEGER): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) throw new Error(`${name} must be an integer from 0 to ${max}`);
+    return v;
+  };
+  for (const key of Object.keys(p)) {
+    switch (key) {
+      case 'responseKey': next.responseKey = oneOf(key, ['table', 'clicks', 'bare'] as const); break;
+      case 'truncation': next.truncation = oneOf(key, ['first', 'newest', 'arbitrary'] as const); break;
+      case 'isUniqueAs': next.isUniqueAs = oneOf(key, ['number', 'boolean'] as const); break;
+      case 'carrierCodeAs': next.carrierCodeAs = oneOf(key, ['number', 'string'] as const); break;
+      case 'errorKeyCasing': next.errorKeyCasing = oneOf(key, ['error', 'Error', 'message'] as const); break;
+      case 'cap': next.cap = count(key, p[key]); break;
+      case 'latencyMs': next.latencyMs = count(key, p[key], 600_000); break;
+      case 'clicksPerDay': next.clicksPerDay = count(key, p[key], MAX_DAY_VOLUME); break;
+      case 'omitEmptyKeys':
+        if (typeof p[key] !== 'boolean') throw new Error('omitEmptyKeys must be true or false');
+        next.omitEmptyKeys = p[key] as boolean;
+        break;
+      case 'rateLimit': next.rateLimit = mergeRateLimit(next.rateLimit, p[key]); break;
+      case 'fault': next.fault = parseFault(p[key]); break;
+      case 'dayVolumes': next.dayVolumes = parseVolumes(p[key], count); break;
+      default: throw new Error(`unknown knob "${key}"`);
+    }
+  }
+  return next;
+}
+
+function mergeRateLimit(current: Knobs['rateLimit'], v: unknown): Knobs['rateLimit'] {
+  if (v === null || typeof v !== 'object') throw new Error('rateLimit must be an object');
+  const r = v as Record<string, unknown>;
+  const out = { ...current };
+  if ('perSecond' in r) {
+    if (typeof r.perSecond !== 'number' || !(r.perSecond > 0)) throw new Error('rateLimit.perSecond must be a positive number');
+    out.perSecond = r.perSecond;
+  }
+  for (const flag of ['enforce', 'headers'] as const) {
+    if (flag in r) {
+      if (typeof r[flag] !== 'boolean') throw new Error(`rateLimit.${flag} must be true or false`);
+      out[flag] = r[flag] as boolean;
+    }
+  }
+  return out;
+}
+
+function parseFault(v: unknown): Fault | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v !== 'object') throw new Error('fault must be an object or null');
+  const f = v as Record<string, unknown>;
+  if (!FAULT_KINDS.includes(f.kind as FaultKind)) throw new Error(`fault.kind must be one of ${FAULT_KINDS.join(', ')}`);
+  const count = f.count ?? 1;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < -1) throw new Error('fault.count must be -1 or a positive integer');
+  const path = f.path ?? 'any';
+  if (!['stream', 'click', 'timezones', 'any'].includes(path as string)) throw new Error('fault.path must be stream, click, timezones or any');
+  // A fault for zero requests is no fault at all.
+  if (count === 0) return null;
+  return { kind: f.kind as FaultKind, count, path: path as FaultPath };
+}
+
+function parseVolumes(v: unknown, count: (name: string, v: unknown, max?: number) => number): Record<string, number> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('dayVolumes must be an object of YYYY-MM-DD → clicks');
+  const out: Record<string, number> = {};
+  for (const [day, n] of Object.entries(v as Record<string, unknown>)) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw new Error(`dayVolumes key "${day}" is not a YYYY-MM-DD date`);
+    out[day] = count(`dayVolumes["${day}"]`, n, MAX_DAY_VOLUME);
+  }
+  return out;
+}
+
+/** A deep copy that callers cannot use to change the sandbox behind its back. */
+export function frozenKnobs(k: Knobs): Readonly<Knobs> {
+  const copy: Knobs = { ...k, rateLimit: Object.freeze({ ...k.rateLimit }), fault: k.fault ? Object.freeze({ ...k.fault }) : null, dayVolumes: Object.freeze({ ...k.dayVolumes }) };
+  return Object.freeze(copy);
+}

@@ -1,0 +1,226 @@
+// The local Everflow sandbox: a real HTTP server on loopback serving the affiliate raw-clicks API
+// from deterministic generated data, with knobs for response variants and injected faults.
+// Used by unit tests, the integration harness (through the /__sandbox/ control API), the demo and
+// the benchmarks.
+
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Account, ApiState, RateLimiter, bucketOf, classify, handleApi, hugeRow, rateHeaders } from './api';
+import { ClickSource, DAY_SECONDS, isoDay, isServed } from './clicks';
+import { FaultContext, MANGLING_FAULTS, sendFault, sendMangled, takeFault } from './faults';
+import { Knobs, defaultKnobs, frozenKnobs, mergeKnobs } from './knobs';
+import { BadRequest, RETENTION_DAYS, findMatches, parseStreamRequest } from './query';
+import { jsonReply, readBody, sendReply, sleep } from './reply';
+import { hash32 } from './rng';
+
+export type { Fault, FaultKind, FaultPath, Knobs } from './knobs';
+
+export interface SandboxOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. The control API needs no key, so keep this on loopback. */
+  host?: string;
+  /** Seeds all generated data and ids (default 1). */
+  seed?: number;
+  /** A fixed clock, for data that does not move between runs; default real time. */
+  now?: Date;
+  knobs?: Partial<Knobs>;
+}
+
+/** A stream request body (typed loosely: tests also send malformed ones). */
+export interface CountRequest {
+  from: string;
+  to: string;
+  timezone_id: number;
+  query?: unknown;
+}
+
+export interface RequestLogItem {
+  method: string;
+  path: string;
+  /** 0 until answered, and for requests that got no HTTP response (dropped, hung). */
+  status: number;
+  at: number;
+  apiKey?: string;
+}
+
+export interface Sandbox {
+  url: string;
+  port: number;
+  keys: { valid: string; second: string; forbidden: string };
+  /** The current knobs (a frozen copy; change them with setKnobs). */
+  readonly knobs: Readonly<Knobs>;
+  setKnobs(p: Partial<Knobs>): void;
+  resetKnobs(): void;
+  /** Every Everflow API request in arrival order (control-API requests are not logged). */
+  requestLog: RequestLogItem[];
+  /** Ids of clicks that exist on the UTC day `daysAgo` days before now (default 1, yesterday). */
+  sampleIds(n: number, opts?: { daysAgo?: number }): string[];
+  /** An id (yesterday's) whose row carries every kind of hostile string. */
+  hostileSampleId(): string;
+  /** How many clicks match a stream request for the demo account, ignoring the cap. */
+  countClicks(req: CountRequest): number;
+  close(): Promise<void>;
+}
+
+/** Fixed keys, so docs, demos and manual testing can use them as written. */
+export const SANDBOX_KEYS = { valid: 'sbxDemoAffiliateKey0001', second: 'sbxSecondAffiliateKey02', forbidden: 'sbxNetworkKeyOutOfRealm' } as const;
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const seed = opts.seed ?? 1;
+  const fixedNow = opts.now?.getTime();
+  const initialKnobs = (): Knobs => mergeKnobs(defaultKnobs(), opts.knobs ?? {});
+  const demo = new ClickSource(hash32(seed, 1), 1, 7);
+  const second = new ClickSource(hash32(seed, 2), 2, 12);
+  const accounts = new Map<string, Account>([
+    [SANDBOX_KEYS.valid, { name: 'valid', key: SANDBOX_KEYS.valid, kind: 'affiliate', source: demo }],
+    [SANDBOX_KEYS.second, { name: 'second', key: SANDBOX_KEYS.second, kind: 'affiliate', source: second }],
+    [SANDBOX_KEYS.forbidden, { name: 'network', key: SANDBOX_KEYS.forbidden, kind: 'network' }],
+  ]);
+  const state: ApiState = {
+    knobs: initialKnobs(),
+    now: () => fixedNow ?? Date.now(),
+    accounts,
+    limiter: new RateLimiter(),
+    volume: (day) => state.knobs.dayVolumes[isoDay(day)] ?? state.knobs.clicksPerDay,
+  };
+  const requestLog: RequestLogItem[] = [];
+  const hung = new Set<ServerResponse>();
+  const today = (): number => Math.floor(state.now() / 1000 / DAY_SECONDS);
+
+  const sampleIds = (n: number, o: { daysAgo?: number } = {}): string[] => {
+    const day = today() - (o.daysAgo ?? 1);
+    const vol = state.volume(day);
+    if (n <= 0 || vol === 0) return [];
+    const cols = demo.columns(day, vol);
+    const nowSec = Math.floor(state.now() / 1000);
+    const served: number[] = [];
+    for (let i = 0; i < vol; i++) if (isServed(cols.ts[i], cols.converted[i] === 1, nowSec, RETENTION_DAYS)) served.push(i);
+    // Spread over the day rather than the first n, so samples cover different hours and offers.
+    const picked = served.length <= n ? served : Array.from({ length: n }, (_, k) => served[Math.floor(((k + 0.5) * served.length) / n)]);
+    // The day's all-hostile click is always among three or more samples, so demos and tests meet it.
+    const hostile = demo.hostileIndex(day, vol);
+    if (n >= 3 && picked.length >= 3 && !picked.includes(hostile) && served.includes(hostile)) picked[picked.length - 1] = hostile;
+    return picked.map((i) => demo.codec.encode(day, i));
+  };
+
+  const hostileSampleId = (): string => {
+    for (let back = 1; back <= RETENTION_DAYS; back++) {
+      const day = today() - back;
+      const vol = state.volume(day);
+      if (vol > 0) return demo.codec.encode(day, demo.hostileIndex(day, vol));
+    }
+    throw new Error('no clicks in the last 90 days: set clicksPerDay above 0');
+  };
+
+  const stateBody = (): unknown => ({
+    url: sandbox.url,
+    keys: SANDBOX_KEYS,
+    knobs: state.knobs,
+    sampleIds: sampleIds(10),
+    hostileSampleId: safe(hostileSampleId),
+    requestCount: requestLog.length,
+  });
+
+  const control = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    if (req.method === 'GET' && path === '/__sandbox/state') return sendReply(res, jsonReply(200, stateBody()));
+    if (req.method === 'POST' && path === '/__sandbox/reset') {
+      state.knobs = initialKnobs();
+      state.limiter.reset();
+      requestLog.length = 0;
+      return sendReply(res, jsonReply(200, { ok: true, knobs: state.knobs }));
+    }
+    if (req.method === 'POST' && path === '/__sandbox/knobs') {
+      try {
+        state.knobs = mergeKnobs(state.knobs, JSON.parse((await readBody(req)) || '{}'));
+      } catch (err) {
+        return sendReply(res, jsonReply(400, { error: (err as Error).message }));
+      }
+      return sendReply(res, jsonReply(200, state.knobs));
+    }
+    sendReply(res, jsonReply(404, { error: `No sandbox control route ${req.method} ${path}` }));
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = req.method ?? 'GET';
+    const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
+    if (path.startsWith('/__sandbox/')) return control(req, res, path);
+    // Node lower-cases header names, so X-Eflow-API-Key matches in any casing.
+    const rawKey = req.headers['x-eflow-api-key'];
+    const apiKey = Array.isArray(rawKey) ? rawKey[0] : rawKey;
+    const entry: RequestLogItem = { method, path, status: 0, at: Date.now(), ...(apiKey !== undefined ? { apiKey } : {}) };
+    requestLog.push(entry);
+    const body = await readBody(req);
+    if (state.knobs.latencyMs > 0) await sleep(state.knobs.latencyMs);
+    if (res.destroyed) return;
+
+    const kind = takeFault(state.knobs, classify(method, path));
+    if (kind && !MANGLING_FAULTS.has(kind)) {
+      const remaining = state.limiter.peek(bucketOf(state, apiKey), Date.now(), state.knobs.rateLimit.perSecond);
+      const ctx: FaultContext = { knobs: state.knobs, rateHeaders: rateHeaders(state, remaining), hugeRow: (k) => hugeRow(state, demo, k), hung };
+      entry.status = await sendFault(res, kind, ctx);
+      return;
+    }
+    const reply = handleApi(state, method, path, apiKey, body);
+    entry.status = kind ? sendMangled(res, reply, kind) : (sendReply(res, reply), reply.status);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      // A bug in the sandbox should show up as a 500 with the reason, not as a hung test.
+      if (!res.headersSent) sendReply(res, jsonReply(500, { error: `sandbox error: ${(err as Error).stack ?? String(err)}` }));
+      else res.destroy();
+    });
+  });
+  // Keep-alive sockets would otherwise hold close() open.
+  server.keepAliveTimeout = 5_000;
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  const sandbox: Sandbox = {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    keys: { ...SANDBOX_KEYS },
+    get knobs() {
+      return frozenKnobs(state.knobs);
+    },
+    setKnobs(p) {
+      state.knobs = mergeKnobs(state.knobs, p);
+    },
+    resetKnobs() {
+      state.knobs = initialKnobs();
+      state.limiter.reset();
+    },
+    requestLog,
+    sampleIds,
+    hostileSampleId,
+    countClicks(req) {
+      try {
+        return findMatches(demo, parseStreamRequest(req), state.volume, Math.floor(state.now() / 1000)).length;
+      } catch (err) {
+        if (err instanceof BadRequest) throw new Error(`countClicks: ${err.message}`);
+        throw err;
+      }
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        for (const res of hung) res.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+  return sandbox;
+}
+
+function safe(f: () => string): string | null {
+  try {
+    return f();
+  } catch {
+    return null;
+  }
+}
