@@ -1,0 +1,338 @@
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { checkBaseUrl } from './baseUrl';
+import { EverflowError, cancelledError } from './errors';
+import { looksLikeHtml, reasonForStatus, redact, serverMessageOf, shorten, stripHtml, transportFailure } from './httpFailure';
+import type { Priority, RateLimiter } from './limiter';
+import { parseClickResponse, parseStreamResponse, parseTimezones } from './parse';
+import type { Click, RequestLogEntry, StreamRequest, StreamResult, Timezone } from './types';
+import { UTC_TIMEZONE_ID } from './timezones';
+import { formatEverflowDate, isTransactionId, normalizeRequest, validateStreamRequest } from './validation';
+
+// The Everflow API client. It knows nothing of VS Code (conventions §11): the base URL, key,
+// timeout and limiter are passed in, so the same code runs against the local sandbox in tests.
+
+export interface ClientOptions {
+  /** Read on every attempt: the setting may change while a request is retrying. */
+  baseUrl: () => string;
+  getApiKey: () => Promise<string | undefined>;
+  /** Whole-attempt deadline (connect, wait and download); default 60 s. */
+  timeoutMs?: () => number;
+  limiter: RateLimiter;
+  /** One entry per attempt; never the key or headers. */
+  log?: (e: RequestLogEntry) => void;
+  /** Retries after 429, 5xx and network failures; default 4. */
+  maxRetries?: number;
+  userAgent?: string;
+  /** Rows at which a stream counts as truncated; default 5,000 (affiliate keys). */
+  cap?: number;
+  /**
+   * Exponential backoff with full jitter: a wait drawn from [0, min(capMs, baseMs·2^(n−1))).
+   * Defaults 500 ms and 8 s; tests shorten them and may fix `random`.
+   */
+  backoff?: { baseMs?: number; capMs?: number; random?: () => number };
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  priority?: Priority;
+}
+
+export const STREAM_PATH = '/v1/affiliates/reporting/clicks/stream';
+export const CLICK_PATH = '/v1/affiliates/reporting/clicks/';
+export const TIMEZONES_PATH = '/v1/meta/timezones';
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_CAP = 5000;
+/** A 5,000-row stream is about 15 MB; the margin covers fatter rows without allowing anything. */
+const MAX_RESPONSE_BYTES = 100 * 1024 * 1024;
+/** Header values must be visible ASCII; anything else would make Node throw mid-request. */
+const KEY_RE = /^[\x21-\x7e]+$/;
+
+interface Call<T> {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  signal?: AbortSignal;
+  priority: Priority;
+  /** A candidate key (checkKey); otherwise the stored one. */
+  key?: string;
+  parse: (body: unknown) => T;
+  rows?: (result: T) => number;
+}
+
+export class EverflowClient {
+  private readonly http: AxiosInstance;
+  private readonly maxRetries: number;
+  private readonly cap: number;
+  private readonly baseMs: number;
+  private readonly capMs: number;
+  private readonly random: () => number;
+
+  constructor(private readonly opts: ClientOptions) {
+    this.maxRetries = Math.max(0, Math.floor(opts.maxRetries ?? 4));
+    this.cap = opts.cap ?? DEFAULT_CAP;
+    this.baseMs = opts.backoff?.baseMs ?? 500;
+    this.capMs = opts.backoff?.capMs ?? 8000;
+    this.random = opts.backoff?.random ?? Math.random;
+    this.http = axios.create({
+      // Every status is classified here, and the body is parsed here, so that malformed JSON and
+      // HTML error pages become typed errors rather than axios' silent string fallback.
+      validateStatus: () => true,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      maxContentLength: MAX_RESPONSE_BYTES,
+      maxBodyLength: 1024 * 1024,
+      // A redirect could carry the key header to another host; Everflow does not redirect.
+      maxRedirects: 0,
+    });
+  }
+
+  /** Runs a click stream. Invalid requests are rejected before anything is sent. */
+  async streamClicks(req: StreamRequest, opts: CallOptions = {}): Promise<StreamResult> {
+    const problems = validateStreamRequest(req);
+    if (problems.length > 0) {
+      throw new EverflowError('invalidRequest', `The click stream request has ${problems.length} problem(s).`, { problems });
+    }
+    const started = performance.now();
+    const cap = this.cap;
+    const result = await this.send({
+      method: 'POST',
+      path: STREAM_PATH,
+      body: normalizeRequest(req),
+      signal: opts.signal,
+      priority: opts.priority ?? 'normal',
+      parse: (body) => parseStreamResponse(body, cap),
+      rows: (r) => r.rows.length,
+    });
+    return { rows: result.rows, truncated: result.truncated, cap, durationMs: Math.round(performance.now() - started) };
+  }
+
+  /** One click by its 32-character transaction id; a missing click is EverflowError `notFound`. */
+  async getClick(transactionId: string, opts: CallOptions = {}): Promise<Click> {
+    const id = typeof transactionId === 'string' ? transactionId.trim() : '';
+    if (!isTransactionId(id)) {
+      const message = 'A transaction id is 32 hexadecimal characters (0-9 and a-f), like 410da86457f54ae388a871d54a33275b.';
+      throw new EverflowError('invalidRequest', message, { problems: [{ field: 'transactionId', message }] });
+    }
+    return this.send({
+      method: 'GET',
+      path: CLICK_PATH + encodeURIComponent(id),
+      signal: opts.signal,
+      priority: opts.priority ?? 'interactive',
+      parse: parseClickResponse,
+      rows: () => 1,
+    });
+  }
+
+  async listTimezones(opts: { signal?: AbortSignal } = {}): Promise<Timezone[]> {
+    return this.send({
+      method: 'GET',
+      path: TIMEZONES_PATH,
+      signal: opts.signal,
+      priority: 'interactive',
+      parse: parseTimezones,
+      rows: (r) => r.length,
+    });
+  }
+
+  /**
+   * Proves a candidate key before it is saved, with a real, cheap authenticated call: a stream over
+   * two seconds of yesterday (UTC). Not the timezone list: a network key reads that fine but gets
+   * 403 on every affiliate path. Resolves when the key works; throws EverflowError `unauthorized`,
+   * `forbidden`, … when it does not.
+   */
+  async checkKey(key: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    const candidate = typeof key === 'string' ? key.trim() : '';
+    if (candidate === '') throw new EverflowError('unauthorized', 'No API key was entered.');
+    const day = new Date(Date.now() - 86_400_000);
+    const at = { y: day.getUTCFullYear(), mo: day.getUTCMonth() + 1, d: day.getUTCDate(), h: 0, mi: 0, s: 0 };
+    const body: StreamRequest = { from: formatEverflowDate(at), to: formatEverflowDate({ ...at, s: 1 }), timezone_id: UTC_TIMEZONE_ID };
+    const cap = this.cap;
+    await this.send({
+      method: 'POST',
+      path: STREAM_PATH,
+      body,
+      signal: opts.signal,
+      priority: 'interactive',
+      key: candidate,
+      parse: (b) => parseStreamResponse(b, cap),
+    });
+  }
+
+  private async send<T>(call: Call<T>): Promise<T> {
+    const { signal } = call;
+    if (signal?.aborted) throw cancelledError();
+    // The URL is checked before the key is read: reading it may ask the user to trust the host.
+    const first = checkBaseUrl(this.opts.baseUrl());
+    if (!first.ok) throw new EverflowError('invalidRequest', first.message);
+    const key = call.key ?? (await this.opts.getApiKey())?.trim();
+    if (!key) throw new EverflowError('unauthorized', 'No Everflow API key is set. Run "Everflow: Set API Key" first.');
+    if (!KEY_RE.test(key)) {
+      throw new EverflowError('unauthorized', 'The API key contains spaces or characters that cannot be sent; paste the key again.');
+    }
+    for (let attempt = 1; ; attempt++) {
+      const base = attempt === 1 ? first : checkBaseUrl(this.opts.baseUrl());
+      if (!base.ok) throw new EverflowError('invalidRequest', base.message);
+      if (signal?.aborted) throw cancelledError();
+      await this.opts.limiter.acquire({ signal, priority: call.priority });
+      let outcome: { ok: true; value: T } | { ok: false; error: EverflowError };
+      try {
+        outcome = { ok: true, value: await this.attempt(call, base.url, key, attempt) };
+      } catch (e) {
+        if (!(e instanceof EverflowError)) throw e;
+        outcome = { ok: false, error: e };
+      }
+      if (outcome.ok) return outcome.value;
+      const error = outcome.error;
+      // Timeouts are not retried: a window that took longer than the timeout will most likely do
+      // so again, and four more tries would keep the user waiting for minutes. They can retry.
+      const retry = attempt <= this.maxRetries && (error.reason === 'rateLimited' || error.reason === 'server' || (error.reason === 'network' && error.retryable));
+      if (!retry) throw error;
+      const delay = this.random() * Math.min(this.capMs, this.baseMs * 2 ** (attempt - 1));
+      // The limit is per account: after a 429 everyone in this window holds back, not just us.
+      if (error.reason === 'rateLimited') this.opts.limiter.pauseFor(delay);
+      await sleepOrCancel(delay, signal);
+    }
+  }
+
+  /** One HTTP exchange: send, classify, parse, log. Throws EverflowError only. */
+  private async attempt<T>(call: Call<T>, baseUrl: string, key: string, attempt: number): Promise<T> {
+    const started = performance.now();
+    const timeoutMs = Math.max(1, this.opts.timeoutMs?.() ?? DEFAULT_TIMEOUT_MS);
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onAbort = (): void => controller.abort();
+    call.signal?.addEventListener('abort', onAbort, { once: true });
+    const entry: RequestLogEntry = { method: call.method, path: call.path, durationMs: 0, attempt };
+    try {
+      let res: AxiosResponse<unknown>;
+      try {
+        res = await this.http.request({
+          url: baseUrl + call.path,
+          method: call.method,
+          data: call.body === undefined ? undefined : JSON.stringify(call.body),
+          headers: {
+            'X-Eflow-API-Key': key,
+            Accept: 'application/json',
+            ...(call.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+            ...(this.opts.userAgent ? { 'User-Agent': this.opts.userAgent } : {}),
+          },
+          signal: controller.signal,
+        });
+      } catch (e) {
+        throw transportFailure(e, { timedOut, cancelled: !!call.signal?.aborted, timeoutMs, maxBytes: MAX_RESPONSE_BYTES });
+      }
+      entry.status = res.status;
+      this.opts.limiter.noteHeaders(headerNumber(res.headers['x-ratelimit-limit']), headerNumber(res.headers['x-ratelimit-remaining']));
+      const text = typeof res.data === 'string' ? res.data : '';
+      const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : undefined;
+      const reason = reasonForStatus(res.status);
+      if (reason) throw statusFailure(reason, res.status, text, contentType, key, res.headers['location']);
+      const value = call.parse(parseJson(text, contentType, res.status, key));
+      if (call.rows) entry.rows = call.rows(value);
+      return value;
+    } catch (e) {
+      const error =
+        e instanceof EverflowError
+          ? e
+          : new EverflowError('invalidResponse', redact(`the response could not be read (${e instanceof Error ? e.message : String(e)})`, key));
+      entry.reason = error.reason;
+      entry.message = redact(error.serverMessage ? `${error.message}: ${error.serverMessage}` : error.message, key);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      call.signal?.removeEventListener('abort', onAbort);
+      entry.durationMs = Math.round(performance.now() - started);
+      this.emit(entry);
+    }
+  }
+
+  private emit(entry: RequestLogEntry): void {
+    try {
+      this.opts.log?.(entry);
+    } catch {
+      // A broken logger must not turn a good response into a failure.
+    }
+  }
+}
+
+function headerNumber(v: unknown): number | undefined {
+  const s = Array.isArray(v) ? v[0] : v;
+  if (typeof s !== 'string' && typeof s !== 'number') return undefined;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+const STATUS_WORDS: Readonly<Record<string, string>> = {
+  badRequest: 'Everflow rejected the request',
+  unauthorized: 'Everflow rejected the API key',
+  forbidden: 'Everflow refused access for this API key',
+  notFound: 'Everflow found nothing at this address',
+  rateLimited: 'Everflow is rate limiting requests',
+  server: 'Everflow had a server error',
+};
+
+function statusFailure(
+  reason: NonNullable<ReturnType<typeof reasonForStatus>>,
+  status: number,
+  text: string,
+  contentType: string | undefined,
+  key: string,
+  location: unknown,
+): EverflowError {
+  const serverMessage = serverMessageOf(text, contentType, key);
+  if (reason === 'invalidResponse') {
+    // Only the host and path of a redirect target: its query could hold anything.
+    let where = '';
+    if (typeof location === 'string') {
+      try {
+        const u = new URL(location, 'http://relative.invalid');
+        where = u.host === 'relative.invalid' ? ` to ${u.pathname}` : ` to ${u.protocol}//${u.host}${u.pathname}`;
+      } catch {
+        // An unparsable Location adds nothing useful.
+      }
+    }
+    return new EverflowError('invalidResponse', `Everflow answered with a redirect${shorten(where, 120)} instead of data`, { status, serverMessage });
+  }
+  return new EverflowError(reason, `${STATUS_WORDS[reason]} (HTTP ${status})`, { status, serverMessage });
+}
+
+/** JSON of a 2xx body; HTML pages, empty, cut-off and malformed bodies are `invalidResponse`. */
+function parseJson(text: string, contentType: string | undefined, status: number, key: string): unknown {
+  if (text.trim() === '') throw new EverflowError('invalidResponse', 'the response was empty', { status });
+  if (looksLikeHtml(text, contentType)) {
+    const page = shorten(redact(stripHtml(text), key));
+    return failInvalid(`an HTML page came back instead of JSON${page ? ` ("${shorten(page, 120)}")` : ''}`, status);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    // V8's message quotes the body; only its kind is kept.
+    const cutOff = e instanceof SyntaxError && /end of (JSON )?input|Unterminated/i.test(e.message);
+    return failInvalid(cutOff ? 'the JSON ended early (the response was cut off)' : 'the JSON was malformed', status);
+  }
+}
+
+function failInvalid(message: string, status: number): never {
+  throw new EverflowError('invalidResponse', message, { status });
+}
+
+/** Waits `ms`, or rejects with `cancelled` as soon as `signal` aborts. */
+function sleepOrCancel(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(cancelledError());
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(cancelledError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,108 @@
+import type { ErrorReason, ValidationProblem } from './types';
+
+// One error type for every failure at the API boundary (conventions §9). It is built from copied
+// primitives only: an axios error holds the request config, and with it the X-Eflow-API-Key header,
+// so neither it nor anything derived from it is ever attached (no `cause`, no `config`, no headers).
+
+export interface EverflowErrorInit {
+  status?: number;
+  serverMessage?: string;
+  problems?: ValidationProblem[];
+  /** Overrides the default for the reason (see `TRANSIENT`). */
+  retryable?: boolean;
+}
+
+/**
+ * Reasons where the same request may succeed later. The client retries these itself, except
+ * `timeout` (see client.ts), so `retryable` on an error that reached a caller means "worth a Retry
+ * button", not "retry in a loop".
+ */
+const TRANSIENT: ReadonlySet<ErrorReason> = new Set<ErrorReason>(['rateLimited', 'server', 'network', 'timeout']);
+
+export class EverflowError extends Error {
+  readonly reason: ErrorReason;
+  readonly status?: number;
+  readonly serverMessage?: string;
+  readonly problems?: ValidationProblem[];
+  readonly retryable: boolean;
+
+  constructor(reason: ErrorReason, message: string, init: EverflowErrorInit = {}) {
+    super(message);
+    this.name = 'EverflowError';
+    this.reason = reason;
+    if (init.status !== undefined) this.status = init.status;
+    if (init.serverMessage !== undefined) this.serverMessage = init.serverMessage;
+    if (init.problems !== undefined) this.problems = init.problems.map((p) => ({ field: p.field, message: p.message }));
+    this.retryable = init.retryable ?? TRANSIENT.has(reason);
+  }
+}
+
+export function isEverflowError(e: unknown): e is EverflowError {
+  return e instanceof EverflowError;
+}
+
+/** A `cancelled` error; shared so the limiter, backoff waits and requests all say the same thing. */
+export function cancelledError(): EverflowError {
+  return new EverflowError('cancelled', 'The request was cancelled.');
+}
+
+function stripFinalStop(s: string): string {
+  return s.replace(/[.\s]+$/, '');
+}
+
+/** "Prefix (401): server message. Suffix" — the status and server text only where there are some. */
+function withServer(prefix: string, err: EverflowError, suffix: string): string {
+  const code = err.status !== undefined ? ` (${err.status})` : '';
+  const server = err.serverMessage ? `: ${stripFinalStop(err.serverMessage)}` : '';
+  return `${prefix}${code}${server}.${suffix ? ` ${suffix}` : ''}`;
+}
+
+/** A short sentence for the user, naming the action that fixes the problem where there is one. */
+export function describeError(err: unknown): string {
+  if (!isEverflowError(err)) {
+    if (err instanceof Error) return `Unexpected error: ${err.message}`;
+    return `Unexpected error: ${String(err)}`;
+  }
+  switch (err.reason) {
+    case 'invalidRequest': {
+      const problems = err.problems ?? [];
+      if (problems.length === 0) return err.message;
+      if (problems.length === 1) return `The request was not sent: ${problems[0].message}`;
+      return `The request was not sent (${problems.length} problems): ${problems.map((p) => p.message).join(' ')}`;
+    }
+    case 'badRequest':
+      return withServer('Everflow rejected the request', err, 'Check the time window, timezone and filters.');
+    case 'unauthorized':
+      // Without a status nothing was sent (no key set), and the message already says so.
+      if (err.status === undefined) return err.message;
+      return withServer('Everflow rejected the API key', err, 'Set a new key with "Everflow: Set API Key".');
+    case 'forbidden':
+      return withServer(
+        'Everflow refused this request for the API key',
+        err,
+        'The key may be of the wrong kind (an affiliate key is needed) or lack this permission; set another key with "Everflow: Set API Key".',
+      );
+    case 'notFound':
+      // The caller knows what was looked up and adds that context.
+      return withServer('Everflow found nothing there', err, '');
+    case 'rateLimited':
+      return withServer(
+        'Everflow kept answering "too many requests"',
+        err,
+        'The limit is shared by everyone using your Everflow account; wait a few seconds and try again, or lower everflow.requestsPerSecond.',
+      );
+    case 'server':
+      return withServer('Everflow had a server error', err, 'This is usually temporary; try again in a minute.');
+    case 'network':
+      return `Could not reach Everflow: ${stripFinalStop(err.message)}. Check your connection, proxy and the everflow.baseUrl setting.`;
+    case 'timeout':
+      return `${stripFinalStop(err.message)}. Try a shorter time window, or raise everflow.requestTimeoutSeconds.`;
+    case 'cancelled':
+      return 'The request was cancelled.';
+    case 'invalidResponse': {
+      const code = err.status !== undefined ? ` (HTTP ${err.status})` : '';
+      const server = err.serverMessage ? ` ("${stripFinalStop(err.serverMessage)}")` : '';
+      return `Everflow sent a response the extension could not read${code}: ${stripFinalStop(err.message)}${server}. If this persists, check the everflow.baseUrl setting and the log.`;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { checkBaseUrl, isKnownEverflowHost } from '../../../src/core/baseUrl';
+
+describe('checkBaseUrl', () => {
+  for (const [given, expected] of [
+    ['https://api.eflow.team', 'https://api.eflow.team'],
+    ['https://api.eflow.team/', 'https://api.eflow.team'],
+    ['  https://API-EU.eflow.team//  ', 'https://api-eu.eflow.team'],
+    ['https://proxy.example.com/everflow/', 'https://proxy.example.com/everflow'],
+    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+    ['http://127.1.2.3:9', 'http://127.1.2.3:9'],
+    ['http://localhost:3000/', 'http://localhost:3000'],
+    ['http://[::1]:4000', 'http://[::1]:4000'],
+  ] as const) {
+    it(`accepts ${given}`, () => assert.deepEqual(checkBaseUrl(given), { ok: true, url: expected }));
+  }
+
+  for (const [given, why] of [
+    ['', /empty/],
+    ['api.eflow.team', /not a valid URL/],
+    ['http://api.eflow.team', /unencrypted/],
+    ['http://10.0.0.1', /unencrypted/],
+    ['http://127.0.0.1.evil.com', /unencrypted/],
+    ['http://localhost.evil.com', /unencrypted/],
+    ['ftp://api.eflow.team', /https/],
+    ['https://user:secret@api.eflow.team', /user name or password/],
+    ['https://api.eflow.team?x=1', /query/],
+    ['https://api.eflow.team/#frag', /fragment/],
+    ['https://api.eflow.team?', /query/],
+  ] as const) {
+    it(`rejects ${JSON.stringify(given)}`, () => {
+      const r = checkBaseUrl(given);
+      assert.equal(r.ok, false);
+      if (!r.ok) {
+        assert.match(r.message, why);
+        assert.doesNotMatch(r.message, /secret/);
+      }
+    });
+  }
+});
+
+describe('isKnownEverflowHost', () => {
+  it('knows the two Everflow hosts over https only', () => {
+    assert.equal(isKnownEverflowHost('https://api.eflow.team'), true);
+    assert.equal(isKnownEverflowHost('https://api-eu.eflow.team/'), true);
+    assert.equal(isKnownEverflowHost('https://api.eflow.team.evil.com'), false);
+    assert.equal(isKnownEverflowHost('https://api.eflow.team:8443'), false);
+    assert.equal(isKnownEverflowHost('http://127.0.0.1:8080'), false);
+    assert.equal(isKnownEverflowHost('not a url'), false);
+  });
+});
