@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import { describeError, isEverflowError } from '../core/errors';
+import type { Logger } from '../logger';
+import { CommandIds } from './ids';
+
+// Errors are typed at the API boundary and handled once here, at the command boundary
+// (conventions §9): a short message with the action that fixes it.
+
+const SET_KEY = 'Set API Key';
+const SHOW_LOG = 'Show Log';
+
+export async function reportError(err: unknown, logger: Logger, context?: string): Promise<void> {
+  if (err instanceof vscode.CancellationError || (isEverflowError(err) && err.reason === 'cancelled')) {
+    logger.info(`${context ?? 'Operation'} cancelled.`);
+    return;
+  }
+  const message = logger.redact(contextual(describeError(err), context));
+  logger.error(message);
+  const actions = isEverflowError(err) && (err.reason === 'unauthorized' || err.reason === 'forbidden') ? [SET_KEY, SHOW_LOG] : [SHOW_LOG];
+  const choice = await vscode.window.showErrorMessage(message, ...actions);
+  if (choice === SET_KEY) await vscode.commands.executeCommand(CommandIds.setApiKey);
+  else if (choice === SHOW_LOG) logger.show();
+}
+
+function contextual(message: string, context: string | undefined): string {
+  return context ? `${context}: ${message}` : message;
+}

@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { reportError } from './errorReporting';
+import { CommandIds, type CommandId } from './ids';
+import { lookUpClick } from './lookUpClick';
+import { removeAccount, setApiKey, switchAccount } from './accountCommands';
+import { runClickStream } from './runClickStream';
+
+// Arguments arrive untyped from executeCommand, keybindings and menus; each handler checks its own.
+type Handler = (services: Services, ...args: never[]) => unknown;
+
+const handlers: Record<CommandId, Handler> = {
+  [CommandIds.setApiKey]: setApiKey,
+  [CommandIds.switchAccount]: switchAccount,
+  [CommandIds.removeAccount]: removeAccount,
+  [CommandIds.lookUpClick]: lookUpClick,
+  [CommandIds.runClickStream]: runClickStream,
+  [CommandIds.showLog]: (s) => s.logger.show(),
+};
+
+/** Registers every command with one error boundary; returns the disposables. */
+export function registerCommands(services: Services): vscode.Disposable[] {
+  return Object.entries(handlers).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await (handler as (s: Services, ...a: unknown[]) => unknown)(services, ...args);
+      } catch (err) {
+        await reportError(err, services.logger);
+        return undefined;
+      }
+    }),
+  );
+}

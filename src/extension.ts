@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import { AccountStore } from './accounts';
+import { registerCommands } from './commands/registry';
+import * as config from './config';
+import { EverflowClient } from './core/client';
+import { EverflowError } from './core/errors';
+import { RateLimiter } from './core/limiter';
+import { HostGuard } from './hostGuard';
+import { Logger } from './logger';
+import { ResultDocuments } from './results/resultDocuments';
+import type { Services } from './services';
+import { AccountStatusBar } from './statusBar';
+import { TimezoneService } from './timezoneService';
+import { seedDemoAccount } from './demoAccount';
+import { SavedQueriesView } from './views/savedQueriesView';
+
+// The composition root: builds the long-lived parts once and hands them to commands and views.
+// Nothing here does I/O beyond reading secrets, so activation stays cheap.
+
+export function activate(context: vscode.ExtensionContext): void {
+  const logger = new Logger();
+  const accounts = new AccountStore(context.secrets);
+  const hostGuard = new HostGuard(context.globalState);
+  // One limiter for every request this window makes, so hovers, look-ups and streams share the
+  // account's 5 requests/s.
+  const limiter = new RateLimiter({ perSecond: config.requestsPerSecond() });
+  const client = new EverflowClient({
+    baseUrl: config.baseUrl,
+    timeoutMs: config.requestTimeoutMs,
+    limiter,
+    log: (e) => logger.request(e),
+    userAgent: `everflow-clicks-vscode/${context.extension.packageJSON.version ?? 'dev'}`,
+    getApiKey: async () => {
+      const key = await accounts.activeKey();
+      logger.addSecret(key);
+      if (key && !(await hostGuard.allows(config.baseUrl()))) {
+        throw new EverflowError('invalidRequest', 'Nothing was sent: sending the API key to that host was not confirmed.');
+      }
+      return key;
+    },
+  });
+  const results = new ResultDocuments();
+  const timezones = new TimezoneService(client, config.baseUrl);
+  const services: Services = { accounts, client, logger, results, timezones, hostGuard };
+
+  context.subscriptions.push(
+    logger,
+    accounts,
+    results,
+    new AccountStatusBar(accounts),
+    new SavedQueriesView(),
+    config.onDidChange(['requestsPerSecond'], () => limiter.setRate(config.requestsPerSecond())),
+    ...registerCommands(services),
+  );
+  void seedDemoAccount(accounts, logger);
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
