@@ -44,7 +44,13 @@ export function validateAccountName(name: string): string | undefined {
 
 export class AccountStore implements vscode.Disposable {
   private index: AccountIndex = { ...EMPTY_INDEX, accounts: [] };
-  private loaded: Promise<void> | undefined;
+  private loaded = false;
+  /**
+   * Every read and write of the index runs in this queue. SecretStorage reports our own writes back
+   * through onDidChange, and a reload that ran between a write's two `store` calls would read the
+   * old index and overwrite the new one in memory; queued, a reload always sees finished writes.
+   */
+  private queue: Promise<unknown> = Promise.resolve();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly subscription: vscode.Disposable;
   /** Fires after the list, the active account or a key changed, here or in another window. */
@@ -52,30 +58,36 @@ export class AccountStore implements vscode.Disposable {
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.subscription = secrets.onDidChange(async (e) => {
-      if (e.key === INDEX_KEY || e.key.startsWith(KEY_PREFIX)) {
-        await this.reload();
-        this.changed.fire();
-      }
+      if (e.key === INDEX_KEY) await this.serial(() => this.reload());
+      if (e.key === INDEX_KEY || e.key.startsWith(KEY_PREFIX)) this.changed.fire();
     });
+  }
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private async reload(): Promise<void> {
     this.index = parseIndex(await this.secrets.get(INDEX_KEY));
+    this.loaded = true;
   }
 
-  private ensureLoaded(): Promise<void> {
-    this.loaded ??= this.reload();
-    return this.loaded;
+  private current(): Promise<AccountIndex> {
+    return this.serial(async () => {
+      if (!this.loaded) await this.reload();
+      return this.index;
+    });
   }
 
   async list(): Promise<readonly Account[]> {
-    await this.ensureLoaded();
-    return this.index.accounts;
+    return (await this.current()).accounts;
   }
 
   async active(): Promise<Account | undefined> {
-    await this.ensureLoaded();
-    return this.index.accounts.find((a) => a.id === this.index.active);
+    const index = await this.current();
+    return index.accounts.find((a) => a.id === index.active);
   }
 
   async activeKey(): Promise<string | undefined> {
@@ -84,39 +96,48 @@ export class AccountStore implements vscode.Disposable {
   }
 
   /** Stores `key` under the account called `name` (created if new) and makes it the active one. */
-  async save(name: string, key: string): Promise<Account> {
-    await this.reload();
-    const trimmed = name.trim();
-    let account = this.index.accounts.find((a) => a.name.toLowerCase() === trimmed.toLowerCase());
-    if (!account) {
-      account = { id: newId(this.index.accounts), name: trimmed };
-      this.index.accounts.push(account);
-    }
-    // The key first: a window that sees the new index must find its key.
-    await this.secrets.store(KEY_PREFIX + account.id, key);
-    this.index.active = account.id;
-    await this.writeIndex();
-    return account;
+  save(name: string, key: string): Promise<Account> {
+    return this.update(async (index) => {
+      const trimmed = name.trim();
+      let account = index.accounts.find((a) => a.name.toLowerCase() === trimmed.toLowerCase());
+      if (!account) {
+        account = { id: newId(index.accounts), name: trimmed };
+        index.accounts.push(account);
+      }
+      // The key first: a window that sees the new index must find its key.
+      await this.secrets.store(KEY_PREFIX + account.id, key);
+      index.active = account.id;
+      return account;
+    });
   }
 
-  async setActive(id: string): Promise<void> {
-    await this.reload();
-    if (!this.index.accounts.some((a) => a.id === id)) throw new Error('That account no longer exists.');
-    this.index.active = id;
-    await this.writeIndex();
+  setActive(id: string): Promise<void> {
+    return this.update(async (index) => {
+      if (!index.accounts.some((a) => a.id === id)) throw new Error('That account no longer exists.');
+      index.active = id;
+    });
   }
 
   async remove(id: string): Promise<void> {
-    await this.reload();
-    this.index.accounts = this.index.accounts.filter((a) => a.id !== id);
-    if (this.index.active === id) this.index.active = this.index.accounts[0]?.id;
-    await this.writeIndex();
+    await this.update(async (index) => {
+      index.accounts = index.accounts.filter((a) => a.id !== id);
+      if (index.active === id) index.active = index.accounts[0]?.id;
+    });
     await this.secrets.delete(KEY_PREFIX + id);
   }
 
-  private async writeIndex(): Promise<void> {
-    await this.secrets.store(INDEX_KEY, JSON.stringify(this.index));
+  /** Reads the stored index afresh (another window may have changed it), edits it, writes it back. */
+  private async update<T>(edit: (index: AccountIndex) => Promise<T>): Promise<T> {
+    const result = await this.serial(async () => {
+      await this.reload();
+      const index: AccountIndex = { ...this.index, accounts: [...this.index.accounts] };
+      const value = await edit(index);
+      await this.secrets.store(INDEX_KEY, JSON.stringify(index));
+      this.index = index;
+      return value;
+    });
     this.changed.fire();
+    return result;
   }
 
   dispose(): void {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { AccountStore } from './accounts';
+import { createApi, type EverflowClicksApi } from './api';
 import { registerCommands } from './commands/registry';
 import * as config from './config';
 import { EverflowClient } from './core/client';
@@ -7,6 +8,7 @@ import { EverflowError } from './core/errors';
 import { RateLimiter } from './core/limiter';
 import { HostGuard } from './hostGuard';
 import { Logger } from './logger';
+import { ResultPresenter } from './results/presenter';
 import { ResultDocuments } from './results/resultDocuments';
 import type { Services } from './services';
 import { AccountStatusBar } from './statusBar';
@@ -17,7 +19,7 @@ import { SavedQueriesView } from './views/savedQueriesView';
 // The composition root: builds the long-lived parts once and hands them to commands and views.
 // Nothing here does I/O beyond reading secrets, so activation stays cheap.
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   const logger = new Logger();
   const accounts = new AccountStore(context.secrets);
   const hostGuard = new HostGuard(context.globalState);
@@ -39,20 +41,22 @@ export function activate(context: vscode.ExtensionContext): void {
       return key;
     },
   });
-  const results = new ResultDocuments();
+  const documents = new ResultDocuments();
+  const results = new ResultPresenter(documents);
   const timezones = new TimezoneService(client, config.baseUrl);
-  const services: Services = { accounts, client, logger, results, timezones, hostGuard };
+  const services: Services = { accounts, client, logger, documents, results, timezones, hostGuard };
 
   context.subscriptions.push(
     logger,
     accounts,
-    results,
+    documents,
     new AccountStatusBar(accounts),
     new SavedQueriesView(),
     config.onDidChange(['requestsPerSecond'], () => limiter.setRate(config.requestsPerSecond())),
     ...registerCommands(services),
   );
   void seedDemoAccount(accounts, logger);
+  return createApi(accounts);
 }
 
 export function deactivate(): void {

@@ -54,8 +54,9 @@ export async function setApiKey(services: Services, args?: SetKeyArgs): Promise<
         err.reason === 'unauthorized'
           ? 'Everflow did not accept this API key (401). Check that you copied the whole key, and that it is an affiliate key.'
           : 'Everflow refused this key for the affiliate API (403). It may be a network or advertiser key; use an affiliate API key.';
-      const again = await vscode.window.showErrorMessage(`${why} The key was not saved.`, 'Try Again');
-      if (again) return setApiKey(services, { account: name });
+      void vscode.window.showErrorMessage(`${why} The key was not saved.`, 'Try Again').then((again) => {
+        if (again) void setApiKey(services, { account: name });
+      });
       return false;
     }
     // Everflow could not be reached: the key is unproven, so saving it is the user's call.

@@ -9,7 +9,7 @@ import { CommandIds } from './ids';
 const SET_KEY = 'Set API Key';
 const SHOW_LOG = 'Show Log';
 
-export async function reportError(err: unknown, logger: Logger, context?: string): Promise<void> {
+export function reportError(err: unknown, logger: Logger, context?: string): void {
   if (err instanceof vscode.CancellationError || (isEverflowError(err) && err.reason === 'cancelled')) {
     logger.info(`${context ?? 'Operation'} cancelled.`);
     return;
@@ -17,9 +17,11 @@ export async function reportError(err: unknown, logger: Logger, context?: string
   const message = logger.redact(contextual(describeError(err), context));
   logger.error(message);
   const actions = isEverflowError(err) && (err.reason === 'unauthorized' || err.reason === 'forbidden') ? [SET_KEY, SHOW_LOG] : [SHOW_LOG];
-  const choice = await vscode.window.showErrorMessage(message, ...actions);
-  if (choice === SET_KEY) await vscode.commands.executeCommand(CommandIds.setApiKey);
-  else if (choice === SHOW_LOG) logger.show();
+  // Not awaited: the command finishes now; the buttons act whenever the user gets to them.
+  void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
+    if (choice === SET_KEY) void vscode.commands.executeCommand(CommandIds.setApiKey);
+    else if (choice === SHOW_LOG) logger.show();
+  });
 }
 
 function contextual(message: string, context: string | undefined): string {

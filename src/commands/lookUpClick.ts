@@ -52,9 +52,10 @@ export async function lookUpClick(services: Services, idArg?: unknown): Promise<
     const click = await withCancellableProgress(`Looking up click ${transactionId}…`, (signal) =>
       client.getClick(transactionId, { signal, priority: 'interactive' }),
     );
-    await results.open(`click ${transactionId}`, {
-      request: { kind: 'click', transaction_id: transactionId, account: account?.name, fetched_at: new Date().toISOString() },
-      click,
+    await results.show({
+      title: `click ${transactionId}`,
+      request: { kind: 'click', transaction_id: transactionId, account: account?.name, fetched_at: new Date().toISOString(), rows: 1 },
+      rows: [click],
     });
     return true;
   } catch (err) {

@@ -25,7 +25,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
       try {
         return await (handler as (s: Services, ...a: unknown[]) => unknown)(services, ...args);
       } catch (err) {
-        await reportError(err, services.logger);
+        reportError(err, services.logger);
         return undefined;
       }
     }),

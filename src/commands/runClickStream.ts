@@ -94,7 +94,8 @@ export async function runClickStream(services: Services, arg?: unknown): Promise
   const rows = result.rows.length;
   const seconds = (result.durationMs / 1000).toFixed(1);
   const zoneName = timezones.nameFor(request.timezone_id);
-  await results.open(`clicks ${request.from} to ${request.to}`, {
+  await results.show({
+    title: `clicks ${request.from} to ${request.to}`,
     request: {
       kind: 'stream',
       account: account?.name,
@@ -111,7 +112,7 @@ export async function runClickStream(services: Services, arg?: unknown): Promise
       truncated: result.truncated,
       cap: result.cap,
     },
-    clicks: result.rows,
+    rows: result.rows,
   });
   if (result.truncated) {
     void vscode.window.showWarningMessage(

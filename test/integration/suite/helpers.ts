@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { testConfig } from './env';
+
+// Shared steps for suites that drive the extension: its exported API and a clean account state.
+
+export interface ExtensionApi {
+  accountNames(): Promise<string[]>;
+  activeAccountName(): Promise<string | undefined>;
+}
+
+export async function extensionApi(): Promise<ExtensionApi> {
+  const ext = vscode.extensions.getExtension<ExtensionApi>(testConfig().extensionId);
+  if (!ext) throw new Error(`${testConfig().extensionId} is not installed`);
+  return ext.activate();
+}
+
+/** Removes every account (without the confirmation dialog), so a suite starts from "no key". */
+export async function removeAllAccounts(): Promise<void> {
+  const api = await extensionApi();
+  for (const name of await api.accountNames()) {
+    await vscode.commands.executeCommand('everflow.removeAccount', { account: name, confirm: false });
+  }
+}
+
+/** Makes `name` the active account with the sandbox's valid key. */
+export async function useSandboxAccount(name = 'Sandbox'): Promise<void> {
+  const ok = await vscode.commands.executeCommand<boolean>('everflow.setApiKey', { account: name, key: testConfig().keys.valid });
+  if (!ok) throw new Error('the sandbox key was not accepted');
+}
+
+/** Text of the active editor, once it shows a document of the `everflow-result` scheme. */
+export function activeResultText(): string {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.uri.scheme !== 'everflow-result') throw new Error('no result document is active');
+  return editor.document.getText();
+}
+
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}

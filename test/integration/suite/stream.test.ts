@@ -1,0 +1,68 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { resetSandbox, sandboxState, setSandboxKnobs } from './env';
+import { activeResultText, closeAllEditors, useSandboxAccount } from './helpers';
+
+function yesterdayUtc(): { from: string; to: string } {
+  const d = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  return { from: `${d} 00:00:00`, to: `${d} 23:59:59` };
+}
+
+suite('Click streams through the extension', () => {
+  suiteSetup(async () => {
+    await resetSandbox();
+    await useSandboxAccount();
+  });
+  setup(resetSandbox);
+  teardown(closeAllEditors);
+
+  test('a filtered stream opens as JSON with the request recorded beside the rows', async () => {
+    const request = { ...yesterdayUtc(), timezone_id: 67, query: { filters: [{ resource_type: 'offer', filter_id_value: '883' }, { resource_type: 'country', filter_id_value: 'United States' }] } };
+    assert.strictEqual(await vscode.commands.executeCommand('everflow.runClickStream', request), true);
+    const doc = JSON.parse(activeResultText());
+    assert.ok(doc.clicks.length > 0, 'no clicks came back');
+    assert.strictEqual(doc.request.rows, doc.clicks.length);
+    assert.strictEqual(doc.request.logic, 'offer 883, and country United States');
+    for (const c of doc.clicks) {
+      assert.strictEqual(c.relationship.offer.network_offer_id, 883);
+      assert.strictEqual(c.relationship.geolocation.country_name, 'United States');
+    }
+  });
+
+  test('every response variant reads the same: table, clicks, bare array', async () => {
+    const request = { ...yesterdayUtc(), timezone_id: 67, query: { filters: [{ resource_type: 'offer', filter_id_value: '518' }] } };
+    const counts: number[] = [];
+    for (const responseKey of ['table', 'clicks', 'bare']) {
+      await setSandboxKnobs({ responseKey, isUniqueAs: responseKey === 'bare' ? 'boolean' : 'number', carrierCodeAs: 'string' });
+      assert.strictEqual(await vscode.commands.executeCommand('everflow.runClickStream', request), true, responseKey);
+      const doc = JSON.parse(activeResultText());
+      assert.ok(doc.clicks.every((c: { is_unique: unknown }) => typeof c.is_unique === 'boolean'), `${responseKey}: is_unique not normalised`);
+      counts.push(doc.clicks.length);
+    }
+    assert.ok(counts[0] > 0);
+    assert.deepStrictEqual(counts, [counts[0], counts[0], counts[0]]);
+  });
+
+  test('a 15-day window is refused before anything is sent', async () => {
+    const before = (await sandboxState()).requestCount;
+    const result = await vscode.commands.executeCommand('everflow.runClickStream', { from: '2026-11-01 00:00:00', to: '2026-11-16 00:00:00', timezone_id: 67 });
+    assert.notStrictEqual(result, true);
+    assert.strictEqual((await sandboxState()).requestCount, before);
+  });
+
+  test('a malformed response fails once, without a retry loop', async () => {
+    await setSandboxKnobs({ fault: { kind: 'malformed-json', count: -1, path: 'stream' } });
+    const result = await vscode.commands.executeCommand('everflow.runClickStream', { ...yesterdayUtc(), timezone_id: 67 });
+    assert.notStrictEqual(result, true);
+    assert.strictEqual((await sandboxState()).requestCount, 1);
+  });
+
+  test('a 429 storm is retried a bounded number of times, then reported', async function () {
+    this.timeout(60_000);
+    await setSandboxKnobs({ fault: { kind: '429-no-headers', count: -1, path: 'stream' } });
+    const result = await vscode.commands.executeCommand('everflow.runClickStream', { ...yesterdayUtc(), timezone_id: 67 });
+    assert.notStrictEqual(result, true);
+    const n = (await sandboxState()).requestCount;
+    assert.ok(n >= 2 && n <= 5, `${n} requests for one stream under a 429 storm`);
+  });
+});
