@@ -1,0 +1,341 @@
+// End-to-end harness: the real workbench (code-server) with the extension installed and the Everflow sandbox
+// running, driven from the keyboard in headless Chromium as a person would, with helpers for the command
+// palette, input boxes, notifications, hovers, the editor and screenshots.
+//
+// Use it from node:test files (test/e2e/*.test.ts, run by `npm run test:e2e`):
+//   const wb = await startWorkbench({ label: 'lookup' });
+//   await wb.runCommand('Everflow: Look Up Click by Transaction ID'); …
+//   await wb.close();
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server';
+
+// The launch code is shared with scripts/run-integration.mjs. Those are ES modules and this file compiles
+// as CommonJS, so they are loaded with import().
+const loadLib = async () => {
+  const [paths, workbench] = await Promise.all([import('../../scripts/lib/paths.mjs'), import('../../scripts/lib/workbench.mjs')]);
+  return { ...paths, ...workbench };
+};
+
+export interface WorkbenchOptions {
+  /** Names the logs folder and prefixes screenshots; keep it unique per test file. */
+  label: string;
+  /** User settings on top of the harness's (which already point `everflow.baseUrl` at the sandbox). */
+  settings?: Record<string, unknown>;
+  /** Extra workspace files, by relative path. The workspace always has `sample.log`. */
+  files?: Record<string, string>;
+  sandbox?: SandboxOptions;
+}
+
+export interface QuickInputState {
+  title: string;
+  value: string;
+  placeholder: string;
+  message: string;
+  password: boolean;
+}
+
+const DEFAULT_WAIT = 20_000;
+
+export class Workbench {
+  private constructor(
+    readonly page: Page,
+    readonly sandbox: Sandbox,
+    /** Transaction ids the sandbox knows; also in `sample.log` (line n + 2 holds sampleIds[n]). */
+    readonly sampleIds: string[],
+    readonly workspaceDir: string,
+    readonly label: string,
+    private readonly screenshotsDir: string,
+    private readonly teardown: () => Promise<void>,
+  ) {}
+
+  static async start(opts: WorkbenchOptions): Promise<Workbench> {
+    const cleanups: (() => Promise<void> | void)[] = [];
+    const teardown = async (): Promise<void> => {
+      for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch((e: unknown) => console.error(`e2e clean-up: ${String(e)}`));
+      cleanups.length = 0;
+    };
+    try {
+      const { collectVscodeLogs, ensureLogsDir, extensionUnderTest, openWorkbench, prepareProfile, screenshotsDir, startCodeServer } =
+        await loadLib();
+      const sandbox = await startSandbox(opts.sandbox ?? {});
+      cleanups.push(() => sandbox.close());
+      const sampleIds = sandbox.sampleIds(5);
+      const profile = prepareProfile({
+        label: `e2e-${opts.label}`,
+        settings: { 'everflow.baseUrl': sandbox.url, ...opts.settings },
+        extensions: [extensionUnderTest()],
+        files: { 'sample.log': sampleLog(sampleIds), ...opts.files },
+      });
+      cleanups.push(() => profile.remove());
+      const logs = ensureLogsDir(path.join('e2e', opts.label));
+      cleanups.push(() => collectVscodeLogs(profile, path.join(logs, 'vscode')));
+      const server = await startCodeServer({ profile, logFile: path.join(logs, 'code-server.log') });
+      cleanups.push(() => server.stop());
+      const wb = await openWorkbench({ url: server.url, folder: profile.workspaceDir, browserLog: path.join(logs, 'browser.log') });
+      cleanups.push(() => wb.close());
+      const workbench = new Workbench(wb.page, sandbox, sampleIds, profile.workspaceDir, opts.label, screenshotsDir, teardown);
+      await workbench.waitForExtensions();
+      return workbench;
+    } catch (e) {
+      await teardown();
+      throw e;
+    }
+  }
+
+  /** Waits until the extension host has registered the extension (its activity-bar container shows). */
+  async waitForExtensions(timeoutMs = 60_000): Promise<void> {
+    await this.page.locator('.activitybar [aria-label^="Everflow"]').first().waitFor({ state: 'visible', timeout: timeoutMs });
+  }
+
+  /** F1, types `title`, waits until the highlighted entry is that command, then Enter. */
+  async runCommand(title: string): Promise<void> {
+    await this.dismissQuickInput();
+    await this.page.keyboard.press('F1');
+    const input = this.quickInputBox();
+    await input.waitFor({ state: 'visible', timeout: DEFAULT_WAIT });
+    await this.page.keyboard.type(title);
+    const want = title.toLowerCase();
+    let offered: string[] = [];
+    await this.waitUntil(
+      async () => {
+        offered = await this.quickPickLabels();
+        return ((await this.focusedQuickPickLabel()) ?? '').toLowerCase() === want;
+      },
+      () => `the command palette to offer "${title}" (it offers ${JSON.stringify(offered)})`,
+    );
+    const typed = await this.quickInputBox().inputValue();
+    await this.page.keyboard.press('Enter');
+    // The command's own input box may reuse the palette's widget: wait until the palette is gone from it.
+    await this.waitUntil(async () => (await this.quickInputState())?.value !== typed, `the command palette to close after running "${title}"`);
+  }
+
+  /** Waits for an input box or quick pick to be open (optionally a password box, or one whose title matches). */
+  async waitForQuickInput(opts: { password?: boolean; title?: RegExp } = {}): Promise<QuickInputState> {
+    let last: QuickInputState | undefined;
+    await this.waitUntil(
+      async () => {
+        last = await this.quickInputState();
+        if (!last) return false;
+        if (opts.password !== undefined && last.password !== opts.password) return false;
+        if (opts.title && !opts.title.test(last.title)) return false;
+        return true;
+      },
+      `an input box${opts.password ? ' (password)' : ''}${opts.title ? ` titled ${opts.title}` : ''} (now: ${JSON.stringify(last)})`,
+    );
+    return last!;
+  }
+
+  /** The open quick input's title, value, placeholder and message, or undefined when none is open. */
+  async quickInputState(): Promise<QuickInputState | undefined> {
+    const widget = this.page.locator('.quick-input-widget').first();
+    if (!(await widget.isVisible())) return undefined;
+    const input = this.quickInputBox();
+    return {
+      title: ((await widget.locator('.quick-input-title').first().textContent().catch(() => '')) ?? '').trim(),
+      value: await input.inputValue().catch(() => ''),
+      placeholder: (await input.getAttribute('placeholder').catch(() => '')) ?? '',
+      message: ((await widget.locator('.quick-input-message').first().textContent().catch(() => '')) ?? '').trim(),
+      password: (await input.getAttribute('type').catch(() => '')) === 'password',
+    };
+  }
+
+  /** Replaces the text of the open input box with `text`, typed key by key. */
+  async quickInputType(text: string): Promise<void> {
+    const input = this.quickInputBox();
+    await input.waitFor({ state: 'visible', timeout: DEFAULT_WAIT });
+    await input.focus();
+    await this.page.keyboard.press('ControlOrMeta+A');
+    await this.page.keyboard.press('Backspace');
+    await this.page.keyboard.type(text);
+  }
+
+  /** Enter in the open input box. */
+  async quickInputAccept(): Promise<void> {
+    await this.quickInputBox().waitFor({ state: 'visible', timeout: DEFAULT_WAIT });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** The visible notification toasts' messages, newest last. */
+  async readNotifications(): Promise<string[]> {
+    const items = this.page.locator('.notifications-toasts .notification-list-item-message');
+    return (await items.allTextContents()).map((t) => t.trim()).filter(Boolean);
+  }
+
+  /** Waits for a toast whose message matches `pattern`; returns its text. */
+  async waitForNotification(pattern: RegExp, timeoutMs = DEFAULT_WAIT): Promise<string> {
+    let found: string | undefined;
+    let seen: string[] = [];
+    await this.waitUntil(
+      async () => {
+        seen = await this.readNotifications();
+        found = seen.find((m) => pattern.test(m));
+        return found !== undefined;
+      },
+      () => `a notification matching ${pattern} (seen: ${JSON.stringify(seen)})`,
+      timeoutMs,
+    );
+    return found!;
+  }
+
+  /** Saves a PNG of the page as test-results/screenshots/<label>-<name>.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(this.screenshotsDir, { recursive: true });
+    const file = path.join(this.screenshotsDir, `${this.label}-${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Quick Open (Ctrl+P): types a workspace-relative path and opens the file. */
+  async openFile(relativePath: string): Promise<void> {
+    await this.dismissQuickInput();
+    await this.page.keyboard.press('ControlOrMeta+P');
+    await this.quickInputBox().waitFor({ state: 'visible', timeout: DEFAULT_WAIT });
+    await this.page.keyboard.type(relativePath);
+    const base = path.basename(relativePath).toLowerCase();
+    await this.waitUntil(
+      async () => ((await this.focusedQuickPickLabel()) ?? '').toLowerCase().includes(base),
+      `Quick Open to offer ${relativePath}`,
+    );
+    await this.page.keyboard.press('Enter');
+    await this.waitUntil(
+      async () => ((await this.activeTabTitle()) ?? '').toLowerCase().includes(base) && (await this.activeEditorText()).trim() !== '',
+      `${relativePath} to open in the editor`,
+    );
+  }
+
+  /** Go to Line/Column (Ctrl+G) in the active editor; both 1-based. */
+  async goto(line: number, column = 1): Promise<void> {
+    await this.dismissQuickInput();
+    await this.page.keyboard.press('Control+G');
+    await this.quickInputBox().waitFor({ state: 'visible', timeout: DEFAULT_WAIT });
+    await this.page.keyboard.type(`${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    let at: string | undefined;
+    await this.waitUntil(
+      async () => ((at = await this.cursorPosition()) ?? '').includes(`Ln ${line}, Col ${column}`),
+      () => `the cursor to reach Ln ${line}, Col ${column} (the status bar shows ${JSON.stringify(at)})`,
+    );
+  }
+
+  /** "Show or Focus Hover" from the palette, at the cursor; returns the hover's text. */
+  async showHover(timeoutMs = DEFAULT_WAIT): Promise<string> {
+    await this.runCommand('Show or Focus Hover');
+    const loading = /\(?loading\.\.\.\)?/gi;
+    let text = '';
+    await this.waitUntil(
+      async () => (text = (await this.hoverText()).replace(loading, '').trim()).length > 0,
+      'a hover to show',
+      timeoutMs,
+    );
+    // Other hover providers may still be "(loading...)": give them a moment, then take what is there.
+    await this.waitUntil(async () => !/loading\.\.\./i.test(await this.hoverText()), 'hover providers to finish', 3000).catch(() => {});
+    return (await this.hoverText()).replace(loading, '').trim() || text;
+  }
+
+  /** Text of the visible `.monaco-hover` elements ('' when none shows). */
+  async hoverText(): Promise<string> {
+    return this.page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('.monaco-hover'))
+        .filter((e) => e.offsetParent !== null && e.innerText.trim() !== '')
+        .map((e) => e.innerText.trim())
+        .join('\n'),
+    );
+  }
+
+  /**
+   * The rendered lines of the active editor, top to bottom. Monaco renders only what is on screen, so this
+   * is the visible part of a long document.
+   */
+  async activeEditorText(): Promise<string> {
+    return this.page.evaluate(() => {
+      const editor =
+        document.querySelector('.editor-group-container.active .monaco-editor') ?? document.querySelector('.monaco-editor');
+      if (!editor) return '';
+      const lines = Array.from(editor.querySelectorAll<HTMLElement>('.view-lines .view-line'));
+      return lines
+        .map((l) => ({ top: parseFloat(l.style.top) || 0, text: l.innerText }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text.replace(/\u00a0/g, ' '))
+        .join('\n');
+    });
+  }
+
+  /** Waits until the active editor shows text matching `pattern`; returns that text. */
+  async waitForEditorText(pattern: RegExp, timeoutMs = DEFAULT_WAIT): Promise<string> {
+    let text = '';
+    await this.waitUntil(
+      async () => pattern.test((text = await this.activeEditorText())),
+      () => `the active editor to show ${pattern} (it shows ${JSON.stringify(text.slice(0, 300))})`,
+      timeoutMs,
+    );
+    return text;
+  }
+
+  /** The active editor tab's label. */
+  async activeTabTitle(): Promise<string | undefined> {
+    const tab = this.page.locator('.editor-group-container.active .tab.active').first();
+    if (!(await tab.count())) return undefined;
+    return (await tab.getAttribute('aria-label')) ?? (await tab.textContent()) ?? undefined;
+  }
+
+  /** Closes an open quick input (Escape), if any. */
+  async dismissQuickInput(): Promise<void> {
+    if (await this.page.locator('.quick-input-widget').first().isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await this.page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+    }
+  }
+
+  /** Stops Chromium, code-server and the sandbox, saving a last screenshot and VS Code's logs first. */
+  async close(): Promise<void> {
+    await this.screenshot('zz-final').catch(() => {});
+    await this.teardown();
+  }
+
+  private quickInputBox() {
+    return this.page.locator('.quick-input-widget .quick-input-box input').first();
+  }
+
+  private async focusedQuickPickLabel(): Promise<string | undefined> {
+    const row = this.page.locator('.quick-input-list .monaco-list-row.focused').first();
+    if (!(await row.count())) return undefined;
+    const label = await row.locator('.label-name').first().textContent().catch(() => null);
+    return (label ?? (await row.getAttribute('aria-label')) ?? '').replace(/\u00a0/g, ' ').trim();
+  }
+
+  private async quickPickLabels(): Promise<string[]> {
+    const labels = await this.page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
+    return labels.slice(0, 5).map((l) => l.replace(/\u00a0/g, ' ').trim());
+  }
+
+  private async cursorPosition(): Promise<string | undefined> {
+    const item = this.page.locator('#status\\.editor\\.selection').first();
+    return (await item.count()) ? ((await item.textContent()) ?? undefined) : undefined;
+  }
+
+  private async waitUntil(check: () => Promise<boolean>, what: string | (() => string), timeoutMs = DEFAULT_WAIT): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await check().catch(() => false)) return;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${typeof what === 'function' ? what() : what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** Starts the sandbox, code-server and Chromium, and returns a workbench to drive. */
+export function startWorkbench(opts: WorkbenchOptions): Promise<Workbench> {
+  return Workbench.start(opts);
+}
+
+/** A log file with a transaction id on lines 2 … n + 1, the kind a person hovers over. */
+function sampleLog(ids: string[]): string {
+  const lines = [
+    '2024-05-01 12:00:00.120 INFO  tracker started',
+    ...ids.map((id, i) => `2024-05-01 12:00:0${i + 1}.250 INFO  postback received transaction_id=${id} offer=${100 + i}`),
+    '2024-05-01 12:00:09.999 WARN  postback without transaction id',
+  ];
+  return lines.join('\n') + '\n';
+}
