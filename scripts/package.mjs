@@ -3,5 +3,5 @@
 import { execFileSync } from 'node:child_process';
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
-run('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--out', 'everflow-clicks.vsix']);
-run('npx', ['vsce', 'ls', '--no-dependencies', '--allow-missing-repository']);
+run('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', 'everflow-clicks.vsix']);
+run('npx', ['vsce', 'ls', '--no-dependencies']);
