@@ -1,0 +1,189 @@
+import { formatBoolean, formatMoney, formatTimestamp } from './format';
+import type { Click } from './types';
+
+// Every field of a normalised Click as one column, in the order a person scans a click: when, which
+// click, what offer, where, on what device, the sub ids, the money, then the long tail of ids and
+// hashes. Ids are stable strings (saved column layouts and webview state refer to them), headers are
+// for people and may change.
+
+export type ColumnKind = 'text' | 'number' | 'boolean' | 'timestamp' | 'money' | 'id';
+
+export type CellValue = string | number | boolean;
+
+export interface ColumnDef {
+  /** Stable, e.g. `geo.country_name`. */
+  id: string;
+  header: string;
+  kind: ColumnKind;
+  visibleByDefault: boolean;
+  /**
+   * The raw value: numbers stay numbers (sorting, CSV), timestamps are epoch seconds (the zone is
+   * the viewer's choice), money is the amount without currency. `cellText` turns it into text.
+   */
+  get(row: Click): CellValue;
+}
+
+type Rel = Click['relationship'];
+type Geo = Rel['geolocation'];
+type Device = Rel['device_information'];
+type Offer = Rel['offer'];
+
+/** The top-level keys whose values are cells (everything but `relationship`). */
+type ScalarKey = { [P in keyof Click]: Click[P] extends CellValue ? P : never }[keyof Click];
+
+function top<K extends ScalarKey>(key: K, header: string, kind: ColumnKind, visible = false): ColumnDef {
+  return { id: key, header, kind, visibleByDefault: visible, get: (r) => r[key] };
+}
+
+function offer<K extends keyof Offer>(key: K, header: string, kind: ColumnKind, visible = false): ColumnDef {
+  return { id: `offer.${key}`, header, kind, visibleByDefault: visible, get: (r) => r.relationship.offer[key] };
+}
+
+function geo<K extends keyof Geo>(key: K, header: string, kind: ColumnKind, visible = false): ColumnDef {
+  return { id: `geo.${key}`, header, kind, visibleByDefault: visible, get: (r) => r.relationship.geolocation[key] };
+}
+
+function device<K extends keyof Device>(key: K, header: string, kind: ColumnKind, visible = false): ColumnDef {
+  return { id: `device.${key}`, header, kind, visibleByDefault: visible, get: (r) => r.relationship.device_information[key] };
+}
+
+/**
+ * `k=v&k=v`, keys in the order Everflow sent them, percent-encoding only what would make the text
+ * ambiguous (`&`, `=`, `%`, and control characters). A readable one-cell summary, not a URL to
+ * follow: the values are attacker-controlled.
+ */
+export function formatQueryParameters(qp: Record<string, string> | null | undefined): string {
+  if (!qp || typeof qp !== 'object') return '';
+  const parts: string[] = [];
+  for (const key of Object.keys(qp)) {
+    const v = qp[key];
+    parts.push(`${encodePart(key)}=${encodePart(typeof v === 'string' ? v : v == null ? '' : String(v))}`);
+  }
+  return parts.join('&');
+}
+
+// eslint-disable-next-line no-control-regex
+const AMBIGUOUS = /[%&=\u0000-\u001f\u007f]/g;
+
+function encodePart(s: string): string {
+  return s.replace(AMBIGUOUS, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+export const COLUMNS: readonly ColumnDef[] = Object.freeze([
+  { id: 'time', header: 'Time', kind: 'timestamp', visibleByDefault: true, get: (r: Click) => r.unix_timestamp },
+  top('transaction_id', 'Transaction ID', 'id', true),
+  offer('name', 'Offer', 'text', true),
+  offer('network_offer_id', 'Offer ID', 'id'),
+  offer('offer_status', 'Offer Status', 'text'),
+  offer('network_id', 'Network ID', 'id'),
+  offer('network_tracking_domain_id', 'Tracking Domain ID', 'id'),
+  geo('country_name', 'Country', 'text', true),
+  geo('country_code', 'Country Code', 'text'),
+  geo('region_name', 'Region', 'text'),
+  geo('region_code', 'Region Code', 'text'),
+  geo('city_name', 'City', 'text', true),
+  geo('postal_code', 'Postal Code', 'text'),
+  geo('dma', 'DMA', 'id'),
+  geo('dma_name', 'DMA Name', 'text'),
+  geo('timezone', 'Visitor Timezone', 'text'),
+  geo('carrier_name', 'Carrier', 'text'),
+  geo('carrier_code', 'Carrier Code', 'id'),
+  geo('isp_name', 'ISP', 'text'),
+  geo('organization', 'Organization', 'text'),
+  geo('is_mobile', 'Mobile Connection', 'boolean'),
+  geo('is_proxy', 'Is Proxy', 'boolean'),
+  device('platform_name', 'Platform', 'text', true),
+  device('os_version', 'OS Version', 'text'),
+  device('device_type', 'Device Type', 'text'),
+  device('brand', 'Brand', 'text'),
+  device('model', 'Model', 'text'),
+  device('browser_name', 'Browser', 'text', true),
+  device('browser_version', 'Browser Version', 'text'),
+  device('language', 'Language', 'text'),
+  device('http_accept_language', 'Accept-Language', 'text'),
+  device('is_mobile', 'Is Mobile', 'boolean'),
+  device('is_tablet', 'Is Tablet', 'boolean'),
+  device('is_robot', 'Is Robot', 'boolean'),
+  device('is_filter', 'Is Filtered', 'boolean'),
+  top('sub1', 'Sub 1', 'text', true),
+  top('sub2', 'Sub 2', 'text', true),
+  top('sub3', 'Sub 3', 'text', true),
+  top('sub4', 'Sub 4', 'text'),
+  top('sub5', 'Sub 5', 'text'),
+  top('source_id', 'Source ID', 'text'),
+  top('revenue', 'Revenue', 'money', true),
+  top('revenue_type', 'Revenue Type', 'text'),
+  top('currency_id', 'Currency', 'text'),
+  top('is_unique', 'Unique', 'boolean', true),
+  top('error_message', 'Error', 'text', true),
+  top('error_code', 'Error Code', 'number'),
+  top('coupon_code', 'Coupon Code', 'text'),
+  top('user_ip', 'User IP', 'text'),
+  top('referer', 'Referer', 'text'),
+  top('tracking_url', 'Tracking URL', 'text'),
+  {
+    id: 'query_parameters',
+    header: 'Query Parameters',
+    kind: 'text',
+    visibleByDefault: false,
+    get: (r: Click) => formatQueryParameters(r.relationship.query_parameters),
+  },
+  top('unix_timestamp', 'Unix Timestamp', 'number'),
+  top('idfa', 'IDFA', 'id'),
+  top('idfa_md5', 'IDFA MD5', 'id'),
+  top('idfa_sha1', 'IDFA SHA1', 'id'),
+  top('google_ad_id', 'Google Ad ID', 'id'),
+  top('google_ad_id_md5', 'Google Ad ID MD5', 'id'),
+  top('google_ad_id_sha1', 'Google Ad ID SHA1', 'id'),
+  top('android_id', 'Android ID', 'id'),
+  top('android_id_md5', 'Android ID MD5', 'id'),
+  top('android_id_sha1', 'Android ID SHA1', 'id'),
+] satisfies ColumnDef[]);
+
+const byId = new Map(COLUMNS.map((c) => [c.id, c]));
+
+export function columnById(id: string): ColumnDef | undefined {
+  return byId.get(id);
+}
+
+/** The columns a new grid or export shows, in catalogue order. */
+export function defaultColumns(): ColumnDef[] {
+  return COLUMNS.filter((c) => c.visibleByDefault);
+}
+
+/**
+ * Columns for a list of ids (a saved layout), in the order given; unknown ids are dropped so a
+ * layout saved by a newer version still opens.
+ */
+export function columnsByIds(ids: readonly string[]): ColumnDef[] {
+  const out: ColumnDef[] = [];
+  for (const id of ids) {
+    const c = byId.get(id);
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+export interface CellTextOptions {
+  /** IANA zone for timestamp columns. */
+  zone: string;
+  /** `words` (Yes/No, $1.50) for people; `literal` (true/false, 1.5) for files read back by tools. */
+  style?: 'words' | 'literal';
+}
+
+/** The plain text of one cell, as the grid and the clipboard show it. */
+export function cellText(col: ColumnDef, row: Click, opts: CellTextOptions): string {
+  const v = col.get(row);
+  const style = opts.style ?? 'words';
+  switch (col.kind) {
+    case 'timestamp':
+      return typeof v === 'number' ? formatTimestamp(v, opts.zone) : String(v);
+    case 'money':
+      if (typeof v !== 'number') return String(v);
+      return style === 'words' ? formatMoney(v, row.currency_id) : String(v);
+    case 'boolean':
+      return typeof v === 'boolean' ? formatBoolean(v, style) : String(v);
+    default:
+      return typeof v === 'boolean' ? formatBoolean(v, style) : String(v);
+  }
+}
