@@ -41,6 +41,9 @@ const targets = [
     format: 'cjs',
     target: 'node18',
     external: ['vscode'],
+    // jsonc-parser's `main` is a UMD build whose inner require() calls esbuild cannot follow; its
+    // `module` build bundles cleanly. Packages with an `exports` map are unaffected.
+    mainFields: ['module', 'main'],
   },
 ];
 

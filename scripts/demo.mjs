@@ -17,8 +17,7 @@ function onPath(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
 }
 
-function demoFiles(sandbox) {
-  const ids = sandbox.sampleIds(8);
+function demoFiles(sandbox, ids) {
   const now = new Date();
   const line = (i, id) => {
     const t = new Date(now.getTime() - (8 - i) * 97_000).toISOString();
@@ -54,6 +53,7 @@ async function main() {
   // The extension takes this key only for a loopback base URL and only when it has no account yet.
   process.env.EVERFLOW_CLICKS_DEMO_KEY = sandbox.keys.valid;
   const settings = { 'everflow.baseUrl': sandbox.url };
+  const ids = sandbox.sampleIds(8);
 
   if (onPath('code') && !process.env.EVERFLOW_DEMO_CODE_SERVER) {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'everflow-demo-'));
@@ -62,7 +62,7 @@ async function main() {
     fs.writeFileSync(path.join(userDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
     const workspace = path.join(root, 'workspace');
     fs.mkdirSync(workspace);
-    for (const [name, text] of Object.entries(demoFiles(sandbox))) fs.writeFileSync(path.join(workspace, name), text);
+    for (const [name, text] of Object.entries(demoFiles(sandbox, ids))) fs.writeFileSync(path.join(workspace, name), text);
     console.log('Opening desktop VS Code with the extension under development…');
     const code = spawn('code', ['--new-window', '--wait', `--user-data-dir=${userDir}`, `--extensionDevelopmentPath=${repoRoot}`, workspace], { stdio: 'inherit' });
     code.on('exit', () => void sandbox.close().then(() => process.exit(0)));
@@ -72,10 +72,10 @@ async function main() {
   const { ensureTesthost } = await import('./lib/testhost.mjs');
   await ensureTesthost();
   const { extensionUnderTest, prepareProfile, startCodeServer, baseSettings } = await import('./lib/workbench.mjs');
-  const profile = prepareProfile({ label: 'demo', settings: { ...baseSettings, ...settings, 'workbench.startupEditor': 'readme' }, extensions: [extensionUnderTest()], files: demoFiles(sandbox) });
+  const profile = prepareProfile({ label: 'demo', settings: { ...baseSettings, ...settings, 'workbench.startupEditor': 'readme' }, extensions: [extensionUnderTest()], files: demoFiles(sandbox, ids) });
   const server = await startCodeServer({ profile, timeoutMs: 120_000 });
   const url = `${server.url}/?folder=${encodeURIComponent(profile.workspaceDir)}`;
-  console.log(`\ncode-server is running. Open this in a browser:\n\n  ${url}\n\nSample transaction IDs: ${sandbox.sampleIds(3).join(', ')}\nPress Ctrl+C to stop.\n`);
+  console.log(`\ncode-server is running. Open this in a browser:\n\n  ${url}\n\nSample transaction IDs: ${ids.slice(0, 3).join(', ')}\nPress Ctrl+C to stop.\n`);
   const stop = async () => {
     await server.stop();
     await sandbox.close();

@@ -1,4 +1,6 @@
 import type { AccountStore } from './accounts';
+import type { HistoryEntry } from './storage/queryHistory';
+import type { TreeSnapshotNode } from './views/savedQueriesView';
 
 /**
  * What `activate` returns to other extensions (and to the integration tests): read-only facts about
@@ -7,11 +9,21 @@ import type { AccountStore } from './accounts';
 export interface EverflowClicksApi {
   accountNames(): Promise<string[]>;
   activeAccountName(): Promise<string | undefined>;
+  /** The saved-queries tree, the run history and the open query forms, as plain data. */
+  savedQueries?: SavedQueriesApi;
 }
 
-export function createApi(accounts: AccountStore): EverflowClicksApi {
+export interface SavedQueriesApi {
+  tree(): TreeSnapshotNode[];
+  history(): HistoryEntry[];
+  /** `scope:id` of each open query form. */
+  openEditors(): string[];
+}
+
+export function createApi(accounts: AccountStore, savedQueries?: SavedQueriesApi): EverflowClicksApi {
   return {
     accountNames: async () => (await accounts.list()).map((a) => a.name),
     activeAccountName: async () => (await accounts.active())?.name,
+    savedQueries,
   };
 }

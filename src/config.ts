@@ -34,6 +34,84 @@ export function requestsPerSecond(): number {
   return Math.max(0.1, Math.min(50, Number(value) || 5));
 }
 
+// ---- hovers, terminal links and bulk look-up (issue #5) ---------------------------------------
+
+export const DEFAULT_HOVER_LANGUAGES: readonly string[] = ['log', 'plaintext', 'json', 'jsonl', 'ndjson'];
+export const DEFAULT_HOVER_FILE_PATTERNS: readonly string[] = ['**/*.log', '**/*.log.*'];
+
+/** The settings that decide which documents get the hover provider (re-registered on change). */
+export const HOVER_SELECTOR_KEYS = ['hover.enabled', 'hover.languages', 'hover.filePatterns'] as const;
+export const HOVER_CACHE_KEYS = ['hover.cacheSize', 'hover.cacheTtlMinutes'] as const;
+
+function stringList(key: string, fallback: readonly string[]): string[] {
+  const value = section().get<unknown>(key);
+  if (!Array.isArray(value)) return [...fallback];
+  return value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
+}
+
+function clampedNumber(key: string, fallback: number, min: number, max: number): number {
+  const value = Number(section().get<unknown>(key));
+  return Number.isFinite(value) ? Math.max(min, Math.min(max, value)) : fallback;
+}
+
+export function hoverEnabled(): boolean {
+  return section().get<boolean>('hover.enabled', true) !== false;
+}
+
+export function hoverLanguages(): string[] {
+  return stringList('hover.languages', DEFAULT_HOVER_LANGUAGES);
+}
+
+export function hoverFilePatterns(): string[] {
+  return stringList('hover.filePatterns', DEFAULT_HOVER_FILE_PATTERNS);
+}
+
+/**
+ * The transaction-id pattern, or undefined for the default. Declared a restricted setting in
+ * package.json, so an untrusted workspace cannot hand the detector a catastrophic regular expression.
+ */
+export function hoverIdPattern(): string | undefined {
+  const value = section().get<unknown>('hover.idPattern');
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function hoverCacheSize(): number {
+  return Math.round(clampedNumber('hover.cacheSize', 500, 1, 100_000));
+}
+
+export function hoverCacheTtlMs(): number {
+  return clampedNumber('hover.cacheTtlMinutes', 30, 0, 24 * 60) * 60_000;
+}
+
+/**
+ * "Not found" is kept for a shorter time than a click: a click can reach the API a little after its
+ * id is logged, and hovering the id again should then find it.
+ */
+export function hoverNegativeCacheTtlMs(): number {
+  return Math.min(hoverCacheTtlMs(), 5 * 60_000);
+}
+
+export function hoverTimeBudgetMs(): number {
+  return Math.round(clampedNumber('hover.timeBudgetMs', 700, 0, 10_000));
+}
+
+/** An IANA zone name, or undefined for the machine's own zone. */
+export function hoverTimezone(): string | undefined {
+  const value = section().get<unknown>('hover.timezone');
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+// ---- saved queries (issue #3) -------------------------------------------------------------------
+
+/**
+ * The zone new saved queries start with (an IANA name), or undefined for the machine's own zone. A
+ * workspace may set it: a team agrees on the zone its reports are read in.
+ */
+export function defaultQueryTimezone(): string | undefined {
+  const value = section().get<unknown>('queries.defaultTimezone');
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
 /** Fires `listener` when any of the given `everflow.*` keys change. */
 export function onDidChange(keys: readonly string[], listener: () => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {

@@ -6,7 +6,11 @@ import * as config from './config';
 import { EverflowClient } from './core/client';
 import { EverflowError } from './core/errors';
 import { RateLimiter } from './core/limiter';
+import { LookupCache } from './core/lookupCache';
+import type { Click } from './core/types';
 import { HostGuard } from './hostGuard';
+import { ClickHoverProvider, ClickHovers } from './hovers/clickHoverProvider';
+import { registerClickTerminalLinks } from './hovers/terminalLinkProvider';
 import { Logger } from './logger';
 import { ResultPresenter } from './results/presenter';
 import { ResultDocuments } from './results/resultDocuments';
@@ -14,7 +18,12 @@ import type { Services } from './services';
 import { AccountStatusBar } from './statusBar';
 import { TimezoneService } from './timezoneService';
 import { seedDemoAccount } from './demoAccount';
-import { SavedQueriesView } from './views/savedQueriesView';
+import { SavedQueriesView, snapshotTree } from './views/savedQueriesView';
+import { HistoryView } from './views/historyView';
+import { moveByDrop } from './commands/savedQueryEdits';
+import { QueryHistory } from './storage/queryHistory';
+import { SavedQueries } from './storage/savedQueries';
+import { QueryEditors } from './webviews/queryEditorPanel';
 
 // The composition root: builds the long-lived parts once and hands them to commands and views.
 // Nothing here does I/O beyond reading secrets, so activation stays cheap.
@@ -44,19 +53,46 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   const documents = new ResultDocuments();
   const results = new ResultPresenter(documents);
   const timezones = new TimezoneService(client, config.baseUrl);
-  const services: Services = { accounts, client, logger, documents, results, timezones, hostGuard };
+  // One cache of clicks for hovers, terminal links and every look-up. Ids are per account and host,
+  // so a switch of either empties it (below).
+  const clickCache = new LookupCache<Click>({
+    max: config.hoverCacheSize(),
+    ttlMs: config.hoverCacheTtlMs(),
+    negativeTtlMs: config.hoverNegativeCacheTtlMs(),
+  });
+  // Saved queries: the team's workspace file and the user's synced store; the history of runs.
+  const savedQueries = new SavedQueries(context.globalState);
+  const history = new QueryHistory(context.globalState);
+  const queryEditors = new QueryEditors({ extensionUri: context.extensionUri, savedQueries, timezones, accounts, logger });
+  const services: Services = { accounts, client, logger, documents, results, timezones, hostGuard, clickCache, savedQueries, history, queryEditors };
+  const savedQueriesView = new SavedQueriesView(savedQueries, (items, target) => moveByDrop(services, items, target));
 
   context.subscriptions.push(
     logger,
     accounts,
     documents,
     new AccountStatusBar(accounts),
-    new SavedQueriesView(),
+    savedQueries,
+    history,
+    queryEditors,
+    savedQueriesView,
+    new HistoryView(history),
     config.onDidChange(['requestsPerSecond'], () => limiter.setRate(config.requestsPerSecond())),
+    config.onDidChange(config.HOVER_CACHE_KEYS, () =>
+      clickCache.resize(config.hoverCacheSize(), config.hoverCacheTtlMs(), config.hoverNegativeCacheTtlMs()),
+    ),
+    config.onDidChange(['baseUrl'], () => clickCache.clear()),
+    accounts.onDidChange(() => clickCache.clear()),
+    new ClickHovers(new ClickHoverProvider(services)),
+    registerClickTerminalLinks(),
     ...registerCommands(services),
   );
   void seedDemoAccount(accounts, logger);
-  return createApi(accounts);
+  return createApi(accounts, {
+    tree: () => snapshotTree(savedQueriesView),
+    history: () => history.entries(),
+    openEditors: () => queryEditors.openKeys(),
+  });
 }
 
 export function deactivate(): void {

@@ -1,10 +1,15 @@
 import type { AccountStore } from './accounts';
 import type { EverflowClient } from './core/client';
+import type { LookupCache } from './core/lookupCache';
+import type { Click } from './core/types';
 import type { Logger } from './logger';
 import type { ResultPresenter } from './results/presenter';
 import type { ResultDocuments } from './results/resultDocuments';
 import type { TimezoneService } from './timezoneService';
 import type { HostGuard } from './hostGuard';
+import type { QueryHistory } from './storage/queryHistory';
+import type { SavedQueries } from './storage/savedQueries';
+import type { QueryEditors } from './webviews/queryEditorPanel';
 
 /** What commands and providers are given: the long-lived parts built once in `activate`. */
 export interface Services {
@@ -16,4 +21,12 @@ export interface Services {
   readonly results: ResultPresenter;
   readonly timezones: TimezoneService;
   readonly hostGuard: HostGuard;
+  /** Clicks by transaction id, shared by hovers, terminal links and every look-up; cleared when the account or host changes. */
+  readonly clickCache: LookupCache<Click>;
+  /** Saved queries of both scopes (workspace file, synced user store). */
+  readonly savedQueries: SavedQueries;
+  /** The last runs, for re-running and reopening. */
+  readonly history: QueryHistory;
+  /** The saved-query forms (webview panels). */
+  readonly queryEditors: QueryEditors;
 }

@@ -5,8 +5,33 @@ export const CommandIds = {
   switchAccount: 'everflow.switchAccount',
   removeAccount: 'everflow.removeAccount',
   lookUpClick: 'everflow.lookUpClick',
+  lookUpAllInFile: 'everflow.lookUpAllInFile',
+  lookUpAllInSelection: 'everflow.lookUpAllInSelection',
+  // Behind the hover card's links; hidden from the palette, where there is no id to act on.
+  openClickAsJson: 'everflow.openClickAsJson',
+  openClickInGrid: 'everflow.openClickInGrid',
+  copyTransactionId: 'everflow.copyTransactionId',
+  copyClickJson: 'everflow.copyClickJson',
   runClickStream: 'everflow.runClickStream',
   showLog: 'everflow.showLog',
+  // Saved queries and run history (issue #3).
+  runSavedQuery: 'everflow.runSavedQuery',
+  newSavedQuery: 'everflow.newSavedQuery',
+  newQueryFolder: 'everflow.newQueryFolder',
+  editSavedQuery: 'everflow.editSavedQuery',
+  renameSavedQuery: 'everflow.renameSavedQuery',
+  duplicateSavedQuery: 'everflow.duplicateSavedQuery',
+  deleteSavedQuery: 'everflow.deleteSavedQuery',
+  moveSavedQuery: 'everflow.moveSavedQuery',
+  copySavedQueryJson: 'everflow.copySavedQueryJson',
+  copySavedQueryCurl: 'everflow.copySavedQueryCurl',
+  exportSavedQueries: 'everflow.exportSavedQueries',
+  importSavedQueries: 'everflow.importSavedQueries',
+  openSavedQueriesFile: 'everflow.openSavedQueriesFile',
+  refreshSavedQueries: 'everflow.refreshSavedQueries',
+  rerunHistoryEntry: 'everflow.rerunHistoryEntry',
+  openHistoryResult: 'everflow.openHistoryResult',
+  clearQueryHistory: 'everflow.clearQueryHistory',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

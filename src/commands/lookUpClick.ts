@@ -1,23 +1,36 @@
 import * as vscode from 'vscode';
+import { NOT_FOUND_EXPLANATION, clickResultSet, configuredDetector, fetchClick } from '../clickLookup';
 import { isEverflowError } from '../core/errors';
+import { detectInText } from '../core/idDetection';
 import { isTransactionId } from '../core/validation';
 import type { Services } from '../services';
 import { withCancellableProgress } from './progress';
 
 const ID_PATTERN = /[0-9a-fA-F]{32}/;
+/** The clipboard can hold a whole log; the first screenful is where a copied id would be. */
+const CLIPBOARD_SCAN = 10_000;
 
-/** The ID the user most likely means: the selection, the token under the cursor, then the clipboard. */
+/** The first transaction id the detector finds in `text` (so `idfa_md5=…` is passed over). */
+function firstIdIn(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (isTransactionId(trimmed)) return trimmed.toLowerCase();
+  return detectInText(trimmed.slice(0, CLIPBOARD_SCAN), configuredDetector()).find((d) => isTransactionId(d.id))?.id;
+}
+
+/** The ID the user most likely means: the selection, the ID under the cursor, then the clipboard. */
 async function suggestedId(): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (editor) {
-    const selected = editor.document.getText(editor.selection).trim();
-    if (isTransactionId(selected)) return selected;
-    const range = editor.document.getWordRangeAtPosition(editor.selection.active, /[0-9A-Za-z_-]+/);
-    const word = range ? editor.document.getText(range) : '';
-    if (isTransactionId(word)) return word;
+    const selected = editor.selection.isEmpty ? undefined : firstIdIn(editor.document.getText(editor.selection));
+    if (selected) return selected;
+    const at = editor.selection.active;
+    const underCursor = configuredDetector().idAt(editor.document.lineAt(at.line).text, at.character)?.id;
+    if (underCursor && isTransactionId(underCursor)) return underCursor;
   }
-  const clip = (await vscode.env.clipboard.readText()).trim();
-  return isTransactionId(clip) ? clip : undefined;
+  // In a browser workbench (code-server, vscode.dev) reading the clipboard unasked raises a
+  // permission error in front of the input box, so only the desktop app offers the clipboard's ID.
+  if (vscode.env.uiKind !== vscode.UIKind.Desktop) return undefined;
+  return firstIdIn(await vscode.env.clipboard.readText().then(undefined, () => ''));
 }
 
 export function validateIdInput(value: string): string | undefined {
@@ -29,9 +42,11 @@ export function validateIdInput(value: string): string | undefined {
   return 'A transaction ID uses only 0-9 and a-f.';
 }
 
-/** Look Up Click by Transaction ID: prompts (pre-filled), fetches, and opens the click as JSON. */
+/**
+ * Look Up Click by Transaction ID: prompts (pre-filled) unless given a valid id, fetches through
+ * the shared cache, and opens the click where results open.
+ */
 export async function lookUpClick(services: Services, idArg?: unknown): Promise<boolean> {
-  const { client, accounts, results } = services;
   let id = typeof idArg === 'string' ? idArg.trim() : undefined;
   if (id === undefined || validateIdInput(id)) {
     id = (
@@ -47,22 +62,17 @@ export async function lookUpClick(services: Services, idArg?: unknown): Promise<
   }
   if (!id) return false;
   const transactionId = id.toLowerCase();
-  const account = await accounts.active();
   try {
-    const click = await withCancellableProgress(`Looking up click ${transactionId}…`, (signal) =>
-      client.getClick(transactionId, { signal, priority: 'interactive' }),
-    );
-    await results.show({
-      title: `click ${transactionId}`,
-      request: { kind: 'click', transaction_id: transactionId, account: account?.name, fetched_at: new Date().toISOString(), rows: 1 },
-      rows: [click],
-    });
+    const cached = services.clickCache.get(transactionId);
+    const click =
+      cached.state === 'hit'
+        ? cached.value
+        : await withCancellableProgress(`Looking up click ${transactionId}…`, (signal) => fetchClick(services, transactionId, { signal }));
+    await services.results.show(await clickResultSet(services, click));
     return true;
   } catch (err) {
     if (isEverflowError(err) && err.reason === 'notFound') {
-      void vscode.window.showWarningMessage(
-        `No click ${transactionId}: not found, or older than the 3-month raw-data retention (clicks that converted are kept forever).`,
-      );
+      void vscode.window.showWarningMessage(`No click ${transactionId}: ${NOT_FOUND_EXPLANATION}.`);
       return false;
     }
     throw err;

@@ -3,8 +3,11 @@ import type { Services } from '../services';
 import { reportError } from './errorReporting';
 import { CommandIds, type CommandId } from './ids';
 import { lookUpClick } from './lookUpClick';
+import { lookUpAllInFile, lookUpAllInSelection } from './bulkLookUp';
+import { copyClickJson, copyTransactionId, openClickAsJson, openClickInGrid } from './clickCommands';
 import { removeAccount, setApiKey, switchAccount } from './accountCommands';
 import { runClickStream } from './runClickStream';
+import { savedQueryHandlers } from './savedQueryHandlers';
 
 // Arguments arrive untyped from executeCommand, keybindings and menus; each handler checks its own.
 type Handler = (services: Services, ...args: never[]) => unknown;
@@ -14,8 +17,15 @@ const handlers: Record<CommandId, Handler> = {
   [CommandIds.switchAccount]: switchAccount,
   [CommandIds.removeAccount]: removeAccount,
   [CommandIds.lookUpClick]: lookUpClick,
+  [CommandIds.lookUpAllInFile]: lookUpAllInFile,
+  [CommandIds.lookUpAllInSelection]: lookUpAllInSelection,
+  [CommandIds.openClickAsJson]: openClickAsJson,
+  [CommandIds.openClickInGrid]: openClickInGrid,
+  [CommandIds.copyTransactionId]: copyTransactionId,
+  [CommandIds.copyClickJson]: copyClickJson,
   [CommandIds.runClickStream]: runClickStream,
   [CommandIds.showLog]: (s) => s.logger.show(),
+  ...savedQueryHandlers,
 };
 
 /** Registers every command with one error boundary; returns the disposables. */

@@ -10,7 +10,11 @@
 /** The default pattern (a regular-expression source); users may configure another in settings. */
 export const DEFAULT_ID_PATTERN = '[0-9a-fA-F]{32}';
 
-/** Keys whose values are hashes, never click ids. `*_suffix` matches any key ending in that word. */
+/**
+ * Keys whose values are never click ids: hashes, and the tracing and request ids and signatures
+ * that logs carry beside them in the same 32-hex shape. `*_suffix` matches any key ending in that
+ * word.
+ */
 export const DEFAULT_HASH_FIELD_NAMES: readonly string[] = [
   'idfa_md5',
   'idfa_sha1',
@@ -23,6 +27,16 @@ export const DEFAULT_HASH_FIELD_NAMES: readonly string[] = [
   'hash',
   'checksum',
   'etag',
+  // Tracing and request correlation: 32-hex in W3C trace context and nginx's $request_id.
+  'trace_id',
+  'span_id',
+  'request_id',
+  'req_id',
+  'correlation_id',
+  'x_request_id',
+  // Postback and webhook signatures (an HMAC-MD5 is 32 hex).
+  'sig',
+  'signature',
   '*_md5',
   '*_sha1',
   '*_hash',

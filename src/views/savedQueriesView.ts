@@ -1,25 +1,155 @@
 import * as vscode from 'vscode';
+import { childFolders, queriesInFolder } from '../core/queryCollection';
+import type { QueriesFile } from '../core/queriesFile';
+import type { SavedQueries } from '../storage/savedQueries';
+import type { QueryScope } from '../storage/queryScopeStore';
+import { QueryDragAndDrop, type MoveHandler } from './queryDragAndDrop';
+import { nodeId, queryTooltip, treeItemFor, type QueryTreeNode } from './queryTreeNodes';
+
+export const SAVED_QUERIES_VIEW = 'everflow.savedQueries';
 
 /**
- * The saved-queries view. Until saved queries exist, the tree is empty on purpose: its welcome
- * content (package.json `viewsWelcome`) shows what to do next, keyed on `everflow.hasApiKey`.
+ * Scopes (Workspace, User) → folders → queries → each query's filters. When neither scope holds
+ * anything the tree is empty on purpose, so the view's welcome content (package.json `viewsWelcome`)
+ * offers to set a key, create a first query or import some.
  */
-export class SavedQueriesView implements vscode.TreeDataProvider<never>, vscode.Disposable {
-  private readonly view: vscode.TreeView<never>;
+export class SavedQueriesView implements vscode.TreeDataProvider<QueryTreeNode>, vscode.Disposable {
+  private readonly view: vscode.TreeView<QueryTreeNode>;
+  private readonly changed = new vscode.EventEmitter<QueryTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
 
-  constructor() {
-    this.view = vscode.window.createTreeView('everflow.savedQueries', { treeDataProvider: this });
+  constructor(
+    private readonly queries: SavedQueries,
+    move: MoveHandler,
+  ) {
+    this.view = vscode.window.createTreeView(SAVED_QUERIES_VIEW, {
+      treeDataProvider: this,
+      dragAndDropController: new QueryDragAndDrop(move),
+      canSelectMany: true,
+      showCollapseAll: true,
+    });
+    queries.selection = () => this.view.selection;
+    this.disposables.push(
+      this.view,
+      this.changed,
+      queries.onDidChange(() => {
+        this.changed.fire(undefined);
+        void this.updateContext();
+      }),
+    );
+    void this.updateContext();
   }
 
-  getTreeItem(element: never): vscode.TreeItem {
-    return element;
+  private async updateContext(): Promise<void> {
+    await vscode.commands.executeCommand('setContext', 'everflow.savedQueries.empty', this.queries.isEmpty());
   }
 
-  getChildren(): never[] {
-    return [];
+  getTreeItem(node: QueryTreeNode): vscode.TreeItem {
+    const item = treeItemFor(node);
+    item.id = nodeId(node);
+    return item;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: QueryTreeNode): vscode.TreeItem {
+    if (node.kind === 'query') item.tooltip = queryTooltip(node.scope, node.query);
+    return item;
+  }
+
+  getChildren(node?: QueryTreeNode): QueryTreeNode[] {
+    if (!node) {
+      if (this.queries.isEmpty()) return [];
+      return this.queries.stores().flatMap((s): QueryTreeNode[] => {
+        const st = s.state();
+        if (st.kind === 'unavailable') return [];
+        return [{ kind: 'scope', scope: s.scope, empty: st.kind === 'ok' && st.file.queries.length + st.file.folders.length === 0 }];
+      });
+    }
+    switch (node.kind) {
+      case 'scope': {
+        const store = this.queries.store(node.scope);
+        const st = store.state();
+        if (st.kind === 'error') return [{ kind: 'problem', scope: node.scope, problems: st.problems, uri: store.uri, fileName: 'everflow-queries.json' }];
+        if (st.kind === 'unavailable') return [{ kind: 'unavailable', scope: node.scope, reason: st.reason }];
+        return this.folderChildren(node.scope, st.file, undefined);
+      }
+      case 'folder': {
+        const st = this.queries.store(node.scope).state();
+        return st.kind === 'ok' ? this.folderChildren(node.scope, st.file, node.path) : [];
+      }
+      case 'query':
+        return [
+          ...node.query.filters.map((filter, index): QueryTreeNode => ({ kind: 'filter', scope: node.scope, query: node.query, filter, excluded: false, index })),
+          ...node.query.exclusions.map((filter, index): QueryTreeNode => ({ kind: 'filter', scope: node.scope, query: node.query, filter, excluded: true, index })),
+        ];
+      default:
+        return [];
+    }
+  }
+
+  getParent(node: QueryTreeNode): QueryTreeNode | undefined {
+    const st = this.queries.store(node.scope).state();
+    const scopeNode: QueryTreeNode = { kind: 'scope', scope: node.scope, empty: st.kind === 'ok' && st.file.queries.length + st.file.folders.length === 0 };
+    const folderOf = (path: string | undefined): QueryTreeNode => (path ? { kind: 'folder', scope: node.scope, path } : scopeNode);
+    switch (node.kind) {
+      case 'scope':
+        return undefined;
+      case 'folder': {
+        const i = node.path.lastIndexOf('/');
+        return folderOf(i < 0 ? undefined : node.path.slice(0, i));
+      }
+      case 'query':
+        return folderOf(node.query.folder);
+      case 'filter':
+        return { kind: 'query', scope: node.scope, query: node.query };
+      default:
+        return scopeNode;
+    }
+  }
+
+  private folderChildren(scope: QueryScope, file: QueriesFile, folder: string | undefined): QueryTreeNode[] {
+    return [
+      ...childFolders(file, folder).map((path): QueryTreeNode => ({ kind: 'folder', scope, path })),
+      ...queriesInFolder(file, folder).map((query): QueryTreeNode => ({ kind: 'query', scope, query })),
+    ];
+  }
+
+  /** Shows and selects the query (after it was created or moved). */
+  async reveal(scope: QueryScope, id: string): Promise<void> {
+    const query = this.queries.find({ scope, id });
+    if (!query || !this.view.visible) return;
+    await this.view.reveal({ kind: 'query', scope, query }, { select: true, focus: false, expand: false }).then(undefined, () => undefined);
   }
 
   dispose(): void {
-    this.view.dispose();
+    for (const d of this.disposables) d.dispose();
   }
+}
+
+/** A plain copy of a tree item, for the extension's API (integration tests read the tree with it). */
+export interface TreeSnapshotNode {
+  label: string;
+  description?: string;
+  contextValue?: string;
+  icon?: string;
+  /** The tooltip's markdown source (user text in it is escaped). */
+  tooltip?: string;
+  children: TreeSnapshotNode[];
+}
+
+/** The whole tree as it would render now, tooltips resolved. */
+export function snapshotTree(view: SavedQueriesView, node?: QueryTreeNode): TreeSnapshotNode[] {
+  return view.getChildren(node).map((child) => {
+    const item = view.resolveTreeItem(view.getTreeItem(child), child);
+    const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+    const tip = item.tooltip;
+    return {
+      label,
+      description: typeof item.description === 'string' ? item.description : undefined,
+      contextValue: item.contextValue,
+      icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined,
+      tooltip: typeof tip === 'string' ? tip : tip?.value,
+      children: snapshotTree(view, child),
+    };
+  });
 }

@@ -81,6 +81,13 @@ describe('hash-field context', () => {
     it(`skips a hash value: ${shape}`, () => assert.deepEqual(ids(line), [], line));
   }
 
+  for (const key of ['trace_id', 'traceId', 'span_id', 'request_id', 'requestId', 'req_id', 'correlation_id', 'x_request_id', 'sig', 'signature']) {
+    it(`skips a tracing id or signature: ${key}`, () => {
+      assert.deepEqual(ids(`${key}=${MD5}`), [], key);
+      assert.deepEqual(ids(`{"${key}":"${MD5}"}`), [], key);
+    });
+  }
+
   it('keeps the click id next to hash fields in the same row', () => {
     const url = `/sdk?click_id=${ID}&idfa_md5=${MD5}&gaid_md5=${ID2}`;
     assert.deepEqual(ids(url), [ID]);
@@ -245,13 +252,10 @@ const CORPUS = join(__dirname, '..', '..', 'fixtures', 'logs');
 
 /** Decoys that carry no hash-field key the detector could read: the only acceptable false alarms. */
 const UNKEYED = new Set([
-  'trace_id', // a key, but not a hash-like one: not in the default list (see the report in the README)
-  'nginx_request_id',
   'md5sum_bare',
   'bare_checksum',
   'asset_version',
   'asset_fingerprint',
-  'postback_signature',
   'order_hash',
   'ticket_hash',
 ]);
@@ -316,9 +320,10 @@ describe('the labelled corpus', () => {
     report.push(`${'all'.padEnd(10)} precision ${precision.toFixed(3)}  recall ${recall.toFixed(3)}  (${allCorrect}/${allFound} detected, ${allTruth} true)`);
     for (const r of report) t.diagnostic(r);
     console.log(report.join('\n'));
-    // Measured 0.750 and 0.985 when written; the floors leave a little room for corpus changes.
-    assert.ok(precision >= 0.72, `precision ${precision.toFixed(3)}`);
-    assert.ok(recall >= 0.97, `recall ${recall.toFixed(3)}`);
+    // Measured 0.829 and 0.985 once tracing ids and signatures joined the default skip list (0.750
+    // before); the floors leave a little room for corpus changes.
+    assert.ok(precision >= 0.82, `precision ${precision.toFixed(3)}`);
+    assert.ok(recall >= 0.98, `recall ${recall.toFixed(3)}`);
   });
 });
 

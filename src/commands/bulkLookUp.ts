@@ -1,0 +1,157 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { configuredDetector, fetchClick } from '../clickLookup';
+import { EverflowError, isEverflowError } from '../core/errors';
+import { detectInText, uniqueIds } from '../core/idDetection';
+import type { Click } from '../core/types';
+import { isTransactionId } from '../core/validation';
+import * as config from '../config';
+import type { Services } from '../services';
+import { withCancellableProgress } from './progress';
+
+// "Look Up All Transaction IDs in File / Selection": every distinct id, fetched through the shared
+// cache (ids already hovered cost nothing) at the shared rate limit, in the normal lane so hovers
+// and the palette stay responsive while it runs.
+
+/** Requests in flight at once; the limiter decides when each starts, this only bounds the queue. */
+const WORKERS = 4;
+/** Past this many ids the user is told how long it will take before anything is sent. */
+const CONFIRM_ABOVE = 100;
+
+/** What a bulk look-up returns to its caller (tests, other extensions): counts, never the key. */
+export interface BulkSummary {
+  ids: number;
+  rows: number;
+  notFound: string[];
+  failed: number;
+  partial: boolean;
+}
+
+export interface BulkOutcome {
+  clicks: Click[];
+  notFound: string[];
+  failed: { id: string; message: string }[];
+  cancelled: boolean;
+}
+
+export async function lookUpAllInFile(services: Services, uriArg?: unknown): Promise<BulkSummary | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  const document = uriArg instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uriArg) : editor?.document;
+  if (!document) {
+    void vscode.window.showInformationMessage('Open a file with transaction IDs first.');
+    return undefined;
+  }
+  return lookUpAll(services, document.getText(), `IDs in ${path.basename(document.uri.path) || 'file'}`);
+}
+
+export async function lookUpAllInSelection(services: Services): Promise<BulkSummary | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  const selections = editor?.selections.filter((s) => !s.isEmpty) ?? [];
+  if (!editor || selections.length === 0) {
+    void vscode.window.showInformationMessage('Select the lines with transaction IDs first, or use "Look Up All Transaction IDs in File".');
+    return undefined;
+  }
+  const text = selections.map((s) => editor.document.getText(s)).join('\n');
+  return lookUpAll(services, text, `IDs in selection of ${path.basename(editor.document.uri.path) || 'file'}`);
+}
+
+async function lookUpAll(services: Services, text: string, label: string): Promise<BulkSummary | undefined> {
+  const ids = uniqueIds(detectInText(text, configuredDetector())).filter(isTransactionId);
+  if (ids.length === 0) {
+    void vscode.window.showInformationMessage('No transaction IDs found (32 hexadecimal characters, outside hash fields such as idfa_md5).');
+    return undefined;
+  }
+  // Checked before the first request so that a missing key is one message, not one per id.
+  if (!(await services.accounts.activeKey())) throw new EverflowError('unauthorized', 'No Everflow API key is set. Run "Everflow: Set API Key" first.');
+  if (ids.length > CONFIRM_ABOVE) {
+    const seconds = Math.ceil(ids.length / config.requestsPerSecond());
+    const go = await vscode.window.showWarningMessage(
+      `Look up ${ids.length.toLocaleString('en-US')} transaction IDs? At ${config.requestsPerSecond()} requests a second this takes about ${formatDuration(seconds)}.`,
+      { modal: true },
+      'Look Up All',
+    );
+    if (go !== 'Look Up All') return undefined;
+  }
+  const started = performance.now();
+  const outcome = await withCancellableProgress(`Looking up ${ids.length} transaction IDs`, (signal, progress) =>
+    fetchAll(services, ids, signal, (done) => progress.report({ message: `${done} of ${ids.length}`, increment: 100 / ids.length })),
+  );
+  if (outcome.cancelled && outcome.clicks.length === 0 && outcome.notFound.length === 0) return undefined;
+  if (outcome.clicks.length === 0 && outcome.notFound.length === 0 && outcome.failed.length > 0) {
+    throw new EverflowError('network', `None of the ${ids.length} IDs could be looked up: ${outcome.failed[0].message}`);
+  }
+  const account = await services.accounts.active();
+  const partial = outcome.cancelled || outcome.failed.length > 0;
+  await services.results.showGrid({
+    title: `${label}${partial ? ' (partial)' : ''}`,
+    request: {
+      kind: 'bulk',
+      account: account?.name,
+      fetched_at: new Date().toISOString(),
+      duration_ms: Math.round(performance.now() - started),
+      rows: outcome.clicks.length,
+      not_found: outcome.notFound,
+      ...(partial ? { partial: true } : {}),
+    },
+    rows: outcome.clicks,
+  });
+  if (outcome.failed.length > 0) {
+    services.logger.warn(`Bulk look-up: ${outcome.failed.length} ID(s) failed: ${outcome.failed.map((f) => `${f.id} (${f.message})`).join('; ')}`);
+    void vscode.window.showWarningMessage(`${outcome.failed.length} of ${ids.length} IDs could not be looked up: ${outcome.failed[0].message}`, 'Show Log').then((c) => {
+      if (c) services.logger.show();
+    });
+  }
+  return { ids: ids.length, rows: outcome.clicks.length, notFound: outcome.notFound, failed: outcome.failed.length, partial };
+}
+
+/**
+ * Fetches `ids` with a few workers. Keeps the order of `ids` in the result, whatever order the
+ * answers come in. Key problems stop everything (every other id would fail the same way); other
+ * failures are noted per id. On cancel, what arrived is kept.
+ */
+export async function fetchAll(services: Services, ids: readonly string[], signal: AbortSignal, onDone: (done: number) => void): Promise<BulkOutcome> {
+  const found = new Map<string, Click>();
+  const notFound = new Set<string>();
+  const failed: BulkOutcome['failed'] = [];
+  let next = 0;
+  let done = 0;
+  let fatal: unknown;
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const worker = async (): Promise<void> => {
+    while (next < ids.length && !stop.signal.aborted) {
+      const id = ids[next++];
+      try {
+        found.set(id, await fetchClick(services, id, { signal: stop.signal, priority: 'normal' }));
+      } catch (err) {
+        if (isEverflowError(err) && err.reason === 'notFound') notFound.add(id);
+        else if (isEverflowError(err) && err.reason === 'cancelled') return;
+        else if (isEverflowError(err) && (err.reason === 'unauthorized' || err.reason === 'forbidden' || err.reason === 'invalidRequest')) {
+          fatal ??= err;
+          stop.abort();
+          return;
+        } else failed.push({ id, message: err instanceof Error ? err.message : String(err) });
+      }
+      onDone(++done);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(WORKERS, ids.length) }, worker));
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+  if (fatal) throw fatal;
+  return {
+    clicks: ids.filter((id) => found.has(id)).map((id) => found.get(id)!),
+    notFound: ids.filter((id) => notFound.has(id)),
+    failed,
+    cancelled: signal.aborted,
+  };
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 90) return `${seconds} seconds`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 90 ? `${minutes} minutes` : `${(minutes / 60).toFixed(1)} hours`;
+}

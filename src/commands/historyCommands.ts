@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import type { HistoryEntry } from '../storage/queryHistory';
+import { executeStream } from './streamRun';
+
+// The History view's actions: re-run a past run exactly as it ran (same from/to and zone id), reopen
+// its rows while they are still in memory, clear the list.
+
+async function entryFrom(services: Services, arg: unknown, title: string): Promise<HistoryEntry | undefined> {
+  const { history } = services;
+  const id = typeof arg === 'object' && arg !== null ? (arg as { id?: unknown }).id : undefined;
+  if (typeof id === 'string') {
+    const found = history.find(id);
+    if (!found) throw new Error('That run is no longer in the history.');
+    return found;
+  }
+  const selected = history.selection()[0];
+  if (selected) return selected;
+  const entries = history.entries();
+  if (entries.length === 0) {
+    void vscode.window.showInformationMessage('No runs yet: run a saved query or a click stream first.');
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    entries.map((e) => ({ label: e.label, description: `${e.request.from} → ${e.request.to}`, detail: `${new Date(e.at).toLocaleString()} · ${e.rows} rows · ${e.logic}`, entry: e })),
+    { title, matchOnDescription: true, matchOnDetail: true },
+  );
+  return pick?.entry;
+}
+
+/** Re-run: the same request, window and zone as the original run (not re-resolved). */
+export async function rerunHistoryEntry(services: Services, arg?: unknown): Promise<boolean> {
+  const entry = await entryFrom(services, arg, 'Re-run from History');
+  if (!entry) return false;
+  await executeStream(services, entry.request, { label: entry.label, zone: entry.zone, source: entry.source });
+  return true;
+}
+
+/** Open Results: the rows of that run, if still in memory; otherwise offers to re-run. */
+export async function openHistoryResult(services: Services, arg?: unknown): Promise<boolean> {
+  const entry = await entryFrom(services, arg, 'Open Results from History');
+  if (!entry) return false;
+  const result = services.history.result(entry.id);
+  if (result) {
+    await services.results.show(result);
+    return true;
+  }
+  const choice = await vscode.window.showInformationMessage(
+    `The rows of "${entry.label}" (${new Date(entry.at).toLocaleString()}) are no longer in memory; only the last few runs of this session are kept.`,
+    'Re-run',
+  );
+  return choice === 'Re-run' ? rerunHistoryEntry(services, { id: entry.id }) : false;
+}
+
+export async function clearQueryHistory(services: Services, arg?: { confirm?: boolean }): Promise<boolean> {
+  if (arg?.confirm !== false) {
+    const ok = await vscode.window.showWarningMessage('Clear the run history?', { modal: true, detail: 'Saved queries are not affected.' }, 'Clear');
+    if (ok !== 'Clear') return false;
+  }
+  await services.history.clear();
+  return true;
+}

@@ -1,0 +1,140 @@
+import * as vscode from 'vscode';
+import { emptyQueriesFile, parseQueriesFile, serializeQueriesFile, type FileProblem, type QueriesFile } from '../core/queriesFile';
+
+// One scope's queries (the workspace file, or the user's synced store), with the rule the issue sets
+// for a team file: a text that does not parse or validate is shown as a problem and is never
+// overwritten by the extension until it parses again. Every edit re-reads the text first and applies
+// the change to what it finds, so an edit made meanwhile elsewhere (another window, git pull) is kept.
+
+export type QueryScope = 'workspace' | 'user';
+
+export const SCOPE_LABELS: Record<QueryScope, string> = { workspace: 'Workspace', user: 'User' };
+
+export type ScopeState =
+  | { kind: 'ok'; file: QueriesFile; exists: boolean }
+  | { kind: 'error'; problems: FileProblem[] }
+  /** The workspace scope with no folder open. */
+  | { kind: 'unavailable'; reason: string };
+
+/** A write refused because the stored text has a problem; names the first one and where it is. */
+export class QueriesFileError extends Error {
+  constructor(
+    message: string,
+    readonly uri: vscode.Uri | undefined,
+    readonly problem?: FileProblem,
+  ) {
+    super(message);
+    this.name = 'QueriesFileError';
+  }
+}
+
+/** The stored text changed between our read and our write: the edit is re-applied to the new text. */
+export class WriteConflict extends Error {}
+
+const MAX_ATTEMPTS = 3;
+
+export abstract class QueryScopeStore implements vscode.Disposable {
+  abstract readonly scope: QueryScope;
+  /** Where the text can be opened in an editor (undefined when the scope is unavailable). */
+  abstract get uri(): vscode.Uri | undefined;
+  /** How the place is named in messages: ".vscode/everflow-queries.json", "your user queries". */
+  abstract get displayName(): string;
+
+  protected readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private current: ScopeState = { kind: 'ok', file: emptyQueriesFile(), exists: false };
+  private lastText: string | undefined | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** The stored text, or undefined when there is none yet. */
+  protected abstract readText(): Promise<string | undefined>;
+  /** Replaces the text; throws WriteConflict when it is no longer `basedOn`. */
+  protected abstract writeText(text: string, basedOn: string | undefined): Promise<void>;
+  /** Why the scope cannot hold queries right now, if so. */
+  protected unavailableReason(): string | undefined {
+    return undefined;
+  }
+
+  state(): ScopeState {
+    return this.current;
+  }
+
+  /** Re-reads the text; fires onDidChange when it differs from what was last seen. */
+  reload(): Promise<void> {
+    return this.serial(async () => {
+      const reason = this.unavailableReason();
+      if (reason) {
+        this.lastText = null;
+        this.setState({ kind: 'unavailable', reason });
+        return;
+      }
+      const text = await this.readText();
+      if (text === this.lastText && this.current.kind !== 'unavailable') return;
+      this.accept(text);
+    });
+  }
+
+  /**
+   * Applies `edit` to the freshly read file and writes the result atomically. Refuses (throws
+   * QueriesFileError) while the stored text has a problem, leaving it byte for byte as it is.
+   */
+  update<T>(edit: (file: QueriesFile) => { file: QueriesFile; result: T }): Promise<T> {
+    return this.serial(async () => {
+      for (let attempt = 1; ; attempt++) {
+        const reason = this.unavailableReason();
+        if (reason) throw new QueriesFileError(reason, undefined);
+        const before = await this.readText();
+        const parsed = parseQueriesFile(before ?? '');
+        if (!parsed.ok) {
+          this.accept(before);
+          const p = parsed.problems[0];
+          throw new QueriesFileError(
+            `Nothing was saved: ${this.displayName} has an error at line ${p.line + 1}, column ${p.character + 1} (${p.message}) ` +
+              'It is never overwritten while it has an error; fix it, or undo the last edit, and try again.',
+            this.uri,
+            p,
+          );
+        }
+        const { file, result } = edit(parsed.file);
+        const text = serializeQueriesFile(file);
+        try {
+          if (text !== before) await this.writeText(text, before);
+        } catch (e) {
+          if (e instanceof WriteConflict && attempt < MAX_ATTEMPTS) continue;
+          throw e;
+        }
+        this.accept(text);
+        return result;
+      }
+    });
+  }
+
+  /** Reads the file as it is now (after any pending edit), for commands that only look. */
+  async read(): Promise<ScopeState> {
+    await this.reload();
+    return this.current;
+  }
+
+  private accept(text: string | undefined): void {
+    this.lastText = text;
+    const parsed = parseQueriesFile(text ?? '');
+    this.setState(parsed.ok ? { kind: 'ok', file: parsed.file, exists: text !== undefined } : { kind: 'error', problems: parsed.problems });
+  }
+
+  private setState(next: ScopeState): void {
+    const same = JSON.stringify(next) === JSON.stringify(this.current);
+    this.current = next;
+    if (!same) this.changed.fire();
+  }
+
+  /** Reads and writes of one scope never interleave within this window. */
+  protected serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

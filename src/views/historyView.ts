@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+import type { HistoryEntry, QueryHistory } from '../storage/queryHistory';
+
+export const HISTORY_VIEW = 'everflow.queryHistory';
+
+/** The last 50 runs, newest first: re-run one exactly as it ran, or reopen its results. */
+export class HistoryView implements vscode.TreeDataProvider<HistoryEntry>, vscode.Disposable {
+  private readonly view: vscode.TreeView<HistoryEntry>;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly history: QueryHistory) {
+    this.view = vscode.window.createTreeView(HISTORY_VIEW, { treeDataProvider: this });
+    this.subscription = history.onDidChange(() => this.changed.fire());
+    history.selection = () => this.view.selection;
+  }
+
+  getTreeItem(e: HistoryEntry): vscode.TreeItem {
+    const item = new vscode.TreeItem(e.label, vscode.TreeItemCollapsibleState.None);
+    item.id = e.id;
+    const when = new Date(e.at);
+    item.description = `${formatWhen(when)} · ${e.rows.toLocaleString('en-US')} rows${e.truncated ? ' (cap reached)' : ''} · ${(e.durationMs / 1000).toFixed(1)} s`;
+    item.iconPath = new vscode.ThemeIcon(e.truncated ? 'warning' : 'history');
+    const inMemory = this.history.result(e.id) !== undefined;
+    item.contextValue = inMemory ? 'historyEntry.withResult' : 'historyEntry';
+    const tip = new vscode.MarkdownString();
+    tip.isTrusted = false;
+    tip.appendMarkdown('**');
+    tip.appendText(e.label);
+    tip.appendMarkdown('**\n\n');
+    tip.appendText(e.logic);
+    tip.appendMarkdown('\n\n');
+    tip.appendText(`${e.request.from} → ${e.request.to} (${e.zone ?? 'timezone'} ${e.request.timezone_id})`);
+    tip.appendMarkdown('\n\n');
+    tip.appendText(
+      `Ran ${when.toLocaleString()}${e.account ? ` with ${e.account}` : ''}: ${e.rows.toLocaleString('en-US')} rows in ${(e.durationMs / 1000).toFixed(1)} s` +
+        (e.truncated ? `; the ${e.cap.toLocaleString('en-US')}-row cap was reached, so more clicks match.` : '.'),
+    );
+    tip.appendMarkdown('\n\n');
+    tip.appendText(inMemory ? 'Open Results shows these rows again.' : 'Re-run fetches this exact window again.');
+    item.tooltip = tip;
+    return item;
+  }
+
+  getChildren(e?: HistoryEntry): HistoryEntry[] {
+    return e ? [] : this.history.entries();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+    this.view.dispose();
+  }
+}
+
+function formatWhen(d: Date): string {
+  const today = new Date();
+  const time = d.toTimeString().slice(0, 5);
+  return d.toDateString() === today.toDateString() ? time : `${d.toISOString().slice(0, 10)} ${time}`;
+}
