@@ -3,6 +3,7 @@ import { sameZone, type QueryWindow } from '../core/savedQuery';
 import { PRESET_LABELS, WINDOW_PRESETS, resolvePreset } from '../core/timeWindow';
 import { UTC_TIMEZONE_ID } from '../core/timezones';
 import { validateStreamRequest } from '../core/validation';
+import { chunkNotice, planWindow } from '../core/windowNotices';
 import type { Services } from '../services';
 import { withCancellableProgress } from './progress';
 
@@ -52,12 +53,20 @@ export async function pickWindow(zone: string, title: string, current?: QueryWin
   const start = current && 'from' in current ? current : resolvePreset('lastHour', zone);
   const text = await vscode.window.showInputBox({
     title: `${title}: custom window`,
-    prompt: `from → to in ${zone}, each YYYY-MM-DD HH:MM:SS; at most 14 days; "to" is inclusive`,
+    prompt: `from → to in ${zone}, each YYYY-MM-DD HH:MM:SS; "to" is inclusive; over 14 days runs as several requests`,
     value: `${start.from} → ${start.to}`,
     ignoreFocusOut: true,
     validateInput: (v) => {
-      const problems = validateStreamRequest({ ...splitRange(v), timezone_id: UTC_TIMEZONE_ID });
-      return problems.length ? problems.map((p) => p.message).join(' ') : undefined;
+      const range = splitRange(v);
+      const problems = validateStreamRequest({ ...range, timezone_id: UTC_TIMEZONE_ID });
+      if (!problems.length) return undefined;
+      // Only "longer than 14 days"? Then the window is fine: it runs in ≤ 14-day pieces (streamWindow),
+      // and the box says so, with where Everflow's own limit would have ended the first piece.
+      if (problems.every((p) => p.field === 'window' && /at most 14 days/.test(p.message))) {
+        const notice = chunkNotice(planWindow(range, zone));
+        if (notice) return { message: `${problems[0].message} ${notice}`, severity: vscode.InputBoxValidationSeverity.Info };
+      }
+      return problems.map((p) => p.message).join(' ');
     },
   });
   return text === undefined ? undefined : splitRange(text);

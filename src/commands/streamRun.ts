@@ -1,9 +1,10 @@
-import * as vscode from 'vscode';
+import { showInfo, showWarning } from '../notifications';
 import { describeLogic } from '../core/logic';
 import type { StreamRequest } from '../core/types';
 import type { Services } from '../services';
 import type { HistoryEntry } from '../storage/queryHistory';
 import { withCancellableProgress } from './progress';
+import { streamWindow, zoneOfRequest } from '../results/streamWindow';
 
 // The run step every click stream shares (ad-hoc "Run Click Stream", saved queries, history re-runs):
 // one request under a cancellable progress notification, results opened where the user wants them,
@@ -25,9 +26,12 @@ export interface StreamRunOutcome {
 }
 
 export async function executeStream(services: Services, request: StreamRequest, info: StreamRunInfo): Promise<StreamRunOutcome> {
-  const { client, accounts, results, timezones, history } = services;
+  const { accounts, results, timezones, history } = services;
   const account = await accounts.active();
-  const result = await withCancellableProgress(`Running ${info.label}…`, (signal) => client.streamClicks(request, { signal }));
+  // Windows over 14 days run as ≤ 14-day chunks, and old ones get the retention warning (issue #4).
+  const result = await withCancellableProgress(`Running ${info.label}…`, async (signal) =>
+    streamWindow(services, request, await zoneOfRequest(services, request, info.zone, signal), signal),
+  );
   const rows = result.rows.length;
   const seconds = (result.durationMs / 1000).toFixed(1);
   const zoneName = info.zone ?? timezones.nameFor(request.timezone_id);
@@ -50,6 +54,7 @@ export async function executeStream(services: Services, request: StreamRequest, 
       rows,
       truncated: result.truncated,
       cap: result.cap,
+      ...(result.chunks > 1 ? { chunks: result.chunks } : {}),
     },
     rows: result.rows,
   };
@@ -72,11 +77,11 @@ export async function executeStream(services: Services, request: StreamRequest, 
   );
   const what = info.source ? `"${info.label}": ` : '';
   if (result.truncated) {
-    void vscode.window.showWarningMessage(
-      `${what}${rows.toLocaleString('en-US')} clicks in ${seconds} s: the response reached Everflow's ${result.cap.toLocaleString('en-US')}-row cap, so more clicks match than were returned. Narrow the window or add filters.`,
+    void showWarning(
+      `${what}${rows.toLocaleString('en-US')} clicks in ${seconds} s: the response reached Everflow's ${result.cap.toLocaleString('en-US')}-row cap, so more clicks match than were returned. Use Fetch all in the results grid to get them all, or narrow the window or add filters.`,
     );
   } else {
-    void vscode.window.showInformationMessage(`${what}${rows.toLocaleString('en-US')} clicks in ${seconds} s.`);
+    void showInfo(`${what}${rows.toLocaleString('en-US')} clicks in ${seconds} s.`);
   }
   return { rows, truncated: result.truncated, durationMs: result.durationMs, historyId: entry.id };
 }

@@ -1,54 +1,61 @@
-import type { Click } from '../core/types';
-import type { ResultDocuments } from './resultDocuments';
+import * as vscode from 'vscode';
+import { showInfo } from '../notifications';
+import * as config from '../config';
+import { DocumentTooLargeError, type ResultDocuments } from './resultDocuments';
+import type { ResultSet } from './resultSet';
 
-/** What produced a result, recorded beside its rows in every view and export. Never the key. */
-export interface ResultRequestMeta {
-  kind: 'stream' | 'click' | 'bulk';
-  account?: string;
-  from?: string;
-  to?: string;
-  timezone_id?: number;
-  timezone?: string;
-  filters?: { resource_type: string; filter_id_value: string }[];
-  exclusions?: { resource_type: string; filter_id_value: string }[];
-  logic?: string;
-  transaction_id?: string;
-  fetched_at: string;
-  duration_ms?: number;
-  rows: number;
-  truncated?: boolean;
-  cap?: number;
-  /** Set when the user cancelled or a limit stopped a multi-request fetch. */
-  partial?: boolean;
-  /** For bulk look-ups: the IDs Everflow did not find. */
-  not_found?: string[];
-}
+export type { FetchAllMeta, ResultRequestMeta, ResultSet } from './resultSet';
 
-export interface ResultSet {
-  /** Shown as the editor or panel title, e.g. "Yesterday US · 14:02". */
-  title: string;
-  request: ResultRequestMeta;
-  rows: Click[];
+/** Opens a result in the grid (src/webviews/resultPanels.ts); an interface so this file stays small. */
+export interface GridOpener {
+  open(result: ResultSet): Promise<void>;
 }
 
 /**
  * Where results open. Every command that produces clicks calls this, so the choice between the grid
- * and a JSON document (the `everflow.results.openIn` setting, added with the grid) lives in one place.
+ * and a JSON document (the `everflow.results.openIn` setting: grid, json or ask) lives in one place.
  */
 export class ResultPresenter {
-  constructor(private readonly documents: ResultDocuments) {}
+  constructor(
+    private readonly documents: ResultDocuments,
+    private readonly grid?: GridOpener,
+  ) {}
 
   async show(result: ResultSet): Promise<void> {
-    await this.showJson(result);
+    let where = config.resultsOpenIn();
+    if (where === 'ask') {
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: '$(table) Grid', description: 'sort, filter, group, copy and export', where: 'grid' as const },
+          { label: '$(json) JSON document', description: 'read-only, with the request beside the rows', where: 'json' as const },
+        ],
+        { title: `Open ${result.rows.length.toLocaleString('en-US')} row(s) of "${result.title}"`, placeHolder: 'Where should the result open? (setting: everflow.results.openIn)' },
+      );
+      if (!pick) return;
+      where = pick.where;
+    }
+    if (where === 'json') await this.showJson(result);
+    else await this.showGrid(result);
   }
 
-  /** The results grid; until the grid panel lands (issue #4) this opens the JSON document. */
+  /** The results grid; without one (never in the extension, only in a bare test setup) the JSON document. */
   async showGrid(result: ResultSet): Promise<void> {
-    await this.showJson(result);
+    if (this.grid) await this.grid.open(result);
+    else await this.showJson(result);
   }
 
-  async showJson(result: ResultSet): Promise<void> {
+  /**
+   * The result as a read-only JSON document. One too big for a document (over 50 MB, some 17,000
+   * clicks) opens in the grid instead, with a note, unless `fallBackToGrid` is false (the grid asks).
+   */
+  async showJson(result: ResultSet, fallBackToGrid = true): Promise<void> {
     const body = result.request.kind === 'click' && result.rows.length === 1 ? { request: result.request, click: result.rows[0] } : { request: result.request, clicks: result.rows };
-    await this.documents.open(result.title, body);
+    try {
+      await this.documents.open(result.title, body);
+    } catch (e) {
+      if (!(e instanceof DocumentTooLargeError) || !fallBackToGrid || !this.grid) throw e;
+      await this.grid.open(result);
+      void showInfo(`"${result.title}" opened in the grid: ${e.message} Export it to JSON from the grid to get the file.`);
+    }
   }
 }

@@ -6,6 +6,16 @@ import * as vscode from 'vscode';
 
 export const RESULT_SCHEME = 'everflow-result';
 
+/** VS Code does not sync documents over 50 MB to extensions, so it cannot open bigger ones for us. */
+export const MAX_DOCUMENT_CHARS = 50 * 1024 * 1024;
+
+/** Thrown by `open` for a value whose JSON is over MAX_DOCUMENT_CHARS; callers offer the grid or an export. */
+export class DocumentTooLargeError extends Error {
+  constructor(readonly chars: number) {
+    super(`As a JSON document this is ${Math.ceil(chars / 1024 / 1024)} MB, more than the 50 MB VS Code can open.`);
+  }
+}
+
 export class ResultDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly contents = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -29,7 +39,9 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     // Titles become a URI path: keep them to characters that are safe in a file name.
     const safeTitle = title.replace(/[^\p{L}\p{N} ._()+,=@-]+/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 80) || 'result';
     const uri = vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/${safeTitle}.json`, query: String(++this.counter) });
-    this.contents.set(uri.toString(), JSON.stringify(value, null, 2) + '\n');
+    const text = JSON.stringify(value, null, 2) + '\n';
+    if (text.length > MAX_DOCUMENT_CHARS) throw new DocumentTooLargeError(text.length);
+    this.contents.set(uri.toString(), text);
     const doc = await vscode.workspace.openTextDocument(uri);
     const typed = doc.languageId === 'json' ? doc : await vscode.languages.setTextDocumentLanguage(doc, 'json');
     return vscode.window.showTextDocument(typed, { preview: false });

@@ -35,6 +35,7 @@ export class QueryForm {
   private readonly rowsBox = el('div', { class: 'filter-rows' });
   private readonly logic = el('p', { class: 'logic', 'aria-live': 'polite' });
   private readonly folder = el('vscode-textfield', { id: 'folder', 'aria-label': 'Folder', placeholder: 'Team/Daily (optional)' });
+  private readonly folderHint = el('div', { class: 'hint' });
   private readonly account = el('vscode-single-select', { id: 'account', 'aria-label': 'Account' });
   private readonly note = el('vscode-textarea', { id: 'note', 'aria-label': 'Note', rows: 3 });
   private readonly status = el('p', { class: 'status', role: 'status' });
@@ -92,6 +93,7 @@ export class QueryForm {
       this.windowPreview,
       filters,
       field('Folder', this.folder, 'folder'),
+      this.folderHint,
       field('Account', this.account, 'account', 'Optional: the Everflow account this query is meant for.'),
       field('Note', this.note, 'note'),
       general,
@@ -121,6 +123,7 @@ export class QueryForm {
       ...[...new Set([...init.accounts, ...(query.account ? [query.account] : [])])].map((a) => el('vscode-option', { value: a, selected: a === query.account }, a)),
     );
     this.folder.value = query.folder ?? '';
+    setText(this.folderHint, init.folders.length ? `Existing folders: ${init.folders.join(', ')}. Nest with "/".` : 'Nest folders with "/", e.g. Team/Daily.');
     this.note.value = query.note ?? '';
     this.rows = rowsOf(query.filters, query.exclusions);
     this.renderRows();

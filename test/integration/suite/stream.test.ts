@@ -43,11 +43,15 @@ suite('Click streams through the extension', () => {
     assert.deepStrictEqual(counts, [counts[0], counts[0], counts[0]]);
   });
 
-  test('a 15-day window is refused before anything is sent', async () => {
+  test('a 15-day window runs as two requests of at most 14 days instead of failing', async () => {
+    const day = (back: number) => new Date(Date.now() - back * 86_400_000).toISOString().slice(0, 10);
     const before = (await sandboxState()).requestCount;
-    const result = await vscode.commands.executeCommand('everflow.runClickStream', { from: '2026-11-01 00:00:00', to: '2026-11-16 00:00:00', timezone_id: 67 });
-    assert.notStrictEqual(result, true);
-    assert.strictEqual((await sandboxState()).requestCount, before);
+    const result = await vscode.commands.executeCommand('everflow.runClickStream', { from: `${day(15)} 00:00:00`, to: `${day(1)} 23:59:59`, timezone_id: 67 });
+    assert.strictEqual(result, true);
+    assert.strictEqual((await sandboxState()).requestCount - before, 2);
+    const doc = JSON.parse(activeResultText());
+    assert.strictEqual(doc.request.chunks, 2);
+    assert.strictEqual(doc.request.truncated, true, 'each 14-day chunk of 2,000 clicks a day reaches the cap');
   });
 
   test('a malformed response fails once, without a retry loop', async () => {

@@ -1,0 +1,52 @@
+import type { Click } from '../core/types';
+
+// The shape of a result, shared by the host (presenter, panels, exports, storage) and the results
+// webview (through src/protocol.ts). Types only: no vscode, no DOM.
+
+/** How a fetch past the cap went (set once "Fetch all" has run on a result). */
+export interface FetchAllMeta {
+  /** Stream requests sent. */
+  requests: number;
+  /** Pieces the window was split into. */
+  pieces: number;
+  /** Every piece came back under the cap and nothing stopped the fetch. */
+  complete: boolean;
+  stopped_by?: 'cancelled' | 'maxRows';
+  /** The `everflow.results.maxRows` limit in force. */
+  max_rows: number;
+  /** One-second pieces that still reached the cap (their extra clicks cannot be fetched). */
+  capped_pieces?: number;
+}
+
+/** What produced a result, recorded beside its rows in every view and export. Never the key. */
+export interface ResultRequestMeta {
+  kind: 'stream' | 'click' | 'bulk';
+  account?: string;
+  from?: string;
+  to?: string;
+  timezone_id?: number;
+  timezone?: string;
+  filters?: { resource_type: string; filter_id_value: string }[];
+  exclusions?: { resource_type: string; filter_id_value: string }[];
+  logic?: string;
+  transaction_id?: string;
+  fetched_at: string;
+  duration_ms?: number;
+  rows: number;
+  truncated?: boolean;
+  cap?: number;
+  /** Set when the user cancelled or a limit stopped a multi-request fetch. */
+  partial?: boolean;
+  /** For bulk look-ups: the IDs Everflow did not find. */
+  not_found?: string[];
+  /** Requests a window longer than 14 days ran as. */
+  chunks?: number;
+  fetch_all?: FetchAllMeta;
+}
+
+export interface ResultSet {
+  /** Shown as the editor or panel title, e.g. "Yesterday US · 14:02". */
+  title: string;
+  request: ResultRequestMeta;
+  rows: Click[];
+}

@@ -1,0 +1,147 @@
+import { once } from 'events';
+import * as fs from 'fs';
+import * as path from 'path';
+import { pipeline } from 'stream/promises';
+import { promisify } from 'util';
+import * as zlib from 'zlib';
+import type { ResultSet } from './resultSet';
+
+// The rows behind each results panel, kept by the host so a panel survives a window reload without
+// asking Everflow again (a reload must not spend requests the user did not ask for). One gzipped
+// JSON file per result in the extension's storage folder, newest kept first within a file count and
+// a byte budget; a panel whose file was evicted says so and offers "Run again".
+//
+// Written in batches with a yield between them: a 100,000-row result is a few hundred MB of JSON,
+// and stringifying it in one go would freeze every extension in the window for seconds.
+
+export interface ResultStoreLimits {
+  maxFiles: number;
+  maxBytes: number;
+}
+
+export const DEFAULT_STORE_LIMITS: ResultStoreLimits = { maxFiles: 30, maxBytes: 256 * 1024 * 1024 };
+
+const ID_RE = /^[a-z0-9-]{1,64}$/;
+const SUFFIX = '.json.gz';
+const BATCH = 500;
+const gunzip = promisify(zlib.gunzip);
+
+export function newResultId(): string {
+  return `r-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+export function isResultId(id: unknown): id is string {
+  return typeof id === 'string' && ID_RE.test(id);
+}
+
+export class ResultStore {
+  /** Saves in progress, so a load or a second save of the same id waits for the first. */
+  private readonly writing = new Map<string, Promise<void>>();
+
+  constructor(
+    /** Undefined when the extension has no storage folder: nothing is kept across reloads. */
+    private readonly dir: string | undefined,
+    private readonly limits: ResultStoreLimits = DEFAULT_STORE_LIMITS,
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
+
+  get persistent(): boolean {
+    return this.dir !== undefined;
+  }
+
+  private file(id: string): string {
+    if (!this.dir || !isResultId(id)) throw new Error(`not a result id: ${String(id).slice(0, 80)}`);
+    return path.join(this.dir, id + SUFFIX);
+  }
+
+  /** Best effort: a failure is logged, and the panel simply cannot be restored after a reload. */
+  save(id: string, result: ResultSet): Promise<void> {
+    if (!this.dir) return Promise.resolve();
+    const previous = this.writing.get(id) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.write(id, result))
+      .then(() => this.prune(id))
+      .catch((e: unknown) => this.log(`Results: could not keep result ${id} for a reload: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => {
+        if (this.writing.get(id) === next) this.writing.delete(id);
+      });
+    this.writing.set(id, next);
+    return next;
+  }
+
+  private async write(id: string, result: ResultSet): Promise<void> {
+    const file = this.file(id);
+    const tmp = `${file}.${process.pid}.tmp`;
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    const gzip = zlib.createGzip({ level: 6 });
+    const done = pipeline(gzip, fs.createWriteStream(tmp));
+    const put = async (text: string): Promise<void> => {
+      if (!gzip.write(text)) await once(gzip, 'drain');
+    };
+    try {
+      await put(`{"title":${JSON.stringify(result.title)},"request":${JSON.stringify(result.request)},"rows":[`);
+      for (let i = 0; i < result.rows.length; i += BATCH) {
+        const batch = result.rows.slice(i, i + BATCH).map((r) => JSON.stringify(r));
+        await put((i > 0 ? ',' : '') + batch.join(','));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await put(']}\n');
+      gzip.end();
+      await done;
+      await fs.promises.rename(tmp, file);
+    } catch (e) {
+      gzip.destroy();
+      await done.catch(() => undefined);
+      await fs.promises.rm(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  /** The result, or undefined when it is not kept (never saved, evicted, unreadable). */
+  async load(id: string): Promise<ResultSet | undefined> {
+    if (!this.dir || !isResultId(id)) return undefined;
+    await this.writing.get(id);
+    try {
+      const parsed: unknown = JSON.parse((await gunzip(await fs.promises.readFile(this.file(id)))).toString('utf8'));
+      return isResultSet(parsed) ? parsed : undefined;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`Results: could not read kept result ${id}: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!this.dir || !isResultId(id)) return;
+    await this.writing.get(id);
+    await fs.promises.rm(this.file(id), { force: true }).catch(() => undefined);
+  }
+
+  /** Drops the oldest files beyond the count and byte budget; `keep` (just written) always stays. */
+  private async prune(keep: string): Promise<void> {
+    if (!this.dir) return;
+    const names = (await fs.promises.readdir(this.dir)).filter((n) => n.endsWith(SUFFIX));
+    const files = await Promise.all(
+      names.map(async (name) => {
+        const st = await fs.promises.stat(path.join(this.dir!, name)).catch(() => undefined);
+        return { name, size: st?.size ?? 0, mtime: st?.mtimeMs ?? 0 };
+      }),
+    );
+    files.sort((a, b) => (a.name === keep + SUFFIX ? -1 : b.name === keep + SUFFIX ? 1 : b.mtime - a.mtime));
+    let count = 0;
+    let bytes = 0;
+    for (const f of files) {
+      count++;
+      bytes += f.size;
+      if (f.name !== keep + SUFFIX && (count > this.limits.maxFiles || bytes > this.limits.maxBytes)) {
+        await fs.promises.rm(path.join(this.dir, f.name), { force: true }).catch(() => undefined);
+        this.log(`Results: dropped the kept rows of ${f.name} (over the storage budget).`);
+      }
+    }
+  }
+}
+
+function isResultSet(v: unknown): v is ResultSet {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Partial<ResultSet>;
+  return typeof r.title === 'string' && typeof r.request === 'object' && r.request !== null && Array.isArray(r.rows);
+}

@@ -1,0 +1,219 @@
+import * as vscode from 'vscode';
+import { reportError } from '../commands/errorReporting';
+import type { Logger } from '../logger';
+import type { ExportFormat, ResultsPanelState, ResultsToHost } from '../protocol';
+import { runFetchAll, streamRequestOf } from '../results/fetchAllRun';
+import type { GridOpener } from '../results/presenter';
+import type { ResultSet } from '../results/resultSet';
+import { isResultId, newResultId, ResultStore } from '../results/resultStore';
+import type { Services } from '../services';
+import { webviewOptions } from './html';
+import { copyRows, copyText, exportRows, lookUpAgain, openRowsAsJson, type ExportOutcome } from './resultsActions';
+import { RESULTS_VIEW_TYPE, ResultsPanel, type PanelOwner, type RenderedInfo } from './resultsPanel';
+
+// Every results grid of the window: opens them, restores them after a reload (the webview panel
+// serializer), keeps their rows in a ResultStore, and carries out what a grid asks for. Commands
+// from the palette act on the active grid.
+
+/** A grid as the extension's API shows it (tests read it). */
+export interface ResultPanelInfo {
+  id: string;
+  title: string;
+  /** Rows the host holds; undefined when the panel was restored without them. */
+  rows?: number;
+  truncated?: boolean;
+  partial?: boolean;
+  active: boolean;
+  rendered?: RenderedInfo;
+  /** Distinct transaction ids among the rows (equal to `rows` when nothing is duplicated). */
+  distinctIds?: number;
+}
+
+export interface ResultsApi {
+  panels(): ResultPanelInfo[];
+  /** Restores a grid into `panel` from a webview state, as the serializer does after a reload. */
+  restore(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
+}
+
+export class ResultPanels implements GridOpener, PanelOwner, vscode.Disposable {
+  readonly extensionUri: vscode.Uri;
+  private readonly panels = new Map<string, ResultsPanel>();
+  private readonly store: ResultStore;
+  private readonly registration: vscode.Disposable;
+  private services: Services | undefined;
+  private last: ResultsPanel | undefined;
+  private shuttingDown = false;
+
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly logger: Logger,
+  ) {
+    this.extensionUri = context.extensionUri;
+    const dir = (context.storageUri ?? context.globalStorageUri)?.fsPath;
+    this.store = new ResultStore(dir ? `${dir}/results` : undefined, undefined, (m) => logger.warn(m));
+    this.registration = vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state) => this.restore(panel, state),
+    });
+  }
+
+  /** Called once the services exist (they hold the presenter, which holds this). */
+  connect(services: Services): void {
+    this.services = services;
+  }
+
+  async open(result: ResultSet): Promise<void> {
+    const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, result.title, vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    const grid = new ResultsPanel(this, panel, newResultId(), result, { title: result.title, request: result.request });
+    this.track(grid);
+    // Not awaited: a big result takes seconds to write, and nothing waits for it but a restore (which does).
+    void this.store.save(grid.id, result);
+  }
+
+  async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    panel.webview.options = webviewOptions(this.extensionUri);
+    const s = (typeof state === 'object' && state !== null ? state : {}) as Partial<ResultsPanelState>;
+    const result = isResultId(s.resultId) ? await this.store.load(s.resultId) : undefined;
+    // A second panel restored from the same state (a copy) gets rows of its own, so closing one
+    // does not take the other's.
+    const id = isResultId(s.resultId) && !this.panels.has(s.resultId) ? s.resultId : newResultId();
+    if (result && id !== s.resultId) await this.store.save(id, result);
+    const title = result?.title ?? (typeof s.title === 'string' ? s.title : 'Everflow Results');
+    const request = result?.request ?? (typeof s.request === 'object' && s.request !== null ? s.request : undefined);
+    if (!result) this.logger.info(`Results: "${title}" was restored without its rows (no longer kept).`);
+    this.track(new ResultsPanel(this, panel, id, result, { title, request }));
+  }
+
+  private track(p: ResultsPanel): void {
+    this.panels.set(p.id, p);
+    this.last = p;
+  }
+
+  /** The grid in front, else the one opened or focused last. */
+  active(): ResultsPanel | undefined {
+    for (const p of this.panels.values()) if (p.panel.active) return p;
+    return this.last;
+  }
+
+  find(id: unknown): ResultsPanel | undefined {
+    return typeof id === 'string' ? this.panels.get(id) : undefined;
+  }
+
+  info(): ResultPanelInfo[] {
+    return [...this.panels.values()].map((p) => ({
+      id: p.id,
+      title: p.title,
+      rows: p.result?.rows.length,
+      truncated: p.result?.request.truncated,
+      partial: p.result?.request.partial,
+      active: p.panel.active,
+      rendered: p.rendered,
+      distinctIds: p.result ? new Set(p.result.rows.map((r) => r.transaction_id)).size : undefined,
+    }));
+  }
+
+  api(): ResultsApi {
+    return { panels: () => this.info(), restore: (panel, state) => this.restore(panel, state) };
+  }
+
+  // ---- PanelOwner ----------------------------------------------------------------------------
+
+  log(message: string): void {
+    this.logger.warn(message);
+  }
+
+  focused(panel: ResultsPanel): void {
+    this.last = panel;
+  }
+
+  disposed(panel: ResultsPanel): void {
+    this.panels.delete(panel.id);
+    if (this.last === panel) this.last = [...this.panels.values()].at(-1);
+    // Closed by the user: the rows go too. Not when the window closes or reloads, when the panel
+    // is about to be restored from them.
+    if (!this.shuttingDown) void this.store.delete(panel.id);
+  }
+
+  async act(panel: ResultsPanel, m: ResultsToHost): Promise<void> {
+    try {
+      await this.carryOut(panel, m);
+    } catch (err) {
+      reportError(err, this.logger, 'Results');
+    }
+  }
+
+  private async carryOut(panel: ResultsPanel, m: ResultsToHost): Promise<void> {
+    const services = this.services;
+    const result = panel.result;
+    if (!services) return;
+    switch (m.type) {
+      case 'fetchAll':
+        await this.fetchAll(panel);
+        return;
+      case 'runAgain':
+        await this.runAgain(panel);
+        return;
+      case 'copyText':
+        await copyText(m.text);
+        return;
+      case 'lookUp':
+        await lookUpAgain(services, m.transactionId);
+        return;
+    }
+    if (!result) return;
+    switch (m.type) {
+      case 'copy':
+        await copyRows(result, panel.zone(), m.format, m.rows, m.columns);
+        return;
+      case 'export':
+        await exportRows(result, panel.zone(), m.format, m.rows, m.columns);
+        return;
+      case 'openJson':
+        await openRowsAsJson(services, result, m.rows, () => exportRows(result, panel.zone(), 'json', m.rows, []));
+        return;
+    }
+  }
+
+  // ---- what the palette commands do to a grid -------------------------------------------------
+
+  /** Fetches every click of a capped stream into the panel; returns the rows it then holds. */
+  async fetchAll(panel: ResultsPanel): Promise<number | undefined> {
+    const result = panel.result;
+    if (!this.services || !result || panel.isFetching) return undefined;
+    panel.setFetching(true);
+    try {
+      const next = await runFetchAll(this.services, result);
+      if (!next) return result.rows.length;
+      panel.setResult(next);
+      void this.store.save(panel.id, next);
+      return next.rows.length;
+    } finally {
+      panel.setFetching(false);
+    }
+  }
+
+  /** Exports what the grid shows (its columns in order, its filtered rows). */
+  async exportShown(panel: ResultsPanel, format: ExportFormat): Promise<ExportOutcome | undefined> {
+    const result = panel.result;
+    if (!result) throw new Error('This grid no longer holds its rows; run the query again to export them.');
+    const shown = await panel.whatIsShown(format);
+    return exportRows(result, panel.zone(), format, shown?.rows ?? 'all', shown?.columns ?? []);
+  }
+
+  async runAgain(panel: ResultsPanel): Promise<void> {
+    const request = panel.request;
+    if (!request) return;
+    const stream = streamRequestOf({ title: '', request, rows: [] });
+    const ok = stream
+      ? await vscode.commands.executeCommand<boolean>('everflow.runClickStream', stream)
+      : request.transaction_id
+        ? await vscode.commands.executeCommand<boolean>('everflow.lookUpClick', request.transaction_id)
+        : false;
+    if (ok) panel.dispose();
+  }
+
+  dispose(): void {
+    this.shuttingDown = true;
+    this.registration.dispose();
+    for (const p of [...this.panels.values()]) p.dispose();
+  }
+}

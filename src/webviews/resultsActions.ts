@@ -1,0 +1,141 @@
+import * as os from 'os';
+import { showInfo, showWarning } from '../notifications';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { clickResultSet } from '../clickLookup';
+import { withCancellableProgress } from '../commands/progress';
+import { columnsByIds, COLUMNS, type ColumnDef } from '../core/columns';
+import { metaSidecar, toCsv, toJson, toMarkdown, toTsv, type ExportMeta } from '../core/exporters';
+import type { Click } from '../core/types';
+import { isTransactionId } from '../core/validation';
+import type { CopyFormat, ExportFormat, RowScope } from '../protocol';
+import { DocumentTooLargeError } from '../results/resultDocuments';
+import type { ResultRequestMeta, ResultSet } from '../results/resultSet';
+import type { Services } from '../services';
+
+// What the grid asks the host to do with rows: copy them (the host writes the clipboard, which a
+// webview cannot do reliably), export them through a save dialog, open them as a JSON document, and
+// look a click up again. The webview names rows by index and columns by id; the host builds every
+// text from the full clicks it holds, with the exporters in src/core.
+
+export function pickRows(result: ResultSet, scope: RowScope): Click[] {
+  if (scope === 'all') return result.rows;
+  return scope.filter((i) => i < result.rows.length).map((i) => result.rows[i]);
+}
+
+/** The columns named (in that order), or every column when none is known. */
+function columnsOf(ids: readonly string[]): ColumnDef[] {
+  const cols = columnsByIds(ids);
+  return cols.length ? cols : [...COLUMNS];
+}
+
+export async function copyRows(result: ResultSet, zone: string, format: CopyFormat, rows: number[], columns: string[]): Promise<number> {
+  const picked = pickRows(result, rows);
+  const cols = columnsOf(columns);
+  const text = format === 'tsv' ? toTsv(picked, cols, zone) : format === 'markdown' ? toMarkdown(picked, cols, zone) : `${JSON.stringify(picked, null, 2)}\n`;
+  await vscode.env.clipboard.writeText(text);
+  const what = format === 'tsv' ? 'TSV (with headers)' : format === 'markdown' ? 'a Markdown table' : 'JSON';
+  vscode.window.setStatusBarMessage(`Copied ${picked.length.toLocaleString('en-US')} row(s) as ${what}`, 4000);
+  return picked.length;
+}
+
+export async function copyText(text: string): Promise<void> {
+  await vscode.env.clipboard.writeText(text);
+  vscode.window.setStatusBarMessage('Copied the cell', 3000);
+}
+
+/** The ExportMeta of a stream result (the query, for the sidecar and the JSON's `request`). */
+function streamExportMeta(request: ResultRequestMeta, rows: number, filtered: boolean): ExportMeta | undefined {
+  if (request.kind !== 'stream' || !request.from || !request.to || request.timezone_id === undefined) return undefined;
+  return {
+    from: request.from,
+    to: request.to,
+    timezone_id: request.timezone_id,
+    timezone: request.timezone,
+    filters: request.filters ?? [],
+    exclusions: request.exclusions ?? [],
+    logic: request.logic ?? '',
+    account: request.account,
+    fetched_at: request.fetched_at,
+    rows,
+    // A file of grid-filtered rows holds fewer clicks than matched, just as a capped one does.
+    truncated: Boolean(request.truncated) || filtered,
+    ...(request.partial ? { partial: true } : {}),
+  };
+}
+
+/** For look-ups: the request meta as recorded (it never holds the key), with the exported row count. */
+function lookupMeta(request: ResultRequestMeta, rows: number): ResultRequestMeta {
+  return { ...request, rows };
+}
+
+function defaultUri(title: string, ext: string): vscode.Uri {
+  const base = title.replace(/[^\p{L}\p{N} ._()+,=@-]+/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 80) || 'clicks';
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  return folder ? vscode.Uri.joinPath(folder, `${base}.${ext}`) : vscode.Uri.file(path.join(os.homedir(), `${base}.${ext}`));
+}
+
+export interface ExportOutcome {
+  file: string;
+  rows: number;
+  sidecar?: string;
+}
+
+/**
+ * Writes the rows to a file the user picks: CSV (UTF-8 with BOM, formulas neutralised, the query in
+ * `<file>.meta.json` beside it so the CSV stays plain CSV) or JSON (`{ request, clicks }`).
+ */
+export async function exportRows(result: ResultSet, zone: string, format: ExportFormat, scope: RowScope, columns: string[]): Promise<ExportOutcome | undefined> {
+  const rows = pickRows(result, scope);
+  const filtered = scope !== 'all' && rows.length < result.rows.length;
+  const target = await vscode.window.showSaveDialog({
+    title: `Export ${rows.length.toLocaleString('en-US')} row(s) to ${format.toUpperCase()}`,
+    defaultUri: defaultUri(result.title, format),
+    filters: format === 'csv' ? { 'CSV (comma-separated)': ['csv'] } : { JSON: ['json'] },
+    saveLabel: 'Export',
+  });
+  if (!target) return undefined;
+  const meta = streamExportMeta(result.request, rows.length, filtered);
+  const write = (uri: vscode.Uri, text: string) => vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+  let sidecar: vscode.Uri | undefined;
+  if (format === 'csv') {
+    await write(target, toCsv(rows, columnsOf(columns), { zone }));
+    sidecar = target.with({ path: `${target.path}.meta.json` });
+    await write(sidecar, meta ? metaSidecar(meta) : `${JSON.stringify(lookupMeta(result.request, rows.length), null, 2)}\n`);
+  } else {
+    await write(target, meta ? toJson(rows, meta) : `${JSON.stringify({ request: lookupMeta(result.request, rows.length), clicks: rows }, null, 2)}\n`);
+  }
+  const name = path.basename(target.fsPath);
+  const extra = sidecar ? ` (the query is in ${path.basename(sidecar.fsPath)})` : '';
+  void showInfo(`Exported ${rows.length.toLocaleString('en-US')} row(s) to ${name}${extra}.`, 'Reveal').then((c) => {
+    if (c) void vscode.commands.executeCommand('revealFileInOS', target);
+  });
+  return { file: target.fsPath, rows: rows.length, ...(sidecar ? { sidecar: sidecar.fsPath } : {}) };
+}
+
+/**
+ * The rows as a read-only JSON document, with the request beside them. Rows too many for a document
+ * (VS Code opens up to 50 MB) are offered as a JSON export instead; returns whether a document opened.
+ */
+export async function openRowsAsJson(services: Services, result: ResultSet, scope: RowScope, exportInstead: () => Promise<unknown>): Promise<boolean> {
+  const rows = pickRows(result, scope);
+  const whole = scope === 'all' || rows.length === result.rows.length;
+  const title = rows.length === 1 ? `click ${rows[0].transaction_id}` : `${result.title} (${rows.length} rows)`;
+  try {
+    await services.results.showJson(whole ? result : { title, request: { ...result.request, rows: rows.length }, rows }, false);
+    return true;
+  } catch (e) {
+    if (!(e instanceof DocumentTooLargeError)) throw e;
+    // Not awaited: the command ends now; the offer stays until the user gets to it.
+    void showWarning(`${e.message} Export the ${rows.length.toLocaleString('en-US')} rows to a JSON file instead?`, 'Export to JSON…').then((c) => c && exportInstead());
+    return false;
+  }
+}
+
+/** Asks Everflow for the click again (not the cache: the point is to see it as it is now). */
+export async function lookUpAgain(services: Services, transactionId: string): Promise<void> {
+  const id = transactionId.trim().toLowerCase();
+  if (!isTransactionId(id)) throw new Error('That row has no transaction ID to look up.');
+  const click = await withCancellableProgress(`Looking up click ${id}…`, (signal) => services.client.getClick(id, { signal, priority: 'interactive' }));
+  await services.results.show(await clickResultSet(services, click));
+}

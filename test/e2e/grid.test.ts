@@ -1,0 +1,345 @@
+// The results grid as a person uses it: a 5,000-row capped stream in the grid, sorting, filtering, the
+// column chooser, an export whose file is read back, a hostile click rendered as text, and "Fetch all" on
+// a day with 30,000 sandbox clicks. Screenshots of each step land in test-results/screenshots/grid-*.png.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { FrameLocator } from 'playwright-core';
+import { startWorkbench, type Workbench } from './harness';
+
+let wb: Workbench | undefined;
+const dialogs: string[] = [];
+
+const day = (back: number): string => new Date(Date.now() - back * 86_400_000).toISOString().slice(0, 10);
+
+before(async () => {
+  wb = await startWorkbench({
+    label: 'grid',
+    settings: { 'everflow.results.openIn': 'grid' },
+    sandbox: { knobs: { clicksPerDay: 8000 } },
+    files: { 'paste-here.txt': 'The copied row is pasted here.\n' },
+  });
+  wb.page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+}, { timeout: 180_000 });
+
+after(async () => {
+  await wb?.close();
+});
+
+/** The grid webview's document (code-server nests it in two iframes). */
+function grid(w: Workbench): FrameLocator {
+  return w.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+}
+
+async function waitUntil(what: string | (() => string), check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+async function summary(w: Workbench): Promise<string> {
+  return ((await grid(w).locator('.summary-text').textContent()) ?? '').trim();
+}
+
+/** Texts of one column's cells on screen, top to bottom. */
+async function columnTexts(w: Workbench, header: string): Promise<string[]> {
+  return grid(w)
+    .locator('body')
+    .evaluate((body, name) => {
+      const headers = Array.from(body.querySelectorAll('.slick-header-column'));
+      const idx = headers.findIndex((h) => h.querySelector('.slick-column-name')?.textContent?.trim() === name);
+      if (idx < 0) throw new Error(`no column ${name}`);
+      return Array.from(body.querySelectorAll<HTMLElement>(`.slick-cell.l${idx}`))
+        .map((c) => ({ top: c.parentElement!.getBoundingClientRect().top, text: c.textContent ?? '' }))
+        .filter((c) => c.top > 0 && c.top < window.innerHeight)
+        .sort((a, b) => a.top - b.top)
+        .map((c) => c.text);
+    }, header);
+}
+
+/**
+ * Scrolls the grid sideways until a cell holding `text` is rendered (the grid renders only the columns
+ * in view); returns whether one was found.
+ */
+async function scrollToCellWith(w: Workbench, text: string): Promise<boolean> {
+  const g = grid(w);
+  for (let step = 0; step < 40; step++) {
+    const cell = g.locator('.slick-cell', { hasText: text }).first();
+    if ((await cell.count()) > 0) {
+      // The grid renders a column or two beyond the edge: bring the cell into view for the screenshot.
+      await cell.scrollIntoViewIfNeeded();
+      return true;
+    }
+    const moved = await g.locator('body').evaluate((body, i) => {
+      // The right viewport scrolls sideways when columns are frozen, the left one otherwise.
+      const vp = Array.from(body.querySelectorAll<HTMLElement>('.slick-viewport-top')).find((v) => v.scrollWidth > v.clientWidth);
+      if (!vp || vp.scrollLeft + vp.clientWidth >= vp.scrollWidth) return i === 0;
+      vp.scrollLeft += vp.clientWidth * 0.8;
+      return true;
+    }, step);
+    if (!moved) return false;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return false;
+}
+
+/** Scrolls the grid back to its first column. */
+async function scrollHome(w: Workbench): Promise<void> {
+  await grid(w)
+    .locator('body')
+    .evaluate((body) => body.querySelectorAll<HTMLElement>('.slick-viewport-top').forEach((v) => (v.scrollLeft = 0)));
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+async function setKey(w: Workbench): Promise<void> {
+  await w.runCommand('Everflow: Set API Key');
+  await w.waitForQuickInput({ password: false });
+  await w.quickInputAccept();
+  await w.waitForQuickInput({ password: true });
+  await w.quickInputType(w.sandbox.keys.valid);
+  await w.quickInputAccept();
+  await w.waitForNotification(/API key saved for account/, 30_000);
+}
+
+/** Run Click Stream… in UTC over a preset or a custom "from → to", with optional filter text. */
+async function runStream(w: Workbench, window: string, filters = ''): Promise<void> {
+  await w.runCommand('Everflow: Run Click Stream…');
+  await w.waitForQuickInput({ title: /timezone/i });
+  await w.quickInputType('UTC');
+  await w.quickInputAccept();
+  await w.waitForQuickInput({ title: /time window/i });
+  if (window.includes('→')) {
+    await w.quickInputType('Custom range');
+    await w.quickInputAccept();
+    await w.waitForQuickInput({ title: /custom window/i });
+  }
+  await w.quickInputType(window);
+  await w.quickInputAccept();
+  await w.waitForQuickInput({ title: /filters/i });
+  if (filters) await w.quickInputType(filters);
+  await w.quickInputAccept();
+}
+
+test('a capped stream opens as a 5,000-row grid with the cap marked', { timeout: 180_000 }, async () => {
+  const w = wb!;
+  await setKey(w);
+  await runStream(w, 'Yesterday');
+  await waitUntil('the grid summary', async () => /^5,000 rows/.test(await summary(w)));
+  const banner = (await grid(w).locator('.banner-warning').first().textContent()) ?? '';
+  assert.match(banner, /5,000 rows: Everflow's cap — more clicks match/);
+  assert.match(banner, /Fetch all/);
+  const rowsInDom = await grid(w).locator('.slick-row').count();
+  assert.ok(rowsInDom > 10 && rowsInDom < 200, `${rowsInDom} rows in the DOM: the grid does not virtualise`);
+  assert.match(await summary(w), /^5,000 rows · [\d,]+ unique · Revenue .* · .* → .* \(UTC\)$/);
+  await w.screenshot('01-grid-5000');
+});
+
+test('sorting a column orders the rows by it, both ways', { timeout: 120_000 }, async () => {
+  const w = wb!;
+  const header = grid(w).locator('.slick-header-column', { hasText: 'Revenue' });
+  await header.click();
+  const money = (t: string) => Number(t.replace(/[^0-9.-]/g, ''));
+  let asc: number[] = [];
+  await waitUntil('an ascending sort', async () => (asc = (await columnTexts(w, 'Revenue')).map(money)).length > 5 && asc.every((v, i) => i === 0 || asc[i - 1] <= v));
+  await header.click();
+  let desc: number[] = [];
+  await waitUntil('a descending sort', async () => (desc = (await columnTexts(w, 'Revenue')).map(money)).length > 5 && desc.every((v, i) => i === 0 || desc[i - 1] >= v) && desc[0] > desc.at(-1)!);
+  await w.screenshot('02-sorted-by-revenue');
+});
+
+test('copying a row puts TSV with headers on the clipboard', { timeout: 60_000 }, async () => {
+  const w = wb!;
+  const g = grid(w);
+  await scrollHome(w);
+  const id = (await columnTexts(w, 'Transaction ID'))[0];
+  assert.match(id, /^[0-9a-f]{32}$/);
+  await g.locator('.slick-cell', { hasText: id }).first().click({ button: 'right' });
+  await g.locator('.menu-item', { hasText: 'Copy Row as TSV' }).click();
+  // Pasted where a person would paste it: here a text file, whose lines the harness can read.
+  await w.openFile('paste-here.txt');
+  await w.page.keyboard.press('ControlOrMeta+A');
+  await w.page.keyboard.press('ControlOrMeta+V');
+  const text = await w.waitForEditorText(new RegExp(id));
+  const [header, row, ...rest] = text.trimEnd().split('\n');
+  assert.match(header, /^Time \(UTC\)\s+Transaction ID\s+Offer\s/);
+  assert.ok(row.includes(id), row);
+  assert.deepEqual(rest, []);
+  await w.screenshot('03-copied-row-pasted');
+  await w.runCommand('View: Revert and Close Editor');
+  await waitUntil('the grid again', async () => /^5,000 rows/.test(await summary(w)));
+  assert.equal(await w.quickInputState(), undefined, 'a quick input was left open');
+});
+
+test('a column filter and "Exclude this value" narrow the rows, with the count in the summary', { timeout: 120_000 }, async () => {
+  const w = wb!;
+  const g = grid(w);
+  const countryIdx = await g.locator('.slick-header-column').evaluateAll((hs) => hs.findIndex((h) => h.textContent?.trim() === 'Country'));
+  await g.locator('.slick-headerrow-column input.header-filter').nth(countryIdx).fill('Germany');
+  await waitUntil('the filtered summary', async () => /^[\d,]+ of 5,000 rows/.test(await summary(w)));
+  const countries = await columnTexts(w, 'Country');
+  assert.ok(countries.length > 0 && countries.every((c) => c === 'Germany'), JSON.stringify(countries.slice(0, 10)));
+  const before = await summary(w);
+  const city = (await columnTexts(w, 'City'))[0];
+  await g.locator('.slick-cell', { hasText: city }).first().click({ button: 'right' });
+  await g.locator('.menu-item', { hasText: 'Exclude This Value' }).click();
+  await waitUntil('the exclusion chip', async () => (await g.locator('.chip-exclude').count()) === 1);
+  await waitUntil('fewer rows', async () => (await summary(w)) !== before);
+  assert.ok(!(await columnTexts(w, 'City')).includes(city), `${city} is still shown`);
+  await w.screenshot('03-filtered');
+});
+
+test('the column chooser shows and hides columns', { timeout: 120_000 }, async () => {
+  const w = wb!;
+  const g = grid(w);
+  await g.locator('vscode-button', { hasText: 'Columns' }).click();
+  await g.locator('.column-chooser').waitFor({ state: 'visible' });
+  await g.locator('vscode-checkbox[data-column="geo.isp_name"]').click();
+  await g.locator('vscode-checkbox[data-column="device.browser_name"]').click();
+  await waitUntil('the ISP column', async () => (await g.locator('.slick-column-name', { hasText: /^ISP$/ }).count()) === 1);
+  await waitUntil('Browser to go', async () => (await g.locator('.slick-column-name', { hasText: /^Browser$/ }).count()) === 0);
+  await w.screenshot('04-column-chooser');
+  await w.page.keyboard.press('Escape');
+  await g.locator('.column-chooser').waitFor({ state: 'hidden' });
+});
+
+test('exporting the filtered rows to CSV writes them, with the query beside the file', { timeout: 120_000 }, async () => {
+  const w = wb!;
+  const g = grid(w);
+  const shown = Number(/^([\d,]+) of/.exec(await summary(w))![1].replace(/,/g, ''));
+  await g.locator('vscode-button', { hasText: 'Export' }).click();
+  await g.locator('.menu-item', { hasText: 'Filtered Rows to CSV' }).click();
+  const file = path.join(w.workspaceDir, 'germany-clicks.csv');
+  // VS Code's own save dialog (a quick input) opens in the workspace folder with the file name
+  // selected, so typing replaces just the name; typing a whole path would walk its folders instead.
+  await w.waitForQuickInput({ title: /Export .* to CSV/ });
+  await waitUntil('the suggested file name', async () => /\/workspace\/[^/]+\.csv$/.test((await w.quickInputState())?.value ?? ''));
+  await new Promise((r) => setTimeout(r, 300));
+  await w.page.keyboard.type('germany-clicks'); // the selection is the name without its extension
+  let typed = '';
+  await waitUntil(() => `the typed path (the dialog shows ${typed})`, async () => (typed = (await w.quickInputState())?.value ?? '') === file);
+  await w.screenshot('05-save-dialog');
+  for (let i = 0; i < 3 && (await w.quickInputState()); i++) {
+    await w.page.keyboard.press('Enter');
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await w.waitForNotification(/Exported [\d,]+ row/, 30_000);
+  const csv = fs.readFileSync(file, 'utf8');
+  assert.ok(csv.startsWith('\uFEFF'), 'no UTF-8 byte order mark');
+  const lines = csv.slice(1).trimEnd().split('\r\n');
+  const header = lines[0].split(',');
+  assert.deepEqual(header.slice(0, 3), ['Time (UTC)', 'Transaction ID', 'Offer']);
+  assert.ok(header.includes('ISP') && !header.includes('Browser'), 'the export does not follow the grid columns');
+  assert.equal(lines.length - 1, shown, 'rows in the file');
+  const country = header.indexOf('Country');
+  assert.ok(lines.slice(1, 50).every((l) => l.split(',')[country] === 'Germany'));
+  const meta = JSON.parse(fs.readFileSync(`${file}.meta.json`, 'utf8'));
+  assert.equal(meta.from, `${day(1)} 00:00:00`);
+  assert.equal(meta.timezone_id, 67);
+  assert.equal(meta.rows, shown);
+  assert.equal(meta.truncated, true);
+  assert.ok(!JSON.stringify(meta).includes(w.sandbox.keys.valid), 'the key is in the sidecar');
+});
+
+test('hostile values render as text: no element, no script, in the grid or the row details', { timeout: 120_000 }, async () => {
+  const w = wb!;
+  // The clicks whose sub1 is an image tag with a handler (Everflow filters on the exact value).
+  await runStream(w, 'Last 14 days', 'sub1=<img src=x onerror=alert(1)>');
+  let g = grid(w);
+  await waitUntil('the hostile rows', async () => /^[1-9][\d,]* rows?/.test(await summary(w)));
+  assert.ok(await scrollToCellWith(w, '<img src=x onerror=alert(1)>'), 'no cell shows the literal text');
+  assert.equal(await g.locator('.grid-canvas').locator('img, script, svg, a, iframe').count(), 0, 'a value became an element');
+  await w.screenshot('06-hostile-rows');
+  await g.locator('vscode-textfield.search input').fill('onerror=alert(1)');
+  await waitUntil('the quick search to keep them', async () => /^[1-9][\d,]* rows?/.test(await summary(w)) && !/ of /.test(await summary(w)));
+
+  // The day's all-hostile click: script tags, attribute break-outs, markdown links, a 100 KB referer.
+  await w.runCommand('Everflow: Look Up Click by Transaction ID');
+  await w.waitForQuickInput({ title: /Look Up Click/i });
+  await w.quickInputType(w.sandbox.hostileSampleId());
+  await w.quickInputAccept();
+  g = grid(w);
+  await waitUntil('the one-row grid', async () => /^1 row/.test(await summary(w)));
+  assert.equal(await g.locator('.slick-cell', { hasText: /^<img src=x onerror=.*!\[x\]\(https:\/\/evil\.example/ }).count(), 1, 'the offer name is not shown as text');
+  await g.locator('.slick-cell').first().click();
+  assert.ok(await scrollToCellWith(w, '<script>alert(1)</script>'), 'Sub 1 does not show the script tag as text');
+  assert.equal(await g.locator('.grid-canvas').locator('img, script, svg, a, iframe').count(), 0, 'a value became an element');
+  await w.page.keyboard.press('Enter');
+  await waitUntil('the row details', async () => ((await g.locator('.detail-json').textContent()) ?? '').includes('"sub1": "<script>alert(1)</script>"'));
+  assert.equal(await g.locator('.detail img, .detail script, .detail svg').count(), 0);
+  assert.equal(await g.locator('body').evaluate(() => (window as unknown as Record<string, unknown>).__pwned), undefined, 'a payload ran');
+  assert.deepEqual(dialogs, [], 'a payload opened a dialog');
+  await w.screenshot('07-hostile-click-details');
+});
+
+test('"Fetch all" gets every click of a 30,000-click day past the cap', { timeout: 240_000 }, async () => {
+  const w = wb!;
+  const d = day(2);
+  w.sandbox.setKnobs({ dayVolumes: { [d]: 30_000 } });
+  await runStream(w, `${d} 00:00:00 → ${d} 23:59:59`);
+  await waitUntil('the capped grid', async () => /^5,000 rows/.test(await summary(w)));
+  const expected = w.sandbox.countClicks({ from: `${d} 00:00:00`, to: `${d} 23:59:59`, timezone_id: 67 });
+  assert.equal(expected, 30_000);
+  await grid(w).locator('.banner vscode-button', { hasText: 'Fetch all' }).click();
+  await w.waitForNotification(/Fetching every click|All 30,000 clicks/, 30_000).catch(() => undefined);
+  await w.screenshot('08-fetching');
+  await waitUntil('30,000 rows in the grid', async () => /^30,000 rows/.test(await summary(w)), 180_000);
+  const banner = (await grid(w).locator('.banner').first().textContent()) ?? '';
+  assert.match(banner, /Every click of the window: 30,000 clicks, fetched in \d+ requests/);
+  await w.screenshot('09-fetched-all');
+});
+
+test('the grid survives a window reload from the rows the extension kept, without asking Everflow again', { timeout: 180_000 }, async () => {
+  const w = wb!;
+  const streams = () => w.sandbox.requestLog.filter((r) => r.path.includes('/clicks/stream')).length;
+  const before = streams();
+  // Not runCommand: it waits for the palette to close, and the page it waits on goes away.
+  await w.dismissQuickInput();
+  await w.page.keyboard.press('F1');
+  await w.page.keyboard.type('Developer: Reload Window');
+  await new Promise((r) => setTimeout(r, 1000));
+  await w.page.keyboard.press('Enter');
+  await new Promise((r) => setTimeout(r, 3000));
+  await w.page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 90_000 });
+  await w.waitForExtensions();
+  await waitUntil('the restored grid', async () => /^30,000 rows/.test(await summary(w)), 90_000);
+  assert.equal(streams(), before, 'the reload sent stream requests');
+  assert.match((await grid(w).locator('.banner').first().textContent()) ?? '', /Every click of the window: 30,000 clicks/);
+  await w.screenshot('10-after-reload');
+});
+
+test('the grid follows the colour theme: dark and high contrast', { timeout: 120_000 }, async () => {
+  const w = wb!;
+  const colours = () =>
+    grid(w)
+      .locator('body')
+      .evaluate((body) => ({
+        page: getComputedStyle(body).backgroundColor,
+        text: getComputedStyle(body.querySelector('.slick-cell')!).color,
+        header: getComputedStyle(body.querySelector('.slick-header')!).backgroundColor,
+      }));
+  const light = await colours();
+  for (const [theme, shot] of [
+    ['Dark Modern', '11-theme-dark'],
+    ['Dark High Contrast', '12-theme-high-contrast'],
+  ] as const) {
+    // Ctrl+K Ctrl+T: the palette would offer "Browse Color Themes in Marketplace" first.
+    await w.dismissQuickInput();
+    await w.page.keyboard.press('ControlOrMeta+K');
+    await w.page.keyboard.press('ControlOrMeta+T');
+    await w.waitForQuickInput();
+    await w.page.keyboard.type(theme);
+    await new Promise((r) => setTimeout(r, 500));
+    await w.page.keyboard.press('Enter');
+    let now = light;
+    await waitUntil(`the grid in ${theme}`, async () => (now = await colours()).page !== light.page && now.text !== light.text);
+    assert.notEqual(now.header, light.header, `${theme}: the header kept its colour`);
+    await w.screenshot(shot);
+  }
+});

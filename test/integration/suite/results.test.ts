@@ -1,0 +1,168 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { resetSandbox, sandboxState, setSandboxKnobs, testConfig } from './env';
+import { activeResultText, closeAllEditors, useSandboxAccount } from './helpers';
+
+// The results grid inside a real extension host: where results open (the setting), the panel and
+// what its webview reports rendering, the serializer's restore path (with and without the kept
+// rows), and "Fetch all" past the 5,000 cap against the sandbox.
+
+interface PanelInfo {
+  id: string;
+  title: string;
+  rows?: number;
+  truncated?: boolean;
+  partial?: boolean;
+  active: boolean;
+  rendered?: { shown: number; total: number; columns: string[] };
+  distinctIds?: number;
+}
+
+interface ResultsApi {
+  panels(): PanelInfo[];
+  restore(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
+}
+
+async function resultsApi(): Promise<ResultsApi> {
+  const ext = vscode.extensions.getExtension<{ results?: ResultsApi }>(testConfig().extensionId);
+  const api = await ext!.activate();
+  if (!api.results) throw new Error('the extension exports no results API');
+  return api.results;
+}
+
+async function setting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('everflow').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function yesterdayUtc(): { day: string; from: string; to: string } {
+  const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  return { day, from: `${day} 00:00:00`, to: `${day} 23:59:59` };
+}
+
+const filtered = () => ({ ...yesterdayUtc(), timezone_id: 67, query: { filters: [{ resource_type: 'offer', filter_id_value: '883' }] } });
+
+/** Runs a stream and returns the grid panel it opened, once its webview has rendered. */
+async function streamIntoGrid(api: ResultsApi, request: object): Promise<PanelInfo> {
+  const before = new Set(api.panels().map((p) => p.id));
+  assert.strictEqual(await vscode.commands.executeCommand('everflow.runClickStream', request), true);
+  const id = await waitFor('a new grid panel', () => api.panels().find((p) => !before.has(p.id))?.id);
+  return waitFor('the grid to render', () => api.panels().find((p) => p.id === id && p.rendered));
+}
+
+suite('Results grid', () => {
+  // The harness opens results as JSON for the other suites; this one switches to the grid and back.
+  let openIn: unknown;
+  suiteSetup(async () => {
+    await resetSandbox();
+    await useSandboxAccount();
+    openIn = vscode.workspace.getConfiguration('everflow').inspect('results.openIn')?.globalValue;
+    await setting('results.openIn', 'grid');
+  });
+  setup(resetSandbox);
+  teardown(closeAllEditors);
+  suiteTeardown(async () => {
+    await setting('results.openIn', openIn);
+    await setting('results.maxRows', undefined);
+  });
+
+  test('Results: a stream opens in a grid panel that renders every row with the default columns', async () => {
+    const api = await resultsApi();
+    const panel = await streamIntoGrid(api, filtered());
+    assert.ok(panel.rows! > 0, 'no rows');
+    assert.strictEqual(panel.rendered!.total, panel.rows);
+    assert.strictEqual(panel.rendered!.shown, panel.rows);
+    assert.ok(panel.active, 'the grid is not the active editor');
+    assert.deepStrictEqual(panel.rendered!.columns.slice(0, 4), ['time', 'transaction_id', 'offer.name', 'geo.country_name']);
+    assert.ok(!panel.rendered!.columns.includes('idfa_md5'), 'a hash column is visible by default');
+    assert.match(panel.title, /clicks .* to /);
+  });
+
+  test('Results: the openIn setting chooses JSON, the grid, or asks', async () => {
+    const api = await resultsApi();
+    await setting('results.openIn', 'json');
+    assert.strictEqual(await vscode.commands.executeCommand('everflow.runClickStream', filtered()), true);
+    assert.ok(JSON.parse(activeResultText()).clicks.length > 0);
+    await closeAllEditors();
+
+    await setting('results.openIn', 'ask');
+    const before = api.panels().length;
+    const run = vscode.commands.executeCommand('everflow.runClickStream', filtered());
+    // The question is a quick pick whose first item is the grid.
+    await new Promise((r) => setTimeout(r, 1500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    assert.strictEqual(await run, true);
+    await waitFor('the grid the answer chose', () => api.panels().length > before);
+    await setting('results.openIn', 'grid');
+  });
+
+  test('Results: the serializer restores a grid from the kept rows, and says so when they are gone', async () => {
+    const api = await resultsApi();
+    const original = await streamIntoGrid(api, filtered());
+    const state = { resultId: original.id, title: original.title };
+
+    const copy = vscode.window.createWebviewPanel('everflow.results', original.title, vscode.ViewColumn.Active, { enableScripts: true });
+    await api.restore(copy, state);
+    const restored = await waitFor('the restored grid to render', () => api.panels().find((p) => p.id !== original.id && p.rendered));
+    assert.strictEqual(restored.rows, original.rows, 'the restored grid lost rows');
+    assert.strictEqual(restored.rendered!.total, original.rows);
+    await closeAllEditors();
+
+    // Closed by the user, the rows go with the panel: a later restore has nothing to show but "Run again".
+    const requests = (await sandboxState()).requestCount;
+    const orphan = vscode.window.createWebviewPanel('everflow.results', original.title, vscode.ViewColumn.Active, { enableScripts: true });
+    await api.restore(orphan, { ...state, request: { kind: 'stream', from: '2026-01-01 00:00:00', to: '2026-01-01 01:00:00', timezone_id: 67, fetched_at: '', rows: 0 } });
+    const gone = await waitFor('the restored panel', () => api.panels().find((p) => p.title === original.title));
+    assert.strictEqual(gone.rows, undefined, 'rows came back after the panel was closed');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.strictEqual(api.panels().find((p) => p.id === gone.id)?.rendered, undefined, 'a grid rendered without rows');
+    assert.strictEqual((await sandboxState()).requestCount, requests, 'restoring sent a request');
+  });
+
+  test('Results: Fetch all gets every click of a 30,000-click day past the cap, once each', async function () {
+    this.timeout(120_000);
+    const api = await resultsApi();
+    const { day, from, to } = yesterdayUtc();
+    await setSandboxKnobs({ dayVolumes: { [day]: 30_000 } });
+    const capped = await streamIntoGrid(api, { from, to, timezone_id: 67 });
+    assert.strictEqual(capped.rows, 5000);
+    assert.strictEqual(capped.truncated, true);
+    const before = (await sandboxState()).requestCount;
+    const rows = await vscode.commands.executeCommand<number>('everflow.results.fetchAll', { resultId: capped.id });
+    assert.strictEqual(rows, 30_000);
+    const after = api.panels().find((p) => p.id === capped.id)!;
+    assert.strictEqual(after.rows, 30_000);
+    assert.strictEqual(after.distinctIds, 30_000, 'duplicate rows');
+    assert.strictEqual(after.truncated, false);
+    const requests = (await sandboxState()).requestCount - before;
+    assert.ok(requests >= 6 && requests <= 12, `${requests} requests for 30,000 clicks (lower bound 6)`);
+    await waitFor('the grid to show the fetched rows', () => api.panels().find((p) => p.id === capped.id && p.rendered?.total === 30_000));
+    // 30,000 clicks are ~90 MB of JSON, more than VS Code opens as a document: refused with a way out, not an error.
+    assert.strictEqual(await vscode.commands.executeCommand('everflow.results.openAsJson', { resultId: capped.id }), false);
+    assert.notStrictEqual(vscode.window.activeTextEditor?.document.uri.scheme, 'everflow-result');
+  });
+
+  test('Results: everflow.results.maxRows stops Fetch all and the result says more match', async function () {
+    this.timeout(120_000);
+    const api = await resultsApi();
+    const { day, from, to } = yesterdayUtc();
+    await setSandboxKnobs({ dayVolumes: { [day]: 30_000 } });
+    await setting('results.maxRows', 10_000);
+    const capped = await streamIntoGrid(api, { from, to, timezone_id: 67 });
+    const rows = await vscode.commands.executeCommand<number>('everflow.results.fetchAll', { resultId: capped.id });
+    assert.strictEqual(rows, 10_000);
+    const after = api.panels().find((p) => p.id === capped.id)!;
+    assert.strictEqual(after.truncated, true);
+    assert.strictEqual(after.distinctIds, 10_000);
+    await setting('results.maxRows', undefined);
+  });
+});

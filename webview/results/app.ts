@@ -1,0 +1,394 @@
+import { groupCounts, selectionStats, summarize, type CellBlock } from '../../src/core/gridStats';
+import { GridTable, narrows, type SortSpec, type ViewSpec } from '../../src/core/gridTable';
+import { unpackTable } from '../../src/core/tablePack';
+import type { CopyFormat, ExportFormat, HostToResults, ResultsInit, ResultsPanelState, ResultsToHost, RowScope } from '../../src/protocol';
+import { el } from '../dom';
+import { ColumnChooser } from './columnChooser';
+import { DetailPanel } from './detailPanel';
+import { GroupPanel } from './groupPanel';
+import { GridView, type GridEvents } from './gridView';
+import { defaultLayout, isFiltered, sanitizeLayout, type GridLayout } from './layout';
+import { closeMenu, showMenu } from './menu';
+import { cellMenu, copyMenu, exportMenu, headerMenu } from './menus';
+import { renderBanners, selectionText, summaryText } from './statusParts';
+import { Toolbar } from './toolbar';
+
+// The results webview: builds the page for each `init` from the host (the rows are the host's; the
+// layout and filters come back from this webview's state when it is the same result), and turns
+// what the user does into views of the table and messages to the host.
+
+export interface HostBridge {
+  post(message: ResultsToHost): void;
+  getState(): ResultsPanelState | undefined;
+  setState(state: ResultsPanelState): void;
+}
+
+/** Typing in a filter recomputes the view once the keys pause. */
+const TYPING_PAUSE_MS = 150;
+
+export class ResultsApp {
+  private init: ResultsInit | undefined;
+  private table: GridTable | undefined;
+  private layout: GridLayout = defaultLayout();
+  private rows: number[] = [];
+  private lastSpec: ViewSpec | undefined;
+  private fetching = false;
+  private grid: GridView | undefined;
+  private readonly toolbar: Toolbar;
+  private readonly detail: DetailPanel;
+  private readonly groups: GroupPanel;
+  private readonly chooser: ColumnChooser;
+  private readonly banners = el('div', { class: 'banners' });
+  private readonly summary = el('span', { class: 'summary-text', role: 'status' });
+  private readonly selectionInfo = el('span', { class: 'selection-text', role: 'status' });
+  private readonly empty = el('div', { class: 'empty', hidden: true });
+  private viewTimer: ReturnType<typeof setTimeout> | undefined;
+  private stateTimer: ReturnType<typeof setTimeout> | undefined;
+  private selectionFrame = 0;
+  private resizeObserver: ResizeObserver | undefined;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly host: HostBridge,
+    private readonly nonce: string,
+  ) {
+    this.toolbar = new Toolbar({
+      search: (text) => this.setSpec({ search: text }, true),
+      groupBy: (column) => this.groupBy(column),
+      columns: () => this.chooser.toggle(this.layout.columns),
+      details: () => this.toggleDetail(),
+      copyMenu: (b) => this.menuAt(b, copyMenu(this.selectedRows(), this.rows, { copyRows: (f, r) => this.copyRows(f, r), copySelection: () => this.copySelection() })),
+      exportMenu: (b) => this.menuAt(b, exportMenu(this.table?.rowCount ?? 0, this.rows, isFiltered(this.layout.spec), (f, r) => this.exportRows(f, r))),
+      autoFit: () => this.grid?.autoFit(),
+      removeFilter: (i) => this.setSpec({ values: (this.layout.spec.values ?? []).filter((_, j) => j !== i) }),
+      clearFilters: () => this.clearFilters(),
+    });
+    this.detail = new DetailPanel({
+      requestJson: (row, requestId) => this.host.post({ type: 'rowJson', requestId, row }),
+      openJson: (row) => this.host.post({ type: 'openJson', rows: [row] }),
+      lookUp: (id) => this.host.post({ type: 'lookUp', transactionId: id }),
+      close: () => this.toggleDetail(false),
+    });
+    this.groups = new GroupPanel({ filter: (c, t, x) => this.addValueFilter(c, t, x), close: () => this.groupBy(undefined) });
+    this.chooser = new ColumnChooser({
+      apply: (columns) => this.setColumns(columns),
+      defaults: () => this.setColumns(defaultLayout().columns),
+    });
+    document.addEventListener('keydown', (e) => {
+      if ((e.ctrlKey || e.metaKey) && (e.key === 'f' || e.key === 'F')) {
+        e.preventDefault();
+        this.toolbar.searchBox.focus();
+      } else if (e.key === 'Escape' && this.toolbar.searchBox.contains(document.activeElement as Node | null)) {
+        this.grid?.focus();
+      }
+    });
+    this.toolbar.searchBox.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' || e.key === 'ArrowDown') this.grid?.focus();
+    });
+  }
+
+  receive(m: HostToResults): void {
+    switch (m.type) {
+      case 'init':
+        this.start(m.init);
+        return;
+      case 'missing':
+        this.showMissing(m.title, m.canRunAgain);
+        this.host.setState({ resultId: this.host.getState()?.resultId ?? '', title: m.title, request: m.request });
+        return;
+      case 'fetching':
+        this.fetching = m.running;
+        if (this.init) renderBanners(this.banners, this.init, this.fetching, () => this.fetchAll());
+        return;
+      case 'exportRequest':
+        this.host.post({ type: 'export', requestId: m.requestId, format: m.format, rows: isFiltered(this.layout.spec) ? this.rows : 'all', columns: this.grid?.columnIds() ?? [] });
+        return;
+      case 'rowJson':
+        this.detail.receive(m.requestId, m.row, m.json);
+        return;
+    }
+  }
+
+  private start(init: ResultsInit): void {
+    const state = this.host.getState();
+    this.init = init;
+    this.table = new GridTable(unpackTable(init.table), init.zone);
+    this.layout = state?.resultId === init.resultId ? sanitizeLayout(state.view) : defaultLayout();
+    this.lastSpec = undefined;
+    this.build();
+    this.saveState(true);
+  }
+
+  private build(): void {
+    const table = this.table!;
+    this.resizeObserver?.disconnect();
+    this.grid?.destroy();
+    closeMenu();
+    const gridHost = el('div', { class: 'grid', role: 'presentation' });
+    const main = el('div', { class: 'main' });
+    main.append(el('div', { class: 'grid-wrap' }), this.groups.root, this.detail.root);
+    main.firstElementChild!.append(gridHost, this.empty);
+    const statusBar = el('div', { class: 'statusbar' });
+    statusBar.append(this.summary, this.selectionInfo);
+    this.root.replaceChildren(this.banners, this.toolbar.root, this.toolbar.chips, main, statusBar, this.chooser.root);
+    renderBanners(this.banners, this.init!, this.fetching, () => this.fetchAll());
+    this.grid = new GridView(gridHost, this.gridEvents(), this.nonce);
+    this.grid.setTable(table);
+    this.toolbar.setSearch(this.layout.spec.search ?? '');
+    this.toolbar.setGroupBy(this.layout.groupBy);
+    this.detail.setVisible(this.layout.detailOpen);
+    this.toolbar.setDetailsPressed(this.layout.detailOpen);
+    this.applyColumns();
+    this.recompute();
+    // A first look fits the columns to what they hold (kept narrow); a restored layout keeps its widths.
+    if (Object.keys(this.layout.widths).length === 0) this.grid.autoFit(undefined, 320);
+    this.resizeObserver = new ResizeObserver(() => this.grid?.resize());
+    this.resizeObserver.observe(main);
+  }
+
+  private gridEvents(): GridEvents {
+    return {
+      sort: (sort) => this.sort(sort),
+      headerFilter: (column, text) => this.setSpec({ contains: { ...this.layout.spec.contains, [column]: text } }, true),
+      cellMenu: (row, column, x, y) => this.openCellMenu(row, column, x, y),
+      headerMenu: (column, x, y) => this.openHeaderMenu(column, x, y),
+      activeRow: (row) => this.showDetail(row),
+      selection: () => this.updateSelection(),
+      layout: (columns, widths) => {
+        this.layout.columns = columns;
+        this.layout.widths = { ...this.layout.widths, ...widths };
+        this.chooser.update(columns);
+        this.saveState();
+      },
+      copy: () => this.copySelection(),
+      toggleDetail: () => this.toggleDetail(),
+      search: () => this.toolbar.searchBox.focus(),
+    };
+  }
+
+  // ---- the view -------------------------------------------------------------------------------
+
+  private setSpec(patch: Partial<ViewSpec>, typing = false): void {
+    this.layout.spec = { ...this.layout.spec, ...patch };
+    clearTimeout(this.viewTimer);
+    if (typing) this.viewTimer = setTimeout(() => this.recompute(), TYPING_PAUSE_MS);
+    else this.recompute();
+  }
+
+  private recompute(): void {
+    const table = this.table;
+    if (!table || !this.grid) return;
+    const spec = this.layout.spec;
+    const base = this.lastSpec && narrows(this.lastSpec, spec) ? this.rows : undefined;
+    this.rows = table.view(spec, base);
+    this.lastSpec = JSON.parse(JSON.stringify(spec)) as ViewSpec;
+    this.grid.setRows(this.rows);
+    this.toolbar.setFilters(spec.values ?? [], isFiltered(spec));
+    this.empty.hidden = this.rows.length > 0;
+    this.empty.replaceChildren(el('span', {}, table.rowCount === 0 ? 'No clicks matched this query.' : 'No rows match the filters.'));
+    if (table.rowCount > 0 && this.rows.length === 0) {
+      const clear = el('vscode-button', { secondary: true }, 'Clear all filters');
+      clear.addEventListener('click', () => this.clearFilters());
+      this.empty.append(clear);
+    }
+    this.summary.textContent = summaryText(summarize(table, this.rows), table.zone).join(' · ');
+    this.updateSelection();
+    this.updateGroups();
+    this.showDetail(this.grid.activeRow());
+    this.saveState();
+    this.host.post({ type: 'rendered', shown: this.rows.length, total: table.rowCount, columns: this.layout.columns });
+  }
+
+  private sort(sort: SortSpec): void {
+    this.layout.spec = { ...this.layout.spec, sort };
+    this.grid?.setSortIndicator(sort);
+    this.recompute();
+  }
+
+  private clearFilters(): void {
+    this.layout.spec = { search: '', contains: {}, values: [], ...(this.layout.spec.sort ? { sort: this.layout.spec.sort } : {}) };
+    this.toolbar.setSearch('');
+    this.applyColumns();
+    this.recompute();
+  }
+
+  private addValueFilter(column: string, text: string, exclude: boolean): void {
+    const values = (this.layout.spec.values ?? []).filter((f) => !(f.column === column && f.text === text));
+    this.setSpec({ values: [...values, { column, text, exclude }] });
+  }
+
+  private applyColumns(): void {
+    const l = this.layout;
+    this.grid?.setColumns(l.columns, l.widths, l.frozen, l.spec.contains ?? {}, l.spec.sort);
+  }
+
+  private setColumns(columns: string[]): void {
+    this.layout.columns = columns;
+    this.applyColumns();
+    this.chooser.update(columns);
+    this.saveState();
+    if (this.table) this.host.post({ type: 'rendered', shown: this.rows.length, total: this.table.rowCount, columns });
+  }
+
+  private groupBy(column: string | undefined): void {
+    this.layout.groupBy = column;
+    this.toolbar.setGroupBy(column);
+    this.updateGroups();
+    this.grid?.resize();
+    this.saveState();
+  }
+
+  private updateGroups(): void {
+    const column = this.layout.groupBy;
+    if (!column || !this.table) return this.groups.hide();
+    this.groups.show(column, groupCounts(this.table, column, this.rows), this.rows.length);
+  }
+
+  // ---- selection, details, copy and export ------------------------------------------------------
+
+  private blocks(): CellBlock[] {
+    const table = this.table;
+    if (!table || !this.grid) return [];
+    return this.grid.selectedBlocks().map((b) => ({ rows: b.rows, columns: b.columns.map((id) => table.col(id)) }));
+  }
+
+  private updateSelection(): void {
+    cancelAnimationFrame(this.selectionFrame);
+    this.selectionFrame = requestAnimationFrame(() => {
+      if (this.table) this.selectionInfo.textContent = selectionText(selectionStats(this.table, this.blocks()));
+    });
+  }
+
+  /** Rows of the selection (or the active row), in view order, each once. */
+  private selectedRows(): number[] {
+    return [...new Set(this.grid?.selectedBlocks().flatMap((b) => b.rows) ?? [])];
+  }
+
+  private copySelection(): void {
+    const blocks = this.grid?.selectedBlocks() ?? [];
+    const table = this.table;
+    if (!table || blocks.length === 0) return;
+    if (blocks.length === 1 && blocks[0].rows.length === 1 && blocks[0].columns.length === 1) {
+      this.host.post({ type: 'copyText', text: table.text(table.col(blocks[0].columns[0]), blocks[0].rows[0]) });
+      return;
+    }
+    const order = this.grid!.columnIds();
+    const columns = order.filter((id) => blocks.some((b) => b.columns.includes(id)));
+    this.host.post({ type: 'copy', format: 'tsv', rows: [...new Set(blocks.flatMap((b) => b.rows))], columns });
+  }
+
+  private copyRows(format: CopyFormat, rows: number[]): void {
+    if (rows.length) this.host.post({ type: 'copy', format, rows, columns: this.grid?.columnIds() ?? [] });
+  }
+
+  private exportRows(format: ExportFormat, rows: RowScope): void {
+    this.host.post({ type: 'export', format, rows, columns: this.grid?.columnIds() ?? [] });
+  }
+
+  private fetchAll(): void {
+    if (this.fetching) return;
+    this.fetching = true;
+    if (this.init) renderBanners(this.banners, this.init, true, () => this.fetchAll());
+    this.host.post({ type: 'fetchAll' });
+  }
+
+  private toggleDetail(open = !this.layout.detailOpen): void {
+    this.layout.detailOpen = open;
+    this.detail.setVisible(open);
+    this.toolbar.setDetailsPressed(open);
+    this.grid?.resize();
+    if (open) this.showDetail(this.grid?.activeRow() ?? this.rows[0]);
+    else this.grid?.focus();
+    this.saveState();
+  }
+
+  private showDetail(row: number | undefined): void {
+    if (!this.detail.visible || !this.table) return;
+    const id = row === undefined ? '' : String(this.table.raw(this.table.col('transaction_id'), row) ?? '');
+    this.detail.show(row, id);
+  }
+
+  // ---- menus ---------------------------------------------------------------------------------
+
+  private menuAt(anchor: HTMLElement, entries: Parameters<typeof showMenu>[0]): void {
+    const box = anchor.getBoundingClientRect();
+    showMenu(entries, box.left, box.bottom + 2);
+  }
+
+  private openCellMenu(row: number, column: string, x: number, y: number): void {
+    const table = this.table;
+    if (!table) return;
+    const selected = this.selectedRows();
+    const rows = selected.includes(row) ? selected : [row];
+    const cells = this.grid?.selectedBlocks().reduce((n, b) => n + b.rows.length * b.columns.length, 0) ?? 0;
+    const text = table.text(table.col(column), row);
+    const transactionId = String(table.raw(table.col('transaction_id'), row) ?? '');
+    showMenu(
+      cellMenu(
+        { column, text, rows, hasSelection: cells > 1, transactionId },
+        {
+          copyText: (t) => this.host.post({ type: 'copyText', text: t }),
+          copyRows: (f, r) => this.copyRows(f, r),
+          copySelection: () => this.copySelection(),
+          filter: (c, t, x) => this.addValueFilter(c, t, x),
+          details: () => this.toggleDetail(true),
+          openJson: (r) => this.host.post({ type: 'openJson', rows: r }),
+          lookUp: (id) => this.host.post({ type: 'lookUp', transactionId: id }),
+          groupBy: (c) => this.groupBy(c),
+        },
+      ),
+      x,
+      y,
+      'Cell',
+    );
+  }
+
+  private openHeaderMenu(column: string, x: number, y: number): void {
+    const frozen = this.layout.frozen > 0 && this.layout.columns.indexOf(column) < this.layout.frozen;
+    showMenu(
+      headerMenu(column, frozen, {
+        sort: (c, asc) => this.sort({ column: c, asc }),
+        hide: (c) => this.layout.columns.length > 1 && this.setColumns(this.layout.columns.filter((id) => id !== c)),
+        autoFit: (ids) => this.grid?.autoFit(ids),
+        freezeThrough: (c) => {
+          this.layout.frozen = c === undefined ? 0 : this.layout.columns.indexOf(c) + 1;
+          this.applyColumns();
+          this.saveState();
+        },
+        groupBy: (c) => this.groupBy(c),
+        filter: (c) => this.grid?.focusHeaderFilter(c),
+        chooseColumns: () => this.chooser.open(this.layout.columns),
+      }),
+      x,
+      y,
+      'Column',
+    );
+  }
+
+  // ---- state and the no-rows page -------------------------------------------------------------
+
+  private saveState(now = false): void {
+    clearTimeout(this.stateTimer);
+    const write = () => {
+      if (this.init) this.host.setState({ resultId: this.init.resultId, title: this.init.title, request: this.init.request, view: this.layout });
+    };
+    if (now) write();
+    else this.stateTimer = setTimeout(write, 300);
+  }
+
+  private showMissing(title: string, canRunAgain: boolean): void {
+    this.grid?.destroy();
+    this.grid = undefined;
+    const page = el('div', { class: 'missing', role: 'alert' });
+    page.append(
+      el('h2', {}, title),
+      el('p', {}, 'The rows of this result are no longer kept: results are stored for a limited number of grids, and this one was closed, cleared or pushed out. Nothing is fetched again unless you ask.'),
+    );
+    if (canRunAgain) {
+      const again = el('vscode-button', {}, 'Run again');
+      again.addEventListener('click', () => this.host.post({ type: 'runAgain' }));
+      page.append(again);
+    }
+    this.root.replaceChildren(page);
+  }
+}

@@ -1,0 +1,98 @@
+import { COLUMNS } from '../../src/core/columns';
+import { el } from '../dom';
+
+// The column chooser: every field of a click as a checkbox (the grid starts with the sensible
+// dozen), a box to find one among the 62, and one-click "defaults" and "all". Shown as a popover
+// under the toolbar's Columns button; Escape or a click elsewhere closes it.
+
+export interface ColumnChooserActions {
+  /** The new visible columns, in display order (newly shown ones are appended). */
+  apply(columns: string[]): void;
+  defaults(): void;
+}
+
+export class ColumnChooser {
+  readonly root: HTMLElement;
+  private readonly list: HTMLElement;
+  private readonly find: HTMLElement & { value: string };
+  private visible: string[] = [];
+  private readonly boxes: (HTMLElement & { checked: boolean })[];
+  private onOutside = (e: MouseEvent): void => {
+    if (!this.root.contains(e.target as Node) && !(e.target as HTMLElement).closest?.('[data-opens="columns"]')) this.close();
+  };
+
+  constructor(private readonly actions: ColumnChooserActions) {
+    this.root = el('div', { class: 'popover column-chooser', role: 'dialog', 'aria-label': 'Choose columns', hidden: true });
+    this.find = el('vscode-textfield', { placeholder: 'Find a column', 'aria-label': 'Find a column' }) as HTMLElement & { value: string };
+    this.find.addEventListener('input', () => this.filter());
+    const buttons = el('div', { class: 'popover-buttons' });
+    const defaults = el('vscode-button', { secondary: true }, 'Defaults');
+    const all = el('vscode-button', { secondary: true }, 'Show all');
+    defaults.addEventListener('click', () => actions.defaults());
+    all.addEventListener('click', () => actions.apply([...this.visible, ...COLUMNS.map((c) => c.id).filter((id) => !this.visible.includes(id))]));
+    buttons.append(defaults, all);
+    this.list = el('div', { class: 'column-list', role: 'group', 'aria-label': 'Columns' });
+    this.boxes = COLUMNS.map((col) => {
+      const box = el('vscode-checkbox', { label: col.header, 'data-column': col.id }) as HTMLElement & { checked: boolean };
+      box.addEventListener('change', () => {
+        const next = box.checked ? [...this.visible, col.id] : this.visible.filter((id) => id !== col.id);
+        // The grid keeps at least one column.
+        if (next.length === 0) {
+          box.checked = true;
+          return;
+        }
+        this.actions.apply(next);
+      });
+      return box;
+    });
+    this.list.append(...this.boxes);
+    this.root.append(this.find, buttons, this.list);
+    // On the document: a click may have left focus on the page rather than in the popover.
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.isOpen) {
+        e.stopPropagation();
+        this.close();
+      }
+    });
+  }
+
+  get isOpen(): boolean {
+    return !this.root.hidden;
+  }
+
+  open(visible: string[]): void {
+    this.update(visible);
+    this.root.hidden = false;
+    this.find.value = '';
+    this.filter();
+    setTimeout(() => {
+      this.find.focus();
+      document.addEventListener('mousedown', this.onOutside, true);
+    });
+  }
+
+  close(): void {
+    if (this.root.hidden) return;
+    this.root.hidden = true;
+    document.removeEventListener('mousedown', this.onOutside, true);
+    document.querySelector<HTMLElement>('[data-opens="columns"]')?.focus();
+  }
+
+  toggle(visible: string[]): void {
+    if (this.isOpen) this.close();
+    else this.open(visible);
+  }
+
+  /** Marks the visible columns (the boxes stay, so the one being clicked keeps focus). */
+  update(visible: string[]): void {
+    this.visible = visible;
+    for (const box of this.boxes) box.checked = visible.includes(box.dataset.column ?? '');
+  }
+
+  private filter(): void {
+    const needle = (this.find.value ?? '').trim().toLowerCase();
+    for (const box of Array.from(this.list.children) as HTMLElement[]) {
+      box.hidden = needle !== '' && !(box.getAttribute('label') ?? '').toLowerCase().includes(needle);
+    }
+  }
+}

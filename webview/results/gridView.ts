@@ -1,0 +1,308 @@
+import { SlickCellSelectionModel, SlickGrid, type Column, type FormatterResultWithText, type GridOption, type SlickEventData } from 'slickgrid';
+import { columnById } from '../../src/core/columns';
+import type { GridTable, SortSpec } from '../../src/core/gridTable';
+import { el } from '../dom';
+import { defaultWidth } from './layout';
+
+// SlickGrid, set up for click rows: it virtualises rows and columns, so only the cells on screen
+// exist in the DOM whatever the row count. Every cell goes in as text: `enableHtmlRendering: false`
+// makes SlickGrid write a formatter's string with textContent (its default is innerHTML), and every
+// formatter here returns the cell's plain text, so `<img src=x onerror=…>` in a sub id shows as
+// those characters. Its one injected <style> element carries the page's CSP nonce.
+//
+// The grid's data is a list of result row indices (the current sort and filters); each grid row is
+// `{ r }` and the cells read the GridTable by (column, r).
+
+interface RowRef {
+  r: number;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the grid's row type; its cells are read through `RowRef.r`.
+type GridRow = any;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- SlickGrid types `field` as a path into the row type; ours is `{ r }`.
+interface GridColumn extends Column<any> {
+  /** The column's index in the GridTable. */
+  c: number;
+}
+
+export interface GridEvents {
+  sort(sort: SortSpec): void;
+  headerFilter(column: string, text: string): void;
+  cellMenu(row: number, column: string, x: number, y: number): void;
+  headerMenu(column: string, x: number, y: number): void;
+  activeRow(row: number | undefined): void;
+  selection(): void;
+  /** Columns reordered or resized by the user. */
+  layout(columns: string[], widths: Record<string, number>): void;
+  copy(): void;
+  toggleDetail(): void;
+  search(): void;
+}
+
+/** A rectangle of the selection, as result rows (view order) by column ids. */
+export interface SelectedBlock {
+  rows: number[];
+  columns: string[];
+}
+
+const ROW_HEIGHT = 22;
+const MAX_FIT_WIDTH = 600;
+
+export class GridView {
+  private readonly grid: SlickGrid<GridRow, GridColumn, GridOption<GridColumn>>;
+  private readonly selection = new SlickCellSelectionModel();
+  private table: GridTable | undefined;
+  private rows: number[] = [];
+  private contains: Record<string, string> = {};
+  private readonly measure = document.createElement('canvas').getContext('2d');
+
+  constructor(
+    host: HTMLElement,
+    private readonly events: GridEvents,
+    nonce: string,
+  ) {
+    const data = { getLength: () => this.rows.length, getItem: (i: number): RowRef => ({ r: this.rows[i] }), getItemMetadata: () => null };
+    this.grid = new SlickGrid<GridRow, GridColumn, GridOption<GridColumn>>(host, data, [], {
+      enableHtmlRendering: false,
+      nonce,
+      rowHeight: ROW_HEIGHT,
+      headerRowHeight: 26,
+      showHeaderRow: true,
+      enableCellNavigation: true,
+      enableColumnReorder: true,
+      multiColumnSort: false,
+      enableTextSelectionOnCells: false,
+      explicitInitialization: true,
+      dataItemColumnValueExtractor: (item: RowRef, col: GridColumn) => this.table?.raw(col.c, item.r),
+      // The defaults alert(), which a webview cannot show; the layout code keeps frozen columns narrow.
+      invalidColumnFreezeWidthCallback: () => undefined,
+      invalidColumnFreezePickerCallback: () => undefined,
+    });
+    this.grid.setSelectionModel(this.selection);
+    this.subscribe();
+    this.grid.init();
+    // SlickGrid keeps the header in step with the rows when the rows scroll, not the other way
+    // round; but the browser scrolls the (overflow-hidden) header itself when a header cell is
+    // focused or clicked half off screen. Then the rows follow the header, so the two never part.
+    host.addEventListener(
+      'scroll',
+      (e) => {
+        const header = e.target as HTMLElement;
+        if (!header.classList?.contains('slick-header')) return;
+        const side = header.classList.contains('slick-header-left') ? 'left' : 'right';
+        const viewport = host.querySelector<HTMLElement>(`.slick-viewport-top.slick-viewport-${side}`);
+        if (!viewport || viewport.scrollLeft === header.scrollLeft) return;
+        if (side === 'right' || this.grid.getOptions().frozenColumn! < 0) viewport.scrollLeft = header.scrollLeft;
+        // The header is wider than the rows (SlickGrid pads it): where the rows cannot follow, it goes back.
+        if (viewport.scrollLeft !== header.scrollLeft) header.scrollLeft = viewport.scrollLeft;
+      },
+      true,
+    );
+  }
+
+  private subscribe(): void {
+    const g = this.grid;
+    g.onSort.subscribe((_e, args) => {
+      const a = args as { sortCol?: Column; sortAsc?: boolean };
+      if (a.sortCol) this.events.sort({ column: String(a.sortCol.id), asc: a.sortAsc !== false });
+    });
+    g.onHeaderRowCellRendered.subscribe((_e, args) => this.renderHeaderFilter(args.node, args.column as GridColumn));
+    g.onHeaderContextMenu.subscribe((e, args) => {
+      const native = e.getNativeEvent<MouseEvent>();
+      native.preventDefault();
+      this.events.headerMenu(String(args.column.id), native.clientX, native.clientY);
+    });
+    g.onContextMenu.subscribe((e) => {
+      const native = e.getNativeEvent<MouseEvent>();
+      const cell = g.getCellFromEvent(e);
+      if (!cell) return;
+      native.preventDefault();
+      if (!this.inSelection(cell.row, cell.cell)) g.setActiveCell(cell.row, cell.cell);
+      this.openCellMenu(cell.row, cell.cell, native.clientX, native.clientY);
+    });
+    g.onActiveCellChanged.subscribe((_e, args) => this.events.activeRow(this.rows[args.row]));
+    this.selection.onSelectedRangesChanged.subscribe(() => this.events.selection());
+    g.onColumnsReordered.subscribe(() => this.reportLayout());
+    g.onColumnsResized.subscribe(() => this.reportLayout());
+    g.onColumnsResizeDblClick.subscribe((_e, args) => {
+      this.autoFit([args.triggeredByColumn]);
+      this.reportLayout();
+    });
+    g.onMouseEnter.subscribe((e) => {
+      // Full text on hover only where the cell cuts it off; timestamps already carry their UTC title.
+      const node = (e.getNativeEvent<MouseEvent>().target as HTMLElement | null)?.closest<HTMLElement>('.slick-cell');
+      if (node && !node.title && node.scrollWidth > node.clientWidth) node.title = node.textContent ?? '';
+    });
+    g.onKeyDown.subscribe((e, args) => this.onKey(e, args.row, args.cell));
+  }
+
+  private onKey(e: SlickEventData, row: number, cell: number): void {
+    const k = e.getNativeEvent<KeyboardEvent>();
+    const mod = k.ctrlKey || k.metaKey;
+    let handled = true;
+    if (mod && (k.key === 'c' || k.key === 'C')) this.events.copy();
+    else if (mod && (k.key === 'f' || k.key === 'F')) this.events.search();
+    else if (k.key === 'Enter' && !mod) this.events.toggleDetail();
+    else if (k.key === 'ContextMenu' || (k.shiftKey && k.key === 'F10')) {
+      const node = this.grid.getCellNode(row, cell);
+      const box = node?.getBoundingClientRect();
+      if (row >= 0 && cell >= 0 && box) this.openCellMenu(row, cell, box.left + 8, box.bottom);
+    } else handled = false;
+    if (handled) {
+      k.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  }
+
+  private openCellMenu(row: number, cell: number, x: number, y: number): void {
+    const col = this.grid.getColumns()[cell];
+    if (col && this.rows[row] !== undefined) this.events.cellMenu(this.rows[row], String(col.id), x, y);
+  }
+
+  private inSelection(row: number, cell: number): boolean {
+    return this.selection.getSelectedRanges().some((r) => r.contains(row, cell));
+  }
+
+  private renderHeaderFilter(node: HTMLElement, col: GridColumn): void {
+    node.replaceChildren();
+    const header = columnById(String(col.id))?.header ?? String(col.id);
+    const input = el('input', { type: 'text', class: 'header-filter', placeholder: 'Filter', 'aria-label': `Filter ${header}`, spellcheck: 'false' });
+    input.value = this.contains[String(col.id)] ?? '';
+    input.addEventListener('input', () => this.events.headerFilter(String(col.id), input.value));
+    // Typing in the filter must not move the grid's active cell.
+    input.addEventListener('keydown', (e) => e.stopPropagation());
+    node.append(input);
+  }
+
+  private reportLayout(): void {
+    const cols = this.grid.getColumns();
+    const widths: Record<string, number> = {};
+    for (const c of cols) widths[String(c.id)] = c.width ?? defaultWidth(String(c.id));
+    this.events.layout(cols.map((c) => String(c.id)), widths);
+  }
+
+  setTable(table: GridTable): void {
+    this.table = table;
+  }
+
+  /** Shows these result rows, in this order. */
+  setRows(rows: number[]): void {
+    this.rows = rows;
+    this.selection.setSelectedRanges([]);
+    this.grid.invalidateAllRows();
+    this.grid.updateRowCount();
+    this.grid.render();
+  }
+
+  /** Sets the visible columns, their widths, frozen count, header filters and sort indicator. */
+  setColumns(ids: string[], widths: Record<string, number>, frozen: number, contains: Record<string, string>, sort?: SortSpec): void {
+    const table = this.table;
+    if (!table) return;
+    this.contains = contains;
+    const columns: GridColumn[] = [];
+    for (const id of ids) {
+      const def = columnById(id);
+      const c = table.col(id);
+      if (!def || c < 0) continue;
+      const header = def.kind === 'timestamp' ? `${def.header} (${table.zone})` : def.header;
+      columns.push({
+        id,
+        c,
+        field: id,
+        name: header,
+        toolTip: header,
+        width: widths[id] ?? defaultWidth(id),
+        minWidth: 40,
+        sortable: true,
+        resizable: true,
+        cssClass: def.kind === 'money' || def.kind === 'number' ? 'cell-num' : def.kind === 'id' || id === 'transaction_id' ? 'cell-mono' : undefined,
+        formatter: (_row, _cell, _value, colDef, item: RowRef): string | FormatterResultWithText => {
+          const cc = (colDef as GridColumn).c;
+          const text = table.text(cc, item.r);
+          const tip = table.tooltip(cc, item.r);
+          return tip ? { text, toolTip: tip } : text;
+        },
+      });
+    }
+    // Frozen columns must leave room to scroll the rest: at most what fits with 120 px to spare.
+    let keep = Math.min(frozen, Math.max(0, columns.length - 1));
+    const room = (this.grid.getContainerNode().clientWidth || 800) - 120;
+    while (keep > 0 && columns.slice(0, keep).reduce((w, c) => w + (c.width ?? 0), 0) > room) keep--;
+    this.grid.setColumns(columns);
+    if (this.grid.getOptions().frozenColumn !== keep - 1) this.grid.setOptions({ frozenColumn: keep - 1 });
+    if (sort && ids.includes(sort.column)) this.grid.setSortColumn(sort.column, sort.asc);
+    else this.grid.setSortColumns([]);
+  }
+
+  /** Sizes columns to their content (header and the first 1,000 rows shown), within 40 px and `max`. */
+  autoFit(ids?: string[], max = MAX_FIT_WIDTH): void {
+    const table = this.table;
+    const ctx = this.measure;
+    if (!table || !ctx) return;
+    const fontOf = (node: Element) => {
+      const s = getComputedStyle(node);
+      return `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    };
+    const base = fontOf(this.grid.getCellNode(0, 0) ?? this.grid.getContainerNode());
+    const cols = this.grid.getColumns();
+    const rows = this.rows.slice(0, 1000);
+    for (const [i, col] of cols.entries()) {
+      if (ids && !ids.includes(String(col.id))) continue;
+      // Each column in its own font: ids are monospace, wider than the grid's font.
+      const cell = this.grid.getCellNode(0, i);
+      ctx.font = cell ? fontOf(cell) : col.cssClass === 'cell-mono' ? base.replace(/[^ ]+$/, 'monospace') : base;
+      let w = ctx.measureText(typeof col.name === 'string' ? col.name : '').width + 28;
+      for (const r of rows) w = Math.max(w, ctx.measureText(table.text(col.c, r)).width + 14);
+      col.width = Math.round(Math.max(40, Math.min(max, w)));
+    }
+    this.grid.setColumns(cols);
+    this.reportLayout();
+  }
+
+  /** The selection as blocks of result rows by column ids (the active cell when nothing is selected). */
+  selectedBlocks(): SelectedBlock[] {
+    const cols = this.grid.getColumns();
+    const ranges = this.selection.getSelectedRanges();
+    const active = this.grid.getActiveCell();
+    const list = ranges.length ? ranges : active ? [{ fromRow: active.row, toRow: active.row, fromCell: active.cell, toCell: active.cell }] : [];
+    return list.map((r) => ({
+      rows: this.rows.slice(r.fromRow, r.toRow + 1),
+      columns: cols.slice(r.fromCell, r.toCell + 1).map((c) => String(c.id)),
+    }));
+  }
+
+  /** The result row of the active cell. */
+  activeRow(): number | undefined {
+    const a = this.grid.getActiveCell();
+    return a ? this.rows[a.row] : undefined;
+  }
+
+  /** Visible column ids in display order. */
+  columnIds(): string[] {
+    return this.grid.getColumns().map((c) => String(c.id));
+  }
+
+  setSortIndicator(sort: SortSpec): void {
+    if (this.grid.getColumnIndex(sort.column) >= 0) this.grid.setSortColumn(sort.column, sort.asc);
+  }
+
+  destroy(): void {
+    this.grid.destroy(true);
+  }
+
+  resize(): void {
+    this.grid.resizeCanvas();
+  }
+
+  focus(): void {
+    if (!this.grid.getActiveCell() && this.rows.length) this.grid.setActiveCell(0, 0);
+    this.grid.focus();
+  }
+
+  focusHeaderFilter(column: string): void {
+    const idx = this.grid.getColumnIndex(column);
+    const node = idx >= 0 ? this.grid.getHeaderRowColumn(column) : undefined;
+    node?.querySelector('input')?.focus();
+  }
+}

@@ -1,0 +1,81 @@
+import { COLUMNS, columnById, type ColumnKind } from '../../src/core/columns';
+import type { ValueFilter, ViewSpec } from '../../src/core/gridTable';
+
+// The grid's layout and filters: what the webview keeps in its state (so hiding the panel or
+// reloading the window finds the grid as it was left) and restores only for the same result.
+
+export interface GridLayout {
+  /** Visible column ids, in display order. */
+  columns: string[];
+  /** Widths the user set or auto-fitted, by column id. */
+  widths: Record<string, number>;
+  /** How many of the first visible columns are frozen (0 = none). */
+  frozen: number;
+  spec: ViewSpec;
+  groupBy?: string;
+  detailOpen: boolean;
+}
+
+export function defaultLayout(): GridLayout {
+  return {
+    columns: COLUMNS.filter((c) => c.visibleByDefault).map((c) => c.id),
+    widths: {},
+    frozen: 1,
+    spec: { search: '', contains: {}, values: [] },
+    detailOpen: false,
+  };
+}
+
+/** A starting width that fits a typical value of the column's kind. */
+export function defaultWidth(id: string): number {
+  if (id === 'transaction_id') return 270;
+  if (id === 'time') return 160;
+  if (id === 'tracking_url' || id === 'referer' || id === 'query_parameters') return 260;
+  const kind: ColumnKind = columnById(id)?.kind ?? 'text';
+  switch (kind) {
+    case 'boolean':
+      return 72;
+    case 'money':
+      return 90;
+    case 'number':
+      return 80;
+    case 'id':
+      return 110;
+    default:
+      return 130;
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A layout read back from state, with anything unknown or malformed dropped (state may come from an older version). */
+export function sanitizeLayout(raw: unknown): GridLayout {
+  const base = defaultLayout();
+  if (!isObject(raw)) return base;
+  const known = (id: unknown): id is string => typeof id === 'string' && columnById(id) !== undefined;
+  const columns = Array.isArray(raw.columns) ? [...new Set(raw.columns.filter(known))] : base.columns;
+  const widths: Record<string, number> = {};
+  if (isObject(raw.widths)) {
+    for (const [id, w] of Object.entries(raw.widths)) if (known(id) && typeof w === 'number' && w >= 30 && w <= 2000) widths[id] = Math.round(w);
+  }
+  const spec = isObject(raw.spec) ? raw.spec : {};
+  const contains: Record<string, string> = {};
+  if (isObject(spec.contains)) for (const [id, t] of Object.entries(spec.contains)) if (known(id) && typeof t === 'string' && t) contains[id] = t;
+  const values: ValueFilter[] = Array.isArray(spec.values)
+    ? spec.values.filter((f): f is ValueFilter => isObject(f) && known(f.column) && typeof f.text === 'string' && typeof f.exclude === 'boolean')
+    : [];
+  const sort = isObject(spec.sort) && known(spec.sort.column) && typeof spec.sort.asc === 'boolean' ? { column: spec.sort.column, asc: spec.sort.asc } : undefined;
+  return {
+    columns: columns.length ? columns : base.columns,
+    widths,
+    frozen: typeof raw.frozen === 'number' && raw.frozen >= 0 ? Math.min(Math.floor(raw.frozen), 5) : base.frozen,
+    spec: { search: typeof spec.search === 'string' ? spec.search : '', contains, values, ...(sort ? { sort } : {}) },
+    ...(known(raw.groupBy) ? { groupBy: raw.groupBy } : {}),
+    detailOpen: raw.detailOpen === true,
+  };
+}
+
+/** True when any filter (search, column text, value) hides rows. */
+export function isFiltered(spec: ViewSpec): boolean {
+  return Boolean(spec.search?.trim()) || Object.values(spec.contains ?? {}).some((t) => t.trim()) || (spec.values?.length ?? 0) > 0;
+}

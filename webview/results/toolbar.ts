@@ -1,0 +1,88 @@
+import { COLUMNS, columnById } from '../../src/core/columns';
+import type { ValueFilter } from '../../src/core/gridTable';
+import { el } from '../dom';
+
+// The toolbar above the grid: quick search over every cell, "Group by", the column chooser, row
+// details, copy and export menus, and the value filters in force as removable chips.
+
+export interface ToolbarActions {
+  search(text: string): void;
+  groupBy(column: string | undefined): void;
+  columns(): void;
+  details(): void;
+  copyMenu(anchor: HTMLElement): void;
+  exportMenu(anchor: HTMLElement): void;
+  autoFit(): void;
+  removeFilter(index: number): void;
+  clearFilters(): void;
+}
+
+type ValueElement = HTMLElement & { value: string };
+
+export class Toolbar {
+  readonly root: HTMLElement;
+  readonly chips: HTMLElement;
+  readonly searchBox: ValueElement;
+  private readonly group: ValueElement;
+  private readonly detailsButton: HTMLElement;
+
+  constructor(private readonly actions: ToolbarActions) {
+    this.root = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Results' });
+    this.searchBox = el('vscode-textfield', { class: 'search', placeholder: 'Search all cells', 'aria-label': 'Search all cells (Ctrl+F)', type: 'search' }) as ValueElement;
+    this.searchBox.addEventListener('input', () => actions.search(this.searchBox.value));
+    this.group = el('vscode-single-select', { class: 'group-select', 'aria-label': 'Group by', title: 'Group by a column to count clicks per value' }) as ValueElement;
+    this.group.append(
+      el('vscode-option', { value: '', selected: true }, 'Group by: none'),
+      ...COLUMNS.filter((c) => c.kind !== 'timestamp').map((c) => el('vscode-option', { value: c.id }, `Group by: ${c.header}`)),
+    );
+    this.group.addEventListener('change', () => actions.groupBy(this.group.value || undefined));
+    const button = (label: string, title: string, run: (b: HTMLElement) => void, attrs: Record<string, string> = {}): HTMLElement => {
+      const b = el('vscode-button', { secondary: true, title, ...attrs }, label);
+      b.addEventListener('click', () => run(b));
+      return b;
+    };
+    this.detailsButton = button('Details', 'Show the selected row as JSON (Enter)', () => actions.details(), { 'aria-pressed': 'false' });
+    this.root.append(
+      this.searchBox,
+      this.group,
+      button('Columns', 'Show, hide and find columns', () => actions.columns(), { 'data-opens': 'columns' }),
+      button('Auto-fit', 'Size every column to its content', () => actions.autoFit()),
+      this.detailsButton,
+      button('Copy ▾', 'Copy rows or the selection', (b) => actions.copyMenu(b), { 'aria-haspopup': 'menu' }),
+      button('Export ▾', 'Export all or the filtered rows to CSV or JSON', (b) => actions.exportMenu(b), { 'aria-haspopup': 'menu' }),
+    );
+    this.chips = el('div', { class: 'chips', 'aria-label': 'Value filters' });
+  }
+
+  setSearch(text: string): void {
+    if (this.searchBox.value !== text) this.searchBox.value = text;
+  }
+
+  setGroupBy(column: string | undefined): void {
+    this.group.value = column ?? '';
+  }
+
+  setDetailsPressed(pressed: boolean): void {
+    this.detailsButton.setAttribute('aria-pressed', String(pressed));
+    this.detailsButton.toggleAttribute('secondary', !pressed);
+  }
+
+  /** Shows the value filters as chips; the last chip clears them all. */
+  setFilters(values: ValueFilter[], anyFilter: boolean): void {
+    const chips = values.map((f, i) => {
+      const header = columnById(f.column)?.header ?? f.column;
+      const text = `${header} ${f.exclude ? '≠' : '='} ${f.text === '' ? '(empty)' : f.text}`;
+      const chip = el('button', { class: f.exclude ? 'chip chip-exclude' : 'chip', type: 'button', title: `Remove the filter ${text}`, 'aria-label': `Remove filter ${text}` });
+      chip.append(el('span', { class: 'chip-text' }, text), el('span', { class: 'chip-x', 'aria-hidden': 'true' }, '×'));
+      chip.addEventListener('click', () => this.actions.removeFilter(i));
+      return chip;
+    });
+    if (anyFilter) {
+      const clear = el('button', { class: 'chip chip-clear', type: 'button' }, 'Clear all filters');
+      clear.addEventListener('click', () => this.actions.clearFilters());
+      chips.push(clear);
+    }
+    this.chips.replaceChildren(...chips);
+    this.chips.hidden = chips.length === 0;
+  }
+}

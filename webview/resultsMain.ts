@@ -1,0 +1,42 @@
+// The results grid's webview: the one `acquireVsCodeApi()` of this bundle. It posts `ready` first
+// and builds the grid from the host's `init`; every later `ready` (the panel was hidden and shown
+// again, or the window reloaded) gets the rows again from the host, while the layout and filters
+// come back from this webview's own state.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+// SlickGrid's structural styles; esbuild writes them to dist/webview/results.css beside this bundle.
+import 'slickgrid/dist/styles/css/slick.grid.css';
+import { Sortable } from 'sortablejs';
+import type { HostToResults, ResultsPanelState, ResultsToHost } from '../src/protocol';
+import { ResultsApp } from './results/app';
+
+interface VsCodeApi {
+  postMessage(message: ResultsToHost): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+// SlickGrid's column reordering looks for SortableJS on the global object.
+(globalThis as unknown as { Sortable: typeof Sortable }).Sortable = Sortable;
+
+const vscode = acquireVsCodeApi();
+// The page's CSP nonce, which SlickGrid stamps on the one <style> element it injects.
+const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
+
+const app = new ResultsApp(
+  document.getElementById('app')!,
+  {
+    post: (m) => vscode.postMessage(m),
+    getState: () => (vscode.getState() as ResultsPanelState | undefined) ?? undefined,
+    setState: (s) => vscode.setState(s),
+  },
+  nonce,
+);
+
+window.addEventListener('message', (event: MessageEvent<HostToResults>) => app.receive(event.data));
+vscode.postMessage({ type: 'ready' });
