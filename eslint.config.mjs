@@ -13,6 +13,22 @@ export default tseslint.config(
     },
   },
   {
+    // Notifications go through src/notifications.ts, which defuses links in text that came from outside.
+    files: ['src/**/*.ts'],
+    ignores: ['src/notifications.ts'],
+    rules: {
+      // Rule options replace, not merge, so the named-exports selector is repeated here.
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+        {
+          selector: 'MemberExpression[property.name=/^show(Information|Warning|Error)Message$/]',
+          message: 'Use showInfo/showWarning/showError from src/notifications.ts, which defuses links in outside text.',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core must not import vscode.' }] }],

@@ -1,3 +1,4 @@
+import { defuseLinks } from './plainText';
 import type { ErrorReason, ValidationProblem } from './types';
 
 // One error type for every failure at the API boundary (conventions §9). It is built from copied
@@ -37,6 +38,17 @@ export class EverflowError extends Error {
   }
 }
 
+/**
+ * An error whose message is already written for the user (a refused save, an unknown account name):
+ * shown as it is, without the "Unexpected error" that marks a bug.
+ */
+export class UserFacingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
 export function isEverflowError(e: unknown): e is EverflowError {
   return e instanceof EverflowError;
 }
@@ -57,9 +69,17 @@ function withServer(prefix: string, err: EverflowError, suffix: string): string 
   return `${prefix}${code}${server}.${suffix ? ` ${suffix}` : ''}`;
 }
 
-/** A short sentence for the user, naming the action that fixes the problem where there is one. */
+/**
+ * A short sentence for the user, naming the action that fixes the problem where there is one. It
+ * quotes the server, so link syntax in it is defused: notifications would make it a live link.
+ */
 export function describeError(err: unknown): string {
+  return defuseLinks(describe(err));
+}
+
+function describe(err: unknown): string {
   if (!isEverflowError(err)) {
+    if (err instanceof UserFacingError) return err.message;
     if (err instanceof Error) return `Unexpected error: ${err.message}`;
     return `Unexpected error: ${String(err)}`;
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { UserFacingError } from '../core/errors';
 import { emptyQueriesFile, parseQueriesFile, serializeQueriesFile, type FileProblem, type QueriesFile } from '../core/queriesFile';
 
 // One scope's queries (the workspace file, or the user's synced store), with the rule the issue sets
@@ -17,7 +18,7 @@ export type ScopeState =
   | { kind: 'unavailable'; reason: string };
 
 /** A write refused because the stored text has a problem; names the first one and where it is. */
-export class QueriesFileError extends Error {
+export class QueriesFileError extends UserFacingError {
   constructor(
     message: string,
     readonly uri: vscode.Uri | undefined,
@@ -28,8 +29,27 @@ export class QueriesFileError extends Error {
   }
 }
 
-/** The stored text changed between our read and our write: the edit is re-applied to the new text. */
-export class WriteConflict extends Error {}
+/**
+ * The stored text changed between our read and our write: the edit is re-applied to the new text.
+ * Only after repeated conflicts does it reach the user, so its message is written for them.
+ */
+export class WriteConflict extends UserFacingError {
+  constructor(displayName = 'the queries file') {
+    super(
+      `Nothing was saved: ${displayName} kept changing while saving (another window or a git operation was writing it). ` +
+        'Nothing was overwritten; try again.',
+    );
+    this.name = 'WriteConflict';
+  }
+}
+
+/** A write the file system refused; the message names the file and the reason, the stored text is unchanged. */
+export class QueriesWriteError extends UserFacingError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueriesWriteError';
+  }
+}
 
 const MAX_ATTEMPTS = 3;
 
@@ -68,7 +88,16 @@ export abstract class QueryScopeStore implements vscode.Disposable {
         this.setState({ kind: 'unavailable', reason });
         return;
       }
-      const text = await this.readText();
+      let text: string | undefined;
+      try {
+        text = await this.readText();
+      } catch (e) {
+        // Unreadable (permissions, a folder in its place): shown like any other problem of the file.
+        this.lastText = null;
+        const at = { line: 0, character: 0 };
+        this.setState({ kind: 'error', problems: [{ message: `The file cannot be read: ${e instanceof Error ? e.message : String(e)}`, offset: 0, length: 0, ...at, end: at }] });
+        return;
+      }
       if (text === this.lastText && this.current.kind !== 'unavailable') return;
       this.accept(text);
     });

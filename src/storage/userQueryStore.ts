@@ -53,7 +53,7 @@ export class UserQueryStore extends QueryScopeStore implements vscode.FileSystem
   }
 
   protected async writeText(text: string, basedOn: string | undefined): Promise<void> {
-    if ((await this.readText()) !== basedOn) throw new WriteConflict();
+    if ((await this.readText()) !== basedOn) throw new WriteConflict(this.displayName);
     await this.memento.update(USER_QUERIES_KEY, text);
   }
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeMarkdown } from '../hovers/escapeMarkdown';
 import type { HistoryEntry, QueryHistory } from '../storage/queryHistory';
 
 export const HISTORY_VIEW = 'everflow.queryHistory';
@@ -27,18 +28,19 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryEntry>, vscod
     const tip = new vscode.MarkdownString();
     tip.isTrusted = false;
     tip.appendMarkdown('**');
-    tip.appendText(e.label);
+    tip.appendMarkdown(escapeMarkdown(e.label, { maxLength: 600 }));
     tip.appendMarkdown('**\n\n');
-    tip.appendText(e.logic);
+    tip.appendMarkdown(escapeMarkdown(e.logic, { maxLength: 600 }));
     tip.appendMarkdown('\n\n');
-    tip.appendText(`${e.request.from} → ${e.request.to} (${e.zone ?? 'timezone'} ${e.request.timezone_id})`);
+    tip.appendMarkdown(escapeMarkdown(`${e.request.from} → ${e.request.to} (${e.zone ?? 'timezone'} ${e.request.timezone_id})`, { maxLength: 600 }));
     tip.appendMarkdown('\n\n');
-    tip.appendText(
+    tip.appendMarkdown(escapeMarkdown(
       `Ran ${when.toLocaleString()}${e.account ? ` with ${e.account}` : ''}: ${e.rows.toLocaleString('en-US')} rows in ${(e.durationMs / 1000).toFixed(1)} s` +
         (e.truncated ? `; the ${e.cap.toLocaleString('en-US')}-row cap was reached, so more clicks match.` : '.'),
-    );
+      { maxLength: 600 },
+    ));
     tip.appendMarkdown('\n\n');
-    tip.appendText(inMemory ? 'Open Results shows these rows again.' : 'Re-run fetches this exact window again.');
+    tip.appendMarkdown(escapeMarkdown(inMemory ? 'Open Results shows these rows again.' : 'Re-run fetches this exact window again.', { maxLength: 600 }));
     item.tooltip = tip;
     return item;
   }

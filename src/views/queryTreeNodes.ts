@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeMarkdown } from '../hovers/escapeMarkdown';
 import type { FileProblem } from '../core/queriesFile';
 import { folderName } from '../core/queryCollection';
 import { resourceTypeLabel } from '../core/logic';
@@ -112,10 +113,10 @@ export function treeItemFor(node: QueryTreeNode): vscode.TreeItem {
       item.contextValue = 'fileProblem';
       const tip = new vscode.MarkdownString();
       tip.appendMarkdown('**The queries file has ');
-      tip.appendText(`${node.problems.length} problem${node.problems.length === 1 ? '' : 's'}`);
+      tip.appendMarkdown(escapeMarkdown(`${node.problems.length} problem${node.problems.length === 1 ? '' : 's'}`, { maxLength: 600 }));
       tip.appendMarkdown('.** It is not changed by the extension until it is fixed.\n\n');
       for (const p of node.problems.slice(0, 8)) {
-        tip.appendText(`Line ${p.line + 1}, column ${p.character + 1}: ${p.message}`);
+        tip.appendMarkdown(escapeMarkdown(`Line ${p.line + 1}, column ${p.character + 1}: ${p.message}`, { maxLength: 600 }));
         tip.appendMarkdown('\n\n');
       }
       item.tooltip = tip;
@@ -140,7 +141,7 @@ export function treeItemFor(node: QueryTreeNode): vscode.TreeItem {
 
 function plainTooltip(text: string): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
-  md.appendText(text);
+  md.appendMarkdown(escapeMarkdown(text, { maxLength: 600 }));
   return md;
 }
 
@@ -153,23 +154,23 @@ export function queryTooltip(scope: QueryScope, q: SavedQuery, nowMs = Date.now(
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('**');
-  md.appendText(q.name);
+  md.appendMarkdown(escapeMarkdown(q.name, { maxLength: 600 }));
   md.appendMarkdown('**\n\n');
-  md.appendText(describeQueryLogic(q));
+  md.appendMarkdown(escapeMarkdown(describeQueryLogic(q), { maxLength: 600 }));
   md.appendMarkdown('\n\n');
   const problems = validateSavedQuery(q);
   if (problems.length === 0) {
     const w = resolveQueryWindow(q, nowMs);
-    md.appendText(`${describeWindow(q.window)}: ${w.from} → ${w.to} (${q.timezone})`);
-    if (isPresetWindow(q.window)) md.appendText(', resolved now; it moves with the clock');
+    md.appendMarkdown(escapeMarkdown(`${describeWindow(q.window)}: ${w.from} → ${w.to} (${q.timezone})`, { maxLength: 600 }));
+    if (isPresetWindow(q.window)) md.appendMarkdown(escapeMarkdown(', resolved now; it moves with the clock', { maxLength: 600 }));
   } else {
-    md.appendText(`Cannot run: ${problems.map((p) => p.message).join(' ')}`);
+    md.appendMarkdown(escapeMarkdown(`Cannot run: ${problems.map((p) => p.message).join(' ')}`, { maxLength: 600 }));
   }
   md.appendMarkdown('\n\n');
-  md.appendText(`${SCOPE_LABELS[scope]} query${q.folder ? ` in ${q.folder}` : ''}${q.account ? ` · account ${q.account}` : ''}`);
+  md.appendMarkdown(escapeMarkdown(`${SCOPE_LABELS[scope]} query${q.folder ? ` in ${q.folder}` : ''}${q.account ? ` · account ${q.account}` : ''}`, { maxLength: 600 }));
   if (q.note) {
     md.appendMarkdown('\n\n---\n\n');
-    md.appendText(q.note);
+    md.appendMarkdown(escapeMarkdown(q.note, { maxLength: 600 }));
   }
   return md;
 }

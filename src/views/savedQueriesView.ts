@@ -29,7 +29,8 @@ export class SavedQueriesView implements vscode.TreeDataProvider<QueryTreeNode>,
       canSelectMany: true,
       showCollapseAll: true,
     });
-    queries.selection = () => this.view.selection;
+    // Keyboard and palette commands act on the selection only while the tree can be seen.
+    queries.selection = () => (this.view.visible ? this.view.selection : []);
     this.disposables.push(
       this.view,
       this.changed,
@@ -112,13 +113,6 @@ export class SavedQueriesView implements vscode.TreeDataProvider<QueryTreeNode>,
       ...childFolders(file, folder).map((path): QueryTreeNode => ({ kind: 'folder', scope, path })),
       ...queriesInFolder(file, folder).map((query): QueryTreeNode => ({ kind: 'query', scope, query })),
     ];
-  }
-
-  /** Shows and selects the query (after it was created or moved). */
-  async reveal(scope: QueryScope, id: string): Promise<void> {
-    const query = this.queries.find({ scope, id });
-    if (!query || !this.view.visible) return;
-    await this.view.reveal({ kind: 'query', scope, query }, { select: true, focus: false, expand: false }).then(undefined, () => undefined);
   }
 
   dispose(): void {

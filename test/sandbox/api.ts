@@ -84,7 +84,7 @@ export function handleApi(state: ApiState, method: string, path: string, apiKey:
   // Real time, not the sandbox clock: a fixed `now` must not freeze the rolling window.
   const rl = state.limiter.hit(bucketOf(state, apiKey), Date.now(), knobs.rateLimit.perSecond, knobs.rateLimit.enforce);
   const headers = rateHeaders(state, rl.remaining);
-  const fail = (status: number, message: string): Reply => errorReply(knobs, status, message, headers);
+  const fail = (status: number, message: string): Reply => errorReply(knobs, status, message, headers, apiKey);
 
   const isNetwork = NETWORK.test(path) && (method === 'GET' || method === 'POST');
   const cls = classify(method, path);

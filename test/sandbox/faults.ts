@@ -4,7 +4,7 @@
 
 import type { ServerResponse } from 'node:http';
 import type { FaultKind, Knobs } from './knobs';
-import { Reply, errorReply, sendReply } from './reply';
+import { Reply, errorReply, errorTextOf, sendReply } from './reply';
 import type { WireRow } from './wire';
 
 export type PathClass = 'stream' | 'click' | 'timezones' | 'other';
@@ -35,6 +35,8 @@ export interface FaultContext {
   hugeRow: (k: number) => WireRow;
   /** Responses left hanging, so close() can end them. */
   hung: Set<ServerResponse>;
+  /** The request's X-Eflow-API-Key, for the `errorText` knob's `{apiKey}`. */
+  apiKey?: string;
 }
 
 /**
@@ -45,22 +47,27 @@ export async function sendFault(res: ServerResponse, kind: FaultKind, ctx: Fault
   const { knobs } = ctx;
   switch (kind) {
     case '429':
-      sendReply(res, errorReply(knobs, 429, 'Too many requests', { ...ctx.rateHeaders, ...(knobs.rateLimit.headers ? { 'X-RateLimit-Remaining': '0' } : {}) }));
+      sendReply(res, errorReply(knobs, 429, 'Too many requests', { ...ctx.rateHeaders, ...(knobs.rateLimit.headers ? { 'X-RateLimit-Remaining': '0' } : {}) }, ctx.apiKey));
       return 429;
     case '429-no-headers':
-      sendReply(res, errorReply(knobs, 429, 'Too many requests'));
+      sendReply(res, errorReply(knobs, 429, 'Too many requests', {}, ctx.apiKey));
       return 429;
     case '500':
     case '502':
     case '503': {
       const status = Number(kind);
       const text = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' }[status]!;
-      sendReply(res, errorReply(knobs, status, text, ctx.rateHeaders));
+      sendReply(res, errorReply(knobs, status, text, ctx.rateHeaders, ctx.apiKey));
       return status;
     }
     case 'html-error':
       // What a load balancer in front of the API sends: HTML, not JSON, and no rate-limit headers.
-      sendReply(res, { status: 502, headers: { 'Content-Type': 'text/html' }, body: HTML_502 });
+      // The errorText knob goes in raw, as a proxy that pastes upstream text into its page would.
+      sendReply(res, {
+        status: 502,
+        headers: { 'Content-Type': 'text/html' },
+        body: knobs.errorText === null ? HTML_502 : HTML_502.replace('<hr>', `<p>${errorTextOf(knobs, '', ctx.apiKey)}</p>\r\n<hr>`),
+      });
       return 502;
     case 'drop-connection':
       res.socket?.destroy();

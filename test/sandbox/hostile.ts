@@ -22,22 +22,105 @@ export const FORMULA_PLUS = '+1+1';
 export const FORMULA_MINUS = '-2+3';
 export const FORMULA_AT = '@SUM(A1)';
 
+
+// Payloads that, if they ever ran, set a global flag instead of (only) opening a dialog, so an
+// end-to-end test can look for `window.__pwned` in every frame as well as listen for alert().
+/** The global a payload sets when it runs. */
+export const PWN_FLAG = '__pwned';
+export const XSS_FLAG_IMG = '<img src=x onerror="window.__pwned=1">';
+export const XSS_FLAG_SCRIPT = '<script>window.__pwned=1</script>';
+/** Ends a `<script>` block that inlines data, then starts one of its own. */
+export const XSS_BREAKOUT = '</script><script>window.__pwned=1;alert(1)</script>';
+/** Leaves a quoted attribute and adds an element with a handler. */
+export const XSS_ATTR_FLAG = '"><svg onload="window.__pwned=1">';
+/** Stays inside the element but adds a handler attribute, for text pasted into an attribute. */
+export const XSS_EVENT_ATTR = '" autofocus onfocus="window.__pwned=1" x="';
+export const MD_HTTP_LINK = '[Everflow support](https://evil.example/phish)';
+export const MD_HTML_LINK = '<a href="command:workbench.action.quit">quit</a>';
+export const MD_AUTOLINK = '<command:workbench.action.quit>';
+export const DATA_URI = 'data:text/html,<script>window.__pwned=1</script>';
+/** Isolates (U+2066–U+2069) reorder text like the overrides do. */
+export const BIDI_ISOLATE = 'user\u2067nimda\u2069';
+/** The BOM, a zero-width joiner outside emoji and the word joiner: all invisible. */
+export const INVISIBLES = 'a\uFEFFb\u200Dc\u2060d';
+/** OWASP's CSV-injection list also names tab and carriage return as formula starts, and DDE. */
+export const FORMULA_TAB = '\t=1+1';
+export const FORMULA_CR = '\r=1+1';
+export const FORMULA_DDE = "=cmd|' /C calc'!A0";
+
 /** About 100 KB on one line: tests truncation in tables, hovers and logs. */
 export const LONG_STRING = buildLong();
 
-function buildLong(): string {
+function buildLong(prefix = 'LONG:'): string {
   const unit = 'very-long-sub-value-0123456789-';
-  return ('LONG:' + unit.repeat(Math.ceil(100_000 / unit.length))).slice(0, 100_000);
+  return (prefix + unit.repeat(Math.ceil(100_000 / unit.length))).slice(0, 100_000);
 }
+
+/** About 100 KB that starts with something live: a cut that keeps only the head is still hostile. */
+export const LONG_HOSTILE = buildLong(`javascript:window.__pwned=1//${XSS_FLAG_IMG}${MD_COMMAND_LINK}`);
 
 /** Short hostile values; these also join the sub id and coupon pools so they can be filtered on. */
 export const HOSTILE_SHORT: readonly string[] = [
   XSS_SCRIPT, XSS_IMG, XSS_ATTR, CLOSE_SCRIPT, MD_COMMAND_LINK, MD_IMAGE, COMMAND_URI, JS_URI,
   BIDI, ZERO_WIDTH, EMOJI_COMBINING, FORMULA_HYPERLINK, FORMULA_PLUS, FORMULA_MINUS, FORMULA_AT,
+  XSS_FLAG_IMG, XSS_FLAG_SCRIPT, XSS_BREAKOUT, XSS_ATTR_FLAG, XSS_EVENT_ATTR, MD_HTTP_LINK, MD_HTML_LINK, MD_AUTOLINK,
+  DATA_URI, BIDI_ISOLATE, INVISIBLES, FORMULA_TAB, FORMULA_CR, FORMULA_DDE,
 ];
 
-/** The values the one all-hostile row per day uses for its filterable fields (sub1–sub5, coupon). */
-export const FULL_HOSTILE_SUBS: readonly string[] = [XSS_SCRIPT, MD_COMMAND_LINK, FORMULA_HYPERLINK, BIDI + ' ' + ZERO_WIDTH, XSS_ATTR];
+/** What each payload is, for the security report's count and for tests that want one of a kind. */
+export type HostileKind =
+  | 'script tag'
+  | 'event-handler attribute'
+  | 'closing script tag'
+  | 'markdown link'
+  | 'markdown image'
+  | 'command URI'
+  | 'javascript/data URI'
+  | 'bidi control'
+  | 'zero-width/invisible'
+  | 'combining marks'
+  | '100 KB string'
+  | 'formula prefix';
+
+export const HOSTILE_PAYLOADS: readonly { kind: HostileKind; value: string }[] = [
+  { kind: 'script tag', value: XSS_SCRIPT },
+  { kind: 'script tag', value: XSS_FLAG_SCRIPT },
+  { kind: 'event-handler attribute', value: XSS_IMG },
+  { kind: 'event-handler attribute', value: XSS_FLAG_IMG },
+  { kind: 'event-handler attribute', value: XSS_ATTR },
+  { kind: 'event-handler attribute', value: XSS_ATTR_FLAG },
+  { kind: 'event-handler attribute', value: XSS_EVENT_ATTR },
+  { kind: 'closing script tag', value: CLOSE_SCRIPT },
+  { kind: 'closing script tag', value: XSS_BREAKOUT },
+  { kind: 'markdown link', value: MD_COMMAND_LINK },
+  { kind: 'markdown link', value: MD_HTTP_LINK },
+  { kind: 'markdown link', value: MD_HTML_LINK },
+  { kind: 'markdown link', value: MD_AUTOLINK },
+  { kind: 'markdown image', value: MD_IMAGE },
+  { kind: 'command URI', value: COMMAND_URI },
+  { kind: 'javascript/data URI', value: JS_URI },
+  { kind: 'javascript/data URI', value: DATA_URI },
+  { kind: 'bidi control', value: BIDI },
+  { kind: 'bidi control', value: BIDI_ISOLATE },
+  { kind: 'zero-width/invisible', value: ZERO_WIDTH },
+  { kind: 'zero-width/invisible', value: INVISIBLES },
+  { kind: 'combining marks', value: EMOJI_COMBINING },
+  { kind: '100 KB string', value: LONG_STRING },
+  { kind: '100 KB string', value: LONG_HOSTILE },
+  { kind: 'formula prefix', value: FORMULA_HYPERLINK },
+  { kind: 'formula prefix', value: FORMULA_PLUS },
+  { kind: 'formula prefix', value: FORMULA_MINUS },
+  { kind: 'formula prefix', value: FORMULA_AT },
+  { kind: 'formula prefix', value: FORMULA_TAB },
+  { kind: 'formula prefix', value: FORMULA_CR },
+  { kind: 'formula prefix', value: FORMULA_DDE },
+];
+
+/**
+ * The values the one all-hostile row per day uses for its filterable fields (sub1–sub5, coupon).
+ * sub1 stays the plain script tag (tests look for it); sub5 is the attribute break-out that sets the flag.
+ */
+export const FULL_HOSTILE_SUBS: readonly string[] = [XSS_SCRIPT, MD_COMMAND_LINK, FORMULA_HYPERLINK, BIDI + ' ' + ZERO_WIDTH, XSS_ATTR_FLAG];
 export const FULL_HOSTILE_COUPON = FORMULA_PLUS;
 
 export interface HostileText {
@@ -51,7 +134,8 @@ export interface HostileText {
 /** The non-filterable hostile fields of the all-hostile row. */
 export function fullHostileText(): HostileText {
   return {
-    referer: JS_URI,
+    // 100 KB that starts with a javascript: URI, an image with a handler and a command link.
+    referer: LONG_HOSTILE,
     trackingUrl: `${COMMAND_URI}?${encodeURIComponent('["x"]')}`,
     offerName: `${XSS_IMG} ${MD_IMAGE} ${EMOJI_COMBINING}`,
     cityName: `${CLOSE_SCRIPT}${ZERO_WIDTH} ${EMOJI_COMBINING}`,
@@ -65,6 +149,18 @@ export function fullHostileText(): HostileText {
       bidi: BIDI,
       '<b>key</b>': XSS_ATTR,
       long: LONG_STRING,
+      flag: XSS_FLAG_SCRIPT,
+      breakout: XSS_BREAKOUT,
+      attr: XSS_EVENT_ATTR,
+      link: MD_HTTP_LINK,
+      a: MD_HTML_LINK,
+      auto: MD_AUTOLINK,
+      data: DATA_URI,
+      isolate: BIDI_ISOLATE,
+      invisible: INVISIBLES,
+      dde: FORMULA_DDE,
+      tab: FORMULA_TAB,
+      [`${XSS_FLAG_IMG}`]: 'a key that is markup',
     },
   };
 }

@@ -40,6 +40,12 @@ export interface Knobs {
   /** Drop keys whose value is '' / 0 / false, as some Everflow generations do. */
   omitEmptyKeys: boolean;
   errorKeyCasing: 'error' | 'Error' | 'message';
+  /**
+   * Replaces the message of every error reply (and is put, unescaped, into the body of the
+   * `html-error` page), as a hostile or careless server or proxy might: `{apiKey}` in it becomes the
+   * request's own key, to test that nothing echoes a key back to the user. null: the normal messages.
+   */
+  errorText: string | null;
   rateLimit: { perSecond: number; enforce: boolean; headers: boolean };
   fault: Fault | null;
   clicksPerDay: number;
@@ -57,6 +63,7 @@ export function defaultKnobs(): Knobs {
     carrierCodeAs: 'number',
     omitEmptyKeys: false,
     errorKeyCasing: 'error',
+    errorText: null,
     rateLimit: { perSecond: 5, enforce: false, headers: true },
     fault: null,
     clicksPerDay: 2000,
@@ -94,6 +101,10 @@ export function mergeKnobs(current: Knobs, patch: unknown): Knobs {
       case 'cap': next.cap = count(key, p[key]); break;
       case 'latencyMs': next.latencyMs = count(key, p[key], 600_000); break;
       case 'clicksPerDay': next.clicksPerDay = count(key, p[key], MAX_DAY_VOLUME); break;
+      case 'errorText':
+        if (p[key] !== null && typeof p[key] !== 'string') throw new Error('errorText must be a string or null');
+        next.errorText = p[key] as string | null;
+        break;
       case 'omitEmptyKeys':
         if (typeof p[key] !== 'boolean') throw new Error('omitEmptyKeys must be true or false');
         next.omitEmptyKeys = p[key] as boolean;

@@ -15,9 +15,17 @@ export function jsonReply(status: number, value: unknown, headers: Record<string
   return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) };
 }
 
-/** An Everflow error body, under the key the `errorKeyCasing` knob picks (`error`, `Error` or `message`). */
-export function errorReply(knobs: Knobs, status: number, message: string, headers: Record<string, string> = {}): Reply {
-  return jsonReply(status, { [knobs.errorKeyCasing]: message }, headers);
+/**
+ * An Everflow error body, under the key the `errorKeyCasing` knob picks (`error`, `Error` or `message`).
+ * The `errorText` knob, when set, replaces the message (with `{apiKey}` standing for the request's key).
+ */
+export function errorReply(knobs: Knobs, status: number, message: string, headers: Record<string, string> = {}, apiKey?: string): Reply {
+  return jsonReply(status, { [knobs.errorKeyCasing]: errorTextOf(knobs, message, apiKey) }, headers);
+}
+
+/** The message an error reply carries: `message`, or the `errorText` knob with the key filled in. */
+export function errorTextOf(knobs: Knobs, message: string, apiKey: string | undefined): string {
+  return knobs.errorText === null ? message : knobs.errorText.split('{apiKey}').join(apiKey ?? '');
 }
 
 export function sendReply(res: ServerResponse, reply: Reply): void {

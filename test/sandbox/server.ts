@@ -120,6 +120,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     sampleIds: sampleIds(10),
     hostileSampleId: safe(hostileSampleId),
     requestCount: requestLog.length,
+    // The last requests, without their keys: tests inside VS Code count retries per path with these.
+    requests: requestLog.slice(-500).map(({ method, path, status, at, apiKey }) => ({ method, path, status, at, keyed: apiKey !== undefined })),
   });
 
   const control = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
@@ -157,7 +159,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const kind = takeFault(state.knobs, classify(method, path));
     if (kind && !MANGLING_FAULTS.has(kind)) {
       const remaining = state.limiter.peek(bucketOf(state, apiKey), Date.now(), state.knobs.rateLimit.perSecond);
-      const ctx: FaultContext = { knobs: state.knobs, rateHeaders: rateHeaders(state, remaining), hugeRow: (k) => hugeRow(state, demo, k), hung };
+      const ctx: FaultContext = { knobs: state.knobs, rateHeaders: rateHeaders(state, remaining), hugeRow: (k) => hugeRow(state, demo, k), hung, apiKey };
       entry.status = await sendFault(res, kind, ctx);
       return;
     }

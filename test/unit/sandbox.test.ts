@@ -292,6 +292,25 @@ describe('faults, limits and control', () => {
     assert.match(ok.headers.get('x-ratelimit-remaining') ?? '', /^\d+$/);
   });
 
+  it('puts the errorText knob in error bodies and HTML pages, with {apiKey} as the request\'s key', async () => {
+    sb.setKnobs({ errorText: '<img src=x onerror=alert(1)> key {apiKey}' });
+    const notFound = await get(CLICK + '0123456789abcdef0123456789abcdef');
+    assert.deepEqual(notFound.json, { error: `<img src=x onerror=alert(1)> key ${sb.keys.valid}` });
+    sb.setKnobs({ fault: { kind: 'html-error', count: 1 } });
+    const page = await (await fetch(sb.url + '/v1/meta/timezones', { headers: keyHeader(sb.keys.second) })).text();
+    assert.ok(page.includes(`<p><img src=x onerror=alert(1)> key ${sb.keys.second}</p>`), page);
+    assert.throws(() => sb.setKnobs({ errorText: 42 as unknown as string }), /errorText/);
+    sb.setKnobs({ errorText: null });
+    assert.equal((await get(CLICK + '0123456789abcdef0123456789abcdef')).json.error, 'Click not found');
+  });
+
+  it('lists recent requests in its state, without their keys', async () => {
+    await get('/v1/meta/timezones');
+    const state = await (await fetch(sb.url + '/__sandbox/state')).json();
+    assert.deepEqual({ ...state.requests.at(-1), at: 0 }, { method: 'GET', path: '/v1/meta/timezones', status: 200, at: 0, keyed: true });
+    assert.ok(!JSON.stringify(state.requests).includes(sb.keys.valid));
+  });
+
   it('logs requests and answers the control API', async () => {
     const before = sb.requestLog.length;
     await get('/v1/meta/timezones');
