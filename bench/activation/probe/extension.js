@@ -1,0 +1,40 @@
+// Benchmark-only extension: times `vscode.Extension.activate()` of other extensions in the extension
+// host that code-server started for the browser, and writes the times to a file the benchmark waits
+// for. That call is what VS Code itself does on an activation event: read and compile the module,
+// call its activate(), wait for the promise. scripts/bench-activation.mjs installs it next to the
+// production build of Everflow Clicks and two empty extensions (the baseline), and reloads the window
+// once per run so every run gets a fresh extension host.
+/* global performance */
+const fs = require('fs');
+const path = require('path');
+const vscode = require('vscode');
+
+function activate(context) {
+  const config = JSON.parse(fs.readFileSync(path.join(context.extensionPath, 'config.json'), 'utf8'));
+  // Let the start-up activations of the built-in extensions finish first: they share the thread.
+  setTimeout(() => void measure(config), config.settleMs);
+}
+
+async function measure(config) {
+  const results = [];
+  for (const id of config.ids) {
+    const ext = vscode.extensions.getExtension(id);
+    if (!ext) {
+      results.push({ id, error: 'not installed' });
+      continue;
+    }
+    const wasActive = ext.isActive;
+    const t0 = performance.now();
+    try {
+      await ext.activate();
+      results.push({ id, wasActive, ms: performance.now() - t0 });
+    } catch (e) {
+      results.push({ id, wasActive, error: String(e && e.stack ? e.stack : e) });
+    }
+  }
+  const file = path.join(config.resultsDir, `${process.pid}-${Date.now()}.json`);
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify({ pid: process.pid, results }));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+module.exports = { activate, deactivate: () => {} };

@@ -1,0 +1,125 @@
+// The stand-in for VS Code in the grid benchmark's page (section 2): `acquireVsCodeApi()` as the
+// webview sees it, plus the measurements, which scripts/bench-grid.mjs calls through `__bench`.
+// Loaded before the webview bundle, as VS Code's own preload is.
+//
+// Timing rule: an interval ends when its rows are on screen, and that is taken as the end of the
+// first animation frame that has them: the frame's rAF callback sees them in the DOM, and a
+// MessageChannel task posted from it runs after that frame's style, layout and paint.
+
+interface Received {
+  at: number;
+  message: { type?: string };
+}
+
+const received: Received[] = [];
+let state: unknown;
+let markReady: () => void;
+const ready = new Promise<void>((resolve) => (markReady = resolve));
+
+(window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({
+  postMessage(message: { type?: string }) {
+    received.push({ at: performance.now(), message });
+    if (message?.type === 'ready') markReady();
+  },
+  getState: () => state,
+  setState: (s: unknown) => (state = s),
+});
+
+const frame = (): Promise<number> => new Promise((resolve) => requestAnimationFrame(resolve));
+
+/** Resolves after the frame in which `done()` first holds has been painted; the time it resolved. */
+function paintedWhen(done: () => boolean, timeoutMs: number): Promise<{ domAt: number; paintAt: number }> {
+  const deadline = performance.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (done()) {
+        const domAt = performance.now();
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => resolve({ domAt, paintAt: performance.now() });
+        ch.port2.postMessage(0);
+      } else if (performance.now() > deadline) reject(new Error(`nothing painted within ${timeoutMs} ms`));
+      else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  });
+}
+
+const renderedAfter = (since: number): number | undefined => received.find((r) => r.at >= since && r.message?.type === 'rendered')?.at;
+
+/** Time of the first user input of `kind` after `arm()`: its event timestamp, when the browser took it in. */
+let inputAt: number | undefined;
+for (const kind of ['click', 'input', 'keydown']) {
+  window.addEventListener(kind, (e) => (inputAt ??= e.timeStamp), { capture: true });
+}
+
+async function firstPaint(url: string, cellSelector: string, timeoutMs: number): Promise<Record<string, number | undefined>> {
+  const message = JSON.parse(await (await fetch(url)).text());
+  await ready;
+  await frame();
+  const t0 = performance.now();
+  // Posted to this window, so the webview gets it as VS Code delivers it: a structured clone in a
+  // `message` event.
+  window.postMessage(message, '*');
+  const { domAt, paintAt } = await paintedWhen(() => (document.querySelector(cellSelector)?.textContent ?? '') !== '', timeoutMs);
+  const renderedAt = renderedAfter(t0);
+  return { toRenderedMs: renderedAt === undefined ? undefined : renderedAt - t0, toDomMs: domAt - t0, toPaintMs: paintAt - t0 };
+}
+
+function arm(): void {
+  inputAt = undefined;
+}
+
+/** After an input (a click on a header, typing a search): the time until the grid re-rendered and painted. */
+async function afterInput(timeoutMs: number): Promise<Record<string, number | undefined>> {
+  const deadline = performance.now() + timeoutMs;
+  while (inputAt === undefined || renderedAfter(inputAt) === undefined) {
+    if (performance.now() > deadline) throw new Error(`no re-render within ${timeoutMs} ms of the input`);
+    await frame();
+  }
+  const start = inputAt;
+  const renderedAt = renderedAfter(start)!;
+  const { paintAt } = await paintedWhen(() => true, timeoutMs);
+  return { toRenderedMs: renderedAt - start, toPaintMs: paintAt - start };
+}
+
+/**
+ * Scrolls the widest vertically scrollable element matching `selector` by `step` px a frame for
+ * `frames` frames. Per frame: the interval between frames (what the eye sees; 16.7 ms when none is
+ * dropped), and the main thread's work in it, from the scroll event (where a virtual grid renders
+ * rows) to the end of paint.
+ */
+async function scroll(selector: string, frames: number, step: number): Promise<{ intervals: number[]; work: number[]; scrolledPx: number }> {
+  const candidates = [...document.querySelectorAll<HTMLElement>(selector)].filter((e) => e.scrollHeight > e.clientHeight + 1);
+  const target = candidates.sort((a, b) => b.clientWidth - a.clientWidth)[0];
+  if (!target) throw new Error(`nothing scrollable matches ${selector}`);
+  let scrollAt: number | undefined;
+  const onScroll = (): void => void (scrollAt ??= performance.now());
+  window.addEventListener('scroll', onScroll, { capture: true, passive: true });
+  const intervals: number[] = [];
+  const work: number[] = [];
+  const top = target.scrollTop;
+  let last = await frame();
+  await new Promise<void>((resolve) => {
+    let n = 0;
+    const tick = (ts: number): void => {
+      const start = scrollAt ?? performance.now();
+      scrollAt = undefined;
+      intervals.push(ts - last);
+      last = ts;
+      target.scrollTop += step;
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => {
+        work.push(performance.now() - start);
+        if (++n >= frames) resolve();
+      };
+      ch.port2.postMessage(0);
+      if (n + 1 < frames) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  window.removeEventListener('scroll', onScroll, { capture: true });
+  // The first interval spans the set-up, not a scrolled frame.
+  return { intervals: intervals.slice(1), work: work.slice(1), scrolledPx: target.scrollTop - top };
+}
+
+(window as unknown as { __bench: unknown }).__bench = { ready, firstPaint, arm, afterInput, scroll, received };

@@ -1,0 +1,146 @@
+// Section 1 (core) and section 3 (host → webview) of `npm run bench`, one task per process.
+//
+//   node --expose-gc out/bench/core.cjs <task> <clicks.json> <runs>
+//
+// scripts/bench.mjs starts one process per task and input, so no task inherits another's heap or
+// JIT state, and prints one JSON line. Each task runs once to warm up and measure peak memory
+// (the first run is the one that grows the heap), then `runs` timed runs with a GC in between.
+
+import { readFileSync } from 'node:fs';
+import { serialize } from 'node:v8';
+import { COLUMNS } from '../../src/core/columns';
+import { toCsv } from '../../src/core/exporters';
+import { flattenRows } from '../../src/core/flatten';
+import { parseStreamResponse } from '../../src/core/parse';
+import { packTable, unpackTable, type PackedTable } from '../../src/core/tablePack';
+import type { Click } from '../../src/core/types';
+import { PeakRss } from '../lib/peakRss';
+import { summarise } from '../lib/stats';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc');
+
+/** A zone with daylight saving, as most users have: UTC would skip the zone arithmetic. */
+const ZONE = 'America/New_York';
+const CAP = 5000;
+
+interface Phase {
+  name: string;
+  run: (input: unknown) => unknown;
+}
+
+/** A task: what it needs as input (built before timing starts) and the phases it times in order. */
+interface Task {
+  input: (text: string) => unknown;
+  phases: Phase[];
+  /** Bytes of the result worth reporting (a file's or a message's size). */
+  bytes?: (result: unknown) => Record<string, number>;
+}
+
+const rowsOf = (text: string): Click[] => parseStreamResponse(JSON.parse(text), Infinity).rows;
+const rowMajor = (rows: Click[]): unknown[][] => rows.map((r) => COLUMNS.map((c) => c.get(r)));
+
+// The webview transport, as VS Code does it: `webview.postMessage` JSON-stringifies in the
+// extension host, the workbench renderer JSON-parses, and hands the object to the webview's iframe
+// with window.postMessage, which is a structured clone (timed here with node's, the same algorithm).
+// The grid then unpacks its table (webview/results/app.ts); plain rows need no decoding.
+const transport = (build: (rows: Click[]) => unknown, decode?: (msg: unknown) => unknown): Phase[] => [
+  { name: 'encode', run: (rows) => build(rows as Click[]) },
+  { name: 'stringify', run: (msg) => JSON.stringify(msg) },
+  { name: 'parse', run: (json) => JSON.parse(json as string) },
+  { name: 'clone', run: (obj) => structuredClone(obj) },
+  ...(decode ? [{ name: 'decode', run: decode }] : []),
+];
+
+/** The results grid's `init` message (src/webviews/resultsPanel.ts), with its table as the host packs it. */
+const gridInit = (rows: Click[]): unknown => ({
+  type: 'init',
+  init: { resultId: 'bench', title: 'bench', zone: ZONE, table: packTable(flattenRows(rows)), canFetchAll: false, maxRows: 100_000 },
+});
+
+const TASKS: Record<string, Task> = {
+  parse: { input: (t) => t, phases: [{ name: 'total', run: (t) => parseStreamResponse(JSON.parse(t as string), CAP) }] },
+  jsonParse: { input: (t) => t, phases: [{ name: 'total', run: (t) => JSON.parse(t as string) }] },
+  flatten: { input: rowsOf, phases: [{ name: 'total', run: (rows) => flattenRows(rows as Click[]) }] },
+  rowMajor: { input: rowsOf, phases: [{ name: 'total', run: (rows) => rowMajor(rows as Click[]) }] },
+  csv: {
+    input: rowsOf,
+    phases: [{ name: 'total', run: (rows) => toCsv(rows as Click[], COLUMNS, { zone: ZONE }) }],
+    bytes: (csv) => ({ file: Buffer.byteLength(csv as string) }),
+  },
+  naiveCsv: {
+    input: rowsOf,
+    // What a first version would write: no quoting, no formula guard, raw timestamps.
+    phases: [{ name: 'total', run: (rows) => (rows as Click[]).map((r) => COLUMNS.map((c) => c.get(r)).join(',')).join('\r\n') }],
+    bytes: (csv) => ({ file: Buffer.byteLength(csv as string) }),
+  },
+  jsonStringify: {
+    input: rowsOf,
+    phases: [{ name: 'total', run: (rows) => JSON.stringify(rows) }],
+    bytes: (json) => ({ file: Buffer.byteLength(json as string) }),
+  },
+  transferGrid: { input: rowsOf, phases: transport(gridInit, (msg) => unpackTable((msg as { init: { table: PackedTable } }).init.table)) },
+  transferRows: { input: rowsOf, phases: transport((rows) => ({ type: 'init', rows })) },
+};
+
+function main(): void {
+  const [taskName, file, runsArg] = process.argv.slice(2);
+  const task = TASKS[taskName];
+  if (!task || !file) throw new Error(`usage: core.cjs <${Object.keys(TASKS).join('|')}> <clicks.json> [runs]`);
+  const runs = Math.max(1, Number(runsArg ?? 5));
+  const text = readFileSync(file, 'utf8');
+  const input: unknown = task.input(text);
+  let rowCount = Array.isArray(input) ? input.length : 0;
+  const sampler = new PeakRss();
+
+  const times: Record<string, number[]> = Object.fromEntries(task.phases.map((p) => [p.name, []]));
+  times.all = [];
+  let peakGrowth = 0;
+  let resultHeap = 0;
+  let bytes: Record<string, number> = {};
+  for (let i = 0; i <= runs; i++) {
+    gc!();
+    gc!();
+    const heapBefore = process.memoryUsage().heapUsed;
+    sampler.reset();
+    const rssBefore = process.memoryUsage.rss();
+    const outputs: unknown[] = [];
+    let value = input;
+    const t0 = performance.now();
+    for (const phase of task.phases) {
+      const p0 = performance.now();
+      value = phase.run(value);
+      if (i > 0) times[phase.name].push(performance.now() - p0);
+      outputs.push(value);
+    }
+    if (i > 0) times.all.push(performance.now() - t0);
+    if (i === 0) {
+      // Text tasks learn the row count from their own first result.
+      const first = outputs[0] as { rows?: unknown[]; table?: unknown[] };
+      rowCount ||= (first.rows ?? first.table ?? []).length;
+      peakGrowth = sampler.peak() - rssBefore;
+      gc!();
+      // What the result keeps alive (every phase's output, e.g. the table and its message).
+      resultHeap = process.memoryUsage().heapUsed - heapBefore;
+      bytes = task.bytes?.(value) ?? {};
+      if (taskName.startsWith('transfer')) bytes = { json: Buffer.byteLength(outputs[1] as string), structuredClone: serialize(outputs[3]).length };
+    }
+  }
+  void sampler.stop();
+  const totalMedian = summarise(times.all).median;
+  const out = {
+    task: taskName,
+    rows: rowCount,
+    inputBytes: Buffer.byteLength(text),
+    ms: summarise(times.all),
+    phases: task.phases.length > 1 ? Object.fromEntries(task.phases.map((p) => [p.name, summarise(times[p.name])])) : undefined,
+    rowsPerSecond: Math.round(rowCount / (totalMedian / 1000)),
+    peakRssGrowthBytes: peakGrowth,
+    resultHeapBytes: resultHeap,
+    bytes,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main();

@@ -1,0 +1,58 @@
+// The messages the stand-in host posts to the webviews in the grid benchmark (section 2), written
+// as JSON files the page fetches before its clock starts.
+//
+//   node out/bench/gridData.cjs <clicks-100000.json> <outDir>   → prints what it wrote
+//
+// The results grid gets its `init` exactly as src/webviews/resultsPanel.ts builds it (flattened,
+// packed). The toolkit baseline gets the same rows in the shape vscode-data-grid takes: one object
+// per row keyed by column header, with the grid's default columns as text, already formatted (so
+// the baseline does less work in the page than the real grid, which formats as it renders).
+
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cellText, defaultColumns } from '../../src/core/columns';
+import { flattenRows } from '../../src/core/flatten';
+import { parseStreamResponse } from '../../src/core/parse';
+import { packTable } from '../../src/core/tablePack';
+import type { Click } from '../../src/core/types';
+import { DAY } from '../lib/sandboxDay';
+
+const ZONE = 'America/New_York';
+
+function gridInit(rows: Click[]): unknown {
+  const request = { kind: 'stream', from: `${DAY} 00:00:00`, to: `${DAY} 23:59:59`, timezone_id: 67, timezone: 'UTC', fetched_at: new Date(0).toISOString(), rows: rows.length };
+  return {
+    type: 'init',
+    init: { resultId: `bench-${rows.length}`, title: `${rows.length} clicks`, request, zone: ZONE, table: packTable(flattenRows(rows)), canFetchAll: false, maxRows: 100_000 },
+  };
+}
+
+function toolkitRows(rows: Click[]): unknown {
+  const cols = defaultColumns();
+  return {
+    type: 'rows',
+    columns: cols.map((c) => c.header),
+    rows: rows.map((r) => Object.fromEntries(cols.map((c) => [c.header, cellText(c, r, { zone: ZONE })]))),
+  };
+}
+
+function main(): void {
+  const [file, outDir] = process.argv.slice(2);
+  mkdirSync(outDir, { recursive: true });
+  const all = parseStreamResponse(JSON.parse(readFileSync(file, 'utf8')), Infinity).rows;
+  const write = (name: string, value: unknown): string => {
+    const path = join(outDir, name);
+    writeFileSync(path, JSON.stringify(value));
+    return name;
+  };
+  const out = {
+    grid5000: write('grid-5000.json', gridInit(all.slice(0, 5000))),
+    grid100000: write('grid-100000.json', gridInit(all)),
+    toolkit5000: write('toolkit-5000.json', toolkitRows(all.slice(0, 5000))),
+    // A search for one id near the end of the day: every row is scanned and one is left.
+    searchId: all[Math.floor(all.length * 0.777)].transaction_id,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main();

@@ -1,0 +1,183 @@
+// Section 6 of `npm run bench`: the production build's sizes, and the extension's activation time in
+// a real extension host (code-server 4.139.1 = VS Code 1.139.1, opened in headless Chromium).
+//
+// How activation is timed: by VS Code itself. The extension host times every activation (loading
+// and compiling the main module, then the activate() call) and "Developer: Show Running Extensions"
+// shows the sum as "Activation: N ms"; this reads that view in the workbench. Two passes:
+// - start-up: the packaged extension as is. A window with a folder open activates it while the
+//   window loads (`onLanguage:plaintext`/`json`; the extension host's log says which, and it is
+//   recorded), so this is what people pay on every window, with the browser, the server and the
+//   other extensions busy on the same 2 cores;
+// - quiet: the same code with its activation events removed, activated through the API by a
+//   benchmark-only probe extension (bench/activation/probe) once the window has settled: the
+//   extension's own cost, without the start-up crowd.
+// The baseline in both is an empty extension in the same extension host, activated by the probe
+// and read from the same view. The window is reloaded between runs, so each run has a fresh
+// extension host; run 0 warms the OS file cache and is left out of the median.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnSync } from 'node:child_process';
+import zlib from 'node:zlib';
+import { repoRoot } from './lib/paths.mjs';
+import { ensureTesthost } from './lib/testhost.mjs';
+import { onCleanup } from './lib/proc.mjs';
+import { collectVscodeLogs, ensureLogsDir, openWorkbench, prepareProfile, startCodeServer } from './lib/workbench.mjs';
+
+const PROBE_DIR = path.join(repoRoot, 'bench', 'activation');
+const EVERFLOW_ID = 'everflow-clicks.everflow-clicks';
+const EVERFLOW_NAME = 'Everflow Clicks';
+const BASELINES = ['everflow-clicks-bench.activation-baseline-a', 'everflow-clicks-bench.activation-baseline-b'];
+const BASELINE_NAMES = ['Empty extension A (benchmark baseline only)', 'Empty extension B (benchmark baseline only)'];
+
+/**
+ * `node esbuild.js --production` in a scratch folder that links to the sources, so the shared
+ * dist/ (other people's watch builds) is left alone. Returns the folder holding the new dist/.
+ */
+export function productionBuild() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'everflow-bench-build-'));
+  onCleanup(() => fs.rmSync(root, { recursive: true, force: true }));
+  for (const name of ['src', 'webview', 'media', 'node_modules', 'package.json', 'tsconfig.json']) {
+    if (fs.existsSync(path.join(repoRoot, name))) fs.symlinkSync(path.join(repoRoot, name), path.join(root, name));
+  }
+  fs.copyFileSync(path.join(repoRoot, 'esbuild.js'), path.join(root, 'esbuild.js'));
+  const r = spawnSync(process.execPath, ['esbuild.js', '--production'], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`node esbuild.js --production failed:\n${r.stdout}${r.stderr}`);
+  return root;
+}
+
+/** Raw and gzip -9 sizes of the shipped bundles (what .vscodeignore lets into the .vsix). */
+export function bundleSizes(buildRoot) {
+  const files = ['dist/extension.js'];
+  const web = path.join(buildRoot, 'dist', 'webview');
+  if (fs.existsSync(web)) for (const f of fs.readdirSync(web).sort()) if (/\.(js|css)$/.test(f)) files.push(`dist/webview/${f}`);
+  return files.map((rel) => {
+    const buf = fs.readFileSync(path.join(buildRoot, rel));
+    return { file: rel, bytes: buf.length, gzipBytes: zlib.gzipSync(buf, { level: 9 }).length };
+  });
+}
+
+/** An extension folder as the .vsix would unpack it (manifest, production bundles, media); `quiet` drops its activation events. */
+function packagedExtension(buildRoot, into, quiet) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  const dir = path.join(into, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(quiet ? { ...pkg, activationEvents: [] } : pkg, null, 2));
+  fs.cpSync(path.join(buildRoot, 'dist'), path.join(dir, 'dist'), { recursive: true });
+  fs.cpSync(path.join(repoRoot, 'media'), path.join(dir, 'media'), { recursive: true });
+  return { folderName: path.basename(dir), dir };
+}
+
+/** The probe and the two empty extensions, written into `into` (the probe with its config). */
+function benchExtensions(into, config) {
+  const probe = path.join(into, 'everflow-clicks-bench.activation-probe-0.0.0');
+  fs.cpSync(path.join(PROBE_DIR, 'probe'), probe, { recursive: true });
+  fs.writeFileSync(path.join(probe, 'config.json'), JSON.stringify(config, null, 2));
+  const out = [{ folderName: path.basename(probe), dir: probe }];
+  for (const id of BASELINES) {
+    const name = id.split('.')[1];
+    const dir = path.join(into, `everflow-clicks-bench.${name}-0.0.0`);
+    fs.cpSync(path.join(PROBE_DIR, 'empty'), dir, { recursive: true });
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const displayName = BASELINE_NAMES[BASELINES.indexOf(id)];
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...manifest, name, displayName }, null, 2));
+    out.push({ folderName: path.basename(dir), dir });
+  }
+  return out;
+}
+
+async function waitForResult(dir, known, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const fresh = fs.readdirSync(dir).filter((f) => f.endsWith('.json') && !known.has(f));
+    if (fresh.length > 0) {
+      known.add(fresh[0]);
+      return JSON.parse(fs.readFileSync(path.join(dir, fresh[0]), 'utf8'));
+    }
+    await sleep(200);
+  }
+  throw new Error(`the activation probe wrote nothing within ${timeoutMs / 1000}s`);
+}
+
+/** Activation times over `runs` window loads in one pass (`quiet` or not, see above). */
+export async function benchActivation({ buildRoot, runs, quiet, log }) {
+  const host = await ensureTesthost({ log: (m) => log(`testhost: ${m}`) });
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'everflow-bench-ext-'));
+  onCleanup(() => fs.rmSync(staging, { recursive: true, force: true }));
+  const resultsDir = path.join(staging, 'results');
+  fs.mkdirSync(resultsDir);
+  // The probe waits for the start-up activations of the built-in extensions to finish first.
+  const config = { ids: quiet ? [BASELINES[0], EVERFLOW_ID, BASELINES[1]] : BASELINES, resultsDir, settleMs: 2000 };
+  const extensions = [packagedExtension(buildRoot, staging, quiet), ...benchExtensions(staging, config)];
+  const profile = prepareProfile({ label: 'bench-activation', extensions, files: { 'notes.txt': 'benchmark workspace\n' } });
+  onCleanup(() => profile.remove());
+  const logs = ensureLogsDir('bench');
+  const server = await startCodeServer({ profile, logFile: path.join(logs, 'code-server.log') });
+  onCleanup(() => server.stop());
+  const known = new Set();
+  const perRun = [];
+  // Tall enough that the Running Extensions list shows every extension without scrolling.
+  const wb = await openWorkbench({ url: server.url, folder: profile.workspaceDir, browserLog: path.join(logs, 'activation-browser.log'), viewport: { width: 1280, height: 1600 } });
+  onCleanup(() => wb.close());
+  try {
+    // Run 0 warms the OS file cache and code-server's caches; it is reported but not in the median.
+    for (let run = 0; run <= runs; run++) {
+      if (run > 0) await wb.page.reload({ waitUntil: 'domcontentloaded' });
+      const probe = await waitForResult(resultsDir, known, 120_000);
+      const shown = await runningExtensions(wb.page, [EVERFLOW_NAME, ...BASELINE_NAMES]);
+      perRun.push({ run, pid: probe.pid, vscode: shown, probe: probe.results });
+      log(`activation (${quiet ? 'quiet' : 'start-up'}) run ${run}: Everflow Clicks ${shown[EVERFLOW_NAME]?.ms} ms, empty extensions ${BASELINE_NAMES.map((n) => shown[n]?.ms).join(' / ')} ms`);
+    }
+  } finally {
+    await wb.close();
+    await server.stop();
+    fs.rmSync(path.join(logs, 'vscode'), { recursive: true, force: true });
+    collectVscodeLogs(profile, path.join(logs, 'vscode'));
+  }
+  return { codeServer: host.codeServerVersion, quiet, runs: perRun, activationEvents: activationEvents(path.join(logs, 'vscode')) };
+}
+
+/** "Developer: Show Running Extensions", read: name → VS Code's activation time for each of `names`. */
+async function runningExtensions(page, names) {
+  let found = {};
+  // The view lists what the extension host reported when it opened; reopened if a row is missing.
+  for (let attempt = 0; attempt < 3 && !names.every((n) => found[n]); attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').first().waitFor({ state: 'visible', timeout: 20_000 });
+    await page.keyboard.type('Developer: Show Running Extensions');
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Show Running Extensions' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await page.keyboard.press('Enter');
+    const rows = page.locator('.runtime-extensions-editor .monaco-list-row');
+    const deadline = Date.now() + 8000;
+    while (Date.now() < deadline) {
+      const texts = await rows.evaluateAll((els) => els.map((e) => [e.querySelector('.name')?.textContent ?? '', e.querySelector('.activation-time')?.textContent ?? '']));
+      for (const [name, time] of texts) {
+        const m = /(Startup )?Activation: ([\d.]+)\s*ms/.exec(time);
+        if (names.includes(name.trim()) && m) found[name.trim()] = { ms: Number(m[2]), startup: Boolean(m[1]) };
+      }
+      if (names.every((n) => found[n])) break;
+      await sleep(250);
+    }
+    await page.keyboard.press('Escape');
+  }
+  return found;
+}
+
+/** Which event activated Everflow Clicks in each extension host, from its log. */
+function activationEvents(logDir) {
+  const events = [];
+  const walk = (dir) => {
+    for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/exthost\.log$/.test(e.name)) {
+        const re = new RegExp(`_doActivateExtension ${EVERFLOW_ID.replace('.', '\\.')}, startup: \\w+, activationEvent: '([^']+)'`, 'g');
+        for (const m of fs.readFileSync(p, 'utf8').matchAll(re)) events.push(m[1]);
+      }
+    }
+  };
+  walk(logDir);
+  return events;
+}

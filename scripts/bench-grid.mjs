@@ -1,0 +1,155 @@
+// Section 2 of `npm run bench`: the results grid in headless Chromium, from the production webview
+// bundle, in a page shaped like the one VS Code builds (src/webviews/html.ts: CSP with a nonce, the
+// bundle's CSS, `<div id="app">`), with a stand-in host (bench/grid/host.ts) that answers the
+// grid's `ready` with the `init` message the extension sends. The baseline is the toolkit's
+// vscode-data-grid (bench/grid/toolkitMain.ts) with the same 5,000 rows, through the same host.
+//
+// Each run opens fresh pages (nothing cached in the JS heap from the run before): the results grid
+// with 5,000 rows, then scrolling; with 100,000 rows, then scrolling, a sort and a search there; the
+// toolkit grid with 5,000 rows, then scrolling. Frames of all runs are pooled for the median and p95.
+/* global window -- inside page.evaluate() callbacks, which run in the page */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { chromiumPath, repoRoot } from './lib/paths.mjs';
+import { onCleanup } from './lib/proc.mjs';
+import { chromiumArgs } from './lib/workbench.mjs';
+
+const VIEWPORT = { width: 1200, height: 800 };
+const SCROLL = { frames: 180, step: 220 };
+const TIMEOUT_MS = 60_000;
+/** The webview bundles' names (esbuild.js writes dist/webview/<name>.js from webview/<name>Main.ts). */
+export const GRID_BUNDLE = 'results';
+
+// A few of the variables VS Code sets on a webview's <html> (Dark Modern), so themed CSS resolves.
+const THEME = `html { --vscode-font-family: system-ui, sans-serif; --vscode-font-size: 13px; --vscode-editor-font-family: monospace;
+  --vscode-editor-background: #1f1f1f; --vscode-editor-foreground: #cccccc; --vscode-foreground: #cccccc;
+  --vscode-focusBorder: #0078d4; --vscode-panel-border: #2b2b2b; --vscode-list-hoverBackground: #2a2d2e;
+  --vscode-list-activeSelectionBackground: #04395e; --vscode-input-background: #313131; --vscode-input-foreground: #cccccc;
+  --vscode-button-background: #0078d4; --vscode-button-foreground: #ffffff; --vscode-badge-background: #616161; }
+body { margin: 0; background: var(--vscode-editor-background); color: var(--vscode-editor-foreground);
+  font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); }`;
+
+const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.html': 'text/html' };
+
+/** The page for one webview bundle; `styles` are served paths. Mirrors renderWebviewHtml. */
+function pageHtml(script, styles) {
+  const nonce = randomBytes(16).toString('base64');
+  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'self' 'nonce-${nonce}'; font-src 'self'; img-src 'self' data:; connect-src 'self'`;
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="csp-nonce" content="${nonce}">
+<style nonce="${nonce}">${THEME}</style>
+${styles.map((s) => `<link rel="stylesheet" href="${s}">`).join('\n')}
+<title>bench</title></head><body><div id="app"></div>
+<script nonce="${nonce}" src="/bench/host.js"></script>
+<script nonce="${nonce}" src="${script}"></script></body></html>`;
+}
+
+/** A static server on loopback for the pages, bundles and payloads; only the listed roots are served. */
+async function serve(roots, pages) {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://bench');
+    if (pages[url.pathname]) {
+      res.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-store' });
+      return res.end(pages[url.pathname]());
+    }
+    const [, root, ...rest] = url.pathname.split('/');
+    const base = roots[root];
+    const file = base && path.join(base, ...rest);
+    if (!file || !file.startsWith(base) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404);
+      return res.end();
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onCleanup(() => new Promise((resolve) => server.close(resolve)));
+  return `http://127.0.0.1:${server.address().port}`;
+}
+
+async function bundleBrowserCode(outDir) {
+  const esbuild = await import('esbuild');
+  const common = { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, logLevel: 'warning' };
+  await esbuild.build({ ...common, entryPoints: [path.join(repoRoot, 'bench', 'grid', 'host.ts')], outfile: path.join(outDir, 'host.js') });
+  await esbuild.build({ ...common, entryPoints: [path.join(repoRoot, 'bench', 'grid', 'toolkitMain.ts')], outfile: path.join(outDir, 'toolkit.js') });
+}
+
+async function heapBytes(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize;
+}
+
+/** One page: load it, post the payload, wait for painted rows. */
+async function openAndPaint(browser, base, pagePath, payload, cellSelector, log) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => log(`[page error] ${e.message}`));
+  await page.goto(base + pagePath, { waitUntil: 'load' });
+  const paint = await page.evaluate(([u, s, t]) => window.__bench.firstPaint(u, s, t), [`/data/${payload}`, cellSelector, TIMEOUT_MS]);
+  return { context, page, paint, heapBytes: await heapBytes(page) };
+}
+
+const scrollIn = (page, selector) => page.evaluate(([s, f, st]) => window.__bench.scroll(s, f, st), [selector, SCROLL.frames, SCROLL.step]);
+
+/**
+ * Runs the section. `dataFile` is the 100,000-row response; `buildRoot` holds the production dist/.
+ * Returns raw per-run figures; scripts/bench.mjs summarises them.
+ */
+export async function benchGrid({ buildRoot, dataFile, outDir, runs, log, runWorker }) {
+  const gridBundle = path.join(buildRoot, 'dist', 'webview', `${GRID_BUNDLE}.js`);
+  const hasGrid = fs.existsSync(gridBundle);
+  const dataDir = path.join(outDir, 'grid-data');
+  const payloads = runWorker('gridData', [dataFile, dataDir]);
+  const benchDir = path.join(outDir, 'grid-page');
+  await bundleBrowserCode(benchDir);
+  const gridStyles = ['dist', 'media'].flatMap((root) => {
+    const rel = root === 'dist' ? `webview/${GRID_BUNDLE}.css` : `${GRID_BUNDLE}.css`;
+    return fs.existsSync(path.join(root === 'dist' ? path.join(buildRoot, 'dist') : path.join(repoRoot, 'media'), rel)) ? [`/${root}/${rel}`] : [];
+  });
+  const base = await serve(
+    { dist: path.join(buildRoot, 'dist'), media: path.join(repoRoot, 'media'), bench: benchDir, data: dataDir },
+    { '/grid': () => pageHtml(`/dist/webview/${GRID_BUNDLE}.js`, gridStyles), '/toolkit': () => pageHtml('/bench/toolkit.js', []) },
+  );
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  onCleanup(() => browser.close().catch(() => {}));
+  const out = { chromium: browser.version(), viewport: VIEWPORT, scroll: SCROLL, grid: hasGrid ? { bundle: `dist/webview/${GRID_BUNDLE}.js`, runs: [] } : { missing: `dist/webview/${GRID_BUNDLE}.js is not built (no webview/${GRID_BUNDLE}Main.ts)` }, toolkit: { runs: [] } };
+  try {
+    for (let run = 0; run < runs; run++) {
+      if (hasGrid) {
+        const small = await openAndPaint(browser, base, '/grid', payloads.grid5000, '.slick-cell', log);
+        // Also scrolled, to compare like with like against the toolkit's 5,000 rows.
+        const smallFrames = await scrollIn(small.page, '.slick-viewport');
+        await small.context.close();
+        const big = await openAndPaint(browser, base, '/grid', payloads.grid100000, '.slick-cell', log);
+        const frames = await scrollIn(big.page, '.slick-viewport');
+        await big.page.evaluate(() => window.__bench.arm());
+        await big.page.locator('.slick-column-name', { hasText: /^Country$/ }).first().click();
+        const sort = await big.page.evaluate((t) => window.__bench.afterInput(t), TIMEOUT_MS);
+        await big.page.evaluate(() => window.__bench.arm());
+        await big.page.locator('vscode-textfield.search input').fill(payloads.searchId);
+        const search = await big.page.evaluate((t) => window.__bench.afterInput(t), TIMEOUT_MS);
+        const shown = await big.page.evaluate(() => window.__bench.received.filter((r) => r.message.type === 'rendered').at(-1)?.message);
+        if (run === 0) await big.page.screenshot({ path: path.join(outDir, 'grid-100000-search.png') });
+        await big.context.close();
+        out.grid.runs.push({ paint5000: small.paint, heap5000: small.heapBytes, frames5000: smallFrames, paint100000: big.paint, heap100000: big.heapBytes, frames, sort, search, searchShown: shown });
+        log(`grid run ${run + 1}: first paint ${small.paint.toPaintMs.toFixed(0)} ms (5,000) / ${big.paint.toPaintMs.toFixed(0)} ms (100,000), sort ${sort.toPaintMs.toFixed(0)} ms, search ${search.toPaintMs.toFixed(0)} ms`);
+      }
+      const tk = await openAndPaint(browser, base, '/toolkit', payloads.toolkit5000, 'vscode-data-grid-cell[cell-type="default"]', log);
+      const tkFrames = await scrollIn(tk.page, '#app');
+      if (run === 0) await tk.page.screenshot({ path: path.join(outDir, 'toolkit-5000.png') });
+      await tk.context.close();
+      out.toolkit.runs.push({ paint5000: tk.paint, heap5000: tk.heapBytes, frames: tkFrames });
+      log(`toolkit run ${run + 1}: first paint ${tk.paint.toPaintMs.toFixed(0)} ms (5,000)`);
+    }
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  return out;
+}
