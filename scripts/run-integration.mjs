@@ -73,7 +73,8 @@ try {
   const ext = extensionUnderTest();
   profile = prepareProfile({
     label: 'integration',
-    settings: { 'everflow.baseUrl': sandbox.url },
+    // Results open as JSON documents, which most suites read back; the Results suite switches to the grid.
+    settings: { 'everflow.baseUrl': sandbox.url, 'everflow.results.openIn': 'json' },
     extensions: [ext],
     files: { 'sample.log': sampleLog(sampleIds) },
   });

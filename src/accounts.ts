@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { UserFacingError } from './core/errors';
 
 // Secrets behind one module (conventions §10). Keys live only in SecretStorage, one secret per
 // account. The account list and the active account are kept in SecretStorage too (they are not
@@ -113,7 +114,7 @@ export class AccountStore implements vscode.Disposable {
 
   setActive(id: string): Promise<void> {
     return this.update(async (index) => {
-      if (!index.accounts.some((a) => a.id === id)) throw new Error('That account no longer exists.');
+      if (!index.accounts.some((a) => a.id === id)) throw new UserFacingError('That account no longer exists.');
       index.active = id;
     });
   }

@@ -1,6 +1,7 @@
 import type { AccountStore } from './accounts';
 import type { HistoryEntry } from './storage/queryHistory';
 import type { TreeSnapshotNode } from './views/savedQueriesView';
+import type { ResultsApi } from './webviews/resultPanels';
 
 /**
  * What `activate` returns to other extensions (and to the integration tests): read-only facts about
@@ -11,6 +12,8 @@ export interface EverflowClicksApi {
   activeAccountName(): Promise<string | undefined>;
   /** The saved-queries tree, the run history and the open query forms, as plain data. */
   savedQueries?: SavedQueriesApi;
+  /** The open results grids, and their restore path (what the serializer runs after a reload). */
+  results?: ResultsApi;
 }
 
 export interface SavedQueriesApi {
@@ -20,10 +23,11 @@ export interface SavedQueriesApi {
   openEditors(): string[];
 }
 
-export function createApi(accounts: AccountStore, savedQueries?: SavedQueriesApi): EverflowClicksApi {
+export function createApi(accounts: AccountStore, savedQueries?: SavedQueriesApi, results?: ResultsApi): EverflowClicksApi {
   return {
     accountNames: async () => (await accounts.list()).map((a) => a.name),
     activeAccountName: async () => (await accounts.active())?.name,
     savedQueries,
+    results,
   };
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showWarning } from './notifications';
 import * as config from './config';
 import { createIdDetector, type IdDetector } from './core/idDetection';
 import type { Priority } from './core/limiter';
@@ -48,7 +49,7 @@ export function configuredDetector(): IdDetector {
     const error = detectorFor.detector.error;
     if (error && pattern !== undefined && !warnedPatterns.has(pattern)) {
       warnedPatterns.add(pattern);
-      void vscode.window.showWarningMessage(error, 'Open Settings').then((choice) => {
+      void showWarning(error, 'Open Settings').then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'everflow.hover.idPattern');
       });
     }

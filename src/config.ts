@@ -112,6 +112,21 @@ export function defaultQueryTimezone(): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
+// ---- results (issue #4) -------------------------------------------------------------------------
+
+export type ResultsOpenIn = 'grid' | 'json' | 'ask';
+
+/** Where results open: the grid, a read-only JSON document, or ask each time. */
+export function resultsOpenIn(): ResultsOpenIn {
+  const value = section().get<unknown>('results.openIn');
+  return value === 'json' || value === 'ask' ? value : 'grid';
+}
+
+/** Most clicks "Fetch all" keeps; it stops there and says so. */
+export function resultsMaxRows(): number {
+  return Math.round(clampedNumber('results.maxRows', 100_000, 5_000, 1_000_000));
+}
+
 /** Fires `listener` when any of the given `everflow.*` keys change. */
 export function onDidChange(keys: readonly string[], listener: () => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {

@@ -24,6 +24,7 @@ import { moveByDrop } from './commands/savedQueryEdits';
 import { QueryHistory } from './storage/queryHistory';
 import { SavedQueries } from './storage/savedQueries';
 import { QueryEditors } from './webviews/queryEditorPanel';
+import { ResultPanels } from './webviews/resultPanels';
 
 // The composition root: builds the long-lived parts once and hands them to commands and views.
 // Nothing here does I/O beyond reading secrets, so activation stays cheap.
@@ -51,7 +52,9 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     },
   });
   const documents = new ResultDocuments();
-  const results = new ResultPresenter(documents);
+  // The grids register their reload serializer here, during activation, as VS Code requires.
+  const grids = new ResultPanels(context, logger);
+  const results = new ResultPresenter(documents, grids);
   const timezones = new TimezoneService(client, config.baseUrl);
   // One cache of clicks for hovers, terminal links and every look-up. Ids are per account and host,
   // so a switch of either empties it (below).
@@ -64,7 +67,8 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   const savedQueries = new SavedQueries(context.globalState);
   const history = new QueryHistory(context.globalState);
   const queryEditors = new QueryEditors({ extensionUri: context.extensionUri, savedQueries, timezones, accounts, logger });
-  const services: Services = { accounts, client, logger, documents, results, timezones, hostGuard, clickCache, savedQueries, history, queryEditors };
+  const services: Services = { accounts, client, logger, documents, results, timezones, hostGuard, clickCache, savedQueries, history, queryEditors, grids };
+  grids.connect(services);
   const savedQueriesView = new SavedQueriesView(savedQueries, (items, target) => moveByDrop(services, items, target));
 
   context.subscriptions.push(
@@ -75,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     savedQueries,
     history,
     queryEditors,
+    grids,
     savedQueriesView,
     new HistoryView(history),
     config.onDidChange(['requestsPerSecond'], () => limiter.setRate(config.requestsPerSecond())),
@@ -92,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     tree: () => snapshotTree(savedQueriesView),
     history: () => history.entries(),
     openEditors: () => queryEditors.openKeys(),
-  });
+  }, grids.api());
 }
 
 export function deactivate(): void {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showWarning } from './notifications';
 import { checkBaseUrl, isKnownEverflowHost } from './core/baseUrl';
 
 const CONFIRMED_KEY = 'everflow.confirmedHosts';
@@ -27,7 +28,7 @@ export class HostGuard {
   }
 
   private async ask(host: string): Promise<boolean> {
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await showWarning(
       `The Everflow base URL points at ${host}, which is not an Everflow API host. Send your Everflow API key to ${host}?`,
       { modal: true, detail: 'Everflow\'s hosts are api.eflow.team and api-eu.eflow.team. Change "everflow.baseUrl" in your user settings if this is a mistake.' },
       'Send Key to This Host',

@@ -5,6 +5,8 @@
 
 import type { SavedQuery } from './core/savedQuery'; // saved-query editor
 import type { ValidationProblem } from './core/types'; // saved-query editor
+import type { PackedTable } from './core/tablePack'; // results grid
+import type { ResultRequestMeta } from './results/resultSet'; // results grid
 
 // ============================================================================================
 // Saved-query editor (issue #3): src/webviews/queryEditorPanel.ts ↔ webview/queryEditorMain.ts
@@ -57,3 +59,99 @@ export function isQueryEditorToHost(m: unknown): m is QueryEditorToHost {
 }
 
 // ======================================== end saved-query editor ========================================
+
+// ============================================================================================
+// Results grid (issue #4): src/webviews/resultsPanel.ts ↔ webview/resultsMain.ts
+// ============================================================================================
+
+/** Everything the grid shows, posted once after each `ready` (the webview is rebuilt when shown again). */
+export interface ResultsInit {
+  resultId: string;
+  title: string;
+  request: ResultRequestMeta;
+  /** IANA zone the timestamps are shown in (UTC is in each cell's tooltip). */
+  zone: string;
+  /** Every column of every click, column-major, raw values (src/core/flatten.ts, packed). */
+  table: PackedTable;
+  /** True when "Fetch all" can run here: a stream result whose window and zone are known. */
+  canFetchAll: boolean;
+  /** The `everflow.results.maxRows` limit, for the banner's wording. */
+  maxRows: number;
+}
+
+/** What the webview keeps with `setState` and the host's serializer reads back after a reload. */
+export interface ResultsPanelState {
+  resultId: string;
+  title: string;
+  /** Kept so that "Run again" still works when the rows are gone. */
+  request?: ResultRequestMeta;
+  /** The grid's own layout and filters; opaque to the host. */
+  view?: unknown;
+}
+
+export type CopyFormat = 'tsv' | 'json' | 'markdown';
+export type ExportFormat = 'csv' | 'json';
+/** Result row indices (the host's order, whatever the grid's sort), or every row. */
+export type RowScope = number[] | 'all';
+
+/** Host → webview. */
+export type HostToResults =
+  | { type: 'init'; init: ResultsInit }
+  /** The rows of this panel are no longer kept (storage cleared or evicted): say so, offer "Run again". */
+  | { type: 'missing'; title: string; request?: ResultRequestMeta; canRunAgain: boolean }
+  /** A fetch-all is running (the banner's button waits) or has ended. */
+  | { type: 'fetching'; running: boolean }
+  /** A palette command asks for an export of what the grid shows; answered with `export` and the same id. */
+  | { type: 'exportRequest'; requestId: number; format: ExportFormat }
+  /** The full click of a row (as the API returned it, normalised), for the detail panel. */
+  | { type: 'rowJson'; requestId: number; row: number; json: string };
+
+/** Webview → host. */
+export type ResultsToHost =
+  | { type: 'ready' }
+  | { type: 'fetchAll' }
+  | { type: 'runAgain' }
+  /** Rows as TSV with headers, JSON or Markdown, built by the host from the full clicks. */
+  | { type: 'copy'; format: CopyFormat; rows: number[]; columns: string[] }
+  /** One cell's text, as shown. */
+  | { type: 'copyText'; text: string }
+  | { type: 'export'; requestId?: number; format: ExportFormat; rows: RowScope; columns: string[] }
+  | { type: 'openJson'; rows: RowScope }
+  | { type: 'lookUp'; transactionId: string }
+  /** Asks for one row's full click; answered with `rowJson` and the same id. */
+  | { type: 'rowJson'; requestId: number; row: number }
+  /** After each render of a new view: what the grid shows (the host logs it; tests read it). */
+  | { type: 'rendered'; shown: number; total: number; columns: string[] };
+
+const isRowScope = (v: unknown): v is RowScope => v === 'all' || (Array.isArray(v) && v.every((n) => Number.isInteger(n) && n >= 0));
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/** True when `m` is a message the results webview may send (checked before the host acts). */
+export function isResultsToHost(m: unknown): m is ResultsToHost {
+  if (typeof m !== 'object' || m === null) return false;
+  const msg = m as Record<string, unknown>;
+  switch (msg.type) {
+    case 'ready':
+    case 'fetchAll':
+    case 'runAgain':
+      return true;
+    case 'copy':
+      return (msg.format === 'tsv' || msg.format === 'json' || msg.format === 'markdown') && isRowScope(msg.rows) && msg.rows !== 'all' && isStrings(msg.columns);
+    case 'copyText':
+      return typeof msg.text === 'string';
+    case 'export':
+      return (msg.format === 'csv' || msg.format === 'json') && isRowScope(msg.rows) && isStrings(msg.columns) && (msg.requestId === undefined || typeof msg.requestId === 'number');
+    case 'openJson':
+      return isRowScope(msg.rows);
+    case 'lookUp':
+      return typeof msg.transactionId === 'string';
+    case 'rowJson':
+      return typeof msg.requestId === 'number' && Number.isInteger(msg.row) && (msg.row as number) >= 0;
+    case 'rendered':
+      return typeof msg.shown === 'number' && typeof msg.total === 'number' && isStrings(msg.columns);
+    default:
+      return false;
+  }
+}
+
+// ======================================== end results grid ========================================

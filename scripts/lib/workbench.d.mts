@@ -35,7 +35,7 @@ export interface CodeServer {
   proc: GroupProcess;
   stop(): Promise<void>;
 }
-export declare function startCodeServer(opts: { profile: Profile; logFile?: string; timeoutMs?: number }): Promise<CodeServer>;
+export declare function startCodeServer(opts: { profile: Profile; logFile?: string; timeoutMs?: number; workspaceTrust?: boolean }): Promise<CodeServer>;
 
 export interface OpenWorkbench {
   browser: Browser;

@@ -93,8 +93,11 @@ export function prepareProfile({ label = 'vscode', settings = {}, extensions = [
   return { root, userDataDir, extensionsDir, workspaceDir, remove };
 }
 
-/** Starts code-server on a free loopback port for `profile`; resolves once it answers HTTP. */
-export async function startCodeServer({ profile, logFile, timeoutMs = 60_000 }) {
+/**
+ * Starts code-server on a free loopback port for `profile`; resolves once it answers HTTP. Workspace trust
+ * is off (`--disable-workspace-trust`) unless `workspaceTrust` is set, for tests of Restricted Mode.
+ */
+export async function startCodeServer({ profile, logFile, timeoutMs = 60_000, workspaceTrust = false }) {
   if (!fs.existsSync(codeServerEntry) || !fs.existsSync(node24)) {
     throw new Error('code-server is not installed: run `npm run setup:testhost` first');
   }
@@ -108,7 +111,7 @@ export async function startCodeServer({ profile, logFile, timeoutMs = 60_000 }) 
     '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', profile.userDataDir,
     '--extensions-dir', profile.extensionsDir,
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',

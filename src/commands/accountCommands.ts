@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
+import { showError, showInfo, showWarning } from '../notifications';
 import { validateAccountName } from '../accounts';
 import * as config from '../config';
-import { isEverflowError } from '../core/errors';
+import { isEverflowError, UserFacingError } from '../core/errors';
+import { defuseLinks } from '../core/plainText';
 import type { Services } from '../services';
 import { withCancellableProgress } from './progress';
 
@@ -28,7 +30,7 @@ export async function setApiKey(services: Services, args?: SetKeyArgs): Promise<
     }));
   if (name === undefined) return false;
   const nameProblem = validateAccountName(name);
-  if (nameProblem) throw new Error(nameProblem);
+  if (nameProblem) throw new UserFacingError(nameProblem);
 
   const key = (
     args?.key ??
@@ -54,14 +56,14 @@ export async function setApiKey(services: Services, args?: SetKeyArgs): Promise<
         err.reason === 'unauthorized'
           ? 'Everflow did not accept this API key (401). Check that you copied the whole key, and that it is an affiliate key.'
           : 'Everflow refused this key for the affiliate API (403). It may be a network or advertiser key; use an affiliate API key.';
-      void vscode.window.showErrorMessage(`${why} The key was not saved.`, 'Try Again').then((again) => {
+      void showError(`${why} The key was not saved.`, 'Try Again').then((again) => {
         if (again) void setApiKey(services, { account: name });
       });
       return false;
     }
     // Everflow could not be reached: the key is unproven, so saving it is the user's call.
-    const choice = await vscode.window.showWarningMessage(
-      `Could not check the key with Everflow: ${logger.redact(err.message)} Save it anyway?`,
+    const choice = await showWarning(
+      `Could not check the key with Everflow: ${defuseLinks(logger.redact(err.message))} Save it anyway?`,
       { modal: true },
       'Save Anyway',
     );
@@ -69,7 +71,7 @@ export async function setApiKey(services: Services, args?: SetKeyArgs): Promise<
   }
   const account = await accounts.save(name, key);
   logger.info(`API key saved for account "${account.name}".`);
-  void vscode.window.showInformationMessage(`Everflow API key saved for account "${account.name}". It is now the active account.`);
+  void showInfo(`Everflow API key saved for account "${account.name}". It is now the active account.`);
   return true;
 }
 
@@ -85,7 +87,7 @@ export async function switchAccount(services: Services, args?: { account?: strin
   let id: string | undefined;
   if (args?.account !== undefined) {
     id = all.find((a) => a.name === args.account || a.id === args.account)?.id;
-    if (!id) throw new Error(`There is no Everflow account called "${args.account}".`);
+    if (!id) throw new UserFacingError(`There is no Everflow account called "${args.account}".`);
   } else {
     const items: AccountPick[] = all.map((a) => ({
       label: a.name,
@@ -102,7 +104,7 @@ export async function switchAccount(services: Services, args?: { account?: strin
   if (!id) return false;
   await accounts.setActive(id);
   const now = await accounts.active();
-  void vscode.window.showInformationMessage(`Everflow account "${now?.name}" is now active.`);
+  void showInfo(`Everflow account "${now?.name}" is now active.`);
   return true;
 }
 
@@ -111,11 +113,11 @@ export async function removeAccount(services: Services, args?: { account?: strin
   const { accounts, logger } = services;
   const all = await accounts.list();
   if (!all.length) {
-    void vscode.window.showInformationMessage('No Everflow account is set up.');
+    void showInfo('No Everflow account is set up.');
     return false;
   }
   let target = args?.account !== undefined ? all.find((a) => a.name === args.account || a.id === args.account) : undefined;
-  if (args?.account !== undefined && !target) throw new Error(`There is no Everflow account called "${args.account}".`);
+  if (args?.account !== undefined && !target) throw new UserFacingError(`There is no Everflow account called "${args.account}".`);
   if (!target) {
     const active = await accounts.active();
     if (all.length === 1) target = all[0];
@@ -129,7 +131,7 @@ export async function removeAccount(services: Services, args?: { account?: strin
     }
   }
   if (args?.confirm !== false) {
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await showWarning(
       `Remove the Everflow account "${target.name}" and delete its API key from this machine?`,
       { modal: true },
       'Remove',
@@ -138,6 +140,6 @@ export async function removeAccount(services: Services, args?: { account?: strin
   }
   await accounts.remove(target.id);
   logger.info(`Account "${target.name}" and its key were removed.`);
-  void vscode.window.showInformationMessage(`Everflow account "${target.name}" removed; its key is deleted.`);
+  void showInfo(`Everflow account "${target.name}" removed; its key is deleted.`);
   return true;
 }

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { showInfo, showWarning } from '../notifications';
 import * as vscode from 'vscode';
 import { configuredDetector, fetchClick } from '../clickLookup';
 import { EverflowError, isEverflowError } from '../core/errors';
@@ -38,7 +39,7 @@ export async function lookUpAllInFile(services: Services, uriArg?: unknown): Pro
   const editor = vscode.window.activeTextEditor;
   const document = uriArg instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uriArg) : editor?.document;
   if (!document) {
-    void vscode.window.showInformationMessage('Open a file with transaction IDs first.');
+    void showInfo('Open a file with transaction IDs first.');
     return undefined;
   }
   return lookUpAll(services, document.getText(), `IDs in ${path.basename(document.uri.path) || 'file'}`);
@@ -48,7 +49,7 @@ export async function lookUpAllInSelection(services: Services): Promise<BulkSumm
   const editor = vscode.window.activeTextEditor;
   const selections = editor?.selections.filter((s) => !s.isEmpty) ?? [];
   if (!editor || selections.length === 0) {
-    void vscode.window.showInformationMessage('Select the lines with transaction IDs first, or use "Look Up All Transaction IDs in File".');
+    void showInfo('Select the lines with transaction IDs first, or use "Look Up All Transaction IDs in File".');
     return undefined;
   }
   const text = selections.map((s) => editor.document.getText(s)).join('\n');
@@ -58,14 +59,14 @@ export async function lookUpAllInSelection(services: Services): Promise<BulkSumm
 async function lookUpAll(services: Services, text: string, label: string): Promise<BulkSummary | undefined> {
   const ids = uniqueIds(detectInText(text, configuredDetector())).filter(isTransactionId);
   if (ids.length === 0) {
-    void vscode.window.showInformationMessage('No transaction IDs found (32 hexadecimal characters, outside hash fields such as idfa_md5).');
+    void showInfo('No transaction IDs found (32 hexadecimal characters, outside hash fields such as idfa_md5).');
     return undefined;
   }
   // Checked before the first request so that a missing key is one message, not one per id.
   if (!(await services.accounts.activeKey())) throw new EverflowError('unauthorized', 'No Everflow API key is set. Run "Everflow: Set API Key" first.');
   if (ids.length > CONFIRM_ABOVE) {
     const seconds = Math.ceil(ids.length / config.requestsPerSecond());
-    const go = await vscode.window.showWarningMessage(
+    const go = await showWarning(
       `Look up ${ids.length.toLocaleString('en-US')} transaction IDs? At ${config.requestsPerSecond()} requests a second this takes about ${formatDuration(seconds)}.`,
       { modal: true },
       'Look Up All',
@@ -97,7 +98,7 @@ async function lookUpAll(services: Services, text: string, label: string): Promi
   });
   if (outcome.failed.length > 0) {
     services.logger.warn(`Bulk look-up: ${outcome.failed.length} ID(s) failed: ${outcome.failed.map((f) => `${f.id} (${f.message})`).join('; ')}`);
-    void vscode.window.showWarningMessage(`${outcome.failed.length} of ${ids.length} IDs could not be looked up: ${outcome.failed[0].message}`, 'Show Log').then((c) => {
+    void showWarning(`${outcome.failed.length} of ${ids.length} IDs could not be looked up: ${outcome.failed[0].message}`, 'Show Log').then((c) => {
       if (c) services.logger.show();
     });
   }

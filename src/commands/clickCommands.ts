@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showWarning } from '../notifications';
 import { NOT_FOUND_EXPLANATION, clickResultSet, fetchClick } from '../clickLookup';
 import { isEverflowError } from '../core/errors';
 import type { Click } from '../core/types';
@@ -21,7 +22,7 @@ function idFrom(arg: unknown): string | undefined {
 async function clickFor(services: Services, arg: unknown): Promise<Click | undefined> {
   const id = idFrom(arg);
   if (!id) {
-    void vscode.window.showWarningMessage('Hover over a transaction ID in a log to use this command.');
+    void showWarning('Hover over a transaction ID in a log to use this command.');
     return undefined;
   }
   const cached = services.clickCache.get(id);
@@ -30,7 +31,7 @@ async function clickFor(services: Services, arg: unknown): Promise<Click | undef
     return await withCancellableProgress(`Looking up click ${id}…`, (signal) => fetchClick(services, id, { signal }));
   } catch (err) {
     if (isEverflowError(err) && err.reason === 'notFound') {
-      void vscode.window.showWarningMessage(`No click ${id}: ${NOT_FOUND_EXPLANATION}.`);
+      void showWarning(`No click ${id}: ${NOT_FOUND_EXPLANATION}.`);
       return undefined;
     }
     throw err;

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { showError } from '../notifications';
 import { describeError, isEverflowError } from '../core/errors';
+import { defuseLinks } from '../core/plainText';
 import type { Logger } from '../logger';
 import { CommandIds } from './ids';
 
@@ -14,11 +16,12 @@ export function reportError(err: unknown, logger: Logger, context?: string): voi
     logger.info(`${context ?? 'Operation'} cancelled.`);
     return;
   }
-  const message = logger.redact(contextual(describeError(err), context));
+  // The context may name a saved query from a shared file: defused again, as a whole.
+  const message = defuseLinks(logger.redact(contextual(describeError(err), context)));
   logger.error(message);
   const actions = isEverflowError(err) && (err.reason === 'unauthorized' || err.reason === 'forbidden') ? [SET_KEY, SHOW_LOG] : [SHOW_LOG];
   // Not awaited: the command finishes now; the buttons act whenever the user gets to them.
-  void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
+  void showError(message, ...actions).then((choice) => {
     if (choice === SET_KEY) void vscode.commands.executeCommand(CommandIds.setApiKey);
     else if (choice === SHOW_LOG) logger.show();
   });

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showInfo, showWarning } from '../notifications';
 import type { Services } from '../services';
 import type { HistoryEntry } from '../storage/queryHistory';
 import { executeStream } from './streamRun';
@@ -18,7 +19,7 @@ async function entryFrom(services: Services, arg: unknown, title: string): Promi
   if (selected) return selected;
   const entries = history.entries();
   if (entries.length === 0) {
-    void vscode.window.showInformationMessage('No runs yet: run a saved query or a click stream first.');
+    void showInfo('No runs yet: run a saved query or a click stream first.');
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(
@@ -45,7 +46,7 @@ export async function openHistoryResult(services: Services, arg?: unknown): Prom
     await services.results.show(result);
     return true;
   }
-  const choice = await vscode.window.showInformationMessage(
+  const choice = await showInfo(
     `The rows of "${entry.label}" (${new Date(entry.at).toLocaleString()}) are no longer in memory; only the last few runs of this session are kept.`,
     'Re-run',
   );
@@ -54,7 +55,7 @@ export async function openHistoryResult(services: Services, arg?: unknown): Prom
 
 export async function clearQueryHistory(services: Services, arg?: { confirm?: boolean }): Promise<boolean> {
   if (arg?.confirm !== false) {
-    const ok = await vscode.window.showWarningMessage('Clear the run history?', { modal: true, detail: 'Saved queries are not affected.' }, 'Clear');
+    const ok = await showWarning('Clear the run history?', { modal: true, detail: 'Saved queries are not affected.' }, 'Clear');
     if (ok !== 'Clear') return false;
   }
   await services.history.clear();

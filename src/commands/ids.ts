@@ -32,6 +32,11 @@ export const CommandIds = {
   rerunHistoryEntry: 'everflow.rerunHistoryEntry',
   openHistoryResult: 'everflow.openHistoryResult',
   clearQueryHistory: 'everflow.clearQueryHistory',
+  // The results grid (issue #4); they act on the grid in front.
+  resultsFetchAll: 'everflow.results.fetchAll',
+  resultsExportCsv: 'everflow.results.exportCsv',
+  resultsExportJson: 'everflow.results.exportJson',
+  resultsOpenAsJson: 'everflow.results.openAsJson',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

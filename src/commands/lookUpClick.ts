@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showWarning } from '../notifications';
 import { NOT_FOUND_EXPLANATION, clickResultSet, configuredDetector, fetchClick } from '../clickLookup';
 import { isEverflowError } from '../core/errors';
 import { detectInText } from '../core/idDetection';
@@ -72,7 +73,7 @@ export async function lookUpClick(services: Services, idArg?: unknown): Promise<
     return true;
   } catch (err) {
     if (isEverflowError(err) && err.reason === 'notFound') {
-      void vscode.window.showWarningMessage(`No click ${transactionId}: ${NOT_FOUND_EXPLANATION}.`);
+      void showWarning(`No click ${transactionId}: ${NOT_FOUND_EXPLANATION}.`);
       return false;
     }
     throw err;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showInfo, showWarning } from '../notifications';
 import * as config from '../config';
 import { resourceTypeLabel } from '../core/logic';
 import { withQuery } from '../core/queryCollection';
@@ -37,7 +38,7 @@ export async function newSavedQuery(services: Services, arg?: unknown): Promise<
       if (plain.folder) query.folder = plain.folder;
       return save(services, plain.scope, query);
     }
-    const place = placeFromArg(services, arg);
+    const place = placeFromArg(services, arg, false);
 
     const name = await vscode.window.showInputBox({
       title: title(1, 'name'),
@@ -63,7 +64,7 @@ export async function newSavedQuery(services: Services, arg?: unknown): Promise<
     const query: SavedQuery = { id: newQueryId(), name: name.trim(), window, timezone: zone.zone, ...lists };
     if (dest.folder) query.folder = dest.folder;
     const id = await save(services, dest.scope, query);
-    void vscode.window.showInformationMessage(`Saved "${query.name}" to ${SCOPE_LABELS[dest.scope]}${dest.folder ? ` / ${dest.folder}` : ''}.`, 'Run', 'Edit').then((choice) => {
+    void showInfo(`Saved "${query.name}" to ${SCOPE_LABELS[dest.scope]}${dest.folder ? ` / ${dest.folder}` : ''}.`, 'Run', 'Edit').then((choice) => {
       if (choice === 'Run') void vscode.commands.executeCommand('everflow.runSavedQuery', { scope: dest.scope, id });
       if (choice === 'Edit') void vscode.commands.executeCommand('everflow.editSavedQuery', { scope: dest.scope, id });
     });
@@ -89,14 +90,19 @@ type LoopItem = vscode.QuickPickItem & { action: 'add' | 'exclude' | 'done' | 'r
 async function editFilters(start: Lists): Promise<Lists | undefined> {
   const lists: Lists = { filters: [...start.filters], exclusions: [...start.exclusions] };
   for (;;) {
+    // Actions first, so Enter never removes a filter by accident; current items below, to remove.
     const items: LoopItem[] = [
-      ...lists.filters.map((f, index): LoopItem => ({ label: `$(${resourceTypeIcon(f.resource_type)}) ${resourceTypeLabel(f.resource_type)} = ${f.filter_id_value}`, description: 'filter · select to remove', action: 'remove', index })),
-      ...lists.exclusions.map((f, index): LoopItem => ({ label: `$(${resourceTypeIcon(f.resource_type)}) ${resourceTypeLabel(f.resource_type)} ≠ ${f.filter_id_value}`, description: 'exclusion · select to remove', action: 'remove', excluded: true, index })),
-      { label: '', kind: vscode.QuickPickItemKind.Separator, action: 'done' },
       { label: '$(add) Add a filter…', description: 'same type: OR · different types: AND', action: 'add' },
       { label: '$(circle-slash) Add an exclusion…', description: 'removes matching clicks', action: 'exclude' },
       { label: '$(check) Done', description: describeQueryLogic(lists), action: 'done' },
     ];
+    if (lists.filters.length + lists.exclusions.length > 0) {
+      items.push(
+        { label: 'select one to remove it', kind: vscode.QuickPickItemKind.Separator, action: 'done' },
+        ...lists.filters.map((f, index): LoopItem => ({ label: `$(${resourceTypeIcon(f.resource_type)}) ${resourceTypeLabel(f.resource_type)} = ${f.filter_id_value}`, description: 'filter', action: 'remove', index })),
+        ...lists.exclusions.map((f, index): LoopItem => ({ label: `$(${resourceTypeIcon(f.resource_type)}) ${resourceTypeLabel(f.resource_type)} ≠ ${f.filter_id_value}`, description: 'exclusion', action: 'remove', excluded: true, index })),
+      );
+    }
     const pick = await vscode.window.showQuickPick(items, { title: title(4, `filters — ${describeQueryLogic(lists)}`), placeHolder: 'Add filters, then Done', ignoreFocusOut: true });
     if (!pick) return undefined;
     if (pick.action === 'done') return lists;
@@ -111,7 +117,7 @@ async function editFilters(start: Lists): Promise<Lists | undefined> {
     // Checked as a whole: a repeat, or a value both filtered and excluded, is refused and named.
     const problems = validateSavedQuery({ id: 'x', name: 'x', window: { preset: 'today' }, timezone: 'UTC', ...next });
     if (problems.length) {
-      void vscode.window.showWarningMessage(`Not added: ${problems.map((p) => p.message).join(' ')}`);
+      void showWarning(`Not added: ${problems.map((p) => p.message).join(' ')}`);
       continue;
     }
     Object.assign(lists, next);

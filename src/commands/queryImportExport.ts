@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showError, showInfo } from '../notifications';
 import { emptyQueriesFile, parseQueriesFile, serializeQueriesFile, type QueriesFile } from '../core/queriesFile';
 import { mergeQueries } from '../core/queryCollection';
 import type { Services } from '../services';
@@ -46,7 +47,7 @@ export async function exportSavedQueries(services: Services, arg?: unknown): Pro
     if (state.kind === 'ok') file = mergeQueries(file, state.file, newQueryId).file;
   }
   if (file.queries.length === 0) {
-    void vscode.window.showInformationMessage('There are no queries to export.');
+    void showInfo('There are no queries to export.');
     return false;
   }
   const base = defaultFolder();
@@ -60,7 +61,7 @@ export async function exportSavedQueries(services: Services, arg?: unknown): Pro
       });
   if (!target) return false;
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(serializeQueriesFile(file)));
-  void vscode.window.showInformationMessage(`Exported ${file.queries.length} quer${file.queries.length === 1 ? 'y' : 'ies'} to ${target.fsPath || target.toString()}. The file holds no API key.`);
+  void showInfo(`Exported ${file.queries.length} quer${file.queries.length === 1 ? 'y' : 'ies'} to ${target.fsPath || target.toString()}. The file holds no API key.`);
   return target.toString();
 }
 
@@ -77,13 +78,13 @@ export async function importSavedQueries(services: Services, arg?: unknown): Pro
     if (!parsed.ok) {
       const p = parsed.problems[0];
       const more = parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more)` : '';
-      void vscode.window.showErrorMessage(`Nothing was imported: the file has an error at line ${p.line + 1}, column ${p.character + 1}: ${p.message}${more}`, 'Open File').then((c) => {
+      void showError(`Nothing was imported: the file has an error at line ${p.line + 1}, column ${p.character + 1}: ${p.message}${more}`, 'Open File').then((c) => {
         if (c) void vscode.window.showTextDocument(source, { selection: new vscode.Range(p.line, p.character, p.end.line, p.end.character) });
       });
       return false;
     }
     if (parsed.file.queries.length === 0) {
-      void vscode.window.showInformationMessage('The file holds no queries.');
+      void showInfo('The file holds no queries.');
       return 0;
     }
     let scope = node?.scope ?? args?.scope;
@@ -103,7 +104,7 @@ export async function importSavedQueries(services: Services, arg?: unknown): Pro
       return { file: merged.file, result: merged };
     });
     const skipped = result.unchanged ? ` (${result.unchanged} already there)` : '';
-    void vscode.window.showInformationMessage(`Imported ${result.added.length} quer${result.added.length === 1 ? 'y' : 'ies'} into ${SCOPE_LABELS[scope]}${skipped}.`);
+    void showInfo(`Imported ${result.added.length} quer${result.added.length === 1 ? 'y' : 'ies'} into ${SCOPE_LABELS[scope]}${skipped}.`);
     return result.added.length;
   });
 }

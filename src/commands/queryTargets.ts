@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showError, showInfo } from '../notifications';
 import { folderPaths } from '../core/queryCollection';
 import { describeQueryLogic, describeWindow } from '../core/savedQuery';
 import type { Services } from '../services';
@@ -52,7 +53,7 @@ export async function resolveQuery(services: Services, arg: unknown, title: stri
   if (found) return found;
   const all = services.savedQueries.all();
   if (all.length === 0) {
-    void vscode.window.showInformationMessage('There are no saved queries yet.', 'New Query').then((c) => {
+    void showInfo('There are no saved queries yet.', 'New Query').then((c) => {
       if (c) void vscode.commands.executeCommand('everflow.newSavedQuery');
     });
     return undefined;
@@ -67,9 +68,13 @@ export async function resolveQuery(services: Services, arg: unknown, title: stri
   return (await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true }))?.target;
 }
 
-/** The scope and folder `arg` points into (a scope, folder or query node, or `{ scope, folder }`). */
-export function placeFromArg(services: Services, arg: unknown): DropTarget | undefined {
-  const node = nodeOf(services, arg);
+/**
+ * The scope and folder `arg` points into (a scope, folder or query node, or `{ scope, folder }`).
+ * Creating commands pass `useSelection: false`: the view's "+" button sends no node, and a new query
+ * should not land silently in whatever folder happens to be selected.
+ */
+export function placeFromArg(services: Services, arg: unknown, useSelection = true): DropTarget | undefined {
+  const node = useSelection ? nodeOf(services, arg) : asNode(arg);
   if (node) {
     if (node.kind === 'scope') return { scope: node.scope, folder: undefined };
     if (node.kind === 'folder') return { scope: node.scope, folder: node.path };
@@ -126,7 +131,7 @@ export async function withQueryFileErrors<T>(body: () => Promise<T>): Promise<T 
   } catch (e) {
     if (!(e instanceof QueriesFileError)) throw e;
     const open = e.uri ? ['Open File'] : [];
-    void vscode.window.showErrorMessage(e.message, ...open).then((choice) => {
+    void showError(e.message, ...open).then((choice) => {
       if (choice && e.uri) {
         const p = e.problem;
         void vscode.window.showTextDocument(e.uri, p ? { selection: new vscode.Range(p.line, p.character, p.end.line, p.end.character) } : {});

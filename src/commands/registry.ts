@@ -8,6 +8,7 @@ import { copyClickJson, copyTransactionId, openClickAsJson, openClickInGrid } fr
 import { removeAccount, setApiKey, switchAccount } from './accountCommands';
 import { runClickStream } from './runClickStream';
 import { savedQueryHandlers } from './savedQueryHandlers';
+import { exportResultsCsv, exportResultsJson, fetchAllResults, openResultsAsJson } from './resultCommands';
 
 // Arguments arrive untyped from executeCommand, keybindings and menus; each handler checks its own.
 type Handler = (services: Services, ...args: never[]) => unknown;
@@ -26,6 +27,10 @@ const handlers: Record<CommandId, Handler> = {
   [CommandIds.runClickStream]: runClickStream,
   [CommandIds.showLog]: (s) => s.logger.show(),
   ...savedQueryHandlers,
+  [CommandIds.resultsFetchAll]: fetchAllResults,
+  [CommandIds.resultsExportCsv]: exportResultsCsv,
+  [CommandIds.resultsExportJson]: exportResultsJson,
+  [CommandIds.resultsOpenAsJson]: openResultsAsJson,
 };
 
 /** Registers every command with one error boundary; returns the disposables. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showInfo, showWarning } from '../notifications';
 import * as config from '../config';
 import { renderCurl, requestJson } from '../core/requestText';
 import { describeQueryLogic, describeWindow, toStreamRequest, validateSavedQuery, type SavedQuery } from '../core/savedQuery';
@@ -57,7 +58,7 @@ async function trustAllows(target: ScopedQuery, args: RunArgs | undefined): Prom
   if (target.scope !== 'workspace' || vscode.workspace.isTrusted) return true;
   if (args?.confirmUntrusted !== undefined) return args.confirmUntrusted;
   const q = target.query;
-  const choice = await vscode.window.showWarningMessage(
+  const choice = await showWarning(
     `Run "${q.name}" from this workspace's queries file?`,
     {
       modal: true,
@@ -81,7 +82,7 @@ async function accountAllows(services: Services, q: SavedQuery, args: RunArgs | 
   const choice =
     args?.accountChoice === 'switch' ? SWITCH
     : args?.accountChoice === 'active' ? ACTIVE
-    : await vscode.window.showWarningMessage(
+    : await showWarning(
         `"${q.name}" is meant for the account "${q.account}", but "${active.name}" is active.`,
         { modal: true, detail: wanted ? undefined : `There is no account called "${q.account}" in this VS Code.` },
         ...(wanted ? [SWITCH, ACTIVE] : [ACTIVE]),
@@ -113,7 +114,7 @@ export async function copySavedQueryJson(services: Services, arg?: unknown): Pro
   if (!target) return false;
   const text = requestJson(await requestFor(services, target.query, true));
   await vscode.env.clipboard.writeText(text);
-  void vscode.window.showInformationMessage(`Copied the request of "${target.query.name}" (window resolved now) as JSON.`);
+  void showInfo(`Copied the request of "${target.query.name}" (window resolved now) as JSON.`);
   return text;
 }
 
@@ -123,7 +124,7 @@ export async function copySavedQueryCurl(services: Services, arg?: unknown): Pro
   if (!target) return false;
   const text = renderCurl(await requestFor(services, target.query, true), config.baseUrl());
   await vscode.env.clipboard.writeText(text);
-  void vscode.window.showInformationMessage(`Copied "${target.query.name}" as cURL. Replace <YOUR_API_KEY> with your key when you run it; the key is never copied.`);
+  void showInfo(`Copied "${target.query.name}" as cURL. Replace <YOUR_API_KEY> with your key when you run it; the key is never copied.`);
   return text;
 }
 

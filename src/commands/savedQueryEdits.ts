@@ -1,4 +1,5 @@
 import { randomBytes } from 'crypto';
+import { showWarning } from '../notifications';
 import * as vscode from 'vscode';
 import {
   countInFolder,
@@ -42,7 +43,7 @@ interface NameArgs {
 /** New Folder: in the scope or folder it was invoked on, or wherever the user picks. */
 export async function newQueryFolder(services: Services, arg?: unknown): Promise<string | false> {
   return withQueryFileErrors(async () => {
-    const place = placeFromArg(services, arg) ?? (await pickPlace(services, 'New Folder: where?'));
+    const place = placeFromArg(services, arg, false) ?? (await pickPlace(services, 'New Folder: where?'));
     if (!place) return false;
     const store = services.savedQueries.store(place.scope);
     const state = store.state();
@@ -121,7 +122,7 @@ interface DeleteArgs {
 
 async function confirmDelete(what: string, detail: string, args: DeleteArgs | undefined): Promise<boolean> {
   if (args?.confirm === false) return true;
-  return (await vscode.window.showWarningMessage(`Delete ${what}?`, { modal: true, detail }, 'Delete')) === 'Delete';
+  return (await showWarning(`Delete ${what}?`, { modal: true, detail }, 'Delete')) === 'Delete';
 }
 
 /** Delete a query or a folder with everything in it, after confirming. */
@@ -231,7 +232,7 @@ async function crossScope(
   remove: (file: QueriesFile) => QueriesFile,
 ): Promise<void> {
   if (from === 'workspace' && to === 'user' && !vscode.workspace.isTrusted) {
-    const ok = await vscode.window.showWarningMessage(
+    const ok = await showWarning(
       'Copy queries from this restricted workspace into your user queries?',
       { modal: true, detail: 'Queries in your user scope run without asking, wherever you open VS Code.' },
       'Move',

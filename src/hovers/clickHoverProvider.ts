@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showWarning } from '../notifications';
 import { NOT_FOUND_EXPLANATION, configuredDetector, fetchClick } from '../clickLookup';
 import { CommandIds } from '../commands/ids';
 import * as config from '../config';
@@ -121,7 +122,7 @@ export class ClickHoverProvider implements vscode.HoverProvider {
     if (zone === undefined || isValidTimeZone(zone)) return zone;
     if (this.warnedZone !== zone) {
       this.warnedZone = zone;
-      void vscode.window.showWarningMessage(
+      void showWarning(
         `"${zone}" in the everflow.hover.timezone setting is not a time zone name such as Europe/Berlin; hovers show your machine's local time instead.`,
       );
     }

@@ -26,6 +26,11 @@ export interface WorkbenchOptions {
   /** Extra workspace files, by relative path. The workspace always has `sample.log`. */
   files?: Record<string, string>;
   sandbox?: SandboxOptions;
+  /**
+   * Workspace trust on, with the folder left untrusted (Restricted Mode, no startup prompt). Off by default:
+   * the harness passes --disable-workspace-trust.
+   */
+  restrictedMode?: boolean;
 }
 
 export interface QuickInputState {
@@ -64,14 +69,20 @@ export class Workbench {
       const sampleIds = sandbox.sampleIds(5);
       const profile = prepareProfile({
         label: `e2e-${opts.label}`,
-        settings: { 'everflow.baseUrl': sandbox.url, ...opts.settings },
+        // Results open as JSON documents unless a test asks for the grid (`settings`), as the grid's test does.
+        settings: { 'everflow.baseUrl': sandbox.url, 'everflow.results.openIn': 'json', ...opts.settings },
         extensions: [extensionUnderTest()],
         files: { 'sample.log': sampleLog(sampleIds), ...opts.files },
       });
+      if (opts.restrictedMode) {
+        const file = path.join(profile.userDataDir, 'User', 'settings.json');
+        const trust = { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' };
+        fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), ...trust }, null, 2));
+      }
       cleanups.push(() => profile.remove());
       const logs = ensureLogsDir(path.join('e2e', opts.label));
       cleanups.push(() => collectVscodeLogs(profile, path.join(logs, 'vscode')));
-      const server = await startCodeServer({ profile, logFile: path.join(logs, 'code-server.log') });
+      const server = await startCodeServer({ profile, logFile: path.join(logs, 'code-server.log'), workspaceTrust: opts.restrictedMode === true });
       cleanups.push(() => server.stop());
       const wb = await openWorkbench({ url: server.url, folder: profile.workspaceDir, browserLog: path.join(logs, 'browser.log') });
       cleanups.push(() => wb.close());

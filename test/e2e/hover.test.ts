@@ -81,7 +81,7 @@ async function setKey(w: Workbench): Promise<void> {
   await w.waitForQuickInput({ password: true });
   await w.quickInputType(w.sandbox.keys.valid);
   await w.quickInputAccept();
-  await w.waitForNotification(/saved/i, 30_000);
+  await w.waitForNotification(/API key saved for account/, 30_000);
 }
 
 test('hovering a transaction ID in a .log file shows the click, and "Open as JSON" opens it', { timeout: 240_000 }, async () => {

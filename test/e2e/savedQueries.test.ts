@@ -12,7 +12,8 @@ let wb: Workbench | undefined;
 const NAME = 'US clicks on offer 883';
 
 before(async () => {
-  wb = await startWorkbench({ label: 'saved-queries', settings: { 'everflow.queries.defaultTimezone': 'UTC' } });
+  // Results as JSON, so the test reads the request recorded beside the rows whatever the default is.
+  wb = await startWorkbench({ label: 'saved-queries', settings: { 'everflow.queries.defaultTimezone': 'UTC', 'everflow.results.openIn': 'json' } });
 }, { timeout: 180_000 });
 
 after(async () => {
@@ -48,7 +49,7 @@ test('create a query through the palette, see it in the tree, run it and edit it
   await w.waitForQuickInput({ password: true });
   await w.quickInputType(w.sandbox.keys.valid);
   await w.quickInputAccept();
-  await w.waitForNotification(/saved/i, 30_000);
+  await w.waitForNotification(/API key saved for account/, 30_000);
 
   // The sidebar before any query: the welcome offers to create one.
   await w.page.locator('.activitybar [aria-label^="Everflow"]').first().click();

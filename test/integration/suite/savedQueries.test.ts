@@ -5,6 +5,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { resetSandbox, sandboxState, setSandboxKnobs, testConfig } from './env';
 import { activeResultText, closeAllEditors, extensionApi, removeAllAccounts, useSandboxAccount } from './helpers';
+import { QueryDragAndDrop, type DragItem, type DropTarget } from '../../../src/views/queryDragAndDrop';
+import type { QueryTreeNode } from '../../../src/views/queryTreeNodes';
 
 // Saved queries in a real extension host: the tree, every command (with arguments where a prompt
 // would block), the workspace file on disk, the user scope, file watching and the broken-file rule.
@@ -84,8 +86,19 @@ const usYesterday = {
   exclusions: [{ resource_type: 'sub1', filter_id_value: 'internal' }],
 };
 
+/** Results open as JSON documents in this suite (the grid, once it exists, is tested on its own). */
+async function setResultsOpenIn(value: string | undefined): Promise<void> {
+  await vscode.workspace
+    .getConfiguration('everflow')
+    .update('results.openIn', value, vscode.ConfigurationTarget.Global)
+    .then(undefined, () => undefined); // not a registered setting before the grid exists
+}
+
 suite('Saved queries', () => {
+  let openIn: unknown;
   suiteSetup(async () => {
+    openIn = vscode.workspace.getConfiguration('everflow').inspect('results.openIn')?.globalValue;
+    await setResultsOpenIn('json');
     await resetSandbox();
     await useSandboxAccount();
     await vscode.commands.executeCommand('everflow.clearQueryHistory', { confirm: false });
@@ -93,6 +106,7 @@ suite('Saved queries', () => {
   });
   teardown(closeAllEditors);
   suiteTeardown(async () => {
+    await setResultsOpenIn(openIn as string | undefined);
     await resetScopes();
     await vscode.commands.executeCommand('everflow.clearQueryHistory', { confirm: false });
     await removeAllAccounts();
@@ -145,8 +159,13 @@ suite('Saved queries', () => {
     });
     const node = await waitFor('the user query', async () => find((await sq()).tree(), name));
     const tip = (node.tooltip ?? '').replace(/&nbsp;/g, ' ');
-    assert.ok(tip.includes('\\*\\*bold\\*\\* \\[click\\]\\(command:everflow.removeAccount\\)'), tip);
-    assert.ok(!tip.includes('[click](command:'), 'the link survived unescaped');
+    // Every markdown-significant character is backslash-escaped, so the text reads as typed...
+    assert.ok(tip.replace(/\\(.)/g, '$1').includes(name), tip);
+    // ...and no unescaped emphasis or link syntax is left.
+    // (The tooltip's own bold title wraps the first line; that markup is the extension's, not the data's.)
+    const data = tip.replace(/^\*\*|\*\*$/gm, '');
+    assert.ok(!/(^|[^\\])\*\*/.test(data), `unescaped emphasis: ${tip}`);
+    assert.ok(!/(^|[^\\])\[click(^|[^\\])?\]\(/.test(tip) && !tip.includes('[click](command:'), `the link survived unescaped: ${tip}`);
   });
 
   test('Run: progress, then the rows open as a result, and the run is in the history', async () => {
@@ -231,6 +250,32 @@ suite('Saved queries', () => {
     assert.ok(!(await readUser()).queries.some((q) => q.name === 'US, yesterday (copy)'));
   });
 
+  test('drag and drop: dragged queries and folders travel by id, and a drop on a query means its folder', async () => {
+    let got: { items: DragItem[]; target: DropTarget } | undefined;
+    const dnd = new QueryDragAndDrop(async (items, target) => {
+      got = { items, target };
+    });
+    const query = { id: 'q1', name: 'Q', window: { preset: 'today' as const }, timezone: 'UTC', filters: [], exclusions: [], folder: 'Daily' };
+    const data = new vscode.DataTransfer();
+    const dragged: QueryTreeNode[] = [
+      { kind: 'query', scope: 'workspace', query },
+      { kind: 'folder', scope: 'workspace', path: 'Team/Weekly' },
+      { kind: 'scope', scope: 'user', empty: true },
+    ];
+    dnd.handleDrag(dragged, data);
+    await dnd.handleDrop({ kind: 'query', scope: 'user', query: { ...query, id: 'q2', folder: 'Later' } }, data);
+    assert.deepStrictEqual(got, {
+      items: [
+        { type: 'query', scope: 'workspace', id: 'q1' },
+        { type: 'folder', scope: 'workspace', path: 'Team/Weekly' },
+      ],
+      target: { scope: 'user', folder: 'Later' },
+    });
+    got = undefined;
+    await dnd.handleDrop(undefined, data);
+    assert.strictEqual(got, undefined, 'a drop on empty space moved something');
+  });
+
   test('an invalid query given by argument is refused and nothing is written', async () => {
     const before = fs.readFileSync(wsFile(), 'utf8');
     const result = await vscode.commands.executeCommand('everflow.newSavedQuery', {
@@ -261,6 +306,19 @@ suite('Saved queries', () => {
     await waitFor('the outside query in the tree', async () => find((await sq()).tree(), 'Pulled from git'), 15_000);
     fs.writeFileSync(wsFile(), JSON.stringify(file, null, 2));
     await waitFor('the outside query to go away', async () => !find((await sq()).tree(), 'Pulled from git'), 15_000);
+  });
+
+  test('an edit re-reads the file first: a change made elsewhere a moment before is kept', async () => {
+    const file = readWs();
+    const mine = file.queries[0];
+    const theirs = { id: 'other-window', name: 'Added in another window', window: { preset: 'today' }, timezone: 'UTC', filters: [], exclusions: [] };
+    // Written and edited at once, before any watcher event can have reloaded the tree.
+    fs.writeFileSync(wsFile(), JSON.stringify({ ...file, queries: [...file.queries, theirs] }, null, 2));
+    assert.strictEqual(await vscode.commands.executeCommand('everflow.renameSavedQuery', { scope: 'workspace', id: mine.id, name: 'Renamed here' }), true);
+    const after = readWs();
+    assert.deepStrictEqual(after.queries.map((q) => q.name), ['Renamed here', 'Added in another window']);
+    fs.writeFileSync(wsFile(), JSON.stringify(file, null, 2));
+    await waitFor('the tree to settle', async () => !find((await sq()).tree(), 'Added in another window'), 15_000);
   });
 
   test('a broken file: a diagnostic at the exact place, a problem node, and saves refused with the file unchanged', async () => {
