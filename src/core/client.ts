@@ -301,6 +301,18 @@ function statusFailure(
   return new EverflowError(reason, `${STATUS_WORDS[reason]} (HTTP ${status})`, { status, serverMessage });
 }
 
+/**
+ * Why `JSON.parse(text)` threw: the text stops part way ('cutOff') or is not JSON ('malformed'). A body
+ * cut right after a complete token ("…,\"revenue\":1") fails with "Expected ',' or '}'" at the very end
+ * rather than "Unexpected end", so an error positioned at the end of the text counts as cut off too.
+ */
+export function jsonFailureKind(error: unknown, text: string): 'cutOff' | 'malformed' {
+  if (!(error instanceof SyntaxError)) return 'malformed';
+  if (/end of (JSON )?input|Unterminated/i.test(error.message)) return 'cutOff';
+  const position = /at position (\d+)/.exec(error.message);
+  return position !== null && Number(position[1]) >= text.trimEnd().length ? 'cutOff' : 'malformed';
+}
+
 /** JSON of a 2xx body; HTML pages, empty, cut-off and malformed bodies are `invalidResponse`. */
 function parseJson(text: string, contentType: string | undefined, status: number, key: string): unknown {
   if (text.trim() === '') throw new EverflowError('invalidResponse', 'the response was empty', { status });
@@ -312,7 +324,7 @@ function parseJson(text: string, contentType: string | undefined, status: number
     return JSON.parse(text);
   } catch (e) {
     // V8's message quotes the body; only its kind is kept.
-    const cutOff = e instanceof SyntaxError && /end of (JSON )?input|Unterminated/i.test(e.message);
+    const cutOff = jsonFailureKind(e, text) === 'cutOff';
     return failInvalid(cutOff ? 'the JSON ended early (the response was cut off)' : 'the JSON was malformed', status);
   }
 }

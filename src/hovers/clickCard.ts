@@ -1,4 +1,6 @@
 import { describeErrorCode } from '../core/errorCodes';
+import { formatTimestamp, formatUtc } from '../core/format';
+import { isValidZone } from '../core/timeWindow';
 import type { Click } from '../core/types';
 import { escapeMarkdown, escapeText } from './escapeMarkdown';
 
@@ -125,8 +127,8 @@ export function formatTimes(unixSeconds: number, timeZone: string | undefined, n
   const at = new Date(unixSeconds * 1000);
   const zone = resolveZone(timeZone);
   const offset = utcOffset(at, zone);
-  const local = wallClock(at, zone);
-  const utc = wallClock(at, 'UTC');
+  const local = formatTimestamp(at.getTime() / 1000, zone);
+  const utc = formatUtc(at.getTime() / 1000);
   const parts = [`${local} ${zone === offset ? zone : `${zone} (${offset})`}`];
   if (offset !== 'UTC') parts.push(`${utc.slice(0, 10) === local.slice(0, 10) ? utc.slice(11) : utc} UTC`);
   const age = relativeAge(now - at.getTime());
@@ -140,30 +142,8 @@ export function resolveZone(zone: string | undefined): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function wallClock(at: Date, zone: string): string {
-  const parts: Record<string, string> = {};
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  for (const p of format.formatToParts(at)) parts[p.type] = p.value;
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
-}
+/** Whether Intl knows the zone; one check shared with the query windows. */
+export const isValidTimeZone = isValidZone;
 
 /** "UTC+1", "UTC−3:30", "UTC" — from Intl's "GMT+1" style name. */
 function utcOffset(at: Date, zone: string): string {

@@ -15,13 +15,7 @@ after(async () => {
 });
 
 async function setKey(w: Workbench, account: string, key: string): Promise<void> {
-  await w.runCommand('Everflow: Set API Key');
-  await w.waitForQuickInput({ password: false });
-  await w.quickInputType(account);
-  await w.quickInputAccept();
-  await w.waitForQuickInput({ password: true });
-  await w.quickInputType(key);
-  await w.quickInputAccept();
+  await w.enterApiKey(key, account);
 }
 
 /** Run Click Stream… through its palette steps: timezone, window (a preset label), no filters. */

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startWorkbench, type Workbench } from './harness';
-import { clearNotifications, lookUp, record, runStream, waitUntil, paletteCommand } from './securityProbe';
+import { clearNotifications, lookUp, record, runStream, waitUntil } from './securityProbe';
 
 let wb: Workbench | undefined;
 let faultsInjected = 0;
@@ -19,13 +19,7 @@ before(
       // Results in the grid (the 50 MB response is more than a JSON document can hold); a short timeout.
       settings: { 'everflow.requestTimeoutSeconds': 3, 'everflow.results.openIn': 'grid' },
     });
-    await paletteCommand(wb, 'Everflow: Set API Key');
-    await wb.waitForQuickInput({ password: false });
-    await wb.quickInputAccept();
-    await wb.waitForQuickInput({ password: true });
-    await wb.quickInputType(wb.sandbox.keys.valid);
-    await wb.quickInputAccept();
-    await wb.waitForNotification(/API key saved for account/, 30_000);
+    await wb.setApiKey();
   },
   { timeout: 180_000 },
 );

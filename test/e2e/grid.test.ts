@@ -99,13 +99,7 @@ async function scrollHome(w: Workbench): Promise<void> {
 }
 
 async function setKey(w: Workbench): Promise<void> {
-  await w.runCommand('Everflow: Set API Key');
-  await w.waitForQuickInput({ password: false });
-  await w.quickInputAccept();
-  await w.waitForQuickInput({ password: true });
-  await w.quickInputType(w.sandbox.keys.valid);
-  await w.quickInputAccept();
-  await w.waitForNotification(/API key saved for account/, 30_000);
+  await w.setApiKey();
 }
 
 /** Run Click Stream… in UTC over a preset or a custom "from → to", with optional filter text. */
@@ -216,19 +210,8 @@ test('exporting the filtered rows to CSV writes them, with the query beside the 
   await g.locator('vscode-button', { hasText: 'Export' }).click();
   await g.locator('.menu-item', { hasText: 'Filtered Rows to CSV' }).click();
   const file = path.join(w.workspaceDir, 'germany-clicks.csv');
-  // VS Code's own save dialog (a quick input) opens in the workspace folder with the file name
-  // selected, so typing replaces just the name; typing a whole path would walk its folders instead.
-  await w.waitForQuickInput({ title: /Export .* to CSV/ });
-  await waitUntil('the suggested file name', async () => /\/workspace\/[^/]+\.csv$/.test((await w.quickInputState())?.value ?? ''));
-  await new Promise((r) => setTimeout(r, 300));
-  await w.page.keyboard.type('germany-clicks'); // the selection is the name without its extension
-  let typed = '';
-  await waitUntil(() => `the typed path (the dialog shows ${typed})`, async () => (typed = (await w.quickInputState())?.value ?? '') === file);
+  await w.answerSaveDialog(/Export .* to CSV/, file);
   await w.screenshot('05-save-dialog');
-  for (let i = 0; i < 3 && (await w.quickInputState()); i++) {
-    await w.page.keyboard.press('Enter');
-    await new Promise((r) => setTimeout(r, 1000));
-  }
   await w.waitForNotification(/Exported [\d,]+ row/, 30_000);
   const csv = fs.readFileSync(file, 'utf8');
   assert.ok(csv.startsWith('\uFEFF'), 'no UTF-8 byte order mark');

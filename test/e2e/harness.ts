@@ -100,8 +100,67 @@ export class Workbench {
     await this.page.locator('.activitybar [aria-label^="Everflow"]').first().waitFor({ state: 'visible', timeout: timeoutMs });
   }
 
-  /** F1, types `title`, waits until the highlighted entry is that command, then Enter. */
+  /** Everflow: Set API Key from the palette: the account name (the prefilled one unless given), then the key. */
+  async enterApiKey(key: string, account?: string): Promise<void> {
+    await this.runCommand('Everflow: Set API Key');
+    await this.waitForQuickInput({ password: false });
+    if (account !== undefined) await this.quickInputType(account);
+    await this.quickInputAccept();
+    await this.waitForQuickInput({ password: true });
+    await this.quickInputType(key);
+    await this.quickInputAccept();
+  }
+
+  /**
+   * Answers VS Code's own save dialog (a quick input) with `file`, which must sit in the folder the
+   * dialog suggests. The dialog opens with the suggested name selected (without its extension), so
+   * typing replaces just the name; typing a whole path would walk its folders instead.
+   */
+  async answerSaveDialog(title: RegExp, file: string): Promise<void> {
+    await this.waitForQuickInput({ title });
+    const dir = path.dirname(file);
+    await this.waitUntil(async () => {
+      const value = (await this.quickInputState())?.value ?? '';
+      return path.dirname(value) === dir && path.extname(value) === path.extname(file);
+    }, `the save dialog to suggest a name in ${dir}`);
+    await new Promise((r) => setTimeout(r, 300));
+    await this.page.keyboard.type(path.basename(file, path.extname(file)));
+    let typed = '';
+    await this.waitUntil(async () => (typed = (await this.quickInputState())?.value ?? '') === file, () => `the typed path (the dialog shows ${typed})`);
+    for (let i = 0; i < 3 && (await this.quickInputState()); i++) {
+      await this.page.keyboard.press('Enter');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  /** enterApiKey, then the "saved" toast (not a loose /saved/: "The key was not saved" matches that). */
+  async setApiKey(key: string = this.sandbox.keys.valid, account?: string): Promise<void> {
+    await this.enterApiKey(key, account);
+    await this.waitForNotification(/API key saved for account/, 30_000);
+  }
+
+  /**
+   * F1, types `title`, waits until the highlighted entry is that command, then Enter. When F1 does not
+   * open the palette (the keyboard is stuck in a webview or a closed dialog), focus goes back to the
+   * editor area and it is tried once more.
+   */
   async runCommand(title: string): Promise<void> {
+    await this.blurActiveElement();
+    try {
+      await this.runCommandOnce(title);
+    } catch {
+      await this.page.keyboard.press('Escape');
+      await this.page.locator('.part.editor').first().click({ position: { x: 20, y: 60 } }).catch(() => undefined);
+      await this.blurActiveElement();
+      await this.runCommandOnce(title);
+    }
+  }
+
+  private async blurActiveElement(): Promise<void> {
+    await this.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur()).catch(() => undefined);
+  }
+
+  private async runCommandOnce(title: string): Promise<void> {
     await this.dismissQuickInput();
     await this.page.keyboard.press('F1');
     const input = this.quickInputBox();

@@ -29,7 +29,6 @@ import {
   liveElements,
   lookUp,
   payloadsIn,
-  paletteCommand,
   payloadsInJson,
   pwnedFrames,
   record,
@@ -209,7 +208,7 @@ test('JSON document ("Open as JSON" in the card): the hostile click is text; no 
   await w.screenshot('02-json');
   tried('JSON document', payloadsInJson(hostileClick));
   await assertInert(w, 'JSON document', [...anyLive(found), ...bad.map((b) => `a detected link ${b}`)]);
-  await paletteCommand(w, 'View: Close All Editors');
+  await w.runCommand('View: Close All Editors');
 });
 
 test('tree: names, folders, filter values and notes from a hostile queries file are plain labels and tooltips', { timeout: 120_000 }, async () => {
@@ -289,21 +288,21 @@ test('notifications: a saved query\'s name from the shared file is text in the r
   await w.screenshot('05-run-notification');
   tried('notification (query name)', payloadsIn(NAME_1));
   await assertInert(w, 'run notification', anyLive(await liveElements(toast)));
-  await paletteCommand(w, 'View: Close All Editors');
+  await w.runCommand('View: Close All Editors');
 });
 
 test('query form (webview): hostile names, filter values and notes are field values and text, never markup', { timeout: 120_000 }, async () => {
   const w = wb!;
   const tree = await savedQueriesTree(w);
   await tree.locator('.monaco-list-row', { hasText: '[Run me](command:workbench.action.quit)' }).first().click();
-  await paletteCommand(w, 'Everflow: Edit Saved Query');
+  await w.runCommand('Everflow: Edit Saved Query');
   const form = w.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
   await form.locator('#name input').waitFor({ state: 'attached', timeout: 30_000 });
   await waitUntil('the name in the form', async () => (await form.locator('#name input').inputValue()) === NAME_1, 15_000);
   await w.screenshot('06-form');
   tried('query form', payloadsIn(JSON.stringify(HOSTILE_QUERIES[0])));
   await assertInert(w, 'query form', anyLive(await liveElements(form.locator('body'))));
-  await paletteCommand(w, 'View: Close All Editors');
+  await w.runCommand('View: Close All Editors');
 });
 
 /** The results grid's document (code-server nests a webview in two iframes). */
@@ -313,7 +312,7 @@ function gridFrame(w: Workbench): FrameLocator {
 
 test('grid and row detail: a stream holding the hostile click renders it as text', { timeout: 180_000, skip: gridBuilt ? false : 'no results grid bundle in dist/webview/ yet' }, async () => {
   const w = wb!;
-  await paletteCommand(w, 'View: Close All Editors');
+  await w.runCommand('View: Close All Editors');
   const tree = await savedQueriesTree(w);
   await tree.locator('.monaco-list-row', { hasText: 'Clicks with a script in sub1' }).first().click();
   await w.page.keyboard.press('Control+Enter');
@@ -336,10 +335,8 @@ test('export: the stream with the hostile click exported to CSV has every formul
   const w = wb!;
   // The grid of the previous test is the active editor.
   const file = path.join(w.workspaceDir, 'hostile-export.csv');
-  await paletteCommand(w, 'Everflow: Export Results to CSV…');
-  await w.waitForQuickInput();
-  await w.quickInputType(file);
-  await w.quickInputAccept();
+  await w.runCommand('Everflow: Export Results to CSV…');
+  await w.answerSaveDialog(/Export .* to CSV/, file);
   await w.waitForNotification(/Exported [\d,]+ row/, 30_000);
   const cells = parseCsv(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')).flat();
   const live = cells.filter((c) => /^[=+\-@\t\r]/.test(c) && !/^-?\d+(\.\d+)?$/.test(c));

@@ -75,13 +75,7 @@ async function completeHover(w: Workbench): Promise<string> {
 }
 
 async function setKey(w: Workbench): Promise<void> {
-  await w.runCommand('Everflow: Set API Key');
-  await w.waitForQuickInput({ password: false });
-  await w.quickInputAccept();
-  await w.waitForQuickInput({ password: true });
-  await w.quickInputType(w.sandbox.keys.valid);
-  await w.quickInputAccept();
-  await w.waitForNotification(/API key saved for account/, 30_000);
+  await w.setApiKey();
 }
 
 test('hovering a transaction ID in a .log file shows the click, and "Open as JSON" opens it', { timeout: 240_000 }, async () => {

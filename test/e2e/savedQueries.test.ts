@@ -43,13 +43,7 @@ async function typeInto(w: Workbench, text: string, title: RegExp): Promise<void
 
 test('create a query through the palette, see it in the tree, run it and edit it in the form', { timeout: 300_000 }, async () => {
   const w = wb!;
-  await w.runCommand('Everflow: Set API Key');
-  await w.waitForQuickInput({ password: false });
-  await w.quickInputAccept();
-  await w.waitForQuickInput({ password: true });
-  await w.quickInputType(w.sandbox.keys.valid);
-  await w.quickInputAccept();
-  await w.waitForNotification(/API key saved for account/, 30_000);
+  await w.setApiKey();
 
   // The sidebar before any query: the welcome offers to create one.
   await w.page.locator('.activitybar [aria-label^="Everflow"]').first().click();

@@ -115,40 +115,14 @@ export function setUserSettings(wb: Workbench, patch: Record<string, unknown>): 
  * Takes the keyboard back from a webview (the grid keeps it after it loads, and F1 pressed there does not
  * reach the workbench), so the palette opens.
  */
-export async function focusWorkbench(wb: Workbench): Promise<void> {
-  await wb.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur()).catch(() => undefined);
-}
-
-/**
- * The palette command `title`; when F1 does not open the palette (the keyboard is stuck in a webview or
- * a closed dialog), focus goes back to the editor area and it is tried once more.
- */
-export async function paletteCommand(wb: Workbench, title: string): Promise<void> {
-  await focusWorkbench(wb);
-  try {
-    await wb.runCommand(title);
-  } catch {
-    await wb.page.keyboard.press('Escape');
-    await wb.page.locator('.part.editor').first().click({ position: { x: 20, y: 60 } }).catch(() => undefined);
-    await focusWorkbench(wb);
-    await wb.runCommand(title);
-  }
-}
-
 /** Set API Key through the palette: the account name box, then the password box. */
 export async function setKey(wb: Workbench, key: string, account?: string): Promise<void> {
-  await paletteCommand(wb, 'Everflow: Set API Key');
-  await wb.waitForQuickInput({ password: false });
-  if (account) await wb.quickInputType(account);
-  await wb.quickInputAccept();
-  await wb.waitForQuickInput({ password: true });
-  await wb.quickInputType(key);
-  await wb.quickInputAccept();
+  await wb.enterApiKey(key, account);
 }
 
 /** Look Up Click by Transaction ID through the palette. */
 export async function lookUp(wb: Workbench, id: string): Promise<void> {
-  await paletteCommand(wb, 'Everflow: Look Up Click by Transaction ID');
+  await wb.runCommand('Everflow: Look Up Click by Transaction ID');
   await wb.waitForQuickInput({ title: /Look Up Click/i });
   await wb.quickInputType(id);
   await wb.quickInputAccept();
@@ -156,7 +130,7 @@ export async function lookUp(wb: Workbench, id: string): Promise<void> {
 
 /** Run Click Stream… in UTC over a preset window, without filters. */
 export async function runStream(wb: Workbench, windowLabel: string): Promise<void> {
-  await paletteCommand(wb, 'Everflow: Run Click Stream…');
+  await wb.runCommand('Everflow: Run Click Stream…');
   await wb.waitForQuickInput({ title: /timezone/i });
   await wb.quickInputType('UTC');
   await wb.quickInputAccept();
@@ -174,7 +148,7 @@ export function toastMessages(page: Page): Locator {
 
 /** Closes every toast (the "Clear All Notifications" command), so the next test reads only its own. */
 export async function clearNotifications(wb: Workbench): Promise<void> {
-  await paletteCommand(wb, 'Notifications: Clear All Notifications').catch(() => undefined);
+  await wb.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
 }
 
 /** A frame's whole visible text and attribute values (shadow roots included), for searching a key. */
@@ -211,7 +185,7 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
  * outside are not picked up by a running code-server window), then closes the editor.
  */
 export async function setSettingInUi(wb: Workbench, key: string, value: string): Promise<void> {
-  await paletteCommand(wb, 'Preferences: Open User Settings');
+  await wb.runCommand('Preferences: Open User Settings');
   const input = wb.page.locator(`.settings-editor .setting-item-contents[data-key="${key}"] input`).first();
   await wb.page.locator('.settings-editor').first().waitFor({ state: 'visible', timeout: 20_000 });
   await wb.page.keyboard.type(key);
@@ -220,5 +194,5 @@ export async function setSettingInUi(wb: Workbench, key: string, value: string):
   await input.press('Tab');
   // The Settings editor writes a moment after the last keystroke.
   await waitUntil(`${key} to be saved`, async () => (JSON.parse(fs.readFileSync(userSettingsFile(wb), 'utf8')) as Record<string, unknown>)[key] === value, 15_000);
-  await paletteCommand(wb, 'View: Close All Editors');
+  await wb.runCommand('View: Close All Editors');
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { MD_COMMAND_LINK, XSS_FLAG_IMG } from '../sandbox/hostile';
 import { startWorkbench, type Workbench } from './harness';
-import { anyLive, clearNotifications, liveElements, pwnedFrames, record, setKey, waitUntil, watchDialogs, paletteCommand } from './securityProbe';
+import { anyLive, clearNotifications, liveElements, pwnedFrames, record, setKey, waitUntil, watchDialogs } from './securityProbe';
 
 const QUERY_NAME = `Team report ${MD_COMMAND_LINK}`;
 const QUERIES = {
@@ -117,7 +117,7 @@ test('answering Run sends the one stream the dialog described', { timeout: 120_0
 
 test('the restricted setting everflow.hover.idPattern is not read from the untrusted workspace', { timeout: 120_000 }, async () => {
   const w = wb!;
-  await paletteCommand(w, 'View: Close All Editors');
+  await w.runCommand('View: Close All Editors');
   await w.openFile('sample.log');
   const lines = fs.readFileSync(path.join(w.workspaceDir, 'sample.log'), 'utf8').split('\n');
   const id = w.sampleIds[0];

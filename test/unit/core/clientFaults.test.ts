@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { EverflowClient, type ClientOptions } from '../../../src/core/client';
+import { EverflowClient, jsonFailureKind, type ClientOptions } from '../../../src/core/client';
 import { EverflowError, describeError } from '../../../src/core/errors';
 import { RateLimiter } from '../../../src/core/limiter';
 import type { RequestLogEntry, StreamRequest } from '../../../src/core/types';
@@ -227,5 +227,35 @@ describe('EverflowClient: shared limiter', () => {
     assert.equal(sb.requestLog.length, 9);
     assert.ok(peakPerSecond(sb.requestLog.map((r) => r.at)) <= 5);
     assert.ok(sb.requestLog.filter((r) => r.path === STREAM).length === 2);
+  });
+});
+
+describe('jsonFailureKind', () => {
+  const body = JSON.stringify({ table: [{ transaction_id: 'a'.repeat(32), is_unique: 1, revenue: 1.5, sub1: 'x "q" \\ y', relationship: { offer: { network_offer_id: 883 }, query_parameters: null } }] });
+
+  it('calls every proper prefix of a JSON body cut off, wherever the cut lands', () => {
+    for (let cut = 1; cut < body.length; cut++) {
+      const text = body.slice(0, cut);
+      let error: unknown;
+      try {
+        JSON.parse(text);
+      } catch (e) {
+        error = e;
+      }
+      assert.ok(error, `prefix of ${cut} parsed`);
+      assert.equal(jsonFailureKind(error, text), 'cutOff', `cut at ${cut}: ${JSON.stringify(text.slice(-12))} (${(error as Error).message})`);
+    }
+  });
+
+  it('calls a complete but broken body malformed', () => {
+    for (const text of ['{"table": [1,,2]}', '{"table": [] }}', '<html>', '{table: []}']) {
+      let error: unknown;
+      try {
+        JSON.parse(text);
+      } catch (e) {
+        error = e;
+      }
+      assert.equal(jsonFailureKind(error, text), 'malformed', text);
+    }
   });
 });
