@@ -18,7 +18,7 @@ export interface EverflowClicksApi {
 
 export interface SavedQueriesApi {
   tree(): TreeSnapshotNode[];
-  history(): HistoryEntry[];
+  history(): (HistoryEntry & { kept: boolean })[];
   /** `scope:id` of each open query form. */
   openEditors(): string[];
 }

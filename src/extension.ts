@@ -21,7 +21,8 @@ import { seedDemoAccount } from './demoAccount';
 import { SavedQueriesView, snapshotTree } from './views/savedQueriesView';
 import { HistoryView } from './views/historyView';
 import { moveByDrop } from './commands/savedQueryEdits';
-import { QueryHistory } from './storage/queryHistory';
+import { HISTORY_RESULT_BYTES, MAX_HISTORY, QueryHistory } from './storage/queryHistory';
+import { ResultStore } from './results/resultStore';
 import { SavedQueries } from './storage/savedQueries';
 import { QueryEditors } from './webviews/queryEditorPanel';
 import { ResultPanels } from './webviews/resultPanels';
@@ -65,7 +66,11 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   });
   // Saved queries: the team's workspace file and the user's synced store; the history of runs.
   const savedQueries = new SavedQueries(context.globalState);
-  const history = new QueryHistory(context.globalState);
+  const historyDir = context.globalStorageUri?.fsPath;
+  const history = new QueryHistory(
+    context.globalState,
+    new ResultStore(historyDir ? `${historyDir}/history` : undefined, { maxFiles: MAX_HISTORY, maxBytes: HISTORY_RESULT_BYTES }, (m) => logger.warn(m)),
+  );
   const queryEditors = new QueryEditors({ extensionUri: context.extensionUri, savedQueries, timezones, accounts, logger });
   const services: Services = { accounts, client, logger, documents, results, timezones, hostGuard, clickCache, savedQueries, history, queryEditors, grids };
   grids.connect(services);

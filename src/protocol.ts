@@ -3,6 +3,7 @@
 // delimited section: discriminated unions on `type`, a `ready` handshake before the host posts any
 // data, and request ids echoed in replies so a late answer is never taken for the current one.
 
+import type { QueryScope } from './core/queryScope'; // saved-query editor
 import type { SavedQuery } from './core/savedQuery'; // saved-query editor
 import type { ValidationProblem } from './core/types'; // saved-query editor
 import type { PackedTable } from './core/tablePack'; // results grid
@@ -13,7 +14,7 @@ import type { ResultRequestMeta } from './results/resultSet'; // results grid
 // ============================================================================================
 
 export interface QueryEditorInit {
-  scope: 'workspace' | 'user';
+  scope: QueryScope;
   /** e.g. "Workspace · .vscode/everflow-queries.json". */
   scopeLabel: string;
   query: SavedQuery;

@@ -46,6 +46,8 @@ export interface OpenWorkbench {
 export declare function openWorkbench(opts: {
   url: string;
   folder: string;
+  /** A `.code-workspace` file to open instead of `folder` (a multi-root workspace). */
+  workspace?: string;
   browserLog?: string;
   viewport?: { width: number; height: number };
   timeoutMs?: number;

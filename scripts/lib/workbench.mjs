@@ -149,10 +149,11 @@ export async function startCodeServer({ profile, logFile, timeoutMs = 60_000, wo
 }
 
 /**
- * Opens the workbench for `folder` in headless Chromium. Resolves when the workbench's DOM is there;
- * `browserLog` collects the page's console errors and crashes.
+ * Opens the workbench for `folder` (or for the `.code-workspace` file `workspace`, a multi-root
+ * workspace) in headless Chromium. Resolves when the workbench's DOM is there; `browserLog` collects
+ * the page's console errors and crashes.
  */
-export async function openWorkbench({ url, folder, browserLog, viewport = { width: 1280, height: 800 }, timeoutMs = 90_000 }) {
+export async function openWorkbench({ url, folder, workspace, browserLog, viewport = { width: 1280, height: 800 }, timeoutMs = 90_000 }) {
   if (!fs.existsSync(chromiumPath)) {
     throw new Error(`${chromiumPath} is missing: run \`npm run setup:testhost\` (it installs Debian's chromium when run as root)`);
   }
@@ -177,7 +178,7 @@ export async function openWorkbench({ url, folder, browserLog, viewport = { widt
     page.on('console', (m) => log(`[console.${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));
     page.on('crash', () => log('[crash] the page crashed'));
-    const target = `${url}/?folder=${encodeURIComponent(folder)}`;
+    const target = workspace ? `${url}/?workspace=${encodeURIComponent(workspace)}` : `${url}/?folder=${encodeURIComponent(folder)}`;
     await page.goto(target, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
     await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: timeoutMs });
     return {

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { showInfo, showWarning } from '../notifications';
 import type { Services } from '../services';
-import type { HistoryEntry } from '../storage/queryHistory';
+import { HISTORY_RESULT_BYTES, type HistoryEntry } from '../storage/queryHistory';
 import { executeStream } from './streamRun';
 
 // The History view's actions: re-run a past run exactly as it ran (same from/to and zone id), reopen
-// its rows while they are still in memory, clear the list.
+// its rows (kept on disk within a budget) without a request, clear the list.
 
 async function entryFrom(services: Services, arg: unknown, title: string): Promise<HistoryEntry | undefined> {
   const { history } = services;
@@ -37,17 +37,17 @@ export async function rerunHistoryEntry(services: Services, arg?: unknown): Prom
   return true;
 }
 
-/** Open Results: the rows of that run, if still in memory; otherwise offers to re-run. */
+/** Open Results: the rows of that run, if still kept; otherwise offers to re-run. */
 export async function openHistoryResult(services: Services, arg?: unknown): Promise<boolean> {
   const entry = await entryFrom(services, arg, 'Open Results from History');
   if (!entry) return false;
-  const result = services.history.result(entry.id);
+  const result = await services.history.result(entry.id);
   if (result) {
     await services.results.show(result);
     return true;
   }
   const choice = await showInfo(
-    `The rows of "${entry.label}" (${new Date(entry.at).toLocaleString()}) are no longer in memory; only the last few runs of this session are kept.`,
+    `The rows of "${entry.label}" (${new Date(entry.at).toLocaleString()}) are no longer kept: the oldest runs' rows are dropped to stay within ${HISTORY_RESULT_BYTES / 1024 / 1024} MB. Re-run fetches the same window again.`,
     'Re-run',
   );
   return choice === 'Re-run' ? rerunHistoryEntry(services, { id: entry.id }) : false;

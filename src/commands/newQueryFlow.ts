@@ -6,7 +6,7 @@ import { withQuery } from '../core/queryCollection';
 import { describeQueryLogic, nameProblem, normalizeSavedQuery, validateSavedQuery, type SavedQuery } from '../core/savedQuery';
 import { RESOURCE_TYPES, type QueryFilter } from '../core/types';
 import type { Services } from '../services';
-import { SCOPE_LABELS } from '../storage/queryScopeStore';
+import { scopeLabel, type QueryScope } from '../storage/queryScopeStore';
 import { resourceTypeIcon } from '../views/queryTreeNodes';
 import { pickPlace, placeFromArg, withQueryFileErrors } from './queryTargets';
 import { newQueryId } from './savedQueryEdits';
@@ -20,7 +20,7 @@ const STEPS = 5;
 const title = (n: number, what: string) => `New Saved Query (${n}/${STEPS}): ${what}`;
 
 interface NewQueryArgs {
-  scope?: 'workspace' | 'user';
+  scope?: QueryScope;
   folder?: string;
   query?: Partial<SavedQuery>;
 }
@@ -58,13 +58,13 @@ export async function newSavedQuery(services: Services, arg?: unknown): Promise<
     const lists = await editFilters({ filters: [], exclusions: [] });
     if (!lists) return false;
 
-    const dest = place ?? (await pickPlace(services, title(5, 'save to'), { scope: services.savedQueries.workspace.state().kind === 'unavailable' ? 'user' : 'workspace', folder: undefined }));
+    const dest = place ?? (await pickPlace(services, title(5, 'save to'), { scope: services.savedQueries.workspace.state().kind === 'unavailable' ? 'user' : services.savedQueries.workspace.scope, folder: undefined }));
     if (!dest) return false;
 
     const query: SavedQuery = { id: newQueryId(), name: name.trim(), window, timezone: zone.zone, ...lists };
     if (dest.folder) query.folder = dest.folder;
     const id = await save(services, dest.scope, query);
-    void showInfo(`Saved "${query.name}" to ${SCOPE_LABELS[dest.scope]}${dest.folder ? ` / ${dest.folder}` : ''}.`, 'Run', 'Edit').then((choice) => {
+    void showInfo(`Saved "${query.name}" to ${scopeLabel(dest.scope)}${dest.folder ? ` / ${dest.folder}` : ''}.`, 'Run', 'Edit').then((choice) => {
       if (choice === 'Run') void vscode.commands.executeCommand('everflow.runSavedQuery', { scope: dest.scope, id });
       if (choice === 'Edit') void vscode.commands.executeCommand('everflow.editSavedQuery', { scope: dest.scope, id });
     });
@@ -72,12 +72,12 @@ export async function newSavedQuery(services: Services, arg?: unknown): Promise<
   });
 }
 
-async function save(services: Services, scope: 'workspace' | 'user', query: SavedQuery): Promise<string> {
+async function save(services: Services, scope: QueryScope, query: SavedQuery): Promise<string> {
   const problems = validateSavedQuery(query);
   if (problems.length) throw new Error(`The query was not saved: ${problems.map((p) => `${p.field || 'query'}: ${p.message}`).join(' ')}`);
   const clean = normalizeSavedQuery(query);
   await services.savedQueries.store(scope).update((file) => {
-    if (file.queries.some((q) => q.id === clean.id)) throw new Error(`A query with the id "${clean.id}" already exists in ${SCOPE_LABELS[scope]}.`);
+    if (file.queries.some((q) => q.id === clean.id)) throw new Error(`A query with the id "${clean.id}" already exists in ${scopeLabel(scope)}.`);
     return { file: withQuery(file, clean), result: undefined };
   });
   return clean.id;

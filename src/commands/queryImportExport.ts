@@ -3,7 +3,7 @@ import { showError, showInfo } from '../notifications';
 import { emptyQueriesFile, parseQueriesFile, serializeQueriesFile, type QueriesFile } from '../core/queriesFile';
 import { mergeQueries } from '../core/queryCollection';
 import type { Services } from '../services';
-import { SCOPE_LABELS, type QueryScope } from '../storage/queryScopeStore';
+import { isWorkspaceScope, scopeLabel, type QueryScope } from '../storage/queryScopeStore';
 import { availableScopes, nodeOf, withQueryFileErrors } from './queryTargets';
 import { newQueryId } from './savedQueryEdits';
 
@@ -34,7 +34,7 @@ export async function exportSavedQueries(services: Services, arg?: unknown): Pro
   let scope: QueryScope | 'all' | undefined = node?.scope ?? args?.scope;
   if (!scope) {
     const items = [
-      ...availableScopes(services).map((s) => ({ label: SCOPE_LABELS[s], scope: s as QueryScope | 'all' })),
+      ...availableScopes(services).map((s) => ({ label: scopeLabel(s), scope: s as QueryScope | 'all' })),
       { label: 'Both', scope: 'all' as const },
     ];
     scope = (await vscode.window.showQuickPick(items, { title: 'Export Queries: which?' }))?.scope;
@@ -43,7 +43,7 @@ export async function exportSavedQueries(services: Services, arg?: unknown): Pro
   let file: QueriesFile = emptyQueriesFile();
   for (const s of scope === 'all' ? availableScopes(services) : [scope]) {
     const state = await services.savedQueries.store(s).read();
-    if (state.kind === 'error') throw new Error(`${SCOPE_LABELS[s]} queries have an error; fix the file before exporting (Everflow: Open Queries File).`);
+    if (state.kind === 'error') throw new Error(`${scopeLabel(s)} queries have an error; fix the file before exporting (Everflow: Open Queries File).`);
     if (state.kind === 'ok') file = mergeQueries(file, state.file, newQueryId).file;
   }
   if (file.queries.length === 0) {
@@ -94,7 +94,7 @@ export async function importSavedQueries(services: Services, arg?: unknown): Pro
         scopes.length === 1
           ? scopes[0]
           : (await vscode.window.showQuickPick(
-              scopes.map((s) => ({ label: SCOPE_LABELS[s], description: s === 'workspace' ? 'shared with your team' : 'only you', scope: s })),
+              scopes.map((s) => ({ label: scopeLabel(s), description: isWorkspaceScope(s) ? 'shared with your team' : 'only you', scope: s })),
               { title: `Import ${parsed.file.queries.length} queries into…` },
             ))?.scope;
     }
@@ -104,7 +104,7 @@ export async function importSavedQueries(services: Services, arg?: unknown): Pro
       return { file: merged.file, result: merged };
     });
     const skipped = result.unchanged ? ` (${result.unchanged} already there)` : '';
-    void showInfo(`Imported ${result.added.length} quer${result.added.length === 1 ? 'y' : 'ies'} into ${SCOPE_LABELS[scope]}${skipped}.`);
+    void showInfo(`Imported ${result.added.length} quer${result.added.length === 1 ? 'y' : 'ies'} into ${scopeLabel(scope)}${skipped}.`);
     return result.added.length;
   });
 }

@@ -3,7 +3,7 @@ import { showError, showInfo } from '../notifications';
 import { folderPaths } from '../core/queryCollection';
 import { describeQueryLogic, describeWindow } from '../core/savedQuery';
 import type { Services } from '../services';
-import { QueriesFileError, SCOPE_LABELS, type QueryScope } from '../storage/queryScopeStore';
+import { QueriesFileError, isQueryScope, isWorkspaceScope, scopeLabel, type QueryScope } from '../storage/queryScopeStore';
 import type { ScopedQuery } from '../storage/savedQueries';
 import type { DropTarget } from '../views/queryDragAndDrop';
 import type { QueryTreeNode } from '../views/queryTreeNodes';
@@ -18,9 +18,7 @@ export interface QueryArgs {
   folder?: string;
 }
 
-function isScope(v: unknown): v is QueryScope {
-  return v === 'workspace' || v === 'user';
-}
+const isScope = isQueryScope;
 
 function asNode(arg: unknown): QueryTreeNode | undefined {
   return typeof arg === 'object' && arg !== null && typeof (arg as { kind?: unknown }).kind === 'string' ? (arg as QueryTreeNode) : undefined;
@@ -41,8 +39,9 @@ export function queryFromArg(services: Services, arg: unknown): ScopedQuery | un
   const plain = arg as QueryArgs | undefined;
   if (!node && plain && isScope(plain.scope) && typeof plain.id === 'string') {
     const query = services.savedQueries.find({ scope: plain.scope, id: plain.id });
-    if (!query) throw new Error(`There is no ${SCOPE_LABELS[plain.scope].toLowerCase()} query with id "${plain.id}".`);
-    return { scope: plain.scope, query };
+    if (!query) throw new Error(`There is no ${scopeLabel(plain.scope).toLowerCase()} query with id "${plain.id}".`);
+    // As the store names itself: "workspace" is the first folder's "workspace:<name>" in a multi-root workspace.
+    return { scope: services.savedQueries.store(plain.scope).scope, query };
   }
   return undefined;
 }
@@ -61,7 +60,7 @@ export async function resolveQuery(services: Services, arg: unknown, title: stri
   type Item = vscode.QuickPickItem & { target: ScopedQuery };
   const items: Item[] = all.map((t) => ({
     label: t.query.name,
-    description: `${SCOPE_LABELS[t.scope]}${t.query.folder ? ` / ${t.query.folder}` : ''} · ${describeWindow(t.query.window)}`,
+    description: `${scopeLabel(t.scope)}${t.query.folder ? ` / ${t.query.folder}` : ''} · ${describeWindow(t.query.window)}`,
     detail: describeQueryLogic(t.query),
     target: t,
   }));
@@ -96,10 +95,10 @@ export async function pickPlace(services: Services, title: string, preselect?: D
   const items: Item[] = [];
   for (const scope of availableScopes(services)) {
     const state = services.savedQueries.store(scope).state();
-    const detail = scope === 'workspace' ? 'Shared with your team in .vscode/everflow-queries.json' : 'Only you; synced by Settings Sync';
-    items.push({ label: SCOPE_LABELS[scope], description: state.kind === 'error' ? 'the file has an error' : undefined, detail, place: { scope, folder: undefined } });
+    const detail = isWorkspaceScope(scope) ? 'Shared with your team in .vscode/everflow-queries.json' : 'Only you; synced by Settings Sync';
+    items.push({ label: scopeLabel(scope), description: state.kind === 'error' ? 'the file has an error' : undefined, detail, place: { scope, folder: undefined } });
     if (state.kind === 'ok') {
-      for (const folder of folderPaths(state.file)) items.push({ label: `${SCOPE_LABELS[scope]} / ${folder}`, iconPath: vscode.ThemeIcon.Folder, place: { scope, folder } });
+      for (const folder of folderPaths(state.file)) items.push({ label: `${scopeLabel(scope)} / ${folder}`, iconPath: vscode.ThemeIcon.Folder, place: { scope, folder } });
     }
   }
   const pick = vscode.window.createQuickPick<Item>();

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { showInfo, showWarning } from '../notifications';
 import * as config from '../config';
-import { renderCurl, requestJson } from '../core/requestText';
+import { renderCurls, requestsForWindow, requestsJson } from '../core/requestText';
 import { describeQueryLogic, describeWindow, toStreamRequest, validateSavedQuery, type SavedQuery } from '../core/savedQuery';
 import { timezoneIdFor } from '../core/timezones';
 import type { StreamRequest } from '../core/types';
 import { validateStreamRequest } from '../core/validation';
 import type { Services } from '../services';
-import { SCOPE_LABELS, type QueryScope } from '../storage/queryScopeStore';
+import { isQueryScope, isWorkspaceScope, scopeLabel, type QueryScope } from '../storage/queryScopeStore';
 import type { ScopedQuery } from '../storage/savedQueries';
 import { withCancellableProgress } from './progress';
 import { availableScopes, nodeOf, resolveQuery, withQueryFileErrors } from './queryTargets';
@@ -45,7 +45,7 @@ function assertRunnable(q: SavedQuery): void {
 export async function requestFor(services: Services, q: SavedQuery, offline = false): Promise<StreamRequest> {
   assertRunnable(q);
   const request = toStreamRequest(q, await zoneIdFor(services, q.timezone, offline));
-  const problems = validateStreamRequest(request);
+  const problems = validateStreamRequest(request, { splitLongWindows: true });
   if (problems.length) throw new Error(`"${q.name}" cannot run: ${problems.map((p) => p.message).join(' ')}`);
   return request;
 }
@@ -55,7 +55,7 @@ export async function requestFor(services: Services, q: SavedQuery, offline = fa
  * query from it sends a request with the user's key only after the user has seen what it asks for.
  */
 async function trustAllows(target: ScopedQuery, args: RunArgs | undefined): Promise<boolean> {
-  if (target.scope !== 'workspace' || vscode.workspace.isTrusted) return true;
+  if (!isWorkspaceScope(target.scope) || vscode.workspace.isTrusted) return true;
   if (args?.confirmUntrusted !== undefined) return args.confirmUntrusted;
   const q = target.query;
   const choice = await showWarning(
@@ -112,9 +112,14 @@ export async function runSavedQuery(services: Services, arg?: unknown): Promise<
 export async function copySavedQueryJson(services: Services, arg?: unknown): Promise<string | false> {
   const target = await resolveQuery(services, arg, 'Copy Request as JSON');
   if (!target) return false;
-  const text = requestJson(await requestFor(services, target.query, true));
+  const reqs = requestsForWindow(await requestFor(services, target.query, true), target.query.timezone);
+  const text = requestsJson(reqs);
   await vscode.env.clipboard.writeText(text);
-  void showInfo(`Copied the request of "${target.query.name}" (window resolved now) as JSON.`);
+  void showInfo(
+    reqs.length === 1
+      ? `Copied the request of "${target.query.name}" (window resolved now) as JSON.`
+      : `Copied the ${reqs.length} requests of "${target.query.name}" (window resolved now) as a JSON array: Everflow takes at most 14 days per request.`,
+  );
   return text;
 }
 
@@ -122,9 +127,11 @@ export async function copySavedQueryJson(services: Services, arg?: unknown): Pro
 export async function copySavedQueryCurl(services: Services, arg?: unknown): Promise<string | false> {
   const target = await resolveQuery(services, arg, 'Copy as cURL');
   if (!target) return false;
-  const text = renderCurl(await requestFor(services, target.query, true), config.baseUrl());
+  const reqs = requestsForWindow(await requestFor(services, target.query, true), target.query.timezone);
+  const text = renderCurls(reqs, config.baseUrl());
   await vscode.env.clipboard.writeText(text);
-  void showInfo(`Copied "${target.query.name}" as cURL. Replace <YOUR_API_KEY> with your key when you run it; the key is never copied.`);
+  const what = reqs.length === 1 ? 'as cURL' : `as ${reqs.length} cURL commands (Everflow takes at most 14 days per request)`;
+  void showInfo(`Copied "${target.query.name}" ${what}. Replace <YOUR_API_KEY> with your key when you run it; the key is never copied.`);
   return text;
 }
 
@@ -132,7 +139,7 @@ async function pickScope(services: Services, title: string): Promise<QueryScope 
   const scopes = availableScopes(services);
   if (scopes.length <= 1) return scopes[0];
   const pick = await vscode.window.showQuickPick(
-    scopes.map((scope) => ({ label: SCOPE_LABELS[scope], description: scope === 'workspace' ? '.vscode/everflow-queries.json' : 'synced with Settings Sync', scope })),
+    scopes.map((scope) => ({ label: scopeLabel(scope), description: isWorkspaceScope(scope) ? '.vscode/everflow-queries.json' : 'synced with Settings Sync', scope })),
     { title },
   );
   return pick?.scope;
@@ -143,7 +150,7 @@ export async function openSavedQueriesFile(services: Services, arg?: unknown): P
   return withQueryFileErrors(async () => {
     const node = nodeOf(services, arg);
     const plain = arg as { scope?: QueryScope } | undefined;
-    const scope = node?.scope ?? (plain?.scope === 'workspace' || plain?.scope === 'user' ? plain.scope : await pickScope(services, 'Open Queries File'));
+    const scope = node?.scope ?? (isQueryScope(plain?.scope) ? plain.scope : await pickScope(services, 'Open Queries File'));
     if (!scope) return false;
     const store = services.savedQueries.store(scope);
     const state = await store.read();

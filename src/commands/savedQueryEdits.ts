@@ -19,7 +19,7 @@ import {
 import type { QueriesFile } from '../core/queriesFile';
 import { folderProblem, nameProblem, type SavedQuery } from '../core/savedQuery';
 import type { Services } from '../services';
-import { SCOPE_LABELS } from '../storage/queryScopeStore';
+import { isWorkspaceScope, scopeLabel, type QueryScope } from '../storage/queryScopeStore';
 import type { DragItem, DropTarget } from '../views/queryDragAndDrop';
 import { reportError } from './errorReporting';
 import { nodeOf, pickPlace, placeFromArg, queryFromArg, resolveQuery, withQueryFileErrors } from './queryTargets';
@@ -55,7 +55,7 @@ export async function newQueryFolder(services: Services, arg?: unknown): Promise
     const name =
       (arg as NameArgs | undefined)?.name ??
       (await vscode.window.showInputBox({
-        title: `New Folder in ${SCOPE_LABELS[place.scope]}${place.folder ? ` / ${place.folder}` : ''}`,
+        title: `New Folder in ${scopeLabel(place.scope)}${place.folder ? ` / ${place.folder}` : ''}`,
         prompt: 'Folder name',
         ignoreFocusOut: true,
         validateInput: (v) => (v.includes('/') ? 'A folder name cannot hold "/".' : check(v)),
@@ -130,7 +130,7 @@ export async function deleteSavedQuery(services: Services, arg?: unknown): Promi
   return withQueryFileErrors(async () => {
     const node = nodeOf(services, arg);
     const args = node ? undefined : (arg as DeleteArgs | undefined);
-    const shared = (scope: string) => (scope === 'workspace' ? ' It is removed from .vscode/everflow-queries.json, which your team shares.' : '');
+    const shared = (scope: QueryScope) => (isWorkspaceScope(scope) ? ' It is removed from .vscode/everflow-queries.json, which your team shares.' : '');
     if (node?.kind === 'folder' || (!node && (arg as { folder?: string } | undefined)?.folder && !(arg as { id?: string }).id)) {
       const place = placeFromArg(services, arg)!;
       const state = services.savedQueries.store(place.scope).state();
@@ -141,7 +141,7 @@ export async function deleteSavedQuery(services: Services, arg?: unknown): Promi
     }
     const target = await resolveQuery(services, arg, 'Delete Saved Query');
     if (!target) return false;
-    if (!(await confirmDelete(`"${target.query.name}"`, `The query is deleted from ${SCOPE_LABELS[target.scope]}.${shared(target.scope)}`, args))) return false;
+    if (!(await confirmDelete(`"${target.query.name}"`, `The query is deleted from ${scopeLabel(target.scope)}.${shared(target.scope)}`, args))) return false;
     await services.savedQueries.store(target.scope).update((file) => ({ file: withoutQuery(file, target.query.id), result: undefined }));
     return true;
   });
@@ -181,10 +181,14 @@ export async function moveByDrop(services: Services, items: DragItem[], to: Drop
 }
 
 /** Moves queries and folders to `to`, within a scope or across scopes. */
-export async function moveItems(services: Services, items: DragItem[], to: DropTarget): Promise<void> {
-  const toStore = services.savedQueries.store(to.scope);
-  for (const item of items) {
-    const fromStore = services.savedQueries.store(item.scope);
+export async function moveItems(services: Services, items: DragItem[], target: DropTarget): Promise<void> {
+  // Scopes as their stores name them, so "workspace" (the first folder) and "workspace:<name>" of the
+  // same folder compare equal: a move within one file must never copy-then-delete.
+  const toStore = services.savedQueries.store(target.scope);
+  const to: DropTarget = { ...target, scope: toStore.scope };
+  for (const given of items) {
+    const fromStore = services.savedQueries.store(given.scope);
+    const item: DragItem = { ...given, scope: fromStore.scope };
     if (item.type === 'folder') {
       const dest = joinFolder(to.folder, folderName(item.path));
       if (to.scope === item.scope) {
@@ -231,7 +235,7 @@ async function crossScope(
   folders: string[],
   remove: (file: QueriesFile) => QueriesFile,
 ): Promise<void> {
-  if (from === 'workspace' && to === 'user' && !vscode.workspace.isTrusted) {
+  if (isWorkspaceScope(from) && to === 'user' && !vscode.workspace.isTrusted) {
     const ok = await showWarning(
       'Copy queries from this restricted workspace into your user queries?',
       { modal: true, detail: 'Queries in your user scope run without asking, wherever you open VS Code.' },

@@ -154,8 +154,10 @@ function windowProblems(w: unknown): ValidationProblem[] {
     }
     return problems;
   }
-  // Absolute windows are checked exactly as a request would be: format, real dates, order, 14 days.
-  const found = validateStreamRequest({ from: win.from as string, to: win.to as string, timezone_id: UTC_TIMEZONE_ID });
+  // Absolute windows are checked as a request would be (format, real dates, order), except that one
+  // longer than Everflow's 14 days is allowed: it runs as consecutive ≤ 14-day requests, and the
+  // form, the tree and the run say how many.
+  const found = validateStreamRequest({ from: win.from as string, to: win.to as string, timezone_id: UTC_TIMEZONE_ID }, { splitLongWindows: true });
   for (const p of found) problems.push({ field: p.field === 'window' ? 'window' : `window.${p.field}`, message: p.message });
   return problems;
 }

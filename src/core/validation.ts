@@ -207,7 +207,11 @@ function checkFilterList(
 /** Every problem with `req`, in the order a user reads the form; empty when it can be sent. */
 export function validateStreamRequest(
   req: StreamRequest,
-  opts: { knownTimezoneIds?: ReadonlySet<number> } = {},
+  opts: {
+    knownTimezoneIds?: ReadonlySet<number>;
+    /** Windows over 14 days are fine: the caller runs them as ≤ 14-day chunks (results/streamWindow). */
+    splitLongWindows?: boolean;
+  } = {},
 ): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   if (typeof req !== 'object' || req === null) {
@@ -224,7 +228,7 @@ export function validateStreamRequest(
     // Equal is a one-second window: `to` is inclusive.
     if (to < from) {
       problems.push({ field: 'window', message: `\`from\` (${req.from.trim()}) is after \`to\` (${req.to.trim()}); swap them.` });
-    } else if (to - from > MAX_WINDOW_SECONDS) {
+    } else if (to - from > MAX_WINDOW_SECONDS && !opts.splitLongWindows) {
       // `to` is inclusive, so the window covers to − from + 1 seconds.
       const latest = formatEverflowDate(fromWallSeconds(from + MAX_WINDOW_SECONDS));
       problems.push({

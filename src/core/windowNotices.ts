@@ -53,3 +53,21 @@ export function retentionWarning(req: { from: string; to: string }, zone: string
   const when = formatTimestamp(cutoff, zone).slice(0, 10);
   return `This window reaches back past Everflow's 3-month raw-click retention: before ${when} (${zone}) only clicks that converted are kept, so clicks without a conversion are missing there.`;
 }
+
+/**
+ * Everything worth saying about a window before it runs: how many requests it takes when it is over
+ * 14 days, and the retention warning when it reaches back past three months. Empty when neither
+ * applies or the window cannot be read (the validation names that problem).
+ */
+export function windowNotes(req: { from: string; to: string }, zone: string, nowMs: number = Date.now()): string[] {
+  const notes: string[] = [];
+  try {
+    const chunks = chunkNotice(planWindow(req, zone));
+    if (chunks) notes.push(chunks);
+  } catch {
+    return [];
+  }
+  const warning = retentionWarning(req, zone, nowMs);
+  if (warning) notes.push(warning);
+  return notes;
+}

@@ -116,6 +116,13 @@ export class ResultStore {
     await fs.promises.rm(this.file(id), { force: true }).catch(() => undefined);
   }
 
+  /** The ids of the results kept now (for a view that marks which have rows to reopen). */
+  async list(): Promise<string[]> {
+    if (!this.dir) return [];
+    const names = await fs.promises.readdir(this.dir).catch(() => [] as string[]);
+    return names.filter((n) => n.endsWith(SUFFIX)).map((n) => n.slice(0, -SUFFIX.length)).filter(isResultId);
+  }
+
   /** Drops the oldest files beyond the count and byte budget; `keep` (just written) always stays. */
   private async prune(keep: string): Promise<void> {
     if (!this.dir) return;

@@ -1,15 +1,20 @@
 import * as vscode from 'vscode';
 import type { StreamRequest } from '../core/types';
 import type { ResultSet } from '../results/presenter';
+import type { ResultStore } from '../results/resultStore';
 import type { QueryScope } from './queryScopeStore';
 
 // The last runs, newest first: the request exactly as it ran (resolved window and zone id), when,
 // and what came back. Kept in this machine's globalState (not synced: it is a log of this machine's
-// work, and it may name values a team would not share). Rows are not stored; the last few result
-// sets stay in memory so "Open Results" works without spending a request during the session.
+// work, and it may name values a team would not share). The rows of each run are kept too, gzipped
+// in the extension's global storage (a ResultStore with its own file and byte budget), so "Open
+// Results" shows them again without spending a request, after a reload as well; the last few stay
+// in memory besides. A run whose rows were evicted from the budget offers a re-run instead.
 
 export const HISTORY_KEY = 'everflow.queryHistory';
 export const MAX_HISTORY = 50;
+/** The byte budget for the kept rows of past runs (the oldest go first). */
+export const HISTORY_RESULT_BYTES = 128 * 1024 * 1024;
 const RESULTS_IN_MEMORY = 5;
 
 export interface HistoryEntry {
@@ -38,7 +43,22 @@ export class QueryHistory implements vscode.Disposable {
   /** The history view's selection, for commands run from the keyboard. */
   selection: () => readonly HistoryEntry[] = () => [];
 
-  constructor(private readonly state: vscode.Memento) {}
+  /** Ids whose rows are on disk, as last listed; refreshed after every save and delete. */
+  private stored = new Set<string>();
+
+  constructor(
+    private readonly state: vscode.Memento,
+    /** Where the rows of past runs are kept; without one only the last few of this session are. */
+    private readonly store?: ResultStore,
+  ) {
+    void this.relist();
+  }
+
+  private async relist(): Promise<void> {
+    if (!this.store) return;
+    this.stored = new Set(await this.store.list());
+    this.changed.fire();
+  }
 
   entries(): HistoryEntry[] {
     const raw = this.state.get<unknown>(HISTORY_KEY);
@@ -51,25 +71,51 @@ export class QueryHistory implements vscode.Disposable {
 
   async add(entry: Omit<HistoryEntry, 'id'>, result?: ResultSet): Promise<HistoryEntry> {
     const full: HistoryEntry = { ...entry, id: `${Date.now().toString(36)}-${(++this.counter).toString(36)}` };
-    await this.state.update(HISTORY_KEY, [full, ...this.entries()].slice(0, MAX_HISTORY));
+    const all = [full, ...this.entries()];
+    await this.state.update(HISTORY_KEY, all.slice(0, MAX_HISTORY));
     if (result) {
       this.results.set(full.id, result);
       // Maps iterate in insertion order: the first key is the oldest result.
       while (this.results.size > RESULTS_IN_MEMORY) this.results.delete(this.results.keys().next().value as string);
     }
     this.changed.fire();
+    if (this.store) {
+      const dropped = all.slice(MAX_HISTORY);
+      const store = this.store;
+      // In the background: the run's message should not wait for a few MB of gzip.
+      void (async () => {
+        for (const old of dropped) await store.delete(old.id);
+        if (result) await store.save(full.id, result);
+        await this.relist();
+      })();
+    }
     return full;
   }
 
-  /** The rows of a recent run, while they are still in memory. */
-  result(id: string): ResultSet | undefined {
-    return this.results.get(id);
+  /** True when "Open Results" can show the run's rows without a request (in memory or kept on disk). */
+  hasResult(id: string): boolean {
+    return this.results.has(id) || this.stored.has(id);
+  }
+
+  /** The rows of a past run: from memory, else from the kept files; undefined once evicted. */
+  async result(id: string): Promise<ResultSet | undefined> {
+    const inMemory = this.results.get(id);
+    if (inMemory || !this.store) return inMemory;
+    const kept = await this.store.load(id);
+    if (!kept && this.stored.delete(id)) this.changed.fire();
+    return kept;
   }
 
   async clear(): Promise<void> {
     this.results.clear();
+    const ids = this.entries().map((e) => e.id);
     await this.state.update(HISTORY_KEY, []);
     this.changed.fire();
+    if (this.store) {
+      // Every kept file, not just those of listed runs: none belongs to a run any more.
+      for (const id of new Set([...ids, ...(await this.store.list())])) await this.store.delete(id);
+      await this.relist();
+    }
   }
 
   dispose(): void {

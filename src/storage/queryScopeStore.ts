@@ -7,9 +7,8 @@ import { emptyQueriesFile, parseQueriesFile, serializeQueriesFile, type FileProb
 // overwritten by the extension until it parses again. Every edit re-reads the text first and applies
 // the change to what it finds, so an edit made meanwhile elsewhere (another window, git pull) is kept.
 
-export type QueryScope = 'workspace' | 'user';
-
-export const SCOPE_LABELS: Record<QueryScope, string> = { workspace: 'Workspace', user: 'User' };
+export { SCOPE_LABELS, isQueryScope, isWorkspaceScope, scopeLabel, type QueryScope } from '../core/queryScope';
+import type { QueryScope } from '../core/queryScope';
 
 export type ScopeState =
   | { kind: 'ok'; file: QueriesFile; exists: boolean }

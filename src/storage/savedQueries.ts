@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import type { SavedQuery } from '../core/savedQuery';
-import { QueryScopeStore, SCOPE_LABELS, type QueryScope } from './queryScopeStore';
+import { UserFacingError } from '../core/errors';
+import { workspaceScopes } from '../core/queryScope';
+import { QueryScopeStore, scopeLabel, type QueryScope } from './queryScopeStore';
 import { UserQueryStore } from './userQueryStore';
 import { WorkspaceQueryStore } from './workspaceQueryStore';
 
-// Both scopes behind one object, plus the problems of each shown in the Problems panel at their exact
-// place in the text.
+// Every scope behind one object (the user's store, and one workspace file per workspace folder), plus
+// the problems of each shown in the Problems panel at their exact place in the text.
 
 export interface QueryRef {
   scope: QueryScope;
@@ -18,41 +20,70 @@ export interface ScopedQuery {
 }
 
 export class SavedQueries implements vscode.Disposable {
-  readonly workspace: WorkspaceQueryStore;
+  /** One store per workspace folder, in the folders' order; one unavailable store when none is open. */
+  private workspaces: WorkspaceQueryStore[] = [];
+  private workspaceSubscriptions: vscode.Disposable[] = [];
   readonly user: UserQueryStore;
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('everflow-queries');
   private readonly changed = new vscode.EventEmitter<void>();
-  /** Fires when either scope's queries, folders or problems change. */
+  /** Fires when any scope's queries, folders or problems change. */
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
   /** The saved-queries tree's selection, for commands run from the keyboard or the palette. */
   selection: () => readonly unknown[] = () => [];
 
   constructor(globalState: vscode.Memento & { setKeysForSync(keys: readonly string[]): void }) {
-    this.workspace = new WorkspaceQueryStore();
     this.user = new UserQueryStore(globalState);
-    for (const store of this.stores()) {
-      this.disposables.push(
-        store,
-        store.onDidChange(() => {
-          this.publish(store);
-          this.changed.fire();
-        }),
-      );
-    }
+    this.disposables.push(this.user, this.follow(this.user));
+    this.buildWorkspaces();
+    this.disposables.push(
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.buildWorkspaces();
+        void Promise.all(this.workspaces.map((w) => w.reload())).then(() => this.changed.fire());
+      }),
+    );
     void this.reloadAll();
   }
 
-  stores(): QueryScopeStore[] {
-    return [this.workspace, this.user];
+  private follow(store: QueryScopeStore): vscode.Disposable {
+    return store.onDidChange(() => {
+      this.publish(store);
+      this.changed.fire();
+    });
   }
 
+  /** (Re)creates the workspace stores for the folders open now. */
+  private buildWorkspaces(): void {
+    for (const w of this.workspaces) {
+      if (w.uri) this.diagnostics.delete(w.uri);
+    }
+    for (const d of this.workspaceSubscriptions) d.dispose();
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const scopes = workspaceScopes(folders.map((f) => f.name));
+    this.workspaces = folders.length ? folders.map((f, i) => new WorkspaceQueryStore(f, scopes[i])) : [new WorkspaceQueryStore(undefined)];
+    this.workspaceSubscriptions = this.workspaces.flatMap((w) => [w, this.follow(w)]);
+  }
+
+  /** The first workspace folder's store (the only one outside multi-root workspaces). */
+  get workspace(): WorkspaceQueryStore {
+    return this.workspaces[0];
+  }
+
+  stores(): QueryScopeStore[] {
+    return [...this.workspaces, this.user];
+  }
+
+  /** The store of `scope`; "workspace" also names the first folder of a multi-root workspace. */
   store(scope: QueryScope): QueryScopeStore {
-    return scope === 'workspace' ? this.workspace : this.user;
+    if (scope === 'user') return this.user;
+    if (scope === 'workspace') return this.workspaces[0];
+    const found = this.workspaces.find((w) => w.scope === scope);
+    if (!found) throw new UserFacingError(`There is no workspace folder "${scope.slice('workspace:'.length)}" open any more.`);
+    return found;
   }
 
   label(scope: QueryScope): string {
-    return SCOPE_LABELS[scope];
+    return scopeLabel(scope);
   }
 
   async reloadAll(): Promise<void> {
@@ -60,7 +91,13 @@ export class SavedQueries implements vscode.Disposable {
   }
 
   /** The query as currently loaded, or undefined. */
+  /** True when `scope` names a store open now. */
+  has(scope: QueryScope): boolean {
+    return scope === 'user' || scope === 'workspace' || this.workspaces.some((w) => w.scope === scope);
+  }
+
   find(ref: QueryRef): SavedQuery | undefined {
+    if (!this.has(ref.scope)) return undefined;
     const state = this.store(ref.scope).state();
     return state.kind === 'ok' ? state.file.queries.find((q) => q.id === ref.id) : undefined;
   }
@@ -101,6 +138,7 @@ export class SavedQueries implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const d of this.workspaceSubscriptions) d.dispose();
     for (const d of this.disposables) d.dispose();
     this.diagnostics.dispose();
     this.changed.dispose();

@@ -4,8 +4,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { QueriesWriteError, QueryScopeStore, WriteConflict, type QueryScope } from './queryScopeStore';
 
-// The team's queries: `.vscode/everflow-queries.json` in the first workspace folder, meant to be
-// committed. A watcher reloads it on any outside change (git pull, a hand edit, another window).
+// The team's queries: `.vscode/everflow-queries.json` in a workspace folder (one store per folder of
+// a multi-root workspace), meant to be committed. A watcher reloads it on any outside change (git
+// pull, a hand edit, another window).
 
 export const WORKSPACE_QUERIES_PATH = '.vscode/everflow-queries.json';
 
@@ -13,29 +14,25 @@ const decoder = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
 
 export class WorkspaceQueryStore extends QueryScopeStore {
-  readonly scope: QueryScope = 'workspace';
   private watcher: vscode.FileSystemWatcher | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor() {
+  constructor(
+    /** The folder whose file this is; undefined when no folder is open (the scope is unavailable). */
+    readonly folder: vscode.WorkspaceFolder | undefined,
+    readonly scope: QueryScope = 'workspace',
+  ) {
     super();
     this.watch();
-    this.disposables.push(
-      vscode.workspace.onDidChangeWorkspaceFolders(() => {
-        this.watch();
-        void this.reload();
-      }),
-    );
   }
 
   get uri(): vscode.Uri | undefined {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    return folder ? vscode.Uri.joinPath(folder.uri, ...WORKSPACE_QUERIES_PATH.split('/')) : undefined;
+    return this.folder ? vscode.Uri.joinPath(this.folder.uri, ...WORKSPACE_QUERIES_PATH.split('/')) : undefined;
   }
 
   get displayName(): string {
-    return WORKSPACE_QUERIES_PATH;
+    return this.scope === 'workspace' ? WORKSPACE_QUERIES_PATH : `${WORKSPACE_QUERIES_PATH} in ${this.folder?.name ?? 'the folder'}`;
   }
 
   protected override unavailableReason(): string | undefined {
@@ -43,11 +40,8 @@ export class WorkspaceQueryStore extends QueryScopeStore {
   }
 
   private watch(): void {
-    this.watcher?.dispose();
-    this.watcher = undefined;
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder) return;
-    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, WORKSPACE_QUERIES_PATH));
+    if (!this.folder) return;
+    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.folder, WORKSPACE_QUERIES_PATH));
     // A git checkout or a save can report create, change and delete in a burst: read once after it.
     const soon = () => {
       if (this.reloadTimer) clearTimeout(this.reloadTimer);

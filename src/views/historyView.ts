@@ -23,8 +23,8 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryEntry>, vscod
     const when = new Date(e.at);
     item.description = `${formatWhen(when)} · ${e.rows.toLocaleString('en-US')} rows${e.truncated ? ' (cap reached)' : ''} · ${(e.durationMs / 1000).toFixed(1)} s`;
     item.iconPath = new vscode.ThemeIcon(e.truncated ? 'warning' : 'history');
-    const inMemory = this.history.result(e.id) !== undefined;
-    item.contextValue = inMemory ? 'historyEntry.withResult' : 'historyEntry';
+    const kept = this.history.hasResult(e.id);
+    item.contextValue = kept ? 'historyEntry.withResult' : 'historyEntry';
     const tip = new vscode.MarkdownString();
     tip.isTrusted = false;
     tip.appendMarkdown('**');
@@ -40,7 +40,7 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryEntry>, vscod
       { maxLength: 600 },
     ));
     tip.appendMarkdown('\n\n');
-    tip.appendMarkdown(escapeMarkdown(inMemory ? 'Open Results shows these rows again.' : 'Re-run fetches this exact window again.', { maxLength: 600 }));
+    tip.appendMarkdown(escapeMarkdown(kept ? 'Open Results shows these rows again without a request; Re-run fetches this exact window again.' : 'The rows of this run are no longer kept; Re-run fetches this exact window again.', { maxLength: 600 }));
     item.tooltip = tip;
     return item;
   }

@@ -3,10 +3,11 @@ import { escapeMarkdown } from '../hovers/escapeMarkdown';
 import type { FileProblem } from '../core/queriesFile';
 import { folderName } from '../core/queryCollection';
 import { resourceTypeLabel } from '../core/logic';
+import { windowNotes } from '../core/windowNotices';
 import { describeQueryLogic, describeWindow, isPresetWindow, resolveQueryWindow, validateSavedQuery, type SavedQuery } from '../core/savedQuery';
 import type { QueryFilter } from '../core/types';
 import { canonicalResourceType } from '../core/validation';
-import { SCOPE_LABELS, type QueryScope } from '../storage/queryScopeStore';
+import { isWorkspaceScope, scopeLabel, type QueryScope } from '../storage/queryScopeStore';
 
 // The saved-queries tree's elements and how each looks. Names, values and notes are a team's free
 // text: labels are plain text by nature, and every tooltip is an untrusted MarkdownString into which
@@ -67,18 +68,18 @@ export function nodeId(node: QueryTreeNode): string {
 export function treeItemFor(node: QueryTreeNode): vscode.TreeItem {
   switch (node.kind) {
     case 'scope': {
-      const item = new vscode.TreeItem(SCOPE_LABELS[node.scope], vscode.TreeItemCollapsibleState.Expanded);
-      item.iconPath = new vscode.ThemeIcon(node.scope === 'workspace' ? 'repo' : 'account');
-      item.description = node.scope === 'workspace' ? '.vscode/everflow-queries.json · shared' : 'synced with Settings Sync';
+      const item = new vscode.TreeItem(scopeLabel(node.scope), vscode.TreeItemCollapsibleState.Expanded);
+      item.iconPath = new vscode.ThemeIcon(isWorkspaceScope(node.scope) ? 'repo' : 'account');
+      item.description = isWorkspaceScope(node.scope) ? '.vscode/everflow-queries.json · shared' : 'synced with Settings Sync';
       if (node.empty) item.description = `${item.description} · empty`;
-      item.contextValue = `scope.${node.scope}`;
+      item.contextValue = isWorkspaceScope(node.scope) ? 'scope.workspace' : 'scope.user';
       return item;
     }
     case 'folder': {
       const item = new vscode.TreeItem(folderName(node.path), vscode.TreeItemCollapsibleState.Expanded);
       item.iconPath = vscode.ThemeIcon.Folder;
       item.contextValue = 'folder';
-      item.tooltip = plainTooltip(`Folder ${node.path} in ${SCOPE_LABELS[node.scope]}`);
+      item.tooltip = plainTooltip(`Folder ${node.path} in ${scopeLabel(node.scope)}`);
       return item;
     }
     case 'query': {
@@ -163,11 +164,15 @@ export function queryTooltip(scope: QueryScope, q: SavedQuery, nowMs = Date.now(
     const w = resolveQueryWindow(q, nowMs);
     md.appendMarkdown(escapeMarkdown(`${describeWindow(q.window)}: ${w.from} → ${w.to} (${q.timezone})`, { maxLength: 600 }));
     if (isPresetWindow(q.window)) md.appendMarkdown(escapeMarkdown(', resolved now; it moves with the clock', { maxLength: 600 }));
+    for (const note of windowNotes(w, q.timezone, nowMs)) {
+      md.appendMarkdown('\n\n');
+      md.appendMarkdown(escapeMarkdown(note, { maxLength: 600 }));
+    }
   } else {
     md.appendMarkdown(escapeMarkdown(`Cannot run: ${problems.map((p) => p.message).join(' ')}`, { maxLength: 600 }));
   }
   md.appendMarkdown('\n\n');
-  md.appendMarkdown(escapeMarkdown(`${SCOPE_LABELS[scope]} query${q.folder ? ` in ${q.folder}` : ''}${q.account ? ` · account ${q.account}` : ''}`, { maxLength: 600 }));
+  md.appendMarkdown(escapeMarkdown(`${scopeLabel(scope)} query${q.folder ? ` in ${q.folder}` : ''}${q.account ? ` · account ${q.account}` : ''}`, { maxLength: 600 }));
   if (q.note) {
     md.appendMarkdown('\n\n---\n\n');
     md.appendMarkdown(escapeMarkdown(q.note, { maxLength: 600 }));

@@ -66,6 +66,8 @@ export class SavedQueriesView implements vscode.TreeDataProvider<QueryTreeNode>,
         return [{ kind: 'scope', scope: s.scope, empty: st.kind === 'ok' && st.file.queries.length + st.file.folders.length === 0 }];
       });
     }
+    // A node of a folder just removed from the workspace, asked for before the refresh lands.
+    if (!this.queries.has(node.scope)) return [];
     switch (node.kind) {
       case 'scope': {
         const store = this.queries.store(node.scope);
@@ -89,6 +91,7 @@ export class SavedQueriesView implements vscode.TreeDataProvider<QueryTreeNode>,
   }
 
   getParent(node: QueryTreeNode): QueryTreeNode | undefined {
+    if (!this.queries.has(node.scope)) return undefined;
     const st = this.queries.store(node.scope).state();
     const scopeNode: QueryTreeNode = { kind: 'scope', scope: node.scope, empty: st.kind === 'ok' && st.file.queries.length + st.file.folders.length === 0 };
     const folderOf = (path: string | undefined): QueryTreeNode => (path ? { kind: 'folder', scope: node.scope, path } : scopeNode);

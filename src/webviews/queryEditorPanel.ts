@@ -5,7 +5,7 @@ import { normalizeSavedQuery, validateSavedQuery, type SavedQuery } from '../cor
 import type { ValidationProblem } from '../core/types';
 import type { Logger } from '../logger';
 import { isQueryEditorToHost, type HostToQueryEditor, type QueryEditorInit } from '../protocol';
-import { QueriesFileError, SCOPE_LABELS } from '../storage/queryScopeStore';
+import { QueriesFileError, isWorkspaceScope, scopeLabel } from '../storage/queryScopeStore';
 import type { QueryRef, SavedQueries } from '../storage/savedQueries';
 import type { TimezoneService } from '../timezoneService';
 import { renderWebviewHtml, webviewOptions } from './html';
@@ -114,7 +114,7 @@ export class QueryEditorPanel implements vscode.Disposable {
     const state = savedQueries.store(this.ref.scope).state();
     const init: QueryEditorInit = {
       scope: this.ref.scope,
-      scopeLabel: this.ref.scope === 'workspace' ? `${SCOPE_LABELS.workspace} · .vscode/everflow-queries.json` : `${SCOPE_LABELS.user} · synced with Settings Sync`,
+      scopeLabel: isWorkspaceScope(this.ref.scope) ? `${scopeLabel(this.ref.scope)} · .vscode/everflow-queries.json` : `${scopeLabel(this.ref.scope)} · synced with Settings Sync`,
       query,
       zones: timezones.known().map((z) => z.timezone),
       zonesFromEverflow: false,

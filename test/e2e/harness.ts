@@ -31,6 +31,11 @@ export interface WorkbenchOptions {
    * the harness passes --disable-workspace-trust.
    */
   restrictedMode?: boolean;
+  /**
+   * More folders, by name, each with its files: the window opens a multi-root workspace (a
+   * `.code-workspace` file) of the usual folder, named "workspace", and these, in this order.
+   */
+  moreFolders?: Record<string, Record<string, string>>;
 }
 
 export interface QuickInputState {
@@ -84,7 +89,7 @@ export class Workbench {
       cleanups.push(() => collectVscodeLogs(profile, path.join(logs, 'vscode')));
       const server = await startCodeServer({ profile, logFile: path.join(logs, 'code-server.log'), workspaceTrust: opts.restrictedMode === true });
       cleanups.push(() => server.stop());
-      const wb = await openWorkbench({ url: server.url, folder: profile.workspaceDir, browserLog: path.join(logs, 'browser.log') });
+      const wb = await openWorkbench({ url: server.url, folder: profile.workspaceDir, workspace: multiRoot(profile, opts.moreFolders), browserLog: path.join(logs, 'browser.log') });
       cleanups.push(() => wb.close());
       const workbench = new Workbench(wb.page, sandbox, sampleIds, profile.workspaceDir, opts.label, screenshotsDir, teardown);
       await workbench.waitForExtensions();
@@ -359,6 +364,39 @@ export class Workbench {
   }
 
   /** Stops Chromium, code-server and the sandbox, saving a last screenshot and VS Code's logs first. */
+  /**
+   * Runs a saved query from the keyboard: its tree row selected, then Ctrl+Enter. The key only reaches
+   * the view once the row is selected and focused, so this waits for that; a press that still got lost
+   * (no run toast, where a sandbox run takes under a second) is pressed once more. Returns the toast.
+   */
+  async runQueryFromTree(row: ReturnType<Page['locator']>, name: string): Promise<string> {
+    const ranToast = new RegExp(`"${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}": [\\d,]+ clicks in`);
+    let done = '';
+    for (let attempt = 1; attempt <= 2 && !done; attempt++) {
+      await row.click();
+      for (let i = 0; i < 50 && !/\bselected\b/.test((await row.getAttribute('class')) ?? ''); i++) await new Promise((r) => setTimeout(r, 100));
+      await this.page.keyboard.press('Control+Enter');
+      done = await this.waitForNotification(ranToast, attempt === 1 ? 20_000 : 60_000).catch((e: unknown) => {
+        if (attempt === 2) throw e;
+        return '';
+      });
+    }
+    return done;
+  }
+
+  /** Developer: Reload Window, then waits for the workbench and the extensions to be back. */
+  async reloadWindow(): Promise<void> {
+    // Not runCommand: it waits for the palette to close, and the page it waits on goes away.
+    await this.dismissQuickInput();
+    await this.page.keyboard.press('F1');
+    await this.page.keyboard.type('Developer: Reload Window');
+    await new Promise((r) => setTimeout(r, 1000));
+    await this.page.keyboard.press('Enter');
+    await new Promise((r) => setTimeout(r, 3000));
+    await this.page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 90_000 });
+    await this.waitForExtensions();
+  }
+
   async close(): Promise<void> {
     await this.screenshot('zz-final').catch(() => {});
     await this.teardown();
@@ -408,4 +446,22 @@ function sampleLog(ids: string[]): string {
     '2024-05-01 12:00:09.999 WARN  postback without transaction id',
   ];
   return lines.join('\n') + '\n';
+}
+
+/** Writes the folders and a `.code-workspace` file naming them; undefined without `moreFolders`. */
+function multiRoot(profile: { root: string; workspaceDir: string }, more: WorkbenchOptions['moreFolders']): string | undefined {
+  if (!more) return undefined;
+  const folders = [{ path: profile.workspaceDir, name: 'workspace' }];
+  for (const [name, files] of Object.entries(more)) {
+    const dir = path.join(profile.root, 'folders', name);
+    for (const [rel, content] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), content);
+    }
+    fs.mkdirSync(dir, { recursive: true });
+    folders.push({ path: dir, name });
+  }
+  const file = path.join(profile.root, 'multi.code-workspace');
+  fs.writeFileSync(file, JSON.stringify({ folders, settings: {} }, null, 2));
+  return file;
 }

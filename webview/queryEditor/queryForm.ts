@@ -1,4 +1,5 @@
 import { describeQueryLogic, resolveQueryWindow, validateSavedQuery, type SavedQuery } from '../../src/core/savedQuery';
+import { windowNotes } from '../../src/core/windowNotices';
 import { PRESET_LABELS, WINDOW_PRESETS } from '../../src/core/timeWindow';
 import type { ValidationProblem } from '../../src/core/types';
 import type { QueryEditorInit } from '../../src/protocol';
@@ -207,7 +208,8 @@ export class QueryForm {
     const windowOk = !problems.some((p) => p.field.startsWith('window') || p.field === 'timezone');
     if (windowOk) {
       const w = resolveQueryWindow(draft as unknown as SavedQuery);
-      setText(this.windowPreview, `If run now: ${w.from} → ${w.to} (${String(draft.timezone)})`);
+      const notes = windowNotes(w, String(draft.timezone));
+      setText(this.windowPreview, [`If run now: ${w.from} → ${w.to} (${String(draft.timezone)}).`, ...notes].join(' '));
     } else {
       setText(this.windowPreview, '');
     }

@@ -22,7 +22,7 @@ interface TreeNode {
 
 interface SavedQueriesApi {
   tree(): TreeNode[];
-  history(): { id: string; label: string; rows: number; truncated: boolean; request: { from: string; to: string; timezone_id: number } }[];
+  history(): { id: string; label: string; rows: number; truncated: boolean; kept: boolean; request: { from: string; to: string; timezone_id: number } }[];
   openEditors(): string[];
 }
 
@@ -212,6 +212,52 @@ suite('Saved queries', () => {
     assert.strictEqual((await sandboxState()).requestCount, requests, 'reopening sent a request');
   });
 
+  test('History: Open Results of an older run (past the few kept in memory) reads its kept rows, still without a request', async function () {
+    this.timeout(60_000);
+    const api = await sq();
+    const oldest = api.history().find((h) => h.label === usYesterday.name)!;
+    const day = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    // Six more runs push the older one out of the in-memory few.
+    for (let h = 0; h < 6; h++) {
+      const hh = String(h).padStart(2, '0');
+      assert.strictEqual(await vscode.commands.executeCommand('everflow.runClickStream', { from: `${day} ${hh}:00:00`, to: `${day} ${hh}:59:59`, timezone_id: 67 }), true);
+    }
+    await closeAllEditors();
+    const requests = (await sandboxState()).requestCount;
+    // The rows are written to disk after the run's message; the history marks them kept when done.
+    await waitFor('the last run\'s rows kept on disk', () => api.history()[0].kept, 20_000);
+    assert.ok(api.history().find((h) => h.id === oldest.id)?.kept, 'the older run\'s rows are not kept');
+    assert.strictEqual(await vscode.commands.executeCommand('everflow.openHistoryResult', { id: oldest.id }), true);
+    const doc = JSON.parse(activeResultText());
+    assert.strictEqual(doc.request.from, oldest.request.from);
+    assert.strictEqual(doc.clicks.length, oldest.rows);
+    assert.strictEqual((await sandboxState()).requestCount, requests, 'reopening sent a request');
+  });
+
+  test('a saved query over 14 days is valid: its tooltip says how many requests, and a run sends them', async () => {
+    const day = (back: number) => new Date(Date.now() - back * 86_400_000).toISOString().slice(0, 10);
+    const name = 'Last 20 days, absolute';
+    const id = await vscode.commands.executeCommand<string>('everflow.newSavedQuery', {
+      scope: 'user',
+      query: { name, window: { from: `${day(20)} 00:00:00`, to: `${day(1)} 23:59:59` }, timezone: 'UTC', filters: [{ resource_type: 'offer', filter_id_value: '883' }] },
+    });
+    assert.ok(typeof id === 'string', 'the long query was refused');
+    const node = await waitFor('the long query', async () => find((await sq()).tree(), name));
+    const tip = (node.tooltip ?? '').replace(/&nbsp;/g, ' ').replace(/\\/g, '');
+    assert.match(tip, /20 days long; Everflow allows at most 14 days per request, so it runs as 2 requests/);
+    const before = (await sandboxState()).requestCount;
+    assert.strictEqual(await vscode.commands.executeCommand('everflow.runSavedQuery', { scope: 'user', id }), true);
+    assert.strictEqual((await sandboxState()).requestCount - before, 2);
+    const doc = JSON.parse(activeResultText());
+    assert.strictEqual(doc.request.chunks, 2);
+    assert.ok(doc.clicks.length > 0);
+    const json = JSON.parse(await vscode.commands.executeCommand<string>('everflow.copySavedQueryJson', { scope: 'user', id }));
+    assert.ok(Array.isArray(json) && json.length === 2, 'the copy is not the two requests a run sends');
+    assert.strictEqual(json[0].from, `${day(20)} 00:00:00`);
+    assert.strictEqual(json[1].to, `${day(1)} 23:59:59`);
+    await vscode.commands.executeCommand('everflow.deleteSavedQuery', { scope: 'user', id, confirm: false });
+  });
+
   test('Copy Request as JSON and Copy as cURL: the resolved request, a placeholder, never the key', async () => {
     const id = readWs().queries[0].id;
     const json = await vscode.commands.executeCommand<string>('everflow.copySavedQueryJson', { scope: 'workspace', id });
@@ -280,7 +326,7 @@ suite('Saved queries', () => {
     const before = fs.readFileSync(wsFile(), 'utf8');
     const result = await vscode.commands.executeCommand('everflow.newSavedQuery', {
       scope: 'workspace',
-      query: { name: 'Too long', window: { from: '2026-03-01 00:00:00', to: '2026-03-20 00:00:00' }, timezone: 'UTC' },
+      query: { name: 'Backwards', window: { from: '2026-03-20 00:00:00', to: '2026-03-01 00:00:00' }, timezone: 'UTC' },
     });
     assert.notStrictEqual(typeof result, 'string');
     assert.strictEqual(fs.readFileSync(wsFile(), 'utf8'), before);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { API_KEY_PLACEHOLDER, renderCurl, requestJson, shellQuote } from '../../../src/core/requestText';
+import { API_KEY_PLACEHOLDER, renderCurl, renderCurls, requestJson, requestsForWindow, requestsJson, shellQuote } from '../../../src/core/requestText';
 import type { StreamRequest } from '../../../src/core/types';
 
 const req: StreamRequest = {
@@ -28,4 +28,26 @@ test('the body survives a real shell unchanged, whatever the values hold', { ski
 test('request JSON is the body, pretty-printed', () => {
   assert.deepEqual(JSON.parse(requestJson(req)), req);
   assert.match(requestJson(req), /\n {2}"from"/);
+});
+
+test('a window over 14 days is copied as the ≤ 14-day requests a run sends, in order and without gaps', () => {
+  const long: StreamRequest = { ...req, from: '2026-03-01 00:00:00', to: '2026-03-31 23:59:59' };
+  const reqs = requestsForWindow(long, 'America/New_York');
+  assert.deepEqual(
+    reqs.map((r) => [r.from, r.to]),
+    [
+      ['2026-03-01 00:00:00', '2026-03-14 23:59:59'],
+      ['2026-03-15 00:00:00', '2026-03-28 23:59:59'],
+      ['2026-03-29 00:00:00', '2026-03-31 23:59:59'],
+    ],
+  );
+  for (const r of reqs) assert.deepEqual({ ...r, from: '', to: '' }, { ...req, from: '', to: '' });
+  const json = JSON.parse(requestsJson(reqs)) as StreamRequest[];
+  assert.equal(json.length, 3);
+  const curls = renderCurls(reqs, 'https://api.eflow.team');
+  assert.equal(curls.split('\n\n').length, 3);
+  assert.ok(!curls.includes('sbx'), 'no key');
+  // A window that fits is one request, copied as one object as before.
+  assert.deepEqual(requestsForWindow(req, 'UTC'), [req]);
+  assert.equal(requestsJson([req]), requestJson(req));
 });

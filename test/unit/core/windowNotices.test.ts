@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chunkNotice, planWindow, retentionStart, retentionWarning } from '../../../src/core/windowNotices';
+import { chunkNotice, planWindow, retentionStart, retentionWarning, windowNotes } from '../../../src/core/windowNotices';
 
 // Notices before a stream runs: windows over 14 days run as chunks; old windows lose unconverted clicks.
 
@@ -38,5 +38,21 @@ describe('retentionWarning', () => {
   });
   it('retention starts 90 days before now', () => {
     assert.equal(retentionStart(NOW), NOW / 1000 - 90 * 86_400);
+  });
+});
+
+describe('windowNotes', () => {
+  it('says nothing about a recent window within 14 days', () => {
+    assert.deepEqual(windowNotes({ from: '2026-05-20 00:00:00', to: '2026-05-21 00:00:00' }, 'UTC', NOW), []);
+  });
+  it('names the number of requests of a long window, and the retention of an old one', () => {
+    const notes = windowNotes({ from: '2026-01-01 00:00:00', to: '2026-01-31 23:59:59' }, 'Europe/Berlin', NOW);
+    assert.equal(notes.length, 2);
+    assert.match(notes[0], /31 days long; .* runs as 3 requests of at most 14 days each/);
+    assert.match(notes[1], /3-month raw-click retention: before 2026-03-03 \(Europe\/Berlin\)/);
+  });
+  it('is empty for a window it cannot read (the validation names the problem)', () => {
+    assert.deepEqual(windowNotes({ from: 'yesterday', to: '2026-05-21 00:00:00' }, 'UTC', NOW), []);
+    assert.deepEqual(windowNotes({ from: '2026-05-20 00:00:00', to: '2026-05-21 00:00:00' }, 'Not/AZone', NOW), []);
   });
 });
