@@ -1,6 +1,8 @@
 import { columnById, type CellValue, type ColumnKind } from './columns';
 import type { FlatTable } from './flatten';
 import { formatBoolean, formatMoney, formatTimestamp, formatUtc } from './format';
+import { SearchIndex, type IndexSource } from './searchIndex';
+import { packColumn, type PackedColumn } from './tablePack';
 
 // The results grid's model: a flat table (column-major, raw values) plus the zone its timestamps are
 // shown in, and the filtering and sorting of row indices over it. No DOM here, so it is unit-tested
@@ -12,7 +14,9 @@ import { formatBoolean, formatMoney, formatTimestamp, formatUtc } from './format
 //
 // Text is what a person sees (Yes/No, $1.50, local time) and is what searching and "filter by this
 // value" compare, so a filter matches exactly what the cell shows. It is computed per cell on first
-// use and kept; lower-cased copies for searching are built per column only once a search needs them.
+// use and kept. Searching and the per-column "contains" filters read a lower-cased index of that
+// text (searchIndex.ts), built once per table: in steps while the page is idle (`prepareSearch`), or
+// at once by the first search that needs a column not indexed yet.
 
 export interface ValueFilter {
   column: string;
@@ -43,21 +47,47 @@ export class GridTable {
   private readonly kinds: ColumnKind[];
   private readonly index = new Map<string, number>();
   private readonly texts: (string | undefined)[][];
-  private readonly lowered: (string[] | undefined)[];
   private readonly currency: number;
+  private readonly search: SearchIndex;
 
   constructor(
     readonly table: FlatTable,
     /** IANA zone of the timestamp columns. */
     readonly zone: string,
+    /**
+     * The same columns as the host packed them (tablePack.ts), when at hand: their dictionaries and
+     * codes number each column's distinct values, which the search index then reuses.
+     */
+    packed?: readonly PackedColumn[],
   ) {
     this.columns = table.columns;
     this.rowCount = table.data[0]?.length ?? 0;
     this.kinds = table.columns.map((id) => columnById(id)?.kind ?? 'text');
     table.columns.forEach((id, c) => this.index.set(id, c));
     this.texts = table.columns.map(() => []);
-    this.lowered = table.columns.map(() => undefined);
     this.currency = this.index.get('currency_id') ?? -1;
+    this.search = new SearchIndex(this.indexSource(packed));
+  }
+
+  private indexSource(packed: readonly PackedColumn[] | undefined): IndexSource {
+    const usable = (col: PackedColumn | undefined): col is PackedColumn =>
+      col !== undefined && ('values' in col ? col.values.length === this.rowCount : col.codes.length === this.rowCount);
+    return {
+      rowCount: this.rowCount,
+      columnCount: this.columns.length,
+      text: (c, r) => this.text(c, r),
+      valueText: (c, v) => this.valueText(c, v),
+      rowKey: (_c, r) => this.currencyOf(r),
+      packed: (c) => (packed?.length === this.columns.length && usable(packed[c]) ? packed[c] : packColumn(this.table.data[c])),
+    };
+  }
+
+  /**
+   * Builds the search index while `more()` says there is time (the webview calls this when idle);
+   * true once it is complete. Searching never needs this: it indexes what it lacks itself.
+   */
+  prepareSearch(more?: () => boolean): boolean {
+    return this.search.build(more);
   }
 
   /** Column index of `id`, or -1. */
@@ -94,37 +124,26 @@ export class GridTable {
   }
 
   private format(c: number, r: number, v: CellValue): string {
+    return this.valueText(c, v) ?? formatMoney(v as number, this.currencyOf(r));
+  }
+
+  /** The text a value shows in column `c` whatever its row; undefined for an amount (its row's currency decides). */
+  private valueText(c: number, v: CellValue): string | undefined {
+    if (typeof v === 'string') return v;
     switch (this.kinds[c]) {
       case 'timestamp':
         return typeof v === 'number' ? formatTimestamp(v, this.zone) : String(v);
-      case 'money': {
-        const cur = this.currency >= 0 ? this.table.data[this.currency][r] : '';
-        return typeof v === 'number' ? formatMoney(v, typeof cur === 'string' ? cur : '') : String(v);
-      }
+      case 'money':
+        return typeof v === 'number' ? undefined : String(v);
       default:
         return typeof v === 'boolean' ? formatBoolean(v) : String(v);
     }
   }
 
-  /** Lower-cased cell texts of a column, built on first use. */
-  private lower(c: number): string[] {
-    let out = this.lowered[c];
-    if (!out) {
-      out = [];
-      // Columns repeat a few values; lower-casing each distinct one once keeps one string per value.
-      const seen = new Map<string, string>();
-      for (let r = 0; r < this.rowCount; r++) {
-        const t = this.text(c, r);
-        let l = seen.get(t);
-        if (l === undefined) {
-          l = t.toLowerCase();
-          if (seen.size < 50_000) seen.set(t, l);
-        }
-        out.push(l);
-      }
-      this.lowered[c] = out;
-    }
-    return out;
+  /** The currency code amounts of row `r` are shown in ('' when there is none). */
+  private currencyOf(r: number): string {
+    const cur = this.currency >= 0 ? this.table.data[this.currency][r] : '';
+    return typeof cur === 'string' ? cur : '';
   }
 
   /**
@@ -143,14 +162,10 @@ export class GridTable {
       const c = this.col(id);
       const n = needle.trim().toLowerCase();
       if (c < 0 || !n) continue;
-      const lower = this.lower(c);
-      rows = rows.filter((r) => lower[r].includes(n));
+      rows = this.search.filter(rows, [c], n);
     }
     const search = (spec.search ?? '').trim().toLowerCase();
-    if (search) {
-      const lowers = this.columns.map((_, c) => this.lower(c));
-      rows = rows.filter((r) => lowers.some((l) => l[r].includes(search)));
-    }
+    if (search) rows = this.search.filter(rows, this.columns.map((_, c) => c), search);
     if (spec.sort) {
       // With a base the order is the base's; re-sorting keeps it right if the sort changed too.
       this.sortRows(rows, spec.sort);

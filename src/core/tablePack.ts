@@ -19,7 +19,8 @@ export interface PackedTable {
 /** A dictionary pays off while the distinct values are well under the rows. */
 const DICT_SHARE = 0.5;
 
-function packColumn(values: readonly CellValue[]): PackedColumn {
+/** One column as sent: a dictionary and a code per row while that pays, else its values as they are. */
+export function packColumn(values: readonly CellValue[]): PackedColumn {
   const limit = Math.max(1, Math.floor(values.length * DICT_SHARE));
   const index = new Map<CellValue, number>();
   const dict: CellValue[] = [];

@@ -45,6 +45,7 @@ export class ResultsApp {
   private viewTimer: ReturnType<typeof setTimeout> | undefined;
   private stateTimer: ReturnType<typeof setTimeout> | undefined;
   private selectionFrame = 0;
+  private indexTask = 0;
   private resizeObserver: ResizeObserver | undefined;
 
   constructor(
@@ -112,11 +113,26 @@ export class ResultsApp {
   private start(init: ResultsInit): void {
     const state = this.host.getState();
     this.init = init;
-    this.table = new GridTable(unpackTable(init.table), init.zone);
+    this.table = new GridTable(unpackTable(init.table), init.zone, init.table.data);
     this.layout = state?.resultId === init.resultId ? sanitizeLayout(state.view) : defaultLayout();
     this.lastSpec = undefined;
     this.build();
     this.saveState(true);
+    this.indexWhenIdle(this.table);
+  }
+
+  /**
+   * Builds the table's search index in the page's idle time after it is shown, so a search finds
+   * it ready; a search that comes first indexes what is missing itself. A new table (new rows, or
+   * "Fetch all" replacing them) ends the work for the old one.
+   */
+  private indexWhenIdle(table: GridTable): void {
+    cancelIdleCallback(this.indexTask);
+    const step = (deadline: IdleDeadline): void => {
+      if (this.table !== table) return;
+      if (!table.prepareSearch(() => deadline.timeRemaining() > 2)) this.indexTask = requestIdleCallback(step, { timeout: 1000 });
+    };
+    this.indexTask = requestIdleCallback(step, { timeout: 1000 });
   }
 
   private build(): void {
