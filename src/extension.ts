@@ -93,14 +93,14 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     ),
     config.onDidChange(['baseUrl'], () => clickCache.clear()),
     accounts.onDidChange(() => clickCache.clear()),
-    new ClickHovers(new ClickHoverProvider(services)),
+    new ClickHovers(new ClickHoverProvider(services), context),
     registerClickTerminalLinks(),
     ...registerCommands(services),
   );
   void seedDemoAccount(accounts, logger);
   return createApi(accounts, {
     tree: () => snapshotTree(savedQueriesView),
-    history: () => history.entries(),
+    history: () => history.entries().map((e) => ({ ...e, kept: history.hasResult(e.id) })),
     openEditors: () => queryEditors.openKeys(),
   }, grids.api());
 }

@@ -26,6 +26,8 @@ export interface BulkSummary {
   notFound: string[];
   failed: number;
   partial: boolean;
+  /** The user pressed Cancel; the rows are those that arrived before. */
+  cancelled: boolean;
 }
 
 export interface BulkOutcome {
@@ -96,13 +98,20 @@ async function lookUpAll(services: Services, text: string, label: string): Promi
     },
     rows: outcome.clicks,
   });
+  if (outcome.cancelled) {
+    const answered = outcome.clicks.length + outcome.notFound.length + outcome.failed.length;
+    const notFound = outcome.notFound.length > 0 ? ` (and ${outcome.notFound.length} not found)` : '';
+    void showWarning(
+      `Look-up cancelled: kept the ${outcome.clicks.length} click(s) that arrived${notFound}; ${ids.length - answered} of ${ids.length} IDs were not looked up, so the result is partial.`,
+    );
+  }
   if (outcome.failed.length > 0) {
     services.logger.warn(`Bulk look-up: ${outcome.failed.length} ID(s) failed: ${outcome.failed.map((f) => `${f.id} (${f.message})`).join('; ')}`);
     void showWarning(`${outcome.failed.length} of ${ids.length} IDs could not be looked up: ${outcome.failed[0].message}`, 'Show Log').then((c) => {
       if (c) services.logger.show();
     });
   }
-  return { ids: ids.length, rows: outcome.clicks.length, notFound: outcome.notFound, failed: outcome.failed.length, partial };
+  return { ids: ids.length, rows: outcome.clicks.length, notFound: outcome.notFound, failed: outcome.failed.length, partial, cancelled: outcome.cancelled };
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { showWarning } from '../notifications';
+import { showInfo, showWarning } from '../notifications';
 import { NOT_FOUND_EXPLANATION, configuredDetector, fetchClick } from '../clickLookup';
 import { CommandIds } from '../commands/ids';
 import * as config from '../config';
@@ -8,6 +8,7 @@ import type { Click } from '../core/types';
 import { isTransactionId } from '../core/validation';
 import type { Services } from '../services';
 import { clickCardMarkdown, isValidTimeZone, statusCardMarkdown, type CardLink } from './clickCard';
+import { NOTICED_LANGUAGES_KEY, declaredLanguages, languageNoticeText, languagesToNotice } from './hoverLanguages';
 
 // The hover over a transaction id in a log. It must answer fast and never cost more than one
 // request per id: cached answers come at once; an uncached id is fetched through the shared cache
@@ -149,12 +150,24 @@ export function hoverSelector(): vscode.DocumentFilter[] {
   ];
 }
 
-/** Owns the hover registration and redoes it when the languages, patterns or on/off setting change. */
+/** What ClickHovers needs of the extension context to tell the user about undeclared hover languages. */
+export type HoverContext = Pick<vscode.ExtensionContext, 'globalState' | 'extension'>;
+
+/**
+ * Owns the hover registration and redoes it when the languages, patterns or on/off setting change.
+ * Given the extension context, it also tells the user, once per language, when the languages setting
+ * names one that does not wake the extension by itself (activation events are static).
+ */
 export class ClickHovers implements vscode.Disposable {
   private registration: vscode.Disposable | undefined;
   private readonly settings: vscode.Disposable;
+  /** Languages told about in this window (globalState keeps them across windows). */
+  private readonly noticed = new Set<string>();
 
-  constructor(private readonly provider: ClickHoverProvider) {
+  constructor(
+    private readonly provider: ClickHoverProvider,
+    private readonly context?: HoverContext,
+  ) {
     this.register();
     this.settings = config.onDidChange(config.HOVER_SELECTOR_KEYS, () => this.register());
   }
@@ -162,6 +175,21 @@ export class ClickHovers implements vscode.Disposable {
   private register(): void {
     this.registration?.dispose();
     this.registration = config.hoverEnabled() ? vscode.languages.registerHoverProvider(hoverSelector(), this.provider) : undefined;
+    if (this.registration) void this.noticeUndeclaredLanguages();
+  }
+
+  /** One honest info message for configured languages no `onLanguage:` activation event covers. */
+  private async noticeUndeclaredLanguages(): Promise<void> {
+    if (!this.context) return;
+    const declared = declaredLanguages(this.context.extension.packageJSON?.activationEvents);
+    const stored = this.context.globalState.get<unknown>(NOTICED_LANGUAGES_KEY);
+    const already = Array.isArray(stored) ? stored.filter((v): v is string => typeof v === 'string') : [];
+    const fresh = languagesToNotice(config.hoverLanguages(), declared, [...already, ...this.noticed]);
+    if (fresh.length === 0) return;
+    // Marked at once, so a quick second settings change does not repeat the message.
+    for (const id of fresh) this.noticed.add(id);
+    await this.context.globalState.update(NOTICED_LANGUAGES_KEY, [...new Set([...already, ...this.noticed])]);
+    void showInfo(languageNoticeText(fresh, declared));
   }
 
   dispose(): void {

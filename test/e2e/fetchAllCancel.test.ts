@@ -5,8 +5,8 @@
 // Screenshots land in test-results/screenshots/fetchAllCancel-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { FrameLocator } from 'playwright-core';
-import { startWorkbench, type Workbench } from './harness';
+import { gridFrame, startWorkbench, waitUntil, type Workbench } from './harness';
+import { runStream } from './securityProbe';
 
 let wb: Workbench | undefined;
 
@@ -24,26 +24,14 @@ after(async () => {
   await wb?.close();
 });
 
-/** The grid webview's document (code-server nests it in two iframes). */
-function grid(w: Workbench): FrameLocator {
-  return w.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
-}
 
-async function waitUntil(what: string | (() => string), check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function summary(w: Workbench): Promise<string> {
-  return ((await grid(w).locator('.summary-text').textContent()) ?? '').trim();
+  return ((await gridFrame(w).locator('.summary-text').textContent()) ?? '').trim();
 }
 
 async function bannerText(w: Workbench): Promise<string> {
-  return ((await grid(w).locator('.banner').first().textContent()) ?? '').trim();
+  return ((await gridFrame(w).locator('.banner').first().textContent()) ?? '').trim();
 }
 
 const num = (s: string): number => Number(s.replace(/,/g, ''));
@@ -75,24 +63,13 @@ test('Cancel during "Fetch all" keeps the clicks that arrived, labelled partial,
   assert.equal(w.sandbox.countClicks({ ...span, timezone_id: 67 }), TOTAL);
 
   // The capped first response: 5,000 of the day's 30,000 clicks.
-  await w.runCommand('Everflow: Run Click Stream…');
-  await w.waitForQuickInput({ title: /timezone/i });
-  await w.quickInputType('UTC');
-  await w.quickInputAccept();
-  await w.waitForQuickInput({ title: /time window/i });
-  await w.quickInputType('Custom range');
-  await w.quickInputAccept();
-  await w.waitForQuickInput({ title: /custom window/i });
-  await w.quickInputType(`${span.from} → ${span.to}`);
-  await w.quickInputAccept();
-  await w.waitForQuickInput({ title: /filters/i });
-  await w.quickInputAccept();
+  await runStream(w, 'Custom range', `${span.from} → ${span.to}`);
   await waitUntil('the capped grid', async () => /^5,000 rows/.test(await summary(w)));
   assert.match(await bannerText(w), /5,000 rows: Everflow's cap — more clicks match/);
 
   await knobs(w, { latencyMs: LATENCY_MS });
   const beforeFetch = (await streamRequests(w)).length;
-  await grid(w).locator('.banner vscode-button', { hasText: 'Fetch all' }).click();
+  await gridFrame(w).locator('.banner vscode-button', { hasText: 'Fetch all' }).click();
   const toast = w.page.locator('.notifications-toasts .notification-toast', { hasText: /Fetching every click of/ }).first();
   await toast.waitFor({ state: 'visible', timeout: 30_000 });
 
@@ -128,7 +105,7 @@ test('Cancel during "Fetch all" keeps the clicks that arrived, labelled partial,
   const banner = await bannerText(w);
   assert.match(banner, new RegExp(`^Partial: fetching all was cancelled after ${kept.toLocaleString('en-US')} clicks — more clicks match\\.`));
   assert.match(banner, /Fetch all$/, 'Fetch all is not offered again');
-  assert.equal(await grid(w).locator('.slick-column-name', { hasText: /^Time/ }).count(), 1);
+  assert.equal(await gridFrame(w).locator('.slick-column-name', { hasText: /^Time/ }).count(), 1);
 
   // Nothing was sent after Cancel: at most the request that was in flight when it was pressed, and the
   // count stays put for several request times after.
@@ -145,7 +122,7 @@ test('Cancel during "Fetch all" keeps the clicks that arrived, labelled partial,
 
   // Fetch all from the partial result gets every click after all.
   await knobs(w, { latencyMs: 0 });
-  await grid(w).locator('.banner vscode-button', { hasText: 'Fetch all' }).click();
+  await gridFrame(w).locator('.banner vscode-button', { hasText: 'Fetch all' }).click();
   await waitUntil('all 30,000 rows', async () => /^30,000 rows/.test(await summary(w)), 120_000);
   assert.match(await bannerText(w), /^Every click of the window: 30,000 clicks, fetched in \d+ requests/);
   await w.screenshot('03-fetched-all-after-cancel');

@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { FrameLocator } from 'playwright-core';
-import { startWorkbench, type Workbench } from './harness';
+import { gridFrame, startWorkbench, waitUntil, type Workbench } from './harness';
 
 let wb: Workbench | undefined;
 const dialogs: string[] = [];
@@ -30,27 +29,15 @@ after(async () => {
   await wb?.close();
 });
 
-/** The grid webview's document (code-server nests it in two iframes). */
-function grid(w: Workbench): FrameLocator {
-  return w.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
-}
 
-async function waitUntil(what: string | (() => string), check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 async function summary(w: Workbench): Promise<string> {
-  return ((await grid(w).locator('.summary-text').textContent()) ?? '').trim();
+  return ((await gridFrame(w).locator('.summary-text').textContent()) ?? '').trim();
 }
 
 /** Texts of one column's cells on screen, top to bottom. */
 async function columnTexts(w: Workbench, header: string): Promise<string[]> {
-  return grid(w)
+  return gridFrame(w)
     .locator('body')
     .evaluate((body, name) => {
       const headers = Array.from(body.querySelectorAll('.slick-header-column'));
@@ -69,7 +56,7 @@ async function columnTexts(w: Workbench, header: string): Promise<string[]> {
  * in view); returns whether one was found.
  */
 async function scrollToCellWith(w: Workbench, text: string): Promise<boolean> {
-  const g = grid(w);
+  const g = gridFrame(w);
   for (let step = 0; step < 40; step++) {
     const cell = g.locator('.slick-cell', { hasText: text }).first();
     if ((await cell.count()) > 0) {
@@ -92,7 +79,7 @@ async function scrollToCellWith(w: Workbench, text: string): Promise<boolean> {
 
 /** Scrolls the grid back to its first column. */
 async function scrollHome(w: Workbench): Promise<void> {
-  await grid(w)
+  await gridFrame(w)
     .locator('body')
     .evaluate((body) => body.querySelectorAll<HTMLElement>('.slick-viewport-top').forEach((v) => (v.scrollLeft = 0)));
   await new Promise((r) => setTimeout(r, 200));
@@ -126,10 +113,10 @@ test('a capped stream opens as a 5,000-row grid with the cap marked', { timeout:
   await setKey(w);
   await runStream(w, 'Yesterday');
   await waitUntil('the grid summary', async () => /^5,000 rows/.test(await summary(w)));
-  const banner = (await grid(w).locator('.banner-warning').first().textContent()) ?? '';
+  const banner = (await gridFrame(w).locator('.banner-warning').first().textContent()) ?? '';
   assert.match(banner, /5,000 rows: Everflow's cap — more clicks match/);
   assert.match(banner, /Fetch all/);
-  const rowsInDom = await grid(w).locator('.slick-row').count();
+  const rowsInDom = await gridFrame(w).locator('.slick-row').count();
   assert.ok(rowsInDom > 10 && rowsInDom < 200, `${rowsInDom} rows in the DOM: the grid does not virtualise`);
   assert.match(await summary(w), /^5,000 rows · [\d,]+ unique · Revenue .* · .* → .* \(UTC\)$/);
   await w.screenshot('01-grid-5000');
@@ -137,7 +124,7 @@ test('a capped stream opens as a 5,000-row grid with the cap marked', { timeout:
 
 test('sorting a column orders the rows by it, both ways', { timeout: 120_000 }, async () => {
   const w = wb!;
-  const header = grid(w).locator('.slick-header-column', { hasText: 'Revenue' });
+  const header = gridFrame(w).locator('.slick-header-column', { hasText: 'Revenue' });
   await header.click();
   const money = (t: string) => Number(t.replace(/[^0-9.-]/g, ''));
   let asc: number[] = [];
@@ -150,7 +137,7 @@ test('sorting a column orders the rows by it, both ways', { timeout: 120_000 }, 
 
 test('copying a row puts TSV with headers on the clipboard', { timeout: 60_000 }, async () => {
   const w = wb!;
-  const g = grid(w);
+  const g = gridFrame(w);
   await scrollHome(w);
   const id = (await columnTexts(w, 'Transaction ID'))[0];
   assert.match(id, /^[0-9a-f]{32}$/);
@@ -173,7 +160,7 @@ test('copying a row puts TSV with headers on the clipboard', { timeout: 60_000 }
 
 test('a column filter and "Exclude this value" narrow the rows, with the count in the summary', { timeout: 120_000 }, async () => {
   const w = wb!;
-  const g = grid(w);
+  const g = gridFrame(w);
   const countryIdx = await g.locator('.slick-header-column').evaluateAll((hs) => hs.findIndex((h) => h.textContent?.trim() === 'Country'));
   await g.locator('.slick-headerrow-column input.header-filter').nth(countryIdx).fill('Germany');
   await waitUntil('the filtered summary', async () => /^[\d,]+ of 5,000 rows/.test(await summary(w)));
@@ -191,7 +178,7 @@ test('a column filter and "Exclude this value" narrow the rows, with the count i
 
 test('the column chooser shows and hides columns', { timeout: 120_000 }, async () => {
   const w = wb!;
-  const g = grid(w);
+  const g = gridFrame(w);
   await g.locator('vscode-button', { hasText: 'Columns' }).click();
   await g.locator('.column-chooser').waitFor({ state: 'visible' });
   await g.locator('vscode-checkbox[data-column="geo.isp_name"]').click();
@@ -205,7 +192,7 @@ test('the column chooser shows and hides columns', { timeout: 120_000 }, async (
 
 test('exporting the filtered rows to CSV writes them, with the query beside the file', { timeout: 120_000 }, async () => {
   const w = wb!;
-  const g = grid(w);
+  const g = gridFrame(w);
   const shown = Number(/^([\d,]+) of/.exec(await summary(w))![1].replace(/,/g, ''));
   await g.locator('vscode-button', { hasText: 'Export' }).click();
   await g.locator('.menu-item', { hasText: 'Filtered Rows to CSV' }).click();
@@ -234,7 +221,7 @@ test('hostile values render as text: no element, no script, in the grid or the r
   const w = wb!;
   // The clicks whose sub1 is an image tag with a handler (Everflow filters on the exact value).
   await runStream(w, 'Last 14 days', 'sub1=<img src=x onerror=alert(1)>');
-  let g = grid(w);
+  let g = gridFrame(w);
   await waitUntil('the hostile rows', async () => /^[1-9][\d,]* rows?/.test(await summary(w)));
   assert.ok(await scrollToCellWith(w, '<img src=x onerror=alert(1)>'), 'no cell shows the literal text');
   assert.equal(await g.locator('.grid-canvas').locator('img, script, svg, a, iframe').count(), 0, 'a value became an element');
@@ -247,7 +234,7 @@ test('hostile values render as text: no element, no script, in the grid or the r
   await w.waitForQuickInput({ title: /Look Up Click/i });
   await w.quickInputType(w.sandbox.hostileSampleId());
   await w.quickInputAccept();
-  g = grid(w);
+  g = gridFrame(w);
   await waitUntil('the one-row grid', async () => /^1 row/.test(await summary(w)));
   assert.equal(await g.locator('.slick-cell', { hasText: /^<img src=x onerror=.*!\[x\]\(https:\/\/evil\.example/ }).count(), 1, 'the offer name is not shown as text');
   await g.locator('.slick-cell').first().click();
@@ -269,11 +256,11 @@ test('"Fetch all" gets every click of a 30,000-click day past the cap', { timeou
   await waitUntil('the capped grid', async () => /^5,000 rows/.test(await summary(w)));
   const expected = w.sandbox.countClicks({ from: `${d} 00:00:00`, to: `${d} 23:59:59`, timezone_id: 67 });
   assert.equal(expected, 30_000);
-  await grid(w).locator('.banner vscode-button', { hasText: 'Fetch all' }).click();
+  await gridFrame(w).locator('.banner vscode-button', { hasText: 'Fetch all' }).click();
   await w.waitForNotification(/Fetching every click|All 30,000 clicks/, 30_000).catch(() => undefined);
   await w.screenshot('08-fetching');
   await waitUntil('30,000 rows in the grid', async () => /^30,000 rows/.test(await summary(w)), 180_000);
-  const banner = (await grid(w).locator('.banner').first().textContent()) ?? '';
+  const banner = (await gridFrame(w).locator('.banner').first().textContent()) ?? '';
   assert.match(banner, /Every click of the window: 30,000 clicks, fetched in \d+ requests/);
   await w.screenshot('09-fetched-all');
 });
@@ -282,25 +269,17 @@ test('the grid survives a window reload from the rows the extension kept, withou
   const w = wb!;
   const streams = () => w.sandbox.requestLog.filter((r) => r.path.includes('/clicks/stream')).length;
   const before = streams();
-  // Not runCommand: it waits for the palette to close, and the page it waits on goes away.
-  await w.dismissQuickInput();
-  await w.page.keyboard.press('F1');
-  await w.page.keyboard.type('Developer: Reload Window');
-  await new Promise((r) => setTimeout(r, 1000));
-  await w.page.keyboard.press('Enter');
-  await new Promise((r) => setTimeout(r, 3000));
-  await w.page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 90_000 });
-  await w.waitForExtensions();
+  await w.reloadWindow();
   await waitUntil('the restored grid', async () => /^30,000 rows/.test(await summary(w)), 90_000);
   assert.equal(streams(), before, 'the reload sent stream requests');
-  assert.match((await grid(w).locator('.banner').first().textContent()) ?? '', /Every click of the window: 30,000 clicks/);
+  assert.match((await gridFrame(w).locator('.banner').first().textContent()) ?? '', /Every click of the window: 30,000 clicks/);
   await w.screenshot('10-after-reload');
 });
 
 test('the grid follows the colour theme: dark and high contrast', { timeout: 120_000 }, async () => {
   const w = wb!;
   const colours = () =>
-    grid(w)
+    gridFrame(w)
       .locator('body')
       .evaluate((body) => ({
         page: getComputedStyle(body).backgroundColor,

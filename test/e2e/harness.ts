@@ -8,7 +8,7 @@
 //   await wb.close();
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server';
 
 // The launch code is shared with scripts/run-integration.mjs. Those are ES modules and this file compiles
@@ -464,4 +464,19 @@ function multiRoot(profile: { root: string; workspaceDir: string }, more: Workbe
   const file = path.join(profile.root, 'multi.code-workspace');
   fs.writeFileSync(file, JSON.stringify({ folders, settings: {} }, null, 2));
   return file;
+}
+
+/** The newest webview's document (a results grid, a query form): code-server nests it in two iframes. */
+export function gridFrame(w: Workbench): FrameLocator {
+  return w.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+}
+
+/** Polls `check` (a throw counts as not yet) until it holds; the error names what never came. */
+export async function waitUntil(what: string | (() => string), check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await Promise.resolve().then(check).catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
 }

@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { FrameLocator } from 'playwright-core';
 import {
   BIDI,
   FORMULA_DDE,
@@ -22,7 +21,7 @@ import {
   XSS_FLAG_IMG,
   XSS_FLAG_SCRIPT,
 } from '../sandbox/hostile';
-import { startWorkbench, type Workbench } from './harness';
+import { gridFrame, startWorkbench, type Workbench } from './harness';
 import {
   anyLive,
   clearNotifications,
@@ -305,10 +304,6 @@ test('query form (webview): hostile names, filter values and notes are field val
   await w.runCommand('View: Close All Editors');
 });
 
-/** The results grid's document (code-server nests a webview in two iframes). */
-function gridFrame(w: Workbench): FrameLocator {
-  return w.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
-}
 
 test('grid and row detail: a stream holding the hostile click renders it as text', { timeout: 180_000, skip: gridBuilt ? false : 'no results grid bundle in dist/webview/ yet' }, async () => {
   const w = wb!;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startWorkbench, type Workbench } from './harness';
+import { startWorkbench, waitUntil, type Workbench } from './harness';
 
 let wb: Workbench | undefined;
 const REPORTS_QUERY = 'Reports: yesterday UTC';
@@ -34,14 +34,6 @@ after(async () => {
   await wb?.close();
 });
 
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 test('each folder is its own scope; a query runs from its folder and moves to the other by drag and drop', { timeout: 240_000 }, async () => {
   const w = wb!;
   await w.setApiKey();
@@ -68,7 +60,7 @@ test('each folder is its own scope; a query runs from its folder and moves to th
 
   // Drag it onto the first folder's scope: out of one file, into the other.
   await rowOf(REPORTS_QUERY).dragTo(rowOf(/^Workspace · workspace/));
-  await waitFor('the query in the first folder\'s file', () => names(mainFile).includes(REPORTS_QUERY));
+  await waitUntil('the query in the first folder\'s file', () => names(mainFile).includes(REPORTS_QUERY));
   assert.deepEqual(names(reportsFile), []);
   assert.deepEqual(names(mainFile), ['Main: today UTC', REPORTS_QUERY]);
   await w.screenshot('02-moved-between-folders');

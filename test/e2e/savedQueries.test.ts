@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startWorkbench, type Workbench } from './harness';
+import { startWorkbench, waitUntil, type Workbench } from './harness';
 
 let wb: Workbench | undefined;
 const NAME = 'US clicks on offer 883';
@@ -126,11 +126,11 @@ test('drag and drop in the tree: a query onto another folder, then onto the User
   await rowOf(/^Weekly/).waitFor({ state: 'visible', timeout: 10_000 });
 
   await rowOf('Drag me').dragTo(rowOf(/^Weekly/));
-  await waitFor('the query in Weekly on disk', () => read().queries.find((q) => q.id === 'dnd-1')?.folder === 'Weekly');
+  await waitUntil('the query in Weekly on disk', () => read().queries.find((q) => q.id === 'dnd-1')?.folder === 'Weekly');
   await w.screenshot('07-dragged-to-folder');
 
   await rowOf('Drag me').dragTo(rowOf(/^User/));
-  await waitFor('the query gone from the workspace file', () => !read().queries.some((q) => q.id === 'dnd-1'));
+  await waitUntil('the query gone from the workspace file', () => !read().queries.some((q) => q.id === 'dnd-1'));
   // It is in the User scope now: one "Drag me" row, below "User", once the tree has refreshed.
   let labels: string[] = [];
   const underUser = async () => {
@@ -139,7 +139,7 @@ test('drag and drop in the tree: a query onto another folder, then onto the User
     const rows = labels.flatMap((l, i) => (l.includes('Drag me') ? [i] : []));
     return userAt >= 0 && rows.length === 1 && rows[0] > userAt;
   };
-  await waitForAsync(underUser).catch(() => assert.fail(`"Drag me" is not (only) under User: ${labels.join(' | ')}`));
+  await waitUntil('"Drag me" under User', underUser, 15_000).catch(() => assert.fail(`"Drag me" is not (only) under User: ${labels.join(' | ')}`));
   await w.screenshot('08-dragged-to-user');
 });
 
@@ -186,20 +186,3 @@ test('History: Open Results after a window reload shows the kept rows without as
   assert.equal(streams(), before, 'reopening sent a stream request');
   await w.screenshot('10-history-reopened-after-reload');
 });
-
-async function waitForAsync(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-

@@ -6,7 +6,9 @@ import path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { recordSecurity, type SectionFigures } from '../support/securityReport';
 import { HOSTILE_PAYLOADS } from '../sandbox/hostile';
-import type { Workbench } from './harness';
+import { waitUntil, type Workbench } from './harness';
+
+export { waitUntil };
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -128,15 +130,20 @@ export async function lookUp(wb: Workbench, id: string): Promise<void> {
   await wb.quickInputAccept();
 }
 
-/** Run Click Stream… in UTC over a preset window, without filters. */
-export async function runStream(wb: Workbench, windowLabel: string): Promise<void> {
+/** Run Click Stream… in UTC over a preset window (or the custom `from → to` in `customRange`), without filters. */
+export async function runStream(wb: Workbench, windowLabel: string, customRange?: string): Promise<void> {
   await wb.runCommand('Everflow: Run Click Stream…');
   await wb.waitForQuickInput({ title: /timezone/i });
   await wb.quickInputType('UTC');
   await wb.quickInputAccept();
   await wb.waitForQuickInput({ title: /time window/i });
-  await wb.quickInputType(windowLabel);
+  await wb.quickInputType(customRange === undefined ? windowLabel : 'Custom range');
   await wb.quickInputAccept();
+  if (customRange !== undefined) {
+    await wb.waitForQuickInput({ title: /custom window/i });
+    await wb.quickInputType(customRange);
+    await wb.quickInputAccept();
+  }
   await wb.waitForQuickInput({ title: /filters/i });
   await wb.quickInputAccept();
 }
@@ -171,14 +178,6 @@ export async function frameText(frame: Frame): Promise<string> {
     .catch(() => '');
 }
 
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 /**
  * Changes a user setting the way a person does, in the Settings editor (edits made to settings.json from

@@ -1,0 +1,167 @@
+// "Look Up All Transaction IDs in File / Selection" as a person uses it: from the editor's context menu
+// (right-click in a .log file, pick the entry, see the grid), and a long run cancelled with the Cancel
+// button of its progress notification, which keeps the rows already fetched and labels the result partial.
+// Screenshots land in test-results/screenshots/bulk-*.png.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startSandbox } from '../sandbox/server';
+import { gridFrame, startWorkbench, waitUntil as until, type Workbench } from './harness';
+
+let wb: Workbench | undefined;
+/** Ids for the long run, known before the workbench starts (same seed, same day as its sandbox). */
+let many: string[] = [];
+const MANY = 24;
+const LATENCY_MS = 1500;
+
+before(
+  async () => {
+    const probe = await startSandbox();
+    try {
+      many = probe.sampleIds(MANY, { daysAgo: 2 });
+    } finally {
+      await probe.close();
+    }
+    assert.equal(new Set(many).size, MANY);
+    wb = await startWorkbench({
+      label: 'bulk',
+      // Bulk results always open in the grid; say so anyway, so a change of default does not hide that.
+      settings: { 'everflow.results.openIn': 'grid' },
+      files: { 'many.log': many.map((id, i) => `2026-03-18 10:00:${String(i).padStart(2, '0')} INFO postback transaction_id=${id}`).join('\n') + '\n' },
+    });
+    // The probe and the workbench's sandbox share the seed, so they know the same clicks.
+    assert.deepEqual(wb.sandbox.sampleIds(MANY, { daysAgo: 2 }), many, 'the sandbox knows other ids than the probe');
+    await wb.setApiKey();
+  },
+  { timeout: 240_000 },
+);
+
+after(async () => {
+  await wb?.close();
+});
+
+/** Waits as the harness does; on a timeout the error says what the grid, the tab and the toasts showed. */
+async function waitUntil(what: string | (() => string), check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  await until(what, check, timeoutMs).catch(async (e: unknown) => {
+    const w = wb!;
+    const shot = await w.screenshot(`failed-${Date.now()}`).catch(() => '');
+    const seen = `summary ${JSON.stringify(await summary(w).catch(() => ''))}, tab ${JSON.stringify(await w.activeTabTitle().catch(() => ''))}, notifications ${JSON.stringify(await w.readNotifications().catch(() => []))}`;
+    throw new Error(`${e instanceof Error ? e.message : String(e)} (${seen}; ${shot})`);
+  });
+}
+
+async function summary(w: Workbench): Promise<string> {
+  return ((await gridFrame(w).locator('.summary-text').textContent()) ?? '').trim();
+}
+
+async function banners(w: Workbench): Promise<string[]> {
+  return (await gridFrame(w).locator('.banner-text').allTextContents()).map((t) => t.trim());
+}
+
+/** Click-look-up requests the sandbox has answered or is answering, from `from` on. */
+function clickRequests(w: Workbench, from: number): number {
+  return w.sandbox.requestLog.slice(from).filter((r) => r.path.startsWith('/v1/affiliates/reporting/clicks/')).length;
+}
+
+/** Right-clicks the rendered line holding `text` in the active editor and picks `entry` from the context menu. */
+async function contextMenu(w: Workbench, text: string, entry: string): Promise<void> {
+  const line = w.page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: text }).first();
+  await line.click({ button: 'right', position: { x: 30, y: 5 } });
+  const item = w.page.locator('.context-view .action-item', { hasText: entry }).first();
+  await item.waitFor({ state: 'visible', timeout: 10_000 });
+  // The menu ignores a click that comes right after it opened (it takes it for the end of the opening
+  // right-click): rest on the entry first, then click, and click again while the menu is still open.
+  await item.hover();
+  await new Promise((r) => setTimeout(r, 300));
+  for (let attempt = 0; attempt < 3 && (await item.isVisible()); attempt++) {
+    await item.click().catch(() => undefined);
+    await w.page.locator('.context-view .monaco-menu').first().waitFor({ state: 'hidden', timeout: 2000 }).catch(() => undefined);
+  }
+  assert.ok(!(await item.isVisible()), `the context menu is still open after choosing "${entry}"`);
+}
+
+async function closeAllEditors(w: Workbench): Promise<void> {
+  await w.runCommand('View: Close All Editors');
+  await waitUntil('every editor to close', async () => (await w.page.locator('.editor-group-container .tab').count()) === 0, 10_000);
+}
+
+test('the editor context menu looks up every ID in the file and shows them in the grid', { timeout: 180_000 }, async () => {
+  const w = wb!;
+  await w.openFile('sample.log');
+  const before = clickRequests(w, 0);
+  await contextMenu(w, w.sampleIds[0], 'Look Up All Transaction IDs in File');
+  await waitUntil('the grid of 5 rows', async () => /^5 rows\b/.test(await summary(w)), 60_000);
+  assert.match((await w.activeTabTitle()) ?? '', /IDs in sample\.log/);
+  assert.doesNotMatch((await w.activeTabTitle()) ?? '', /partial/);
+  const cells = await gridFrame(w).locator('.slick-cell').allTextContents();
+  for (const id of w.sampleIds) assert.ok(cells.some((c) => c.includes(id)), `${id} is not in the grid`);
+  assert.equal(clickRequests(w, before), 5, 'one request per id');
+  assert.ok(!(await banners(w)).some((b) => /Partial/.test(b)), 'a complete look-up is labelled partial');
+  await w.screenshot('01-context-menu-file-grid');
+  await closeAllEditors(w);
+});
+
+test('with a selection, the context menu offers the selection look-up and fetches only the selected IDs', { timeout: 180_000 }, async () => {
+  const w = wb!;
+  await w.openFile('sample.log');
+  // Lines 2 and 3 hold sampleIds[0] and [1]: select from the start of line 2 to the start of line 4.
+  await w.goto(2, 1);
+  await w.page.keyboard.press('Shift+ArrowDown');
+  await w.page.keyboard.press('Shift+ArrowDown');
+  await contextMenu(w, w.sampleIds[0], 'Look Up All Transaction IDs in Selection');
+  await waitUntil('the grid of 2 rows', async () => /^2 rows\b/.test(await summary(w)), 60_000);
+  assert.match((await w.activeTabTitle()) ?? '', /IDs in selection of sample\.log/);
+  const cells = await gridFrame(w).locator('.slick-cell').allTextContents();
+  for (const id of w.sampleIds.slice(0, 2)) assert.ok(cells.some((c) => c.includes(id)), `${id} is not in the grid`);
+  for (const id of w.sampleIds.slice(2)) assert.ok(!cells.some((c) => c.includes(id)), `${id} was not selected but is in the grid`);
+  await w.screenshot('02-context-menu-selection-grid');
+  await closeAllEditors(w);
+});
+
+test('Cancel on the progress notification keeps the rows already fetched and labels the result partial', { timeout: 180_000 }, async () => {
+  const w = wb!;
+  w.sandbox.setKnobs({ latencyMs: LATENCY_MS });
+  try {
+    await w.openFile('many.log');
+    const before = clickRequests(w, 0);
+    await w.runCommand('Everflow: Look Up All Transaction IDs in File');
+    const toast = w.page.locator('.notifications-toasts .notification-toast', { hasText: `Looking up ${MANY} transaction IDs` }).first();
+    await toast.waitFor({ state: 'visible', timeout: 20_000 });
+    // Wait for the first answers, so there is something to keep, then press Cancel.
+    let done = 0;
+    await waitUntil(
+      () => `progress past 0 of ${MANY}`,
+      async () => {
+        const m = new RegExp(`(\\d+) of ${MANY}`).exec((await toast.innerText()).replace(/\u00a0/g, ' '));
+        done = m ? Number(m[1]) : 0;
+        return done >= 1;
+      },
+      30_000,
+    );
+    await w.screenshot('03-progress-before-cancel');
+    await toast.hover();
+    const cancel = toast.locator('.monaco-button', { hasText: 'Cancel' }).first();
+    await cancel.click();
+    const sentAtCancel = clickRequests(w, before);
+
+    await waitUntil('a partial grid', async () => /partial/.test((await w.activeTabTitle()) ?? '') && /^\d+ rows?\b/.test(await summary(w)), 30_000);
+    const rows = Number(/^(\d+) rows?\b/.exec(await summary(w))![1]);
+    assert.ok(rows >= done && rows < MANY, `${rows} rows kept; ${done} were done when Cancel was pressed, of ${MANY}`);
+    assert.match((await w.activeTabTitle()) ?? '', /IDs in many\.log \(partial\)/);
+    assert.ok((await banners(w)).some((b) => /^Partial: the look-up was cancelled/.test(b)), JSON.stringify(await banners(w)));
+    // The rows kept are ids of the file, in the file's order.
+    const cells = await gridFrame(w).locator('.slick-cell').allTextContents();
+    const shown = many.filter((id) => cells.some((c) => c.includes(id)));
+    assert.ok(shown.length > 0, 'none of the fetched ids is in the grid');
+    assert.ok(!(await toast.isVisible()), 'the progress notification is still showing');
+    const cancelledToast = await w.waitForNotification(/cancel/i, 10_000);
+    assert.match(cancelledToast, new RegExp(`kept the ${rows} click`));
+    await w.screenshot('04-cancelled-partial-grid');
+
+    // Nothing more is sent after Cancel: at most the requests already under way were answered.
+    await new Promise((r) => setTimeout(r, LATENCY_MS * 2));
+    const sent = clickRequests(w, before);
+    assert.ok(sent <= sentAtCancel + 4 && sent < MANY, `${sent} requests sent in all, ${sentAtCancel} when Cancel was pressed`);
+  } finally {
+    w.sandbox.setKnobs({ latencyMs: 0 });
+  }
+});
