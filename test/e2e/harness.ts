@@ -238,6 +238,20 @@ export class Workbench {
     return (await items.allTextContents()).map((t) => t.trim()).filter(Boolean);
   }
 
+  /**
+   * Every notification of this window: the toasts and the notification centre, where a toast goes once
+   * it hides (after a while, or on Escape). Opens the centre to read it, then closes it again.
+   */
+  async readAllNotifications(): Promise<string[]> {
+    const toasts = await this.readNotifications();
+    await this.runCommand('Notifications: Show Notifications');
+    const center = this.page.locator('.notifications-center');
+    await center.first().waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+    const listed = (await center.locator('.notification-list-item-message').allTextContents()).map((t) => t.trim()).filter(Boolean);
+    await this.runCommand('Notifications: Hide Notifications').catch(() => undefined);
+    return [...new Set([...toasts, ...listed])];
+  }
+
   /** Waits for a toast whose message matches `pattern`; returns its text. */
   async waitForNotification(pattern: RegExp, timeoutMs = DEFAULT_WAIT): Promise<string> {
     let found: string | undefined;
