@@ -1,4 +1,4 @@
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse, AxiosStatic, CreateAxiosDefaults } from 'axios';
 import { checkBaseUrl } from './baseUrl';
 import { EverflowError, cancelledError } from './errors';
 import { looksLikeHtml, reasonForStatus, redact, serverMessageOf, shorten, stripHtml, transportFailure } from './httpFailure';
@@ -60,8 +60,23 @@ interface Call<T> {
   rows?: (result: T) => number;
 }
 
+/**
+ * Every status is classified here, and the body is parsed here, so that malformed JSON and HTML error
+ * pages become typed errors rather than axios' silent string fallback. A redirect could carry the key
+ * header to another host; Everflow does not redirect.
+ */
+const HTTP_CONFIG: CreateAxiosDefaults = {
+  validateStatus: () => true,
+  responseType: 'text',
+  transformResponse: [(data: unknown) => data],
+  maxContentLength: MAX_RESPONSE_BYTES,
+  maxBodyLength: 1024 * 1024,
+  maxRedirects: 0,
+};
+
 export class EverflowClient {
-  private readonly http: AxiosInstance;
+  /** Made on the first request: loading axios (and the HTTP stack under it) is left out of activation. */
+  private http: Promise<AxiosInstance> | undefined;
   private readonly maxRetries: number;
   private readonly cap: number;
   private readonly baseMs: number;
@@ -74,17 +89,12 @@ export class EverflowClient {
     this.baseMs = opts.backoff?.baseMs ?? 500;
     this.capMs = opts.backoff?.capMs ?? 8000;
     this.random = opts.backoff?.random ?? Math.random;
-    this.http = axios.create({
-      // Every status is classified here, and the body is parsed here, so that malformed JSON and
-      // HTML error pages become typed errors rather than axios' silent string fallback.
-      validateStatus: () => true,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      maxContentLength: MAX_RESPONSE_BYTES,
-      maxBodyLength: 1024 * 1024,
-      // A redirect could carry the key header to another host; Everflow does not redirect.
-      maxRedirects: 0,
-    });
+  }
+
+  private httpClient(): Promise<AxiosInstance> {
+    // A dynamic import resolves axios' ESM typings, the static type import its CJS ones: the same object.
+    this.http ??= import('axios').then(({ default: axios }) => (axios as unknown as AxiosStatic).create(HTTP_CONFIG));
+    return this.http;
   }
 
   /** Runs a click stream. Invalid requests are rejected before anything is sent. */
@@ -211,7 +221,8 @@ export class EverflowClient {
     try {
       let res: AxiosResponse<unknown>;
       try {
-        res = await this.http.request({
+        const http = await this.httpClient();
+        res = await http.request({
           url: baseUrl + call.path,
           method: call.method,
           data: call.body === undefined ? undefined : JSON.stringify(call.body),
