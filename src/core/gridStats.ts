@@ -136,3 +136,17 @@ export function selectionStats(t: GridTable, blocks: readonly CellBlock[]): Sele
   }
   return out;
 }
+
+/** The shortest and longest wait after the last key before a search or filter runs. */
+export const TYPING_PAUSE_BOUNDS = { min: 30, max: 150 } as const;
+
+/**
+ * How long the grid waits after the last key before it searches or filters: long enough not to
+ * search on every key of a word, short enough that the result follows the typing. A small table is
+ * searched almost at once; a large one waits about twice what its last search took (or, before the
+ * first, 1 ms per 2,000 rows), so a search never queues behind the next key.
+ */
+export function typingPauseMs(rows: number, lastSearchMs?: number): number {
+  const estimate = lastSearchMs !== undefined && Number.isFinite(lastSearchMs) ? 2 * lastSearchMs : rows / 2000;
+  return Math.round(Math.min(TYPING_PAUSE_BOUNDS.max, Math.max(TYPING_PAUSE_BOUNDS.min, estimate)));
+}

@@ -1,4 +1,4 @@
-import { groupCounts, selectionStats, summarize, type CellBlock } from '../../src/core/gridStats';
+import { groupCounts, selectionStats, summarize, typingPauseMs, type CellBlock } from '../../src/core/gridStats';
 import { GridTable, narrows, type SortSpec, type ViewSpec } from '../../src/core/gridTable';
 import { unpackTable } from '../../src/core/tablePack';
 import type { CopyFormat, ExportFormat, HostToResults, ResultsInit, ResultsPanelState, ResultsToHost, RowScope } from '../../src/protocol';
@@ -23,9 +23,6 @@ export interface HostBridge {
   setState(state: ResultsPanelState): void;
 }
 
-/** Typing in a filter recomputes the view once the keys pause. */
-const TYPING_PAUSE_MS = 150;
-
 export class ResultsApp {
   private init: ResultsInit | undefined;
   private table: GridTable | undefined;
@@ -43,6 +40,8 @@ export class ResultsApp {
   private readonly selectionInfo = el('span', { class: 'selection-text', role: 'status' });
   private readonly empty = el('div', { class: 'empty', hidden: true });
   private viewTimer: ReturnType<typeof setTimeout> | undefined;
+  /** How long the last search or filter typed took, for the next typing pause. */
+  private lastTypedViewMs: number | undefined;
   private stateTimer: ReturnType<typeof setTimeout> | undefined;
   private selectionFrame = 0;
   private indexTask = 0;
@@ -187,16 +186,20 @@ export class ResultsApp {
   private setSpec(patch: Partial<ViewSpec>, typing = false): void {
     this.layout.spec = { ...this.layout.spec, ...patch };
     clearTimeout(this.viewTimer);
-    if (typing) this.viewTimer = setTimeout(() => this.recompute(), TYPING_PAUSE_MS);
+    // Typing recomputes the view once the keys pause; how long scales with what a search costs here.
+    if (typing) this.viewTimer = setTimeout(() => this.recompute(true), typingPauseMs(this.table?.rowCount ?? 0, this.lastTypedViewMs));
     else this.recompute();
   }
 
-  private recompute(): void {
+  /** `typed`: run for typing in the search box or a column filter, whose cost sets the next pause. */
+  private recompute(typed = false): void {
     const table = this.table;
     if (!table || !this.grid) return;
     const spec = this.layout.spec;
     const base = this.lastSpec && narrows(this.lastSpec, spec) ? this.rows : undefined;
+    const started = performance.now();
     this.rows = table.view(spec, base);
+    if (typed) this.lastTypedViewMs = performance.now() - started;
     this.lastSpec = JSON.parse(JSON.stringify(spec)) as ViewSpec;
     this.grid.setRows(this.rows);
     this.toolbar.setFilters(spec.values ?? [], isFiltered(spec));

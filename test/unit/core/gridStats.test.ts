@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { flattenRows } from '../../../src/core/flatten';
-import { groupCounts, selectionStats, summarize } from '../../../src/core/gridStats';
+import { TYPING_PAUSE_BOUNDS, groupCounts, selectionStats, summarize, typingPauseMs } from '../../../src/core/gridStats';
 import { GridTable } from '../../../src/core/gridTable';
 import { click } from './gridFixtures';
 
@@ -79,5 +79,16 @@ describe('selectionStats', () => {
   });
   it('is empty for no selection', () => {
     assert.deepEqual(selectionStats(t, []), { cells: 0, numeric: 0 });
+  });
+});
+
+describe('typingPauseMs', () => {
+  it('follows what a search costs: short on a small table, about twice the last search on a large one', () => {
+    assert.equal(typingPauseMs(5_000), TYPING_PAUSE_BOUNDS.min);
+    assert.equal(typingPauseMs(100_000), 50);
+    assert.equal(typingPauseMs(100_000, 47), 94);
+    assert.equal(typingPauseMs(100_000, 3), TYPING_PAUSE_BOUNDS.min);
+    assert.equal(typingPauseMs(100_000, 400), TYPING_PAUSE_BOUNDS.max);
+    assert.equal(typingPauseMs(0, Number.NaN), TYPING_PAUSE_BOUNDS.min);
   });
 });
