@@ -58,13 +58,13 @@ export async function pickWindow(zone: string, title: string, current?: QueryWin
     ignoreFocusOut: true,
     validateInput: (v) => {
       const range = splitRange(v);
-      const problems = validateStreamRequest({ ...range, timezone_id: UTC_TIMEZONE_ID });
-      if (!problems.length) return undefined;
-      // Only "longer than 14 days"? Then the window is fine: it runs in ≤ 14-day pieces (streamWindow),
-      // and the box says so, with where Everflow's own limit would have ended the first piece.
-      if (problems.every((p) => p.field === 'window' && /at most 14 days/.test(p.message))) {
-        const notice = chunkNotice(planWindow(range, zone));
-        if (notice) return { message: `${problems[0].message} ${notice}`, severity: vscode.InputBoxValidationSeverity.Info };
+      // A window over 14 days is fine: it runs in ≤ 14-day pieces (streamWindow), and the box says so,
+      // with where the first piece ends.
+      const problems = validateStreamRequest({ ...range, timezone_id: UTC_TIMEZONE_ID }, { splitLongWindows: true });
+      if (!problems.length) {
+        const plan = planWindow(range, zone);
+        const notice = chunkNotice(plan);
+        return notice ? { message: `${notice} The first request ends at ${plan.chunks[0].to}.`, severity: vscode.InputBoxValidationSeverity.Info } : undefined;
       }
       return problems.map((p) => p.message).join(' ');
     },

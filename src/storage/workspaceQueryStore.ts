@@ -15,7 +15,6 @@ const encoder = new TextEncoder();
 
 export class WorkspaceQueryStore extends QueryScopeStore {
   private watcher: vscode.FileSystemWatcher | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -129,7 +128,6 @@ export class WorkspaceQueryStore extends QueryScopeStore {
   override dispose(): void {
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     this.watcher?.dispose();
-    for (const d of this.disposables) d.dispose();
     super.dispose();
   }
 }
