@@ -68,16 +68,6 @@ export function waitForShownError(mark: number, timeoutMs?: number): Promise<str
   return waitForLog(mark, /\[error\]/, timeoutMs).then((l) => l.replace(/^.*?\[error\]\s*/, ''));
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Results open as JSON documents in these suites, so a test can read what a person would. */
 export async function setUserSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace

@@ -1,22 +1,14 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { resetSandbox, sandboxState, setSandboxKnobs, testConfig } from './env';
-import { closeAllEditors, useSandboxAccount } from './helpers';
+import { resetSandbox, sandboxState, setSandboxKnobs } from './env';
+import type { ResultPanelInfo } from '../../../src/webviews/resultPanels';
+import { closeAllEditors, resultsApi, useSandboxAccount, waitFor } from './helpers';
 
 // "Fetch all" cancelled while pieces are still arriving, through the extension's own command in a real
 // extension host: Cancel is the progress notification's primary action (run here with the workbench's
 // "Accept Notification Primary Action"), the command returns the rows it kept, the grid holds them as a
 // partial result, and the sandbox's request log shows nothing sent after Cancel. The e2e counterpart
 // (test/e2e/fetchAllCancel.test.ts) presses the Cancel button itself.
-
-interface PanelInfo {
-  id: string;
-  rows?: number;
-  truncated?: boolean;
-  partial?: boolean;
-  rendered?: { shown: number; total: number };
-  distinctIds?: number;
-}
 
 interface LoggedRequest {
   path: string;
@@ -26,21 +18,8 @@ interface LoggedRequest {
 const LATENCY_MS = 1500;
 const TOTAL = 30_000;
 
-async function panels(): Promise<PanelInfo[]> {
-  const ext = vscode.extensions.getExtension<{ results?: { panels(): PanelInfo[] } }>(testConfig().extensionId);
-  const api = await ext!.activate();
-  if (!api.results) throw new Error('the extension exports no results API');
-  return api.results.panels();
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+async function panels(): Promise<ResultPanelInfo[]> {
+  return (await resultsApi()).panels();
 }
 
 async function streamRequests(): Promise<LoggedRequest[]> {
@@ -71,7 +50,7 @@ suite('Fetch all: Cancel', () => {
     await setSandboxKnobs({ dayVolumes: { [day]: TOTAL } });
     const before = new Set((await panels()).map((p) => p.id));
     assert.strictEqual(await vscode.commands.executeCommand('everflow.runClickStream', { from: `${day} 00:00:00`, to: `${day} 23:59:59`, timezone_id: 67 }), true);
-    const capped = await waitFor('the capped grid', async () => (await panels()).find((p) => !before.has(p.id) && p.rendered));
+    const capped = await waitFor('the capped grid', async () => (await panels()).find((p) => !before.has(p.id) && p.rendered), 30_000);
     assert.strictEqual(capped.rows, 5000);
     assert.strictEqual(capped.truncated, true);
 
@@ -93,7 +72,7 @@ suite('Fetch all: Cancel', () => {
     assert.strictEqual(after.distinctIds, kept, 'duplicate rows');
     assert.strictEqual(after.partial, true, 'not labelled partial');
     assert.strictEqual(after.truncated, true, 'not labelled incomplete');
-    await waitFor('the grid to show the kept rows', async () => (await panels()).find((p) => p.id === capped.id && p.rendered?.total === kept));
+    await waitFor('the grid to show the kept rows', async () => (await panels()).find((p) => p.id === capped.id && p.rendered?.total === kept), 30_000);
 
     const atCancel = (await streamRequests()).slice(sentBefore);
     assert.ok(atCancel.length <= sentAtCancel + 1, `${atCancel.length} stream requests by the end, ${sentAtCancel} when Cancel was pressed`);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ResultsApi } from '../../../src/webviews/resultPanels';
 import { testConfig } from './env';
 
 // Shared steps for suites that drive the extension: its exported API and a clean account state.
@@ -37,4 +38,22 @@ export function activeResultText(): string {
 
 export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** The extension's results API (its grids, and their restore path). */
+export async function resultsApi(): Promise<ResultsApi> {
+  const api = (await extensionApi()) as ExtensionApi & { results?: ResultsApi };
+  if (!api.results) throw new Error('the extension exports no results API');
+  return api.results;
+}
+
+/** Polls `probe` until it gives a truthy value, and returns it; the error names what never came. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import * as config from '../../../src/config';
 import { filesUnder, findInFile } from '../../support/securityReport';
 import { resetSandbox, sandboxState, setSandboxKnobs, testConfig } from './env';
-import { closeAllEditors, extensionApi, useSandboxAccount } from './helpers';
+import { closeAllEditors, extensionApi, useSandboxAccount, waitFor } from './helpers';
 import {
   MISTYPED_KEY,
   allKeys,
@@ -20,7 +20,6 @@ import {
   smallWindow,
   userDataDir,
   userSetting,
-  waitFor,
   waitForLog,
   waitForShownError,
 } from './auditSupport';

@@ -1,47 +1,15 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { resetSandbox, sandboxState, setSandboxKnobs, testConfig } from './env';
-import { activeResultText, closeAllEditors, useSandboxAccount } from './helpers';
+import type { ResultPanelInfo, ResultsApi } from '../../../src/webviews/resultPanels';
+import { resetSandbox, sandboxState, setSandboxKnobs } from './env';
+import { activeResultText, closeAllEditors, resultsApi, useSandboxAccount, waitFor } from './helpers';
 
 // The results grid inside a real extension host: where results open (the setting), the panel and
 // what its webview reports rendering, the serializer's restore path (with and without the kept
 // rows), and "Fetch all" past the 5,000 cap against the sandbox.
 
-interface PanelInfo {
-  id: string;
-  title: string;
-  rows?: number;
-  truncated?: boolean;
-  partial?: boolean;
-  active: boolean;
-  rendered?: { shown: number; total: number; columns: string[] };
-  distinctIds?: number;
-}
-
-interface ResultsApi {
-  panels(): PanelInfo[];
-  restore(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
-}
-
-async function resultsApi(): Promise<ResultsApi> {
-  const ext = vscode.extensions.getExtension<{ results?: ResultsApi }>(testConfig().extensionId);
-  const api = await ext!.activate();
-  if (!api.results) throw new Error('the extension exports no results API');
-  return api.results;
-}
-
 async function setting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('everflow').update(key, value, vscode.ConfigurationTarget.Global);
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function yesterdayUtc(): { day: string; from: string; to: string } {
@@ -52,7 +20,7 @@ function yesterdayUtc(): { day: string; from: string; to: string } {
 const filtered = () => ({ ...yesterdayUtc(), timezone_id: 67, query: { filters: [{ resource_type: 'offer', filter_id_value: '883' }] } });
 
 /** Runs a stream and returns the grid panel it opened, once its webview has rendered. */
-async function streamIntoGrid(api: ResultsApi, request: object): Promise<PanelInfo> {
+async function streamIntoGrid(api: ResultsApi, request: object): Promise<ResultPanelInfo> {
   const before = new Set(api.panels().map((p) => p.id));
   assert.strictEqual(await vscode.commands.executeCommand('everflow.runClickStream', request), true);
   const id = await waitFor('a new grid panel', () => api.panels().find((p) => !before.has(p.id))?.id);

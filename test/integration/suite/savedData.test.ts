@@ -5,8 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { testConfig } from './env';
-import { closeAllEditors } from './helpers';
-import { logMark, record, waitFor, waitForShownError } from './auditSupport';
+import { closeAllEditors, waitFor } from './helpers';
+import { logMark, record, waitForShownError } from './auditSupport';
 
 // Issue #7, saved data: nothing a user wrote is lost. The workspace queries file is written by this
 // window, by other windows, by git and by hand. This suite steps in at the exact moment the extension has

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { resetSandbox, sandboxState, setSandboxKnobs, testConfig } from './env';
-import { activeResultText, closeAllEditors, extensionApi, removeAllAccounts, useSandboxAccount } from './helpers';
+import { activeResultText, closeAllEditors, extensionApi, removeAllAccounts, useSandboxAccount, waitFor } from './helpers';
 import { QueryDragAndDrop, type DragItem, type DropTarget } from '../../../src/views/queryDragAndDrop';
 import type { QueryTreeNode } from '../../../src/views/queryTreeNodes';
 
@@ -37,16 +37,6 @@ async function sq(): Promise<SavedQueriesApi> {
   const api = (await extensionApi()) as unknown as { savedQueries?: SavedQueriesApi };
   assert.ok(api.savedQueries, 'the extension API has no savedQueries');
   return api.savedQueries;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function find(nodes: TreeNode[], label: string): TreeNode | undefined {

@@ -5,6 +5,7 @@ import { GridTable, type ViewSpec } from '../../../src/core/gridTable';
 import { packTable, unpackTable } from '../../../src/core/tablePack';
 import type { Click } from '../../../src/core/types';
 import { click } from './gridFixtures';
+import { Rng } from '../../sandbox/rng';
 
 // The quick search and the per-column "contains" filters read a lower-cased index (searchIndex.ts)
 // instead of scanning every cell's text. These tests hold the index to what the scan did — a row is
@@ -25,16 +26,10 @@ function scan(t: GridTable, spec: ViewSpec): number[] {
   return rows;
 }
 
-/** A small deterministic generator (mulberry32). */
+/** A deterministic source of numbers in [0, 1): the sandbox's generator. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 // Text that lower-cases with context or changes length, markup, control and invisible characters.
