@@ -41,8 +41,8 @@ export default tseslint.config(
     },
   },
   {
-    // Tool configuration files must default-export their config.
-    files: ['eslint.config.mjs'],
+    // Tool configuration files must default-export their config, and node:test reporters their function.
+    files: ['eslint.config.mjs', 'scripts/lib/progress-reporter.mjs'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

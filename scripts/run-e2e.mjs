@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { buildExtension } from './lib/build.mjs';
 import { logsDir, repoRoot, screenshotsDir } from './lib/paths.mjs';
 import { killTrackedGroups, pidDirEnv } from './lib/proc.mjs';
+import { appendProgress, describeProgress, nodeTestReporterArgs, progressFile, readProgress, resetProgress } from './lib/progress.mjs';
 import { ensureTesthost } from './lib/testhost.mjs';
 
 const { values: opts, positionals } = parseArgs({
@@ -56,11 +57,13 @@ fs.mkdirSync(screenshotsDir, { recursive: true });
 fs.rmSync(path.join(logsDir, 'e2e'), { recursive: true, force: true });
 const pidDir = path.join(logsDir, 'e2e-pids');
 
+const progress = progressFile('e2e');
+resetProgress(progress);
 log(`running ${files.map((f) => path.relative(repoRoot, f)).join(', ')}`);
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
-  { cwd: repoRoot, stdio: 'inherit', detached: true, env: { ...process.env, ...pidDirEnv(pidDir) } },
+  ['--import', 'tsx', '--test', ...nodeTestReporterArgs(), '--test-concurrency=1', ...files],
+  { cwd: repoRoot, stdio: 'inherit', detached: true, env: { ...process.env, ...pidDirEnv(pidDir), EVERFLOW_TEST_PROGRESS: progress } },
 );
 
 const stopAll = (signal) => {
@@ -74,7 +77,8 @@ const limitMs = Number(opts['timeout-min']) * 60_000;
 let timedOut = false;
 const timer = setTimeout(() => {
   timedOut = true;
-  console.error(`\n[e2e] FAILED: still running after ${opts['timeout-min']} minutes; stopping the tests`);
+  appendProgress(progress, { event: 'timeout', limitMin: Number(opts['timeout-min']) });
+  console.error(`\n[e2e] FAILED: timed out after ${opts['timeout-min']} min (${describeProgress(readProgress(progress))}); stopping the tests`);
   stopAll('SIGTERM');
   setTimeout(() => stopAll('SIGKILL'), 10_000).unref();
 }, limitMs);

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { buildExtension, buildRunnerExtension, buildSuites } from './lib/build.mjs';
 import { integrationResultsFile as INTEGRATION_RESULTS, resultsDir, repoRoot } from './lib/paths.mjs';
 import { onCleanup, runCleanups, tail } from './lib/proc.mjs';
+import { appendProgress, describeProgress, progressFile, readProgress, resetProgress } from './lib/progress.mjs';
 import { printMochaReport, readResults } from './lib/report.mjs';
 import { ensureTesthost } from './lib/testhost.mjs';
 import {
@@ -39,6 +40,7 @@ const { values: opts } = parseArgs({
   },
 });
 const overallMs = Number(opts['timeout-min']) * 60_000;
+const progress = progressFile('integration');
 const STARTUP_MS = 3 * 60_000; // from opening the workbench until the runner extension reports it started
 
 const t0 = Date.now();
@@ -82,6 +84,7 @@ try {
   logsDir = ensureLogsDir('integration');
   for (const f of fs.readdirSync(logsDir)) fs.rmSync(path.join(logsDir, f), { recursive: true, force: true });
 
+  resetProgress(progress);
   const runner = await buildRunnerExtension(path.join(profile.extensionsDir, 'everflow-clicks-tests.integration-test-runner-0.0.0'));
   const config = {
     sandboxUrl: sandbox.url,
@@ -92,6 +95,7 @@ try {
     extensionId: ext.id,
     resultsFile: path.join(profile.root, 'results.json'),
     startedFile: path.join(profile.root, 'started.json'),
+    progressFile: progress,
     suiteIndex,
     grep: opts.grep,
     testTimeoutMs: 30_000,
@@ -127,7 +131,10 @@ try {
     if (!announcedStart && Date.now() - waitStart > STARTUP_MS) {
       await failWith(`the test-runner extension did not start within ${STARTUP_MS / 60_000} minutes (is the extension host starting?)`);
     }
-    if (Date.now() - t0 > overallMs) await failWith(`no results after ${opts['timeout-min']} minutes`);
+    if (Date.now() - t0 > overallMs) {
+      appendProgress(progress, { event: 'timeout', limitMin: Number(opts['timeout-min']) });
+      await failWith(`timed out after ${opts['timeout-min']} min (${describeProgress(readProgress(progress))})`);
+    }
     await sleep(250);
   }
   const results = readResults(config.resultsFile);

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './lib/paths.mjs';
+import { nodeTestReporterArgs, progressFile, resetProgress } from './lib/progress.mjs';
 
 const unitDir = path.join(repoRoot, 'test', 'unit');
 
@@ -30,9 +31,12 @@ if (files.length === 0) {
   process.exit(0);
 }
 console.log(`[unit] ${files.length} file(s): ${files.map((f) => path.relative(repoRoot, f)).join(', ')}`);
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...nodeArgs, ...files], {
+const progress = progressFile('unit');
+resetProgress(progress);
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...nodeTestReporterArgs(), ...nodeArgs, ...files], {
   cwd: repoRoot,
   stdio: 'inherit',
+  env: { ...process.env, EVERFLOW_TEST_PROGRESS: progress },
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

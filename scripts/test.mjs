@@ -8,48 +8,76 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { integrationResultsFile, repoRoot } from './lib/paths.mjs';
+import { appendProgress, progressFile, readProgress, resetProgress, runningTest } from './lib/progress.mjs';
 
 const node = process.execPath;
 const script = (name) => path.join(repoRoot, 'scripts', name);
 
-/** How a test stage's counts are read: node's test runner summary, or the integration results JSON. */
+/**
+ * How a test stage's counts are read: node's test runner summary, or the integration results JSON. Each
+ * returns undefined when the stage ended without its summary (stopped by a time limit, crashed); then the
+ * stage's progress file (scripts/lib/progress.mjs) says what it saw.
+ */
 const fromNodeTest = (raw) => {
   const output = stripVTControlCharacters(raw); // colours, when run in a terminal
   const last = (key) => {
     const all = [...output.matchAll(new RegExp(`^\\s*(?:ℹ|#)\\s+${key}\\s+(\\d+)\\s*$`, 'gm'))];
-    return all.length ? Number(all[all.length - 1][1]) : 0;
+    return all.length ? Number(all[all.length - 1][1]) : undefined;
   };
-  return { passed: last('pass'), failed: last('fail') + last('cancelled'), skipped: last('skipped') + last('todo') };
+  if (last('pass') === undefined) return undefined;
+  const n = (key) => last(key) ?? 0;
+  return { passed: n('pass'), failed: n('fail') + n('cancelled'), skipped: n('skipped') + n('todo') };
 };
 const fromIntegrationResults = () => {
   try {
     const r = JSON.parse(fs.readFileSync(integrationResultsFile, 'utf8'));
     return { passed: r.passed, failed: r.failed, skipped: r.skipped };
   } catch {
-    return { passed: 0, failed: 0, skipped: 0 };
+    return undefined;
   }
 };
 
+// Time limits, each at least twice what the stage takes on this machine kind (2 cores), measured on clean
+// clones with `CI=true bash .ci/run` (see test/e2e/README.md, "Time limits"). A test stage's runner stops
+// itself at `limitMin` and says what was running; the stage is killed 2 minutes later as a backstop.
+// `npm test -- --limit-min <n>` sets every limit to n (to see what a stopped stage reports).
+const limitArg = process.argv.indexOf('--limit-min');
+const limitOverride = limitArg === -1 ? undefined : Number(process.argv[limitArg + 1]);
+const limit = (min) => limitOverride ?? min;
+/** Arguments for a runner that stops itself at its limit (the stage then also has `runnerStops`). */
+const runnerLimit = (min) => ['--timeout-min', String(limit(min))];
+
 const stages = [
-  { name: 'lint', cmd: 'npx', args: ['eslint', '.'], timeoutMin: 5 },
-  { name: 'typecheck', cmd: 'npm', args: ['run', '--silent', 'typecheck'], timeoutMin: 5 },
-  { name: 'build', cmd: node, args: ['esbuild.js'], timeoutMin: 3 },
-  { name: 'unit', cmd: node, args: [script('run-unit.mjs')], timeoutMin: 10, counts: fromNodeTest },
-  { name: 'setup testhost', cmd: node, args: [script('setup-testhost.mjs')], timeoutMin: 25 },
+  { name: 'lint', cmd: 'npx', args: ['eslint', '.'], limitMin: limit(5) },
+  { name: 'typecheck', cmd: 'npm', args: ['run', '--silent', 'typecheck'], limitMin: limit(5) },
+  { name: 'build', cmd: node, args: ['esbuild.js'], limitMin: limit(3) },
+  { name: 'unit', cmd: node, args: [script('run-unit.mjs')], limitMin: limit(10), counts: fromNodeTest, progress: progressFile('unit') },
+  { name: 'setup testhost', cmd: node, args: [script('setup-testhost.mjs')], limitMin: limit(25) },
   {
     name: 'integration',
     cmd: node,
-    args: [script('run-integration.mjs'), '--no-build', '--no-setup', '--timeout-min', '10'],
-    timeoutMin: 12,
+    args: [script('run-integration.mjs'), '--no-build', '--no-setup', ...runnerLimit(10)],
+    limitMin: limit(10),
+    runnerStops: true,
     counts: fromIntegrationResults,
+    progress: progressFile('integration'),
     before: () => fs.rmSync(integrationResultsFile, { force: true }),
   },
-  { name: 'e2e', cmd: node, args: [script('run-e2e.mjs'), '--no-build', '--no-setup', '--timeout-min', '10'], timeoutMin: 12, counts: fromNodeTest },
+  {
+    name: 'e2e',
+    cmd: node,
+    args: [script('run-e2e.mjs'), '--no-build', '--no-setup', ...runnerLimit(25)],
+    limitMin: limit(25),
+    runnerStops: true,
+    counts: fromNodeTest,
+    progress: progressFile('e2e'),
+  },
 ];
 
 function runStage(stage) {
   return new Promise((resolve) => {
     stage.before?.();
+    if (stage.progress) resetProgress(stage.progress);
     const started = Date.now();
     let output = '';
     const child = spawn(stage.cmd, stage.args, {
@@ -75,10 +103,11 @@ function runStage(stage) {
     };
     const timer = setTimeout(() => {
       timedOut = true;
-      console.error(`\n[test] ${stage.name} ran over ${stage.timeoutMin} minutes; stopping it`);
+      if (stage.progress) appendProgress(stage.progress, { event: 'timeout', limitMin: stage.limitMin });
+      console.error(`\n[test] ${stage.name} ran over ${stage.limitMin} minutes; stopping it`);
       killGroup('SIGTERM');
       setTimeout(() => killGroup('SIGKILL'), 10_000).unref();
-    }, stage.timeoutMin * 60_000);
+    }, (stage.limitMin + (stage.runnerStops ? 2 : 0)) * 60_000);
     current = killGroup;
     child.on('error', (e) => {
       output += `\n${e.message}`;
@@ -115,7 +144,16 @@ let failedStage;
 for (const stage of stages) {
   console.log(`\n━━━ ${stage.name} ━━━ ${[stage.cmd === node ? 'node' : stage.cmd, ...stage.args.map((a) => path.relative(repoRoot, a) || a)].join(' ')}`);
   const r = await runStage(stage);
-  const counts = stage.counts ? stage.counts(r.output) : undefined;
+  let counts = stage.counts ? stage.counts(r.output) : undefined;
+  let note = r.timedOut ? 'timed out' : '';
+  if (stage.counts && !counts) {
+    // No summary from the runner: what the progress file saw, and the test that was running.
+    const progress = stage.progress ? readProgress(stage.progress) : undefined;
+    counts = { passed: progress?.passed ?? 0, failed: progress?.failed ?? 0, skipped: progress?.skipped ?? 0 };
+    const limit = progress?.timeout?.limitMin;
+    const why = limit !== undefined ? `timed out after ${limit} min` : r.timedOut ? `timed out after ${stage.limitMin} min` : 'ended without a summary';
+    note = progress ? `${why}; ${runningTest(progress)}` : `${why}; no test reported progress`;
+  }
   if (counts) {
     // A failing test stage that reported no failing test (a crash, a timeout) still counts as one failure.
     if (r.code !== 0 && counts.failed === 0) counts.failed = 1;
@@ -123,7 +161,7 @@ for (const stage of stages) {
     totals.failed += counts.failed;
     totals.skipped += counts.skipped;
   }
-  rows.push({ name: stage.name, ok: r.code === 0, seconds: r.seconds, counts, note: r.timedOut ? 'timed out' : '' });
+  rows.push({ name: stage.name, ok: r.code === 0, seconds: r.seconds, counts, note });
   if (r.code !== 0) {
     failedStage = stage.name;
     break;

@@ -93,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     ),
     config.onDidChange(['baseUrl'], () => clickCache.clear()),
     accounts.onDidChange(() => clickCache.clear()),
-    new ClickHovers(new ClickHoverProvider(services), context),
+    new ClickHovers(new ClickHoverProvider(services), context, (m) => logger.info(m)),
     registerClickTerminalLinks(),
     ...registerCommands(services),
   );

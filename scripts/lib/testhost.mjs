@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitForAptLocks } from './apt-lock.mjs';
 import { testhostDir } from './paths.mjs';
 
 export const NODE_VERSION = '24.21.0';
@@ -73,7 +74,10 @@ function run(cmd, args, opts = {}) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
 }
 
-function ensureAptPackages(log) {
+/** How long apt waits for another apt or dpkg process (an unattended upgrade, a person's install) to finish. */
+const APT_LOCK_WAIT_S = 600;
+
+async function ensureAptPackages(log) {
   const missing = missingAptPackages();
   if (missing.length === 0) {
     log(`Debian packages present: ${APT_PACKAGES.join(', ')}`);
@@ -87,10 +91,15 @@ function ensureAptPackages(log) {
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const t0 = Date.now();
+  // apt fails at once when another package manager holds its locks: wait for it, and say so. apt's own
+  // lock timeout covers the moment between our check and its start.
+  const lockWait = ['-o', `DPkg::Lock::Timeout=${APT_LOCK_WAIT_S}`];
+  await waitForAptLocks({ log, timeoutMs: APT_LOCK_WAIT_S * 1000 });
   log('apt-get update');
-  run('apt-get', ['update', '-q'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  run('apt-get', [...lockWait, 'update', '-q'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  await waitForAptLocks({ log, timeoutMs: APT_LOCK_WAIT_S * 1000 });
   log(`apt-get install -y ${missing.join(' ')}`);
-  run('apt-get', ['install', '-y', '-q', ...missing], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  run('apt-get', [...lockWait, 'install', '-y', '-q', ...missing], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const still = missingAptPackages();
   if (still.length) throw new Error(`apt-get finished but these packages are still missing: ${still.join(' ')}`);
   log(`Debian packages installed in ${secs(t0)}`);
@@ -252,7 +261,7 @@ export async function ensureTesthost({ log = defaultLog, force = false } = {}) {
     return testhostInfo();
   }
   await withLock(log, async () => {
-    ensureAptPackages(log);
+    await ensureAptPackages(log);
     if (!force && isTesthostReady()) {
       log('another process finished the install while we waited');
       return;

@@ -153,6 +153,9 @@ export function hoverSelector(): vscode.DocumentFilter[] {
 /** What ClickHovers needs of the extension context to tell the user about undeclared hover languages. */
 export type HoverContext = Pick<vscode.ExtensionContext, 'globalState' | 'extension'>;
 
+/** Where ClickHovers writes what it decided about hover languages (the extension's log). */
+export type HoverLog = (message: string) => void;
+
 /**
  * Owns the hover registration and redoes it when the languages, patterns or on/off setting change.
  * Given the extension context, it also tells the user, once per language, when the languages setting
@@ -167,6 +170,7 @@ export class ClickHovers implements vscode.Disposable {
   constructor(
     private readonly provider: ClickHoverProvider,
     private readonly context?: HoverContext,
+    private readonly log?: HoverLog,
   ) {
     this.register();
     this.settings = config.onDidChange(config.HOVER_SELECTOR_KEYS, () => this.register());
@@ -184,8 +188,14 @@ export class ClickHovers implements vscode.Disposable {
     const declared = declaredLanguages(this.context.extension.packageJSON?.activationEvents);
     const stored = this.context.globalState.get<unknown>(NOTICED_LANGUAGES_KEY);
     const already = Array.isArray(stored) ? stored.filter((v): v is string => typeof v === 'string') : [];
-    const fresh = languagesToNotice(config.hoverLanguages(), declared, [...already, ...this.noticed]);
-    if (fresh.length === 0) return;
+    const configured = config.hoverLanguages();
+    const fresh = languagesToNotice(configured, declared, [...already, ...this.noticed]);
+    const undeclared = languagesToNotice(configured, declared, []);
+    if (fresh.length === 0) {
+      if (undeclared.length) this.log?.(`Hover languages VS Code does not wake the extension for: ${undeclared.join(', ')} (the user was told before)`);
+      return;
+    }
+    this.log?.(`Hover languages VS Code does not wake the extension for: ${undeclared.join(', ')} (telling the user about ${fresh.join(', ')})`);
     // Marked at once, so a quick second settings change does not repeat the message.
     for (const id of fresh) this.noticed.add(id);
     await this.context.globalState.update(NOTICED_LANGUAGES_KEY, [...new Set([...already, ...this.noticed])]);

@@ -47,6 +47,8 @@ export interface QuickInputState {
 }
 
 const DEFAULT_WAIT = 20_000;
+/** F1 opens the palette at once when the keyboard is in the workbench; past this, runCommand recovers focus. */
+const FIRST_PALETTE_WAIT = 5_000;
 
 export class Workbench {
   private constructor(
@@ -146,18 +148,19 @@ export class Workbench {
 
   /**
    * F1, types `title`, waits until the highlighted entry is that command, then Enter. When F1 does not
-   * open the palette (the keyboard is stuck in a webview or a closed dialog), focus goes back to the
-   * editor area and it is tried once more.
+   * open the palette within a few seconds (the keyboard is stuck in a webview or a closed dialog), focus
+   * goes back to the editor area and it is tried once more, with the usual wait.
    */
   async runCommand(title: string): Promise<void> {
     await this.blurActiveElement();
     try {
-      await this.runCommandOnce(title);
-    } catch {
+      await this.runCommandOnce(title, FIRST_PALETTE_WAIT);
+    } catch (e) {
+      console.log(`[e2e] runCommand(${JSON.stringify(title)}): first try failed (${String(e).split('\n')[0].slice(0, 300)}); retrying`);
       await this.page.keyboard.press('Escape');
-      await this.page.locator('.part.editor').first().click({ position: { x: 20, y: 60 } }).catch(() => undefined);
+      await this.page.locator('.part.editor').first().click({ position: { x: 20, y: 60 }, timeout: 5_000 }).catch(() => undefined);
       await this.blurActiveElement();
-      await this.runCommandOnce(title);
+      await this.runCommandOnce(title, DEFAULT_WAIT);
     }
   }
 
@@ -165,11 +168,11 @@ export class Workbench {
     await this.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur()).catch(() => undefined);
   }
 
-  private async runCommandOnce(title: string): Promise<void> {
+  private async runCommandOnce(title: string, paletteWaitMs: number): Promise<void> {
     await this.dismissQuickInput();
     await this.page.keyboard.press('F1');
     const input = this.quickInputBox();
-    await input.waitFor({ state: 'visible', timeout: DEFAULT_WAIT });
+    await input.waitFor({ state: 'visible', timeout: paletteWaitMs });
     await this.page.keyboard.type(title);
     const want = title.toLowerCase();
     let offered: string[] = [];
@@ -403,10 +406,15 @@ export class Workbench {
     // Not runCommand: it waits for the palette to close, and the page it waits on goes away.
     await this.dismissQuickInput();
     await this.page.keyboard.press('F1');
+    await this.quickInputBox().waitFor({ state: 'visible', timeout: DEFAULT_WAIT });
     await this.page.keyboard.type('Developer: Reload Window');
-    await new Promise((r) => setTimeout(r, 1000));
+    await this.waitUntil(
+      async () => ((await this.focusedQuickPickLabel()) ?? '').toLowerCase() === 'developer: reload window',
+      'the command palette to offer Developer: Reload Window',
+    );
+    const reloaded = this.page.waitForEvent('framenavigated', { predicate: (f) => f === this.page.mainFrame(), timeout: 60_000 });
     await this.page.keyboard.press('Enter');
-    await new Promise((r) => setTimeout(r, 3000));
+    await reloaded;
     await this.page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 90_000 });
     await this.waitForExtensions();
   }

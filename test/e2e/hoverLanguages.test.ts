@@ -76,7 +76,11 @@ test('a hover language the extension does not declare gets one notice, which say
   // The account status bar item appears when the extension has activated in the new extension host.
   await w.page.locator('.statusbar-item', { hasText: 'Everflow' }).first().waitFor({ state: 'visible', timeout: 30_000 });
   await activate(w);
-  await new Promise((r) => setTimeout(r, 4000));
+  // The extension writes its decision to its log, which "Show Log" has open in the panel: once it says the
+  // user was told before, any notice would already be showing.
+  const panelText = (): Promise<string> =>
+    w.page.evaluate(() => (document.querySelector('.part.panel .monaco-editor .view-lines') as HTMLElement | null)?.innerText.replace(/\s+/g, ' ') ?? ''); // wrapped lines joined
+  await waitUntil('the log to say the user was told before', async () => /does not wake the extension for: markdown \(the user was told before\)/.test(await panelText()), 30_000);
   const seen = await w.readAllNotifications();
   assert.ok(!seen.some((m) => NOTICE.test(m)), `the notice came back after a reload: ${JSON.stringify(seen)}`);
   await w.screenshot('03-after-reload');

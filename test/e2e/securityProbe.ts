@@ -189,8 +189,8 @@ export async function setSettingInUi(wb: Workbench, key: string, value: string):
   await wb.page.locator('.settings-editor').first().waitFor({ state: 'visible', timeout: 20_000 });
   await wb.page.keyboard.type(key);
   await input.waitFor({ state: 'visible', timeout: 20_000 });
+  // No Tab after it: that leaves the focus on the setting's gear button, where F1 is not heard.
   await input.fill(value);
-  await input.press('Tab');
   // The Settings editor writes a moment after the last keystroke.
   await waitUntil(`${key} to be saved`, async () => (JSON.parse(fs.readFileSync(userSettingsFile(wb), 'utf8')) as Record<string, unknown>)[key] === value, 15_000);
   await wb.runCommand('View: Close All Editors');

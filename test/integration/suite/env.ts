@@ -30,6 +30,8 @@ export interface IntegrationTestConfig {
   resultsFile: string;
   /** Written by the runner extension when it starts the suites (harness use). */
   startedFile: string;
+  /** Where the suites append progress lines as tests start and end (format: scripts/lib/progress.mjs). */
+  progressFile?: string;
   /** Absolute path of the bundled suite entry (harness use). */
   suiteIndex: string;
   /** Only run tests whose full title matches this regular expression. */

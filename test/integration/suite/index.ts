@@ -32,11 +32,19 @@ export async function run(): Promise<void> {
         file: t.file ? path.basename(t.file).replace(/\.js$/, '.ts') : undefined,
         durationMs: t.duration,
       });
-      runner.on(Mocha.Runner.constants.EVENT_TEST_PASS, (t) => tests.push({ ...base(t), state: 'passed' }));
-      runner.on(Mocha.Runner.constants.EVENT_TEST_PENDING, (t) => tests.push({ ...base(t), state: 'skipped' }));
+      // Progress as it happens, in the format of scripts/lib/progress.mjs, so a run stopped by its time limit
+      // can say how far it got and which test was running.
+      const progress = (event: string, t: Mocha.Runnable): void => {
+        if (!config.progressFile) return;
+        const line = { event, file: t.file ? path.basename(t.file).replace(/\.js$/, '.ts') : undefined, name: t.fullTitle(), t: Date.now() };
+        fs.appendFileSync(config.progressFile, `${JSON.stringify(line)}\n`);
+      };
+      runner.on(Mocha.Runner.constants.EVENT_TEST_BEGIN, (t) => progress('start', t));
+      runner.on(Mocha.Runner.constants.EVENT_TEST_PASS, (t) => (progress('pass', t), tests.push({ ...base(t), state: 'passed' })));
+      runner.on(Mocha.Runner.constants.EVENT_TEST_PENDING, (t) => (progress('skip', t), tests.push({ ...base(t), state: 'skipped' })));
       // Also fires for failing hooks (`suiteSetup` …), which mocha counts as failures.
       runner.on(Mocha.Runner.constants.EVENT_TEST_FAIL, (t, err: Error) =>
-        tests.push({ ...base(t), state: 'failed', error: { message: err?.message ?? String(err), stack: mapStack(err?.stack) } }),
+        (progress('fail', t), tests.push({ ...base(t), state: 'failed', error: { message: err?.message ?? String(err), stack: mapStack(err?.stack) } })),
       );
     } catch (e) {
       reject(e);
