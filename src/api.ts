@@ -1,7 +1,7 @@
 import type { AccountStore } from './accounts';
 import type { HistoryEntry } from './storage/queryHistory';
 import type { TreeSnapshotNode } from './views/savedQueriesView';
-import type { ResultsApi } from './webviews/resultPanels';
+import type { ResultsApi } from './webviews/resultGrids';
 
 /**
  * What `activate` returns to other extensions (and to the integration tests): read-only facts about

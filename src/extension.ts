@@ -25,7 +25,7 @@ import { HISTORY_RESULT_BYTES, MAX_HISTORY, QueryHistory } from './storage/query
 import { ResultStore } from './results/resultStore';
 import { SavedQueries } from './storage/savedQueries';
 import { QueryEditors } from './webviews/queryEditorPanel';
-import { ResultPanels } from './webviews/resultPanels';
+import { ResultGrids } from './webviews/resultGrids';
 
 // The composition root: builds the long-lived parts once and hands them to commands and views.
 // Nothing here does I/O beyond reading secrets, so activation stays cheap.
@@ -53,10 +53,10 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     },
   });
   const documents = new ResultDocuments();
-  // The grids register their reload serializer here, during activation, as VS Code requires.
-  const grids = new ResultPanels(context, logger);
-  const results = new ResultPresenter(documents, grids);
   const timezones = new TimezoneService(client, config.baseUrl);
+  // The grids register their reload serializer here, during activation, as VS Code requires.
+  const grids = new ResultGrids(context, { client, timezones, logger, documents });
+  const results = new ResultPresenter(documents, grids);
   // One cache of clicks for hovers, terminal links and every look-up. Ids are per account and host,
   // so a switch of either empties it (below).
   const clickCache = new LookupCache<Click>({
@@ -73,7 +73,6 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   );
   const queryEditors = new QueryEditors({ extensionUri: context.extensionUri, savedQueries, timezones, accounts, logger });
   const services: Services = { accounts, client, logger, documents, results, timezones, hostGuard, clickCache, savedQueries, history, queryEditors, grids };
-  grids.connect(services);
   const savedQueriesView = new SavedQueriesView(savedQueries, (items, target) => moveByDrop(services, items, target));
 
   context.subscriptions.push(

@@ -62,7 +62,7 @@ export function isQueryEditorToHost(m: unknown): m is QueryEditorToHost {
 // ======================================== end saved-query editor ========================================
 
 // ============================================================================================
-// Results grid (issue #4): src/webviews/resultsPanel.ts ↔ webview/resultsMain.ts
+// Results grid (issue #4): src/webviews/resultGridPanel.ts ↔ webview/resultsMain.ts
 // ============================================================================================
 
 /** Everything the grid shows, posted once after each `ready` (the webview is rebuilt when shown again). */

@@ -10,7 +10,7 @@ import type { HostGuard } from './hostGuard';
 import type { QueryHistory } from './storage/queryHistory';
 import type { SavedQueries } from './storage/savedQueries';
 import type { QueryEditors } from './webviews/queryEditorPanel';
-import type { ResultPanels } from './webviews/resultPanels';
+import type { ResultGrids } from './webviews/resultGrids';
 
 /** What commands and providers are given: the long-lived parts built once in `activate`. */
 export interface Services {
@@ -31,5 +31,5 @@ export interface Services {
   /** The saved-query forms (webview panels). */
   readonly queryEditors: QueryEditors;
   /** The results grids (webview panels), restored after a reload. */
-  readonly grids: ResultPanels;
+  readonly grids: ResultGrids;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AccountStore } from './accounts';
+import { CommandIds } from './host/commandIds';
 
 /** Shows the active account; a click switches accounts (or sets a key when there is none). */
 export class AccountStatusBar implements vscode.Disposable {
@@ -20,11 +21,11 @@ export class AccountStatusBar implements vscode.Disposable {
       // Account names are the user's own text, but the status bar renders `$(icon)` syntax: strip it.
       this.item.text = `$(pulse) Everflow: ${active.name.replace(/\$\(/g, '(')}`;
       this.item.tooltip = all.length > 1 ? `Everflow account "${active.name}". Click to switch accounts (${all.length}).` : `Everflow account "${active.name}". Click to add or switch accounts.`;
-      this.item.command = 'everflow.switchAccount';
+      this.item.command = CommandIds.switchAccount;
     } else {
       this.item.text = '$(key) Everflow: Set API Key';
       this.item.tooltip = 'No Everflow API key is set. Click to set one.';
-      this.item.command = 'everflow.setApiKey';
+      this.item.command = CommandIds.setApiKey;
     }
     this.item.show();
   }

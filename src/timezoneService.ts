@@ -36,4 +36,13 @@ export class TimezoneService {
   nameFor(id: number): string | undefined {
     return zoneNameFor(id, this.known());
   }
+
+  /** The IANA zone of a request's timezone id: the caller's `known` one, else the list (fetched once), else nothing. */
+  async zoneOf(timezoneId: number, known?: string, signal?: AbortSignal): Promise<string | undefined> {
+    if (known) return known;
+    const cached = this.nameFor(timezoneId);
+    if (cached) return cached;
+    const zones = await this.all(signal).catch(() => []);
+    return zones.find((z) => z.timezone_id === timezoneId)?.timezone;
+  }
 }

@@ -52,7 +52,7 @@ const transport = (build: (rows: Click[]) => unknown, decode?: (msg: unknown) =>
   ...(decode ? [{ name: 'decode', run: decode }] : []),
 ];
 
-/** The results grid's `init` message (src/webviews/resultsPanel.ts), with its table as the host packs it. */
+/** The results grid's `init` message (src/webviews/resultGridPanel.ts), with its table as the host packs it. */
 const gridInit = (rows: Click[]): unknown => ({
   type: 'init',
   init: { resultId: 'bench', title: 'bench', zone: ZONE, table: packTable(flattenRows(rows)), canFetchAll: false, maxRows: 100_000 },

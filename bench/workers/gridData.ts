@@ -3,7 +3,7 @@
 //
 //   node out/bench/gridData.cjs <clicks-100000.json> <outDir>   → prints what it wrote
 //
-// The results grid gets its `init` exactly as src/webviews/resultsPanel.ts builds it (flattened,
+// The results grid gets its `init` exactly as src/webviews/resultGridPanel.ts builds it (flattened,
 // packed). The toolkit baseline gets the same rows in the shape vscode-data-grid takes: one object
 // per row keyed by column header, with the grid's default columns as text, already formatted (so
 // the baseline does less work in the page than the real grid, which formats as it renders).

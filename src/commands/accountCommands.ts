@@ -5,7 +5,7 @@ import * as config from '../config';
 import { isEverflowError, UserFacingError } from '../core/errors';
 import { defuseLinks } from '../core/plainText';
 import type { Services } from '../services';
-import { withCancellableProgress } from './progress';
+import { withCancellableProgress } from '../host/progress';
 
 interface SetKeyArgs {
   account?: string;

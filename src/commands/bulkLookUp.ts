@@ -8,7 +8,7 @@ import type { Click } from '../core/types';
 import { isTransactionId } from '../core/validation';
 import * as config from '../config';
 import type { Services } from '../services';
-import { withCancellableProgress } from './progress';
+import { withCancellableProgress } from '../host/progress';
 
 // "Look Up All Transaction IDs in File / Selection": every distinct id, fetched through the shared
 // cache (ids already hovered cost nothing) at the shared rate limit, in the normal lane so hovers

@@ -5,7 +5,7 @@ import { isEverflowError } from '../core/errors';
 import type { Click } from '../core/types';
 import { isTransactionId } from '../core/validation';
 import type { Services } from '../services';
-import { withCancellableProgress } from './progress';
+import { withCancellableProgress } from '../host/progress';
 
 // The commands behind the hover card's links. A link carries only the transaction id (a command
 // URI is text anyone can write into a markdown file), so each command checks it and takes the row

@@ -5,7 +5,7 @@ import { isEverflowError } from '../core/errors';
 import { detectInText } from '../core/idDetection';
 import { isTransactionId } from '../core/validation';
 import type { Services } from '../services';
-import { withCancellableProgress } from './progress';
+import { withCancellableProgress } from '../host/progress';
 
 const ID_PATTERN = /[0-9a-fA-F]{32}/;
 /** The clipboard can hold a whole log; the first screenful is where a copied id would be. */
@@ -43,11 +43,18 @@ export function validateIdInput(value: string): string | undefined {
   return 'A transaction ID uses only 0-9 and a-f.';
 }
 
+/** Options of the look-up command (its second argument). */
+export interface LookUpOptions {
+  /** Ask Everflow again instead of reading the cache (the grid's "Look up again"). */
+  fresh?: boolean;
+}
+
 /**
  * Look Up Click by Transaction ID: prompts (pre-filled) unless given a valid id, fetches through
- * the shared cache, and opens the click where results open.
+ * the shared cache (anew with `fresh`), and opens the click where results open.
  */
-export async function lookUpClick(services: Services, idArg?: unknown): Promise<boolean> {
+export async function lookUpClick(services: Services, idArg?: unknown, options?: unknown): Promise<boolean> {
+  const fresh = typeof options === 'object' && options !== null && (options as LookUpOptions).fresh === true;
   let id = typeof idArg === 'string' ? idArg.trim() : undefined;
   if (id === undefined || validateIdInput(id)) {
     id = (
@@ -64,6 +71,7 @@ export async function lookUpClick(services: Services, idArg?: unknown): Promise<
   if (!id) return false;
   const transactionId = id.toLowerCase();
   try {
+    if (fresh) services.clickCache.forget(transactionId);
     const cached = services.clickCache.get(transactionId);
     const click =
       cached.state === 'hit'

@@ -11,6 +11,7 @@ import { resourceTypeIcon } from '../views/queryTreeNodes';
 import { pickPlace, placeFromArg, withQueryFileErrors } from './queryTargets';
 import { newQueryId } from './savedQueryEdits';
 import { pickWindow, pickZone } from './streamPickers';
+import { CommandIds } from '../host/commandIds';
 
 // New Saved Query from the palette: name → window → timezone → filters (a loop: add, remove, done)
 // → where to save. Invoked on a scope or folder, that place is preselected. A `{ scope, query }`
@@ -65,8 +66,8 @@ export async function newSavedQuery(services: Services, arg?: unknown): Promise<
     if (dest.folder) query.folder = dest.folder;
     const id = await save(services, dest.scope, query);
     void showInfo(`Saved "${query.name}" to ${scopeLabel(dest.scope)}${dest.folder ? ` / ${dest.folder}` : ''}.`, 'Run', 'Edit').then((choice) => {
-      if (choice === 'Run') void vscode.commands.executeCommand('everflow.runSavedQuery', { scope: dest.scope, id });
-      if (choice === 'Edit') void vscode.commands.executeCommand('everflow.editSavedQuery', { scope: dest.scope, id });
+      if (choice === 'Run') void vscode.commands.executeCommand(CommandIds.runSavedQuery, { scope: dest.scope, id });
+      if (choice === 'Edit') void vscode.commands.executeCommand(CommandIds.editSavedQuery, { scope: dest.scope, id });
     });
     return id;
   });

@@ -7,6 +7,7 @@ import { QueriesFileError, isQueryScope, isWorkspaceScope, scopeLabel, type Quer
 import type { ScopedQuery } from '../storage/savedQueries';
 import type { DropTarget } from '../views/queryDragAndDrop';
 import type { QueryTreeNode } from '../views/queryTreeNodes';
+import { CommandIds } from '../host/commandIds';
 
 // What a saved-query command acts on. Commands are reached four ways: a tree item (its node), the
 // keyboard (the tree's selection), the palette (nothing: ask) and scripts and tests (a plain
@@ -53,7 +54,7 @@ export async function resolveQuery(services: Services, arg: unknown, title: stri
   const all = services.savedQueries.all();
   if (all.length === 0) {
     void showInfo('There are no saved queries yet.', 'New Query').then((c) => {
-      if (c) void vscode.commands.executeCommand('everflow.newSavedQuery');
+      if (c) void vscode.commands.executeCommand(CommandIds.newSavedQuery);
     });
     return undefined;
   }

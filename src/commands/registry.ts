@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import { reportError } from './errorReporting';
-import { CommandIds, type CommandId } from './ids';
+import { reportError } from '../host/errorReporting';
+import { CommandIds, type CommandId } from '../host/commandIds';
 import { lookUpClick } from './lookUpClick';
 import { lookUpAllInFile, lookUpAllInSelection } from './bulkLookUp';
 import { copyClickJson, copyTransactionId, openClickAsJson, openClickInGrid } from './clickCommands';

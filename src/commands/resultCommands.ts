@@ -2,12 +2,12 @@ import { showInfo } from '../notifications';
 import type { ExportFormat } from '../protocol';
 import type { Services } from '../services';
 import { openRowsAsJson, type ExportOutcome } from '../webviews/resultsActions';
-import type { ResultsPanel } from '../webviews/resultsPanel';
+import type { ResultGridPanel } from '../webviews/resultGridPanel';
 
 // The results grid's commands. Each acts on the grid in front (or the one named by `{ resultId }`,
 // as tests and menus may pass); from the palette they show only while a grid is the active editor.
 
-function gridFor(services: Services, arg: unknown): ResultsPanel | undefined {
+function gridFor(services: Services, arg: unknown): ResultGridPanel | undefined {
   const id = typeof arg === 'object' && arg !== null ? (arg as { resultId?: unknown }).resultId : undefined;
   const panel = id !== undefined ? services.grids.find(id) : services.grids.active();
   if (!panel) void showInfo('Open a results grid first: run a click stream or a saved query.');
@@ -39,5 +39,5 @@ export const exportResultsJson = exportWith('json');
 export async function openResultsAsJson(services: Services, arg?: unknown): Promise<boolean> {
   const panel = gridFor(services, arg);
   if (!panel?.result) return false;
-  return openRowsAsJson(services, panel.result, 'all', () => services.grids.exportShown(panel, 'json'));
+  return openRowsAsJson(services.documents, panel.result, 'all', () => services.grids.exportShown(panel, 'json'));
 }

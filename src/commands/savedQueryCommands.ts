@@ -9,7 +9,7 @@ import { validateStreamRequest } from '../core/validation';
 import type { Services } from '../services';
 import { isQueryScope, isWorkspaceScope, scopeLabel, type QueryScope } from '../storage/queryScopeStore';
 import type { ScopedQuery } from '../storage/savedQueries';
-import { withCancellableProgress } from './progress';
+import { withCancellableProgress } from '../host/progress';
 import { availableScopes, nodeOf, resolveQuery, withQueryFileErrors } from './queryTargets';
 import { executeStream } from './streamRun';
 

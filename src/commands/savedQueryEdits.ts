@@ -21,7 +21,7 @@ import { folderProblem, nameProblem, type SavedQuery } from '../core/savedQuery'
 import type { Services } from '../services';
 import { isWorkspaceScope, scopeLabel, type QueryScope } from '../storage/queryScopeStore';
 import type { DragItem, DropTarget } from '../views/queryDragAndDrop';
-import { reportError } from './errorReporting';
+import { reportError } from '../host/errorReporting';
 import { nodeOf, pickPlace, placeFromArg, queryFromArg, resolveQuery, withQueryFileErrors } from './queryTargets';
 
 // New Folder, Rename, Duplicate, Delete and Move (also what a drag and drop does). Every edit is a

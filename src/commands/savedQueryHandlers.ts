@@ -1,6 +1,6 @@
 import type { Services } from '../services';
 import { clearQueryHistory, openHistoryResult, rerunHistoryEntry } from './historyCommands';
-import { CommandIds } from './ids';
+import { CommandIds } from '../host/commandIds';
 import { newSavedQuery } from './newQueryFlow';
 import { exportSavedQueries, importSavedQueries } from './queryImportExport';
 import { resolveQuery } from './queryTargets';

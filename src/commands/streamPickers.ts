@@ -5,7 +5,7 @@ import { UTC_TIMEZONE_ID } from '../core/timezones';
 import { validateStreamRequest } from '../core/validation';
 import { chunkNotice, planWindow } from '../core/windowNotices';
 import type { Services } from '../services';
-import { withCancellableProgress } from './progress';
+import { withCancellableProgress } from '../host/progress';
 
 // The pickers shared by "Run Click Stream" and "New Saved Query": a timezone from Everflow's list
 // (by IANA name) and a time window (a relative preset or a custom from → to).

@@ -3,8 +3,8 @@ import { describeLogic } from '../core/logic';
 import type { StreamRequest } from '../core/types';
 import type { Services } from '../services';
 import type { HistoryEntry } from '../storage/queryHistory';
-import { withCancellableProgress } from './progress';
-import { streamWindow, zoneOfRequest } from '../results/streamWindow';
+import { withCancellableProgress } from '../host/progress';
+import { streamWindow } from './streamWindow';
 
 // The run step every click stream shares (ad-hoc "Run Click Stream", saved queries, history re-runs):
 // one request under a cancellable progress notification, results opened where the user wants them,
@@ -30,7 +30,7 @@ export async function executeStream(services: Services, request: StreamRequest, 
   const account = await accounts.active();
   // Windows over 14 days run as ≤ 14-day chunks, and old ones get the retention warning (issue #4).
   const result = await withCancellableProgress(`Running ${info.label}…`, async (signal) =>
-    streamWindow(services, request, await zoneOfRequest(services, request, info.zone, signal), signal),
+    streamWindow(services, request, await timezones.zoneOf(request.timezone_id, info.zone, signal), signal),
   );
   const rows = result.rows.length;
   const seconds = (result.durationMs / 1000).toFixed(1);

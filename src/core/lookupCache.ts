@@ -99,6 +99,11 @@ export class LookupCache<T> {
     }
   }
 
+  /** Forgets what is kept for `id` (found or not), so the next getOrFetch asks again. */
+  forget(id: string): void {
+    this.lru.delete(id);
+  }
+
   /**
    * Forgets every entry, e.g. after the account changes. Running fetches go on for the callers
    * already waiting, but new callers start their own and the old results are not kept.

@@ -209,7 +209,7 @@ export function validateStreamRequest(
   req: StreamRequest,
   opts: {
     knownTimezoneIds?: ReadonlySet<number>;
-    /** Windows over 14 days are fine: the caller runs them as ≤ 14-day chunks (results/streamWindow). */
+    /** Windows over 14 days are fine: the caller runs them as ≤ 14-day chunks (commands/streamWindow.ts). */
     splitLongWindows?: boolean;
   } = {},
 ): ValidationProblem[] {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { showInfo, showWarning } from '../notifications';
 import { NOT_FOUND_EXPLANATION, configuredDetector, fetchClick } from '../clickLookup';
-import { CommandIds } from '../commands/ids';
+import { CommandIds } from '../host/commandIds';
 import * as config from '../config';
 import { describeError, isEverflowError } from '../core/errors';
 import type { Click } from '../core/types';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { configuredDetector } from '../clickLookup';
-import { CommandIds } from '../commands/ids';
+import { CommandIds } from '../host/commandIds';
 import { isTransactionId } from '../core/validation';
 
 // Transaction ids in the integrated terminal (`tail -f app.log`, a CLI's output) become links to the

@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import { showInfo, showWarning } from '../notifications';
-import { withCancellableProgress } from '../commands/progress';
+import { withCancellableProgress } from '../host/progress';
 import * as config from '../config';
 import { fetchAll } from '../core/fetchAll';
 import type { StreamRequest } from '../core/types';
-import type { Services } from '../services';
+import type { EverflowClient } from '../core/client';
+import type { Logger } from '../logger';
+import type { TimezoneService } from '../timezoneService';
 import type { ResultSet } from './resultSet';
-import { zoneOfRequest } from './streamWindow';
 
 // "Fetch all": every click of a capped stream's window, through the shared client (so its limiter
 // keeps the whole window within the account's rate limit), with progress and Cancel. Cancel keeps
@@ -25,11 +26,18 @@ export function streamRequestOf(result: ResultSet): StreamRequest | undefined {
   };
 }
 
+/** What Fetch all needs: the client (and its shared limiter), the timezone list, the log. */
+export interface FetchAllDeps {
+  readonly client: EverflowClient;
+  readonly timezones: TimezoneService;
+  readonly logger: Logger;
+}
+
 /** The result with every click of its window, or undefined when nothing arrived (cancelled at once). */
-export async function runFetchAll(services: Services, result: ResultSet): Promise<ResultSet | undefined> {
+export async function runFetchAll(services: FetchAllDeps, result: ResultSet): Promise<ResultSet | undefined> {
   const request = streamRequestOf(result);
   if (!request) throw new Error('Only click streams can be fetched in full; a look-up already has every row.');
-  const zone = await zoneOfRequest(services, request, result.request.timezone);
+  const zone = await services.timezones.zoneOf(request.timezone_id, result.request.timezone);
   if (!zone) throw new Error(`The timezone of this result (id ${request.timezone_id}) is not in Everflow's list, so its window cannot be split.`);
   const maxRows = config.resultsMaxRows();
   const started = performance.now();

@@ -6,7 +6,7 @@ import type { ResultSet } from './resultSet';
 
 export type { FetchAllMeta, ResultRequestMeta, ResultSet } from './resultSet';
 
-/** Opens a result in the grid (src/webviews/resultPanels.ts); an interface so this file stays small. */
+/** Opens a result in the grid (src/webviews/resultGrids.ts); an interface so this file stays small. */
 export interface GridOpener {
   open(result: ResultSet): Promise<void>;
 }
@@ -49,9 +49,8 @@ export class ResultPresenter {
    * clicks) opens in the grid instead, with a note, unless `fallBackToGrid` is false (the grid asks).
    */
   async showJson(result: ResultSet, fallBackToGrid = true): Promise<void> {
-    const body = result.request.kind === 'click' && result.rows.length === 1 ? { request: result.request, click: result.rows[0] } : { request: result.request, clicks: result.rows };
     try {
-      await this.documents.open(result.title, body);
+      await this.documents.openResult(result);
     } catch (e) {
       if (!(e instanceof DocumentTooLargeError) || !fallBackToGrid || !this.grid) throw e;
       await this.grid.open(result);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ResultSet } from './resultSet';
 
 // Results as read-only JSON documents. A content provider's documents cannot be edited or saved
 // over, which is what a fetched result should be; "Save As" still works. Contents live in memory
@@ -45,6 +46,12 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     const doc = await vscode.workspace.openTextDocument(uri);
     const typed = doc.languageId === 'json' ? doc : await vscode.languages.setTextDocumentLanguage(doc, 'json');
     return vscode.window.showTextDocument(typed, { preview: false });
+  }
+
+  /** A result as a document: the request beside its rows (a single looked-up click as `click`). */
+  openResult(result: ResultSet): Promise<vscode.TextEditor> {
+    const body = result.request.kind === 'click' && result.rows.length === 1 ? { request: result.request, click: result.rows[0] } : { request: result.request, clicks: result.rows };
+    return this.open(result.title, body);
   }
 
   dispose(): void {

@@ -9,6 +9,7 @@ import { QueriesFileError, isWorkspaceScope, scopeLabel } from '../storage/query
 import type { QueryRef, SavedQueries } from '../storage/savedQueries';
 import type { TimezoneService } from '../timezoneService';
 import { renderWebviewHtml, webviewOptions } from './html';
+import { CommandIds } from '../host/commandIds';
 
 // The saved-query form: one panel per query (opening it again reveals it). The webview validates as
 // the user types with the same src/core code; the host validates again before it writes, because a
@@ -160,7 +161,7 @@ export class QueryEditorPanel implements vscode.Disposable {
     this.lastSent = JSON.stringify(query);
     this.panel.title = title(query);
     this.post({ type: 'saved', requestId, query });
-    if (thenRun) void vscode.commands.executeCommand('everflow.runSavedQuery', { scope: this.ref.scope, id: this.ref.id });
+    if (thenRun) void vscode.commands.executeCommand(CommandIds.runSavedQuery, { scope: this.ref.scope, id: this.ref.id });
   }
 
   /** Tells the form when the query changed in the file (another window, a hand edit, git). */

@@ -2,16 +2,12 @@ import * as os from 'os';
 import { showInfo, showWarning } from '../notifications';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { clickResultSet } from '../clickLookup';
-import { withCancellableProgress } from '../commands/progress';
 import { columnsByIds, COLUMNS, type ColumnDef } from '../core/columns';
 import { metaSidecar, toCsv, toJson, toMarkdown, toTsv, type ExportMeta } from '../core/exporters';
 import type { Click } from '../core/types';
-import { isTransactionId } from '../core/validation';
 import type { CopyFormat, ExportFormat, RowScope } from '../protocol';
-import { DocumentTooLargeError } from '../results/resultDocuments';
+import { DocumentTooLargeError, type ResultDocuments } from '../results/resultDocuments';
 import type { ResultRequestMeta, ResultSet } from '../results/resultSet';
-import type { Services } from '../services';
 
 // What the grid asks the host to do with rows: copy them (the host writes the clipboard, which a
 // webview cannot do reliably), export them through a save dialog, open them as a JSON document, and
@@ -117,12 +113,12 @@ export async function exportRows(result: ResultSet, zone: string, format: Export
  * The rows as a read-only JSON document, with the request beside them. Rows too many for a document
  * (VS Code opens up to 50 MB) are offered as a JSON export instead; returns whether a document opened.
  */
-export async function openRowsAsJson(services: Services, result: ResultSet, scope: RowScope, exportInstead: () => Promise<unknown>): Promise<boolean> {
+export async function openRowsAsJson(documents: ResultDocuments, result: ResultSet, scope: RowScope, exportInstead: () => Promise<unknown>): Promise<boolean> {
   const rows = pickRows(result, scope);
   const whole = scope === 'all' || rows.length === result.rows.length;
   const title = rows.length === 1 ? `click ${rows[0].transaction_id}` : `${result.title} (${rows.length} rows)`;
   try {
-    await services.results.showJson(whole ? result : { title, request: { ...result.request, rows: rows.length }, rows }, false);
+    await documents.openResult(whole ? result : { title, request: { ...result.request, rows: rows.length }, rows });
     return true;
   } catch (e) {
     if (!(e instanceof DocumentTooLargeError)) throw e;
@@ -130,12 +126,4 @@ export async function openRowsAsJson(services: Services, result: ResultSet, scop
     void showWarning(`${e.message} Export the ${rows.length.toLocaleString('en-US')} rows to a JSON file instead?`, 'Export to JSON…').then((c) => c && exportInstead());
     return false;
   }
-}
-
-/** Asks Everflow for the click again (not the cache: the point is to see it as it is now). */
-export async function lookUpAgain(services: Services, transactionId: string): Promise<void> {
-  const id = transactionId.trim().toLowerCase();
-  if (!isTransactionId(id)) throw new Error('That row has no transaction ID to look up.');
-  const click = await withCancellableProgress(`Looking up click ${id}…`, (signal) => services.client.getClick(id, { signal, priority: 'interactive' }));
-  await services.results.show(await clickResultSet(services, click));
 }

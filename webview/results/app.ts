@@ -8,8 +8,8 @@ import { DetailPanel } from './detailPanel';
 import { GroupPanel } from './groupPanel';
 import { GridView, type GridEvents } from './gridView';
 import { defaultLayout, isFiltered, sanitizeLayout, type GridLayout } from './layout';
-import { closeMenu, showMenu } from './menu';
-import { cellMenu, copyMenu, exportMenu, headerMenu } from './menus';
+import { closeMenu, showMenu } from './contextMenu';
+import { cellMenu, copyMenu, exportMenu, headerMenu } from './gridMenus';
 import { renderBanners, selectionText, summaryText } from './statusParts';
 import { Toolbar } from './toolbar';
 

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { resetSandbox, sandboxState, setSandboxKnobs } from './env';
-import type { ResultPanelInfo } from '../../../src/webviews/resultPanels';
+import type { ResultPanelInfo } from '../../../src/webviews/resultGrids';
 import { closeAllEditors, resultsApi, useSandboxAccount, waitFor } from './helpers';
 
 // "Fetch all" cancelled while pieces are still arriving, through the extension's own command in a real

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ResultsApi } from '../../../src/webviews/resultPanels';
+import type { ResultsApi } from '../../../src/webviews/resultGrids';
 import { testConfig } from './env';
 
 // Shared steps for suites that drive the extension: its exported API and a clean account state.

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { ResultPanelInfo, ResultsApi } from '../../../src/webviews/resultPanels';
-import { resetSandbox, sandboxState, setSandboxKnobs } from './env';
+import type { ResultPanelInfo, ResultsApi } from '../../../src/webviews/resultGrids';
+import { resetSandbox, sandboxState, setSandboxKnobs, testConfig } from './env';
 import { activeResultText, closeAllEditors, resultsApi, useSandboxAccount, waitFor } from './helpers';
 
 // The results grid inside a real extension host: where results open (the setting), the panel and
@@ -132,5 +132,19 @@ suite('Results grid', () => {
     assert.strictEqual(after.truncated, true);
     assert.strictEqual(after.distinctIds, 10_000);
     await setting('results.maxRows', undefined);
+  });
+
+  test('Results: "Look up again" (the look-up command with { fresh: true }) asks Everflow again; a plain look-up reads the cache', async () => {
+    const id = testConfig().sampleIds[2];
+    const api = await resultsApi();
+    const requests = async (): Promise<number> => (await sandboxState()).requestCount;
+    assert.strictEqual(await vscode.commands.executeCommand('everflow.lookUpClick', id), true);
+    const first = await requests();
+    assert.strictEqual(await vscode.commands.executeCommand('everflow.lookUpClick', id), true);
+    assert.strictEqual(await requests(), first, 'a second plain look-up sent a request');
+    const panels = api.panels().length;
+    assert.strictEqual(await vscode.commands.executeCommand('everflow.lookUpClick', id, { fresh: true }), true);
+    assert.strictEqual(await requests(), first + 1, 'Look up again did not ask Everflow');
+    assert.ok(api.panels().length > panels, 'the click did not open in a grid');
   });
 });

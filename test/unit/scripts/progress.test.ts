@@ -39,6 +39,7 @@ describe('test progress', () => {
       // Without the parent run's NODE_TEST_CONTEXT, which would make this run report to its parent instead.
       env: { ...withoutTestContext(process.env), EVERFLOW_TEST_PROGRESS: progress },
       stdio: 'ignore',
+      detached: true, // its own process group: node --test runs the file in a child process of its own
     });
     // Waits on the event (the hanging test's start written to the file), not on a delay.
     await new Promise<void>((resolve, reject) => {
@@ -50,7 +51,7 @@ describe('test progress', () => {
       }, 50);
       child.on('exit', () => (clearInterval(watcher), reject(new Error('the test run ended before the hanging test started'))));
     });
-    child.kill('SIGKILL');
+    process.kill(-child.pid!, 'SIGKILL');
     lib.appendProgress(progress, { event: 'timeout', limitMin: 1 });
     const p = lib.readProgress(progress)!;
     assert.deepEqual({ passed: p.passed, failed: p.failed, skipped: p.skipped }, { passed: 1, failed: 1, skipped: 1 });

@@ -3,7 +3,7 @@ import { showError } from '../notifications';
 import { describeError, isEverflowError } from '../core/errors';
 import { defuseLinks } from '../core/plainText';
 import type { Logger } from '../logger';
-import { CommandIds } from './ids';
+import { CommandIds } from './commandIds';
 
 // Errors are typed at the API boundary and handled once here, at the command boundary
 // (conventions §9): a short message with the action that fixes it.

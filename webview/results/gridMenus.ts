@@ -1,6 +1,6 @@
 import { columnById } from '../../src/core/columns';
 import type { CopyFormat, ExportFormat, RowScope } from '../../src/protocol';
-import type { MenuEntry } from './menu';
+import type { MenuEntry } from './contextMenu';
 
 // The grid's menus, as data: what a right-click on a cell or a header offers, and the toolbar's
 // Copy and Export menus. The app supplies the actions; these only decide what is offered and how

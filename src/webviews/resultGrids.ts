@@ -1,15 +1,16 @@
 import * as vscode from 'vscode';
-import { reportError } from '../commands/errorReporting';
-import type { Logger } from '../logger';
+import { reportError } from '../host/errorReporting';
+import { CommandIds } from '../host/commandIds';
+import { isTransactionId } from '../core/validation';
 import type { ExportFormat, ResultsPanelState, ResultsToHost } from '../protocol';
-import { runFetchAll, streamRequestOf } from '../results/fetchAllRun';
+import { runFetchAll, streamRequestOf, type FetchAllDeps } from '../results/fetchAllRun';
 import type { GridOpener } from '../results/presenter';
+import type { ResultDocuments } from '../results/resultDocuments';
 import type { ResultSet } from '../results/resultSet';
 import { isResultId, newResultId, ResultStore } from '../results/resultStore';
-import type { Services } from '../services';
 import { webviewOptions } from './html';
-import { copyRows, copyText, exportRows, lookUpAgain, openRowsAsJson, type ExportOutcome } from './resultsActions';
-import { RESULTS_VIEW_TYPE, ResultsPanel, type PanelOwner, type RenderedInfo } from './resultsPanel';
+import { copyRows, copyText, exportRows, openRowsAsJson, type ExportOutcome } from './resultsActions';
+import { RESULTS_VIEW_TYPE, ResultGridPanel, type PanelOwner, type RenderedInfo } from './resultGridPanel';
 
 // Every results grid of the window: opens them, restores them after a reload (the webview panel
 // serializer), keeps their rows in a ResultStore, and carries out what a grid asks for. Commands
@@ -35,35 +36,37 @@ export interface ResultsApi {
   restore(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
 }
 
-export class ResultPanels implements GridOpener, PanelOwner, vscode.Disposable {
+/**
+ * What the grids need of the rest of the extension: Fetch all's client, timezones and log, and the
+ * documents "Open as JSON" opens. Look-ups and re-runs go through their commands.
+ */
+export interface GridDeps extends FetchAllDeps {
+  readonly documents: ResultDocuments;
+}
+
+export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
   readonly extensionUri: vscode.Uri;
-  private readonly panels = new Map<string, ResultsPanel>();
+  private readonly panels = new Map<string, ResultGridPanel>();
   private readonly store: ResultStore;
   private readonly registration: vscode.Disposable;
-  private services: Services | undefined;
-  private last: ResultsPanel | undefined;
+  private last: ResultGridPanel | undefined;
   private shuttingDown = false;
 
   constructor(
     context: vscode.ExtensionContext,
-    private readonly logger: Logger,
+    private readonly deps: GridDeps,
   ) {
     this.extensionUri = context.extensionUri;
     const dir = (context.storageUri ?? context.globalStorageUri)?.fsPath;
-    this.store = new ResultStore(dir ? `${dir}/results` : undefined, undefined, (m) => logger.warn(m));
+    this.store = new ResultStore(dir ? `${dir}/results` : undefined, undefined, (m) => deps.logger.warn(m));
     this.registration = vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
       deserializeWebviewPanel: (panel, state) => this.restore(panel, state),
     });
   }
 
-  /** Called once the services exist (they hold the presenter, which holds this). */
-  connect(services: Services): void {
-    this.services = services;
-  }
-
   async open(result: ResultSet): Promise<void> {
     const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, result.title, vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
-    const grid = new ResultsPanel(this, panel, newResultId(), result, { title: result.title, request: result.request });
+    const grid = new ResultGridPanel(this, panel, newResultId(), result, { title: result.title, request: result.request });
     this.track(grid);
     // Not awaited: a big result takes seconds to write, and nothing waits for it but a restore (which does).
     void this.store.save(grid.id, result);
@@ -79,22 +82,22 @@ export class ResultPanels implements GridOpener, PanelOwner, vscode.Disposable {
     if (result && id !== s.resultId) await this.store.save(id, result);
     const title = result?.title ?? (typeof s.title === 'string' ? s.title : 'Everflow Results');
     const request = result?.request ?? (typeof s.request === 'object' && s.request !== null ? s.request : undefined);
-    if (!result) this.logger.info(`Results: "${title}" was restored without its rows (no longer kept).`);
-    this.track(new ResultsPanel(this, panel, id, result, { title, request }));
+    if (!result) this.deps.logger.info(`Results: "${title}" was restored without its rows (no longer kept).`);
+    this.track(new ResultGridPanel(this, panel, id, result, { title, request }));
   }
 
-  private track(p: ResultsPanel): void {
+  private track(p: ResultGridPanel): void {
     this.panels.set(p.id, p);
     this.last = p;
   }
 
   /** The grid in front, else the one opened or focused last. */
-  active(): ResultsPanel | undefined {
+  active(): ResultGridPanel | undefined {
     for (const p of this.panels.values()) if (p.panel.active) return p;
     return this.last;
   }
 
-  find(id: unknown): ResultsPanel | undefined {
+  find(id: unknown): ResultGridPanel | undefined {
     return typeof id === 'string' ? this.panels.get(id) : undefined;
   }
 
@@ -118,14 +121,14 @@ export class ResultPanels implements GridOpener, PanelOwner, vscode.Disposable {
   // ---- PanelOwner ----------------------------------------------------------------------------
 
   log(message: string): void {
-    this.logger.warn(message);
+    this.deps.logger.warn(message);
   }
 
-  focused(panel: ResultsPanel): void {
+  focused(panel: ResultGridPanel): void {
     this.last = panel;
   }
 
-  disposed(panel: ResultsPanel): void {
+  disposed(panel: ResultGridPanel): void {
     this.panels.delete(panel.id);
     if (this.last === panel) this.last = [...this.panels.values()].at(-1);
     // Closed by the user: the rows go too. Not when the window closes or reloads, when the panel
@@ -133,18 +136,16 @@ export class ResultPanels implements GridOpener, PanelOwner, vscode.Disposable {
     if (!this.shuttingDown) void this.store.delete(panel.id);
   }
 
-  async act(panel: ResultsPanel, m: ResultsToHost): Promise<void> {
+  async act(panel: ResultGridPanel, m: ResultsToHost): Promise<void> {
     try {
       await this.carryOut(panel, m);
     } catch (err) {
-      reportError(err, this.logger, 'Results');
+      reportError(err, this.deps.logger, 'Results');
     }
   }
 
-  private async carryOut(panel: ResultsPanel, m: ResultsToHost): Promise<void> {
-    const services = this.services;
+  private async carryOut(panel: ResultGridPanel, m: ResultsToHost): Promise<void> {
     const result = panel.result;
-    if (!services) return;
     switch (m.type) {
       case 'fetchAll':
         await this.fetchAll(panel);
@@ -155,9 +156,13 @@ export class ResultPanels implements GridOpener, PanelOwner, vscode.Disposable {
       case 'copyText':
         await copyText(m.text);
         return;
-      case 'lookUp':
-        await lookUpAgain(services, m.transactionId);
+      case 'lookUp': {
+        // Through the look-up command, asking Everflow again: the point is to see the click as it is now.
+        const id = m.transactionId.trim().toLowerCase();
+        if (!isTransactionId(id)) throw new Error('That row has no transaction ID to look up.');
+        await vscode.commands.executeCommand(CommandIds.lookUpClick, id, { fresh: true });
         return;
+      }
     }
     if (!result) return;
     switch (m.type) {
@@ -168,7 +173,7 @@ export class ResultPanels implements GridOpener, PanelOwner, vscode.Disposable {
         await exportRows(result, panel.zone(), m.format, m.rows, m.columns);
         return;
       case 'openJson':
-        await openRowsAsJson(services, result, m.rows, () => exportRows(result, panel.zone(), 'json', m.rows, []));
+        await openRowsAsJson(this.deps.documents, result, m.rows, () => exportRows(result, panel.zone(), 'json', m.rows, []));
         return;
     }
   }
@@ -176,12 +181,12 @@ export class ResultPanels implements GridOpener, PanelOwner, vscode.Disposable {
   // ---- what the palette commands do to a grid -------------------------------------------------
 
   /** Fetches every click of a capped stream into the panel; returns the rows it then holds. */
-  async fetchAll(panel: ResultsPanel): Promise<number | undefined> {
+  async fetchAll(panel: ResultGridPanel): Promise<number | undefined> {
     const result = panel.result;
-    if (!this.services || !result || panel.isFetching) return undefined;
+    if (!result || panel.isFetching) return undefined;
     panel.setFetching(true);
     try {
-      const next = await runFetchAll(this.services, result);
+      const next = await runFetchAll(this.deps, result);
       if (!next) return result.rows.length;
       panel.setResult(next);
       void this.store.save(panel.id, next);
@@ -192,21 +197,21 @@ export class ResultPanels implements GridOpener, PanelOwner, vscode.Disposable {
   }
 
   /** Exports what the grid shows (its columns in order, its filtered rows). */
-  async exportShown(panel: ResultsPanel, format: ExportFormat): Promise<ExportOutcome | undefined> {
+  async exportShown(panel: ResultGridPanel, format: ExportFormat): Promise<ExportOutcome | undefined> {
     const result = panel.result;
     if (!result) throw new Error('This grid no longer holds its rows; run the query again to export them.');
     const shown = await panel.whatIsShown(format);
     return exportRows(result, panel.zone(), format, shown?.rows ?? 'all', shown?.columns ?? []);
   }
 
-  async runAgain(panel: ResultsPanel): Promise<void> {
+  async runAgain(panel: ResultGridPanel): Promise<void> {
     const request = panel.request;
     if (!request) return;
     const stream = streamRequestOf({ title: '', request, rows: [] });
     const ok = stream
-      ? await vscode.commands.executeCommand<boolean>('everflow.runClickStream', stream)
+      ? await vscode.commands.executeCommand<boolean>(CommandIds.runClickStream, stream)
       : request.transaction_id
-        ? await vscode.commands.executeCommand<boolean>('everflow.lookUpClick', request.transaction_id)
+        ? await vscode.commands.executeCommand<boolean>(CommandIds.lookUpClick, request.transaction_id)
         : false;
     if (ok) panel.dispose();
   }

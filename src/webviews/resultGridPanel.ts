@@ -16,13 +16,13 @@ export const RESULTS_VIEW_TYPE = 'everflow.results';
 
 type ExportReply = Extract<ResultsToHost, { type: 'export' }>;
 
-/** What a panel needs from its owner (ResultPanels): the actions that take the extension's services. */
+/** What a panel needs from its owner (ResultGrids): the actions that take the extension's services. */
 export interface PanelOwner {
   readonly extensionUri: vscode.Uri;
-  act(panel: ResultsPanel, message: ResultsToHost): Promise<void>;
+  act(panel: ResultGridPanel, message: ResultsToHost): Promise<void>;
   log(message: string): void;
-  disposed(panel: ResultsPanel): void;
-  focused(panel: ResultsPanel): void;
+  disposed(panel: ResultGridPanel): void;
+  focused(panel: ResultGridPanel): void;
 }
 
 export interface RenderedInfo {
@@ -34,7 +34,7 @@ export interface RenderedInfo {
 /** How long a palette command waits for the grid to say what it shows before giving up. */
 const REPLY_TIMEOUT_MS = 15_000;
 
-export class ResultsPanel implements vscode.Disposable {
+export class ResultGridPanel implements vscode.Disposable {
   private packed: PackedTable | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly replies = new Map<number, (m: ExportReply) => void>();

@@ -13,16 +13,7 @@ export interface WindowedStreamResult extends StreamResult {
   chunks: number;
 }
 
-/** The IANA zone of a request: the caller's, else Everflow's list (cached), else nothing. */
-export async function zoneOfRequest(services: Services, request: StreamRequest, known?: string, signal?: AbortSignal): Promise<string | undefined> {
-  if (known) return known;
-  const cached = services.timezones.nameFor(request.timezone_id);
-  if (cached) return cached;
-  const zones = await services.timezones.all(signal).catch(() => []);
-  return zones.find((z) => z.timezone_id === request.timezone_id)?.timezone;
-}
-
-export async function streamWindow(services: Services, request: StreamRequest, zone: string | undefined, signal: AbortSignal): Promise<WindowedStreamResult> {
+export async function streamWindow(services: Pick<Services, 'client' | 'logger'>, request: StreamRequest, zone: string | undefined, signal: AbortSignal): Promise<WindowedStreamResult> {
   const { client } = services;
   if (!zone) return { ...(await client.streamClicks(request, { signal })), chunks: 1 };
   let plan;

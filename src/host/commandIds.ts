@@ -1,5 +1,6 @@
-// Command ids, written once here and once in package.json; a test checks the two lists match what
-// is registered.
+// Command ids, written once here and once in package.json. test/unit/manifest.test.ts compares the two
+// (commands, menus, keybindings, links) in both directions and finds ids spelled out elsewhere in src/;
+// the integration suite checks that each is registered.
 export const CommandIds = {
   setApiKey: 'everflow.setApiKey',
   switchAccount: 'everflow.switchAccount',
