@@ -1,4 +1,4 @@
-// The saved-query editor's webview: the form and the one `acquireVsCodeApi()` of this bundle. It
+// The saved-query editor's webview: the form and the one `hostApi()` (acquireVsCodeApi) of this bundle. It
 // posts `ready` first and waits for `init`; saves carry a request id and only the reply with that id
 // settles them. The draft is kept in the webview state, so hiding the panel loses nothing.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -8,22 +8,15 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { SavedQuery } from '../src/core/savedQuery';
 import type { HostToQueryEditor, QueryEditorInit, QueryEditorToHost } from '../src/protocol';
+import { hostApi } from './hostApi';
 import { QueryForm } from './queryEditor/queryForm';
-
-interface VsCodeApi {
-  postMessage(message: QueryEditorToHost): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-
-declare function acquireVsCodeApi(): VsCodeApi;
 
 interface KeptState {
   queryId: string;
   draft: Record<string, unknown>;
 }
 
-const vscode = acquireVsCodeApi();
+const host = hostApi<QueryEditorToHost, KeptState>();
 let init: QueryEditorInit | undefined;
 let nextRequestId = 1;
 let pendingSave: number | undefined;
@@ -33,19 +26,19 @@ const form = new QueryForm(document.getElementById('app')!, {
   onEdit(draft) {
     if (!init) return;
     dirty = true;
-    vscode.setState({ queryId: init.query.id, draft } satisfies KeptState);
+    host.setState({ queryId: init.query.id, draft } satisfies KeptState);
   },
   onSave(draft, thenRun) {
     pendingSave = nextRequestId++;
-    vscode.postMessage({ type: 'save', requestId: pendingSave, draft, thenRun });
+    host.post({ type: 'save', requestId: pendingSave, draft, thenRun });
   },
   onCancel() {
-    vscode.postMessage({ type: 'close' });
+    host.post({ type: 'close' });
   },
 });
 
 function kept(queryId: string): SavedQuery | undefined {
-  const state = vscode.getState() as KeptState | undefined;
+  const state = host.getState();
   if (!state || state.queryId !== queryId) return undefined;
   return { ...(state.draft as unknown as SavedQuery), id: queryId };
 }
@@ -72,7 +65,7 @@ window.addEventListener('message', (event: MessageEvent<HostToQueryEditor>) => {
       pendingSave = undefined;
       dirty = false;
       init = { ...init, query: m.query };
-      vscode.setState(undefined);
+      host.setState(undefined);
       form.setHeading(m.query.name);
       form.setStatus(`Saved at ${new Date().toLocaleTimeString()}.`, 'ok');
       return;
@@ -99,4 +92,4 @@ window.addEventListener('message', (event: MessageEvent<HostToQueryEditor>) => {
   }
 });
 
-vscode.postMessage({ type: 'ready' });
+host.post({ type: 'ready' });

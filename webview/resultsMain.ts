@@ -1,4 +1,4 @@
-// The results grid's webview: the one `acquireVsCodeApi()` of this bundle. It posts `ready` first
+// The results grid's webview: the one `hostApi()` (acquireVsCodeApi) of this bundle. It posts `ready` first
 // and builds the grid from the host's `init`; every later `ready` (the panel was hidden and shown
 // again, or the window reloaded) gets the rows again from the host, while the layout and filters
 // come back from this webview's own state.
@@ -11,32 +11,21 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import 'slickgrid/dist/styles/css/slick.grid.css';
 import { Sortable } from 'sortablejs';
 import type { HostToResults, ResultsPanelState, ResultsToHost } from '../src/protocol';
+import { hostApi } from './hostApi';
 import { ResultsApp } from './results/app';
-
-interface VsCodeApi {
-  postMessage(message: ResultsToHost): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-
-declare function acquireVsCodeApi(): VsCodeApi;
 
 // SlickGrid's column reordering looks for SortableJS on the global object.
 (globalThis as unknown as { Sortable: typeof Sortable }).Sortable = Sortable;
 
-const vscode = acquireVsCodeApi();
+const host = hostApi<ResultsToHost, ResultsPanelState>();
 // The page's CSP nonce, which SlickGrid stamps on the one <style> element it injects.
 const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
 
 const app = new ResultsApp(
   document.getElementById('app')!,
-  {
-    post: (m) => vscode.postMessage(m),
-    getState: () => (vscode.getState() as ResultsPanelState | undefined) ?? undefined,
-    setState: (s) => vscode.setState(s),
-  },
+  host,
   nonce,
 );
 
 window.addEventListener('message', (event: MessageEvent<HostToResults>) => app.receive(event.data));
-vscode.postMessage({ type: 'ready' });
+host.post({ type: 'ready' });

@@ -7,9 +7,14 @@ import { lookUpAllInFile, lookUpAllInSelection } from './bulkLookUp';
 import { copyClickJson, copyTransactionId, openClickAsJson, openClickInGrid } from './clickCommands';
 import { removeAccount, setApiKey, switchAccount } from './accountCommands';
 import { runClickStream } from './runClickStream';
-import { savedQueryHandlers } from './savedQueryHandlers';
+import { clearQueryHistory, openHistoryResult, rerunHistoryEntry } from './historyCommands';
+import { newSavedQuery } from './newQueryFlow';
+import { exportSavedQueries, importSavedQueries } from './queryImportExport';
+import { copySavedQueryCurl, copySavedQueryJson, editSavedQuery, openSavedQueriesFile, refreshSavedQueries, runSavedQuery } from './savedQueryCommands';
+import { deleteSavedQuery, duplicateSavedQuery, moveSavedQuery, newQueryFolder, renameSavedQuery } from './savedQueryEdits';
 import { exportResultsCsv, exportResultsJson, fetchAllResults, openResultsAsJson } from './resultCommands';
 
+// Every command, by id, two hops from activate() (extension.ts → registerCommands).
 // Arguments arrive untyped from executeCommand, keybindings and menus; each handler checks its own.
 type Handler = (services: Services, ...args: never[]) => unknown;
 
@@ -26,7 +31,23 @@ const handlers: Record<CommandId, Handler> = {
   [CommandIds.copyClickJson]: copyClickJson,
   [CommandIds.runClickStream]: runClickStream,
   [CommandIds.showLog]: (s) => s.logger.show(),
-  ...savedQueryHandlers,
+  [CommandIds.runSavedQuery]: runSavedQuery,
+  [CommandIds.newSavedQuery]: newSavedQuery,
+  [CommandIds.newQueryFolder]: newQueryFolder,
+  [CommandIds.editSavedQuery]: editSavedQuery,
+  [CommandIds.renameSavedQuery]: renameSavedQuery,
+  [CommandIds.duplicateSavedQuery]: duplicateSavedQuery,
+  [CommandIds.deleteSavedQuery]: deleteSavedQuery,
+  [CommandIds.moveSavedQuery]: moveSavedQuery,
+  [CommandIds.copySavedQueryJson]: copySavedQueryJson,
+  [CommandIds.copySavedQueryCurl]: copySavedQueryCurl,
+  [CommandIds.exportSavedQueries]: exportSavedQueries,
+  [CommandIds.importSavedQueries]: importSavedQueries,
+  [CommandIds.openSavedQueriesFile]: openSavedQueriesFile,
+  [CommandIds.refreshSavedQueries]: refreshSavedQueries,
+  [CommandIds.rerunHistoryEntry]: rerunHistoryEntry,
+  [CommandIds.openHistoryResult]: openHistoryResult,
+  [CommandIds.clearQueryHistory]: clearQueryHistory,
   [CommandIds.resultsFetchAll]: fetchAllResults,
   [CommandIds.resultsExportCsv]: exportResultsCsv,
   [CommandIds.resultsExportJson]: exportResultsJson,

@@ -168,3 +168,11 @@ export async function refreshSavedQueries(services: Services): Promise<boolean> 
   await services.savedQueries.reloadAll();
   return true;
 }
+
+/** Edit: opens the query's form; returns `scope:id` of the open form. */
+export async function editSavedQuery(services: Services, arg?: unknown): Promise<string | false> {
+  const target = await resolveQuery(services, arg, 'Edit Saved Query');
+  if (!target) return false;
+  services.queryEditors.open({ scope: target.scope, id: target.query.id });
+  return `${target.scope}:${target.query.id}`;
+}

@@ -122,7 +122,8 @@ export class WorkspaceQueryStore extends QueryScopeStore {
 
   /** The failure in plain words, naming the real file rather than the temporary one. */
   private writeFailed(e: unknown): QueriesWriteError {
-    return new QueriesWriteError(`Could not save ${this.displayName}: ${failureReason(e)}. Your queries in the file are unchanged.`);
+    const reason = e instanceof StaleLockError ? e.message : failureReason(e);
+    return new QueriesWriteError(`Could not save ${this.displayName}: ${reason}. Your queries in the file are unchanged.`);
   }
 
   override dispose(): void {
@@ -139,6 +140,14 @@ function readLocal(file: string): string | undefined {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
+  }
+}
+
+/** A left-over lock file that could not be removed. */
+class StaleLockError extends Error {
+  constructor(name: string, cause: unknown) {
+    super(`its lock file ${name} is left over and cannot be removed (${failureReason(cause)})`);
+    this.name = 'StaleLockError';
   }
 }
 
@@ -179,8 +188,13 @@ async function acquireLock(lockPath: string): Promise<() => Promise<void>> {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile
       throw e;
     }
-    if (age > LOCK_STALE_MS || Date.now() - started > LOCK_STALE_MS) await fs.promises.rm(lockPath, { force: true }).catch(() => undefined);
-    else await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
+    if (age > LOCK_STALE_MS || Date.now() - started > LOCK_STALE_MS) {
+      // A lock that cannot be removed (a folder in its place, no permission) fails the save with the
+      // reason, instead of being waited on for ever.
+      await fs.promises.rm(lockPath, { force: true }).catch((e: unknown) => {
+        throw new StaleLockError(path.basename(lockPath), e);
+      });
+    } else await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
   }
 }
 
@@ -199,6 +213,7 @@ function failureReason(e: unknown): string {
     case 'EDQUOT':
       return 'the disk quota is used up';
     case 'EISDIR':
+    case 'ERR_FS_EISDIR':
     case 'FileIsADirectory':
       return 'a folder is in its place';
     case 'ENOTDIR':

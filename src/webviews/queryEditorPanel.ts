@@ -4,12 +4,14 @@ import { findQuery, folderPaths, withQuery } from '../core/queryCollection';
 import { normalizeSavedQuery, validateSavedQuery, type SavedQuery } from '../core/savedQuery';
 import type { ValidationProblem } from '../core/types';
 import type { Logger } from '../logger';
-import { isQueryEditorToHost, type HostToQueryEditor, type QueryEditorInit } from '../protocol';
+import { describeError } from '../core/errors';
+import { isQueryEditorToHost, type HostToQueryEditor, type QueryEditorInit, type QueryEditorToHost } from '../protocol';
 import { QueriesFileError, isWorkspaceScope, scopeLabel } from '../storage/queryScopeStore';
 import type { QueryRef, SavedQueries } from '../storage/savedQueries';
 import type { TimezoneService } from '../timezoneService';
 import { renderWebviewHtml, webviewOptions } from './html';
 import { CommandIds } from '../host/commandIds';
+import { WebviewHost } from './webviewHost';
 
 // The saved-query form: one panel per query (opening it again reveals it). The webview validates as
 // the user types with the same src/core code; the host validates again before it writes, because a
@@ -54,11 +56,7 @@ export class QueryEditors implements vscode.Disposable {
   }
 }
 
-export class QueryEditorPanel implements vscode.Disposable {
-  private readonly panel: vscode.WebviewPanel;
-  private readonly disposables: vscode.Disposable[] = [];
-  private ready = false;
-  private disposed = false;
+export class QueryEditorPanel extends WebviewHost<QueryEditorToHost, HostToQueryEditor> {
   private lastSent: string | undefined;
 
   constructor(
@@ -67,34 +65,19 @@ export class QueryEditorPanel implements vscode.Disposable {
     private readonly onDispose: () => void,
   ) {
     const query = deps.savedQueries.find(ref);
-    this.panel = vscode.window.createWebviewPanel(VIEW_TYPE, title(query), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    this.panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'everflow.svg');
-    this.panel.webview.html = renderWebviewHtml(this.panel.webview, deps.extensionUri, { title: 'Edit Saved Query', script: 'queryEditor', styles: ['media/queryEditor.css'] });
-    this.disposables.push(
-      this.panel.onDidDispose(() => this.dispose()),
-      this.panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
-      deps.savedQueries.store(ref.scope).onDidChange(() => this.onFileChange()),
-    );
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, title(query), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    super(panel, { label: 'Query editor', isMessage: isQueryEditorToHost, logger: deps.logger });
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'everflow.svg');
+    panel.webview.html = renderWebviewHtml(panel.webview, deps.extensionUri, { title: 'Edit Saved Query', script: 'queryEditor', styles: ['media/queryEditor.css'] });
+    this.disposables.push(deps.savedQueries.store(ref.scope).onDidChange(() => this.onFileChange()));
   }
 
   reveal(): void {
     this.panel.reveal();
   }
 
-  private post(message: HostToQueryEditor): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  private async onMessage(m: unknown): Promise<void> {
-    if (!isQueryEditorToHost(m)) {
-      this.deps.logger.warn('Query editor: ignored a message of unknown shape.');
-      return;
-    }
+  protected async handle(m: Exclude<QueryEditorToHost, { type: 'ready' }>): Promise<void> {
     switch (m.type) {
-      case 'ready':
-        this.ready = true;
-        await this.sendInit();
-        return;
       case 'close':
         this.panel.dispose();
         return;
@@ -104,7 +87,15 @@ export class QueryEditorPanel implements vscode.Disposable {
     }
   }
 
-  private async sendInit(): Promise<void> {
+  /**
+   * A save that threw (the file could not be written, a write conflict repeated): the form hears why,
+   * keeps its edits (they are the webview's draft) and can save again.
+   */
+  protected override failed(m: QueryEditorToHost, err: unknown): void {
+    if (m.type === 'save') this.post({ type: 'saveFailed', requestId: m.requestId, problems: [], message: `Not saved: ${this.deps.logger.redact(describeError(err))}` });
+  }
+
+  protected async onReady(): Promise<void> {
     const { savedQueries, timezones, accounts } = this.deps;
     const query = savedQueries.find(this.ref);
     if (!query) {
@@ -175,12 +166,8 @@ export class QueryEditorPanel implements vscode.Disposable {
     this.post({ type: 'externalChange', query });
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  protected override onDisposed(): void {
     this.onDispose();
-    for (const d of this.disposables) d.dispose();
-    this.panel.dispose();
   }
 }
 

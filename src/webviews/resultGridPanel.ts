@@ -6,7 +6,10 @@ import { isValidZone } from '../core/timeWindow';
 import { isResultsToHost, type ExportFormat, type HostToResults, type ResultsToHost } from '../protocol';
 import { streamRequestOf } from '../results/fetchAllRun';
 import type { ResultRequestMeta, ResultSet } from '../results/resultSet';
+import type { Logger } from '../logger';
 import { renderWebviewHtml } from './html';
+import { copyRows, copyText, exportRows } from './resultsActions';
+import { WebviewHost } from './webviewHost';
 
 // One results grid: a webview panel per result. The host keeps the rows (the webview is rebuilt
 // whenever the panel is shown again, since it does not retain its context when hidden) and posts
@@ -16,11 +19,14 @@ export const RESULTS_VIEW_TYPE = 'everflow.results';
 
 type ExportReply = Extract<ResultsToHost, { type: 'export' }>;
 
-/** What a panel needs from its owner (ResultGrids): the actions that take the extension's services. */
+/** What a panel needs from its owner (ResultGrids): the actions that reach past the panel, and its log. */
 export interface PanelOwner {
   readonly extensionUri: vscode.Uri;
-  act(panel: ResultGridPanel, message: ResultsToHost): Promise<void>;
-  log(message: string): void;
+  readonly logger: Logger;
+  fetchAll(panel: ResultGridPanel): Promise<unknown>;
+  runAgain(panel: ResultGridPanel): Promise<void>;
+  lookUpAgain(transactionId: string): Promise<void>;
+  openJson(panel: ResultGridPanel, rows: Extract<ResultsToHost, { type: 'openJson' }>['rows']): Promise<void>;
   disposed(panel: ResultGridPanel): void;
   focused(panel: ResultGridPanel): void;
 }
@@ -34,35 +40,30 @@ export interface RenderedInfo {
 /** How long a palette command waits for the grid to say what it shows before giving up. */
 const REPLY_TIMEOUT_MS = 15_000;
 
-export class ResultGridPanel implements vscode.Disposable {
+export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
   private packed: PackedTable | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly replies = new Map<number, (m: ExportReply) => void>();
   private nextRequestId = 1;
   private fetching = false;
-  private disposed = false;
   /** What the grid last reported showing (tests and the log read it). */
   rendered: RenderedInfo | undefined;
 
   constructor(
     private readonly owner: PanelOwner,
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     readonly id: string,
     private current: ResultSet | undefined,
     /** Title and request of a panel restored without its rows, for the "Run again" offer. */
     private readonly fallback: { title: string; request?: ResultRequestMeta },
   ) {
+    super(panel, { label: 'Results', isMessage: isResultsToHost, logger: owner.logger });
     panel.iconPath = vscode.Uri.joinPath(owner.extensionUri, 'media', 'everflow.svg');
     panel.webview.html = renderWebviewHtml(panel.webview, owner.extensionUri, {
       title: 'Everflow Results',
       script: 'results',
       styles: ['dist/webview/results.css', 'media/results.css'],
     });
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.onDidChangeViewState((e) => e.webviewPanel.active && owner.focused(this)),
-      panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
-    );
+    this.disposables.push(panel.onDidChangeViewState((e) => e.webviewPanel.active && owner.focused(this)));
   }
 
   get result(): ResultSet | undefined {
@@ -120,8 +121,8 @@ export class ResultGridPanel implements vscode.Disposable {
     });
   }
 
-  private post(message: HostToResults): void {
-    if (!this.disposed) void this.panel.webview.postMessage(message);
+  protected onReady(): void {
+    this.sendInit();
   }
 
   private sendInit(): void {
@@ -149,15 +150,10 @@ export class ResultGridPanel implements vscode.Disposable {
     if (this.fetching) this.post({ type: 'fetching', running: true });
   }
 
-  private async onMessage(m: unknown): Promise<void> {
-    if (!isResultsToHost(m)) {
-      this.owner.log('Results: ignored a message of unknown shape from the grid.');
-      return;
-    }
+  /** Every message of the grid's webview, in one switch (the error boundary is WebviewHost's). */
+  protected async handle(m: Exclude<ResultsToHost, { type: 'ready' }>): Promise<void> {
+    const result = this.current;
     switch (m.type) {
-      case 'ready':
-        this.sendInit();
-        return;
       case 'rendered':
         this.rendered = { shown: m.shown, total: m.total, columns: m.columns };
         return;
@@ -166,25 +162,39 @@ export class ResultGridPanel implements vscode.Disposable {
         if (click) this.post({ type: 'rowJson', requestId: m.requestId, row: m.row, json: JSON.stringify(click, null, 2) });
         return;
       }
-      case 'export':
-        if (m.requestId !== undefined) {
-          const reply = this.replies.get(m.requestId);
-          this.replies.delete(m.requestId);
-          reply?.(m);
-          if (reply) return;
+      case 'export': {
+        // The answer to a palette export's question (whatIsShown), or the grid's own Export button.
+        const reply = m.requestId !== undefined ? this.replies.get(m.requestId) : undefined;
+        if (reply) {
+          this.replies.delete(m.requestId!);
+          reply(m);
+        } else if (result) {
+          await exportRows(result, this.zone(), m.format, m.rows, m.columns);
         }
-        await this.owner.act(this, m);
         return;
-      default:
-        await this.owner.act(this, m);
+      }
+      case 'copy':
+        if (result) await copyRows(result, this.zone(), m.format, m.rows, m.columns);
+        return;
+      case 'copyText':
+        await copyText(m.text);
+        return;
+      case 'openJson':
+        await this.owner.openJson(this, m.rows);
+        return;
+      case 'lookUp':
+        await this.owner.lookUpAgain(m.transactionId);
+        return;
+      case 'fetchAll':
+        await this.owner.fetchAll(this);
+        return;
+      case 'runAgain':
+        await this.owner.runAgain(this);
+        return;
     }
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  protected override onDisposed(): void {
     this.owner.disposed(this);
-    for (const d of this.disposables) d.dispose();
-    this.panel.dispose();
   }
 }

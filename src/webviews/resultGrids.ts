@@ -1,15 +1,14 @@
 import * as vscode from 'vscode';
-import { reportError } from '../host/errorReporting';
 import { CommandIds } from '../host/commandIds';
 import { isTransactionId } from '../core/validation';
-import type { ExportFormat, ResultsPanelState, ResultsToHost } from '../protocol';
+import type { ExportFormat, ResultsPanelState, RowScope } from '../protocol';
 import { runFetchAll, streamRequestOf, type FetchAllDeps } from '../results/fetchAllRun';
 import type { GridOpener } from '../results/presenter';
 import type { ResultDocuments } from '../results/resultDocuments';
 import type { ResultSet } from '../results/resultSet';
 import { isResultId, newResultId, ResultStore } from '../results/resultStore';
 import { webviewOptions } from './html';
-import { copyRows, copyText, exportRows, openRowsAsJson, type ExportOutcome } from './resultsActions';
+import { exportRows, openRowsAsJson, type ExportOutcome } from './resultsActions';
 import { RESULTS_VIEW_TYPE, ResultGridPanel, type PanelOwner, type RenderedInfo } from './resultGridPanel';
 
 // Every results grid of the window: opens them, restores them after a reload (the webview panel
@@ -120,8 +119,8 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
 
   // ---- PanelOwner ----------------------------------------------------------------------------
 
-  log(message: string): void {
-    this.deps.logger.warn(message);
+  get logger(): GridDeps['logger'] {
+    return this.deps.logger;
   }
 
   focused(panel: ResultGridPanel): void {
@@ -136,46 +135,16 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
     if (!this.shuttingDown) void this.store.delete(panel.id);
   }
 
-  async act(panel: ResultGridPanel, m: ResultsToHost): Promise<void> {
-    try {
-      await this.carryOut(panel, m);
-    } catch (err) {
-      reportError(err, this.deps.logger, 'Results');
-    }
+  /** "Look up again": through the look-up command, asking Everflow anew (the point is to see the click as it is now). */
+  async lookUpAgain(transactionId: string): Promise<void> {
+    const id = transactionId.trim().toLowerCase();
+    if (!isTransactionId(id)) throw new Error('That row has no transaction ID to look up.');
+    await vscode.commands.executeCommand(CommandIds.lookUpClick, id, { fresh: true });
   }
 
-  private async carryOut(panel: ResultGridPanel, m: ResultsToHost): Promise<void> {
+  async openJson(panel: ResultGridPanel, rows: RowScope): Promise<void> {
     const result = panel.result;
-    switch (m.type) {
-      case 'fetchAll':
-        await this.fetchAll(panel);
-        return;
-      case 'runAgain':
-        await this.runAgain(panel);
-        return;
-      case 'copyText':
-        await copyText(m.text);
-        return;
-      case 'lookUp': {
-        // Through the look-up command, asking Everflow again: the point is to see the click as it is now.
-        const id = m.transactionId.trim().toLowerCase();
-        if (!isTransactionId(id)) throw new Error('That row has no transaction ID to look up.');
-        await vscode.commands.executeCommand(CommandIds.lookUpClick, id, { fresh: true });
-        return;
-      }
-    }
-    if (!result) return;
-    switch (m.type) {
-      case 'copy':
-        await copyRows(result, panel.zone(), m.format, m.rows, m.columns);
-        return;
-      case 'export':
-        await exportRows(result, panel.zone(), m.format, m.rows, m.columns);
-        return;
-      case 'openJson':
-        await openRowsAsJson(this.deps.documents, result, m.rows, () => exportRows(result, panel.zone(), 'json', m.rows, []));
-        return;
-    }
+    if (result) await openRowsAsJson(this.deps.documents, result, rows, () => exportRows(result, panel.zone(), 'json', rows, []));
   }
 
   // ---- what the palette commands do to a grid -------------------------------------------------

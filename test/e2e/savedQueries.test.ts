@@ -102,7 +102,18 @@ test('create a query through the palette, see it in the tree, run it and edit it
   await form.locator('#save').click();
   await form.getByText(/Not saved: 1 problem/).waitFor({ state: 'visible', timeout: 10_000 });
   await w.screenshot('05-form-invalid');
+  // A save the file system refuses (a left-over lock that cannot be removed: a folder in its place, a
+  // minute old): the form says why, keeps the edit, and saves once the folder is gone.
+  const lock = path.join(w.workspaceDir, '.vscode', '.everflow-queries.json.lock');
+  fs.mkdirSync(path.join(lock, 'held'), { recursive: true });
+  const aMinuteAgo = new Date(Date.now() - 60_000);
+  fs.utimesSync(lock, aMinuteAgo, aMinuteAgo);
   await nameInput.fill(`${NAME} (edited)`);
+  await form.locator('#save').click();
+  await form.getByText(/Not saved: Could not save \.vscode\/everflow-queries\.json: its lock file .* cannot be removed/).waitFor({ state: 'visible', timeout: 10_000 });
+  assert.equal(await nameInput.inputValue(), `${NAME} (edited)`, 'the failed save lost the edit');
+  await w.screenshot('05b-form-write-failed');
+  fs.rmSync(lock, { recursive: true, force: true });
   await form.locator('#save').click();
   await form.getByText(/Saved at/).waitFor({ state: 'visible', timeout: 10_000 });
   await w.screenshot('06-form-saved');
@@ -173,8 +184,10 @@ test('History: Open Results after a window reload shows the kept rows without as
   await w.waitForEditorText(/"logic": "offer 883"/, 30_000);
   await w.reloadWindow();
   const before = streams();
-  // The sidebar comes back as it was; a click on the active activity-bar icon would hide it.
-  if (!(await w.page.locator('.pane-header[aria-label^="History"]').first().isVisible())) {
+  // The sidebar comes back as it was, a moment after the workbench (a click on the active activity-bar
+  // icon would hide it): wait for it, and open the container only if it does not come back.
+  const historyHeader = w.page.locator('.pane-header[aria-label^="History"]').first();
+  if (!(await historyHeader.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false))) {
     await w.page.locator('.activitybar [aria-label^="Everflow"]').first().click();
   }
   const history = w.page.locator('.pane:has(.pane-header[aria-label^="History"]) .monaco-list-row', { hasText: 'Run then reload' }).first();

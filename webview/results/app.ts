@@ -12,16 +12,14 @@ import { closeMenu, showMenu } from './contextMenu';
 import { cellMenu, copyMenu, exportMenu, headerMenu } from './gridMenus';
 import { renderBanners, selectionText, summaryText } from './statusParts';
 import { Toolbar } from './toolbar';
+import type { HostApi } from '../hostApi';
 
 // The results webview: builds the page for each `init` from the host (the rows are the host's; the
 // layout and filters come back from this webview's state when it is the same result), and turns
 // what the user does into views of the table and messages to the host.
 
-export interface HostBridge {
-  post(message: ResultsToHost): void;
-  getState(): ResultsPanelState | undefined;
-  setState(state: ResultsPanelState): void;
-}
+/** The grid's side of the host (webview/hostApi.ts). */
+export type HostBridge = HostApi<ResultsToHost, ResultsPanelState>;
 
 export class ResultsApp {
   private init: ResultsInit | undefined;
