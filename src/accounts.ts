@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { UserFacingError } from './core/errors';
 
-// Secrets behind one module (conventions §10). Keys live only in SecretStorage, one secret per
+// Secrets behind one module, so no other file can read or log a key. Keys live only in SecretStorage, one secret per
 // account. The account list and the active account are kept in SecretStorage too (they are not
 // secret, but `secrets.onDidChange` is the one store change VS Code reports across windows, so a key
 // set or an account switched in another window shows up here without a reload).

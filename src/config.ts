@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 
-// One typed configuration module (conventions §7). Settings are read when used, never cached, so a
+// One typed configuration module, so every setting has one reader and one default. Settings are read when used, never cached, so a
 // change applies to the next request without a reload.
 
 export const CONFIG_SECTION = 'everflow';
@@ -34,7 +34,7 @@ export function requestsPerSecond(): number {
   return Math.max(0.1, Math.min(50, Number(value) || 5));
 }
 
-// ---- hovers, terminal links and bulk look-up (issue #5) ---------------------------------------
+// ---- hovers, terminal links and bulk look-up --------------------------------------------------
 
 export const DEFAULT_HOVER_LANGUAGES: readonly string[] = ['log', 'plaintext', 'json', 'jsonl', 'ndjson'];
 export const DEFAULT_HOVER_FILE_PATTERNS: readonly string[] = ['**/*.log', '**/*.log.*'];
@@ -101,7 +101,7 @@ export function hoverTimezone(): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-// ---- saved queries (issue #3) -------------------------------------------------------------------
+// ---- saved queries ------------------------------------------------------------------------------
 
 /**
  * The zone new saved queries start with (an IANA name), or undefined for the machine's own zone. A
@@ -112,7 +112,7 @@ export function defaultQueryTimezone(): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-// ---- results (issue #4) -------------------------------------------------------------------------
+// ---- results ------------------------------------------------------------------------------------
 
 export type ResultsOpenIn = 'grid' | 'json' | 'ask';
 

@@ -1,4 +1,4 @@
-import { checkBaseUrl } from './core/baseUrl';
+import { keyDestination } from './core/baseUrl';
 import type { AccountStore } from './accounts';
 import * as config from './config';
 import type { Logger } from './logger';
@@ -11,10 +11,10 @@ import type { Logger } from './logger';
 export async function seedDemoAccount(accounts: AccountStore, logger: Logger): Promise<void> {
   const key = process.env.EVERFLOW_CLICKS_DEMO_KEY;
   if (!key) return;
-  const checked = checkBaseUrl(config.baseUrl());
-  if (!checked.ok || !/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(checked.url)) return;
+  const url = config.baseUrl();
+  if (keyDestination(url) !== 'loopback') return;
   if ((await accounts.list()).length) return;
   logger.addSecret(key);
   await accounts.save('Sandbox (demo)', key);
-  logger.info(`Demo account "Sandbox (demo)" created for the local sandbox at ${checked.url}.`);
+  logger.info(`Demo account "Sandbox (demo)" created for the local sandbox at ${url}.`);
 }

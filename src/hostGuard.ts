@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { showWarning } from './notifications';
-import { checkBaseUrl, isKnownEverflowHost } from './core/baseUrl';
+import { checkBaseUrl, keyDestination } from './core/baseUrl';
 
 const CONFIRMED_KEY = 'everflow.confirmedHosts';
 
@@ -14,9 +14,10 @@ export class HostGuard {
   constructor(private readonly state: vscode.Memento) {}
 
   async allows(url: string): Promise<boolean> {
+    // 'refused': the client refuses it with its own message, and nothing is sent.
+    if (keyDestination(url) !== 'other') return true;
     const checked = checkBaseUrl(url);
-    if (!checked.ok) return true; // the client refuses it with its own message; nothing is sent
-    if (isKnownEverflowHost(checked.url) || isLoopback(checked.url)) return true;
+    if (!checked.ok) return true;
     const host = new URL(checked.url).host.toLowerCase();
     if (this.state.get<string[]>(CONFIRMED_KEY, []).includes(host)) return true;
     let answer = this.pending.get(host);
@@ -37,9 +38,4 @@ export class HostGuard {
     await this.state.update(CONFIRMED_KEY, [...this.state.get<string[]>(CONFIRMED_KEY, []), host]);
     return true;
   }
-}
-
-function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }

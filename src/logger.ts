@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { RequestLogEntry } from './core/types';
 
-// One log channel (conventions §8). The user picks the level with "Developer: Set Log Level".
+// One log channel, the "Everflow" output channel. The user picks the level with "Developer: Set Log Level".
 // Nothing here receives a key or request headers; `redact` is a second line of defence for
 // free-form messages that could echo one back (a server message, say).
 

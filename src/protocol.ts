@@ -1,4 +1,4 @@
-// Typed messages between the extension host and its webviews (conventions §3), imported by both
+// Typed messages between the extension host and its webviews, checked at run time on arrival and imported by both
 // sides, so it holds types and small pure guards only: no vscode, no DOM. Each webview has its own
 // delimited section: discriminated unions on `type`, a `ready` handshake before the host posts any
 // data, and request ids echoed in replies so a late answer is never taken for the current one.
@@ -10,7 +10,7 @@ import type { PackedTable } from './core/tablePack'; // results grid
 import type { ResultRequestMeta } from './results/resultSet'; // results grid
 
 // ============================================================================================
-// Saved-query editor (issue #3): src/webviews/queryEditorPanel.ts ↔ webview/queryEditorMain.ts
+// Saved-query editor: src/webviews/queryEditorPanel.ts ↔ webview/queryEditorMain.ts
 // ============================================================================================
 
 export interface QueryEditorInit {
@@ -62,7 +62,7 @@ export function isQueryEditorToHost(m: unknown): m is QueryEditorToHost {
 // ======================================== end saved-query editor ========================================
 
 // ============================================================================================
-// Results grid (issue #4): src/webviews/resultGridPanel.ts ↔ webview/resultsMain.ts
+// Results grid: src/webviews/resultGridPanel.ts ↔ webview/resultsMain.ts
 // ============================================================================================
 
 /** Everything the grid shows, posted once after each `ready` (the webview is rebuilt when shown again). */

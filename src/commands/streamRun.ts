@@ -28,7 +28,7 @@ export interface StreamRunOutcome {
 export async function executeStream(services: Services, request: StreamRequest, info: StreamRunInfo): Promise<StreamRunOutcome> {
   const { accounts, results, timezones, history } = services;
   const account = await accounts.active();
-  // Windows over 14 days run as ≤ 14-day chunks, and old ones get the retention warning (issue #4).
+  // Windows over 14 days run as ≤ 14-day chunks, and old ones get the retention warning (commands/streamWindow.ts).
   const result = await withCancellableProgress(`Running ${info.label}…`, async (signal) =>
     streamWindow(services, request, await timezones.zoneOf(request.timezone_id, info.zone, signal), signal),
   );

@@ -43,10 +43,22 @@ export function checkBaseUrl(url: string): BaseUrlCheck {
   return { ok: true, url: `${u.protocol}//${u.host}${path}` };
 }
 
+/**
+ * Where an API key sent to `url` would go, the one rule for which host may receive a key: Everflow's own
+ * API over https, this machine (a local sandbox), another host (the user confirms it first, HostGuard), or
+ * nowhere (a URL checkBaseUrl refuses; the client says why and sends nothing).
+ */
+export type KeyDestination = 'everflow' | 'loopback' | 'other' | 'refused';
+
+export function keyDestination(url: string): KeyDestination {
+  const checked = checkBaseUrl(url);
+  if (!checked.ok) return 'refused';
+  const u = new URL(checked.url);
+  if (u.protocol === 'https:' && u.port === '' && KNOWN_HOSTS.has(u.hostname.toLowerCase())) return 'everflow';
+  return isLoopback(u.hostname) ? 'loopback' : 'other';
+}
+
 /** True for Everflow's own API hosts; the UI asks for confirmation before sending a key elsewhere. */
 export function isKnownEverflowHost(url: string): boolean {
-  const checked = checkBaseUrl(url);
-  if (!checked.ok) return false;
-  const u = new URL(checked.url);
-  return u.protocol === 'https:' && u.port === '' && KNOWN_HOSTS.has(u.hostname.toLowerCase());
+  return keyDestination(url) === 'everflow';
 }

@@ -8,7 +8,7 @@ import type { Click, RequestLogEntry, StreamRequest, StreamResult, Timezone } fr
 import { UTC_TIMEZONE_ID } from './timezones';
 import { formatEverflowDate, isTransactionId, normalizeRequest, validateStreamRequest } from './validation';
 
-// The Everflow API client. It knows nothing of VS Code (conventions §11): the base URL, key,
+// The Everflow API client. It knows nothing of VS Code: the base URL, key,
 // timeout and limiter are passed in, so the same code runs against the local sandbox in tests.
 
 export interface ClientOptions {

@@ -1,7 +1,7 @@
 import { defuseLinks } from './plainText';
 import type { ErrorReason, ValidationProblem } from './types';
 
-// One error type for every failure at the API boundary (conventions §9). It is built from copied
+// One error type for every failure at the API boundary, so callers handle one shape. It is built from copied
 // primitives only: an axios error holds the request config, and with it the X-Eflow-API-Key header,
 // so neither it nor anything derived from it is ever attached (no `cause`, no `config`, no headers).
 

@@ -15,7 +15,7 @@ export const CommandIds = {
   copyClickJson: 'everflow.copyClickJson',
   runClickStream: 'everflow.runClickStream',
   showLog: 'everflow.showLog',
-  // Saved queries and run history (issue #3).
+  // Saved queries and run history.
   runSavedQuery: 'everflow.runSavedQuery',
   newSavedQuery: 'everflow.newSavedQuery',
   newQueryFolder: 'everflow.newQueryFolder',
@@ -33,7 +33,7 @@ export const CommandIds = {
   rerunHistoryEntry: 'everflow.rerunHistoryEntry',
   openHistoryResult: 'everflow.openHistoryResult',
   clearQueryHistory: 'everflow.clearQueryHistory',
-  // The results grid (issue #4); they act on the grid in front.
+  // The results grid; they act on the grid in front.
   resultsFetchAll: 'everflow.results.fetchAll',
   resultsExportCsv: 'everflow.results.exportCsv',
   resultsExportJson: 'everflow.results.exportJson',

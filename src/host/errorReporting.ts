@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import { CommandIds } from './commandIds';
 
 // Errors are typed at the API boundary and handled once here, at the command boundary
-// (conventions §9): a short message with the action that fixes it.
+// (the host's boundary, where the user is): a short message with the action that fixes it.
 
 const SET_KEY = 'Set API Key';
 const SHOW_LOG = 'Show Log';

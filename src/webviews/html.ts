@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 
-// Webview hygiene in one place (conventions §4): CSP `default-src 'none'`, scripts only by a fresh
+// Webview hygiene in one place, so no page can differ: CSP `default-src 'none'`, scripts only by a fresh
 // nonce, styles only from the extension's own files (plus the nonce'd element styles that web
 // components inject), images only from the extension and data: URIs, no network at all. Every
 // webview of the extension gets its HTML here, so no page can loosen the policy by accident.

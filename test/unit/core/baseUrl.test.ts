@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkBaseUrl, isKnownEverflowHost } from '../../../src/core/baseUrl';
+import { checkBaseUrl, isKnownEverflowHost, keyDestination } from '../../../src/core/baseUrl';
 
 describe('checkBaseUrl', () => {
   for (const [given, expected] of [
@@ -48,5 +48,20 @@ describe('isKnownEverflowHost', () => {
     assert.equal(isKnownEverflowHost('https://api.eflow.team:8443'), false);
     assert.equal(isKnownEverflowHost('http://127.0.0.1:8080'), false);
     assert.equal(isKnownEverflowHost('not a url'), false);
+  });
+});
+
+describe('keyDestination', () => {
+  it('tells Everflow, this machine, another host and a refused URL apart', () => {
+    assert.equal(keyDestination('https://api.eflow.team'), 'everflow');
+    assert.equal(keyDestination('http://127.0.0.1:8080'), 'loopback');
+    assert.equal(keyDestination('http://127.9.0.1'), 'loopback');
+    assert.equal(keyDestination('http://localhost:3000/'), 'loopback');
+    assert.equal(keyDestination('http://[::1]:3000'), 'loopback');
+    assert.equal(keyDestination('https://localhost'), 'loopback');
+    assert.equal(keyDestination('https://everflow-proxy.example'), 'other');
+    assert.equal(keyDestination('https://127.0.0.1.evil.example'), 'other');
+    assert.equal(keyDestination('http://evil.example'), 'refused');
+    assert.equal(keyDestination('not a url'), 'refused');
   });
 });
