@@ -6,7 +6,8 @@ import type { Priority, RateLimiter } from './limiter';
 import { parseClickResponse, parseStreamResponse, parseTimezones } from './parse';
 import type { Click, RequestLogEntry, StreamRequest, StreamResult, Timezone } from './types';
 import { UTC_TIMEZONE_ID } from './timezones';
-import { formatEverflowDate, isTransactionId, normalizeRequest, validateStreamRequest } from './validation';
+import { isTransactionId, normalizeRequest, validateStreamRequest } from './validation';
+import { formatEverflowDate } from './wallClock';
 
 // The Everflow API client. It knows nothing of VS Code: the base URL, key,
 // timeout and limiter are passed in, so the same code runs against the local sandbox in tests.

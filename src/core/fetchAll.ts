@@ -1,8 +1,9 @@
 import { isEverflowError } from './errors';
-import { formatTimestamp, zoneOffsetSeconds } from './format';
-import { MAX_WINDOW_MS } from './timeWindow';
+import { formatTimestamp } from './format';
 import type { Click, StreamRequest, StreamResult } from './types';
-import { parseEverflowDate } from './validation';
+import { chunkWindow, cutAt, snapBoundary, type Piece } from './windowChunks';
+
+export { boundaryOk, chunkWindow, pieceOf, type Piece } from './windowChunks';
 
 // Fetch every click of a window although one stream response stops at the cap (5,000): split the
 // window into pieces that each come back under the cap.
@@ -29,7 +30,6 @@ import { parseEverflowDate } from './validation';
 
 /** Share of the cap a planned piece aims at: room for estimation error without wasting requests. */
 export const TARGET_FILL = 0.75;
-const MAX_WINDOW_S = MAX_WINDOW_MS / 1000;
 /** A gap at an edge this many typical row spacings (and seconds) wide is a cut-off, not chance. */
 const [GAP_FACTOR, GAP_MIN_S] = [20, 2];
 /**
@@ -41,14 +41,6 @@ const DENSITY_ROWS = 1500;
 const PLAN_AHEAD = 16;
 /** An over-cap piece with an estimate is assumed this much bigger than the larger of estimate and cap. */
 const OVERFLOW_MARGIN = 1.25;
-
-/** `from`/`to` as sent (wall clock in the zone), `fromSec`/`toSec` the instants they name, inclusive. */
-export interface Piece {
-  from: string;
-  to: string;
-  fromSec: number;
-  toSec: number;
-}
 
 /** counted: exact under prefix/suffix semantics; extrapolated/sampled: estimates, re-planned. */
 export type Basis = 'chunk' | 'counted' | 'extrapolated' | 'sampled' | 'halved';
@@ -67,108 +59,6 @@ export interface SplitPlan {
   pieces: PlannedPiece[];
   /** How the planned-ahead pieces were sized, for re-planning them. */
   model?: Model;
-}
-
-// ---- wall clock ---------------------------------------------------------------------------------
-
-const wallOf = (t: number, zone: string): number => t + zoneOffsetSeconds(t, zone);
-
-/** Every instant at which the zone's clock shows wall second `w` (two in a repeated hour, none in a skipped one). */
-function instantsShowing(w: number, zone: string): number[] {
-  const offsets = new Set([zoneOffsetSeconds(w - 172_800, zone), zoneOffsetSeconds(w, zone), zoneOffsetSeconds(w + 172_800, zone)]);
-  const out: number[] = [];
-  for (const o of offsets) if (zoneOffsetSeconds(w - o, zone) === o && !out.includes(w - o)) out.push(w - o);
-  return out.sort((a, b) => a - b);
-}
-
-function parseWall(s: string): number {
-  const p = parseEverflowDate(s.trim());
-  if (!p) throw new RangeError(`Not a YYYY-MM-DD HH:MM:SS date and time: "${s}"`);
-  return Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s) / 1000;
-}
-
-/**
- * The instant a wall time names: the earlier one in a repeated hour, as the sandbox, timeWindow's
- * `instantOf` and Temporal's "compatible" rule read it; a skipped time moves forward by the gap.
- */
-function instantOfWall(w: number, zone: string): number {
-  return instantsShowing(w, zone)[0] ?? w - zoneOffsetSeconds(w - 86_400, zone);
-}
-
-/**
- * Whether a piece may start at instant `b` (the previous one ending at b − 1). The two wall
- * seconds must be consecutive, each must name its instant as read above, and both or neither may
- * be in a repeated hour. That rules out the edges of a repeated or skipped hour: with `to`
- * 01:59:59 and `from` 02:00:00 around a fall-back, a server reading the earlier 01:59:59 skips the
- * whole second 1 o'clock hour. Inside a repeated hour, pieces stay contiguous whichever occurrence
- * a server picks, as long as it picks the same one for both strings.
- *
- * What wall-clock windows cannot do: address the second pass of a repeated hour on its own. A
- * server reading 01:30 as the first pass returns the second pass only inside a window spanning
- * 01:59:59 → 02:00:00, so when that hour alone holds more than the cap, that two-second piece stays
- * capped and the fetch is incomplete (a server picking the later pass has the mirror problem).
- */
-export function boundaryOk(b: number, zone: string): boolean {
-  const o = zoneOffsetSeconds(b, zone);
-  if (zoneOffsetSeconds(b - 172_800, zone) === o && zoneOffsetSeconds(b + 172_800, zone) === o) return true;
-  const w0 = wallOf(b - 1, zone);
-  const w1 = wallOf(b, zone);
-  if (w1 - w0 !== 1) return false;
-  const i0 = instantsShowing(w0, zone);
-  const i1 = instantsShowing(w1, zone);
-  return i0[0] === b - 1 && i1[0] === b && i0.length === i1.length;
-}
-
-/** The valid boundary in (lo, hi] nearest `b`, or nearest on one side of it; undefined if none within 3 hours. */
-export function snapBoundary(b: number, lo: number, hi: number, zone: string, side: 'nearest' | 'before' | 'after' = 'nearest'): number | undefined {
-  for (let d = 0; d <= 10_800; d++) {
-    const down = b - d;
-    const up = b + d;
-    if (side !== 'after' && down > lo && down <= hi && boundaryOk(down, zone)) return down;
-    if (side !== 'before' && up > lo && up <= hi && boundaryOk(up, zone)) return up;
-    if ((side === 'after' || down <= lo) && (side === 'before' || up > hi)) return undefined;
-  }
-  return undefined;
-}
-
-export function pieceOf(req: Pick<StreamRequest, 'from' | 'to'>, zone: string): Piece {
-  return { from: req.from.trim(), to: req.to.trim(), fromSec: instantOfWall(parseWall(req.from), zone), toSec: instantOfWall(parseWall(req.to), zone) };
-}
-
-/** Cuts `p` at the given starts of new pieces (ascending, valid): `p`'s own strings stay at its ends. */
-function cutAt(p: Piece, starts: number[], zone: string): Piece[] {
-  const out: Piece[] = [];
-  let from = p.from;
-  let fromSec = p.fromSec;
-  for (const b of starts) {
-    out.push({ from, to: formatTimestamp(b - 1, zone), fromSec, toSec: b - 1 });
-    from = formatTimestamp(b, zone);
-    fromSec = b;
-  }
-  out.push({ from, to: p.to, fromSec, toSec: p.toSec });
-  return out;
-}
-
-/**
- * Windows over Everflow's limit (14 days − 1 s of wall-clock time, `to` inclusive) as consecutive
- * chunks of at most that, each starting 14 calendar days after the last in the zone.
- */
-export function chunkWindow(req: Pick<StreamRequest, 'from' | 'to'>, zone: string): Piece[] {
-  const whole = pieceOf(req, zone);
-  const starts: number[] = [];
-  let startWall = parseWall(whole.from);
-  const endWall = parseWall(whole.to);
-  let prev = whole.fromSec;
-  while (endWall - startWall > MAX_WINDOW_S) {
-    const limit = startWall + MAX_WINDOW_S;
-    let b = snapBoundary(instantOfWall(limit + 1, zone), prev, whole.toSec, zone, 'before');
-    while (b !== undefined && wallOf(b - 1, zone) > limit) b = snapBoundary(b - 1, prev, whole.toSec, zone, 'before');
-    if (b === undefined) throw new RangeError(`Cannot cut the window at ${formatTimestamp(prev, zone)} into 14-day chunks`);
-    starts.push(b);
-    prev = b;
-    startWall = wallOf(b, zone);
-  }
-  return cutAt(whole, starts, zone);
 }
 
 // ---- planning -------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { STREAM_PATH } from './client';
-import { chunkWindow } from './fetchAll';
+import { chunkWindow } from './windowChunks';
 import type { StreamRequest } from './types';
 
 // A request as text to paste elsewhere: the JSON body, or a cURL command for a terminal or a support

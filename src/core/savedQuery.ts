@@ -1,5 +1,6 @@
 import { describeLogic } from './logic';
-import { PRESET_LABELS, WINDOW_PRESETS, isValidZone, resolvePreset, type ResolvedWindow, type WindowPreset } from './timeWindow';
+import { PRESET_LABELS, WINDOW_PRESETS, resolvePreset, type ResolvedWindow, type WindowPreset } from './timeWindow';
+import { isValidZone } from './wallClock';
 import { UTC_TIMEZONE_ID } from './timezones';
 import type { QueryFilter, StreamRequest, ValidationProblem } from './types';
 import { normalizeRequest, validateStreamRequest } from './validation';

@@ -1,6 +1,8 @@
 // Time windows in a named IANA zone. Everflow reads `from`/`to` as wall-clock time in the zone of
-// `timezone_id`, so windows are computed as wall-clock strings in that zone, with Intl doing the
-// daylight-saving arithmetic rather than a fixed offset.
+// `timezone_id`, so windows are computed as wall-clock strings in that zone, with the zone's own
+// daylight-saving rules (wallClock.ts) rather than a fixed offset.
+
+import { formatEverflowDate as formatWall, fromWallSeconds, instantOf, MAX_WINDOW_SECONDS, wallSeconds, wallTimeAt, type WallTime } from './wallClock';
 
 export const WINDOW_PRESETS = [
   'last15Minutes',
@@ -27,80 +29,6 @@ export const PRESET_LABELS: Record<WindowPreset, string> = {
   thisWeek: 'This week (from Monday)',
   lastWeek: 'Last week (Monday to Sunday)',
 };
-
-/** The longest window Everflow accepts, with `to` inclusive: 14 days less one second. */
-export const MAX_WINDOW_MS = 14 * 86_400_000 - 1000;
-
-export interface WallTime {
-  y: number;
-  mo: number;
-  d: number;
-  h: number;
-  mi: number;
-  s: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-/** True when Intl knows the zone name. */
-export function isValidZone(zone: string): boolean {
-  try {
-    formatterFor(zone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The wall-clock time in `zone` at the instant `ms` (epoch milliseconds). */
-export function wallTimeAt(ms: number, zone: string): WallTime {
-  const parts: Record<string, number> = {};
-  for (const p of formatterFor(zone).formatToParts(new Date(ms))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return { y: parts.year, mo: parts.month, d: parts.day, h: parts.hour % 24, mi: parts.minute, s: parts.second };
-}
-
-function wallAsUtc(w: WallTime): number {
-  return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s);
-}
-
-/** The instant at which `zone`'s clocks show `w` (the earlier one when a fall-back hour repeats it). */
-export function instantOf(w: WallTime, zone: string): number {
-  const guess = wallAsUtc(w);
-  const offset1 = wallAsUtc(wallTimeAt(guess, zone)) - guess;
-  const candidate = guess - offset1;
-  const offset2 = wallAsUtc(wallTimeAt(candidate, zone)) - candidate;
-  if (offset1 === offset2) return candidate;
-  // Across a transition the two offsets differ; take the one that maps back to `w` and, for a
-  // repeated hour, the earlier instant.
-  const other = guess - offset2;
-  const matches = [candidate, other].filter((t) => wallAsUtc(wallTimeAt(t, zone)) === guess);
-  return matches.length ? Math.min(...matches) : Math.min(candidate, other);
-}
-
-export function formatWall(w: WallTime): string {
-  const p = (n: number, l = 2) => String(n).padStart(l, '0');
-  return `${p(w.y, 4)}-${p(w.mo)}-${p(w.d)} ${p(w.h)}:${p(w.mi)}:${p(w.s)}`;
-}
 
 /** Calendar arithmetic on a wall date (time of day kept). */
 function addDays(w: WallTime, days: number): WallTime {
@@ -166,12 +94,7 @@ export function resolvePreset(preset: WindowPreset, zone: string, nowMs: number 
 function fourteenDaysBack(now: WallTime, nowMs: number, zone: string): string {
   const byWall = addDays(now, -14);
   byWall.s += 1;
-  const wallStart = instantOf(normalise(byWall), zone);
-  const realStart = nowMs - MAX_WINDOW_MS;
+  const wallStart = instantOf(fromWallSeconds(wallSeconds(byWall)), zone);
+  const realStart = nowMs - MAX_WINDOW_SECONDS * 1000;
   return formatWall(wallTimeAt(Math.max(wallStart, realStart), zone));
-}
-
-function normalise(w: WallTime): WallTime {
-  const t = new Date(wallAsUtc(w));
-  return { y: t.getUTCFullYear(), mo: t.getUTCMonth() + 1, d: t.getUTCDate(), h: t.getUTCHours(), mi: t.getUTCMinutes(), s: t.getUTCSeconds() };
 }

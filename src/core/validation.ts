@@ -1,59 +1,16 @@
 import { RESOURCE_TYPES, type QueryFilter, type StreamRequest, type ValidationProblem } from './types';
+import { daysInMonth, EVERFLOW_DATE_RE, formatEverflowDate, fromWallSeconds, MAX_WINDOW_SECONDS, parseEverflowDate, wallSeconds } from './wallClock';
 
 // Everything Everflow would reject (or silently misread) is caught here, before a request uses up
 // a rate-limit slot, and reported all at once so a user fixes a query in one pass.
 
-export interface DateParts {
-  y: number;
-  mo: number;
-  d: number;
-  h: number;
-  mi: number;
-  s: number;
-}
-
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 const TRANSACTION_ID_RE = /^[0-9a-f]{32}$/i;
 
-/** Everflow's window limit with `to` inclusive: 14 days less one second, in seconds. */
-export const MAX_WINDOW_SECONDS = 14 * 86_400 - 1;
-
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-function daysInMonth(y: number, mo: number): number {
-  return new Date(Date.UTC(y, mo, 0)).getUTCDate();
-}
 
 /** 32 hex characters, either case. The alphabet is not documented; every observed id is hex. */
 export function isTransactionId(s: string): boolean {
   return TRANSACTION_ID_RE.test(s);
-}
-
-/** Parts of a `YYYY-MM-DD HH:MM:SS` string that names a real calendar second, else undefined. */
-export function parseEverflowDate(s: string): DateParts | undefined {
-  const m = DATE_RE.exec(s);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi, sec] = m.slice(1).map(Number);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return undefined;
-  return { y, mo, d, h, mi, s: sec };
-}
-
-export function formatEverflowDate(p: DateParts): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${String(p.y).padStart(4, '0')}-${two(p.mo)}-${two(p.d)} ${two(p.h)}:${two(p.mi)}:${two(p.s)}`;
-}
-
-/**
- * Seconds on a zone-less wall clock. Windows are measured in wall-clock time because `from`/`to`
- * are wall-clock strings; across a daylight-saving change that differs from real time by an hour.
- */
-function wallSeconds(p: DateParts): number {
-  return Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s) / 1000;
-}
-
-function fromWallSeconds(t: number): DateParts {
-  const d = new Date(t * 1000);
-  return { y: d.getUTCFullYear(), mo: d.getUTCMonth() + 1, d: d.getUTCDate(), h: d.getUTCHours(), mi: d.getUTCMinutes(), s: d.getUTCSeconds() };
 }
 
 /** "15 days", "14 days and 1 second", "2 hours and 30 minutes". */
@@ -81,7 +38,7 @@ function dateProblem(name: 'from' | 'to', value: unknown): string | undefined {
     return `\`${name}\` is missing; give a date and time like 2026-03-01 00:00:00.`;
   }
   const v = value.trim();
-  const m = DATE_RE.exec(v);
+  const m = EVERFLOW_DATE_RE.exec(v);
   if (!m) {
     const hint = /^\d{4}-\d{2}-\d{2}$/.test(v)
       ? ' It needs a time of day too.'

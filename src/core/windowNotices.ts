@@ -1,6 +1,7 @@
-import { chunkWindow, pieceOf, type Piece } from './fetchAll';
+import { chunkWindow, pieceOf, type Piece } from './windowChunks';
 import { formatTimestamp } from './format';
-import { formatDuration, parseEverflowDate } from './validation';
+import { formatDuration } from './validation';
+import { parseEverflowDate } from './wallClock';
 
 // What a person should be told about a window before its clicks are read: that it is longer than
 // Everflow's 14 days and runs as several requests, and that it reaches back past the raw-data

@@ -1,6 +1,6 @@
 import { describeErrorCode } from '../core/errorCodes';
 import { formatTimestamp, formatUtc } from '../core/format';
-import { isValidZone } from '../core/timeWindow';
+import { isValidZone } from '../core/wallClock';
 import type { Click } from '../core/types';
 import { escapeMarkdown, escapeText } from './escapeMarkdown';
 

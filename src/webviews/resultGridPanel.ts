@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as config from '../config';
 import { flattenRows } from '../core/flatten';
 import { packTable, type PackedTable } from '../core/tablePack';
-import { isValidZone } from '../core/timeWindow';
+import { isValidZone } from '../core/wallClock';
 import { isResultsToHost, type ExportFormat, type HostToResults, type ResultsToHost } from '../protocol';
 import { streamRequestOf } from '../results/fetchAllRun';
 import type { ResultRequestMeta, ResultSet } from '../results/resultSet';

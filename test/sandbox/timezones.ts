@@ -1,5 +1,9 @@
 // Everflow's timezone ids and wall-clock ↔ UTC conversion.
 //
+// On purpose, this is the sandbox's own implementation, written apart from the extension's
+// src/core/wallClock.ts: the sandbox is the oracle the client is tested against, so a daylight-saving
+// mistake in one shows up as a disagreement with the other instead of being shared by both.
+//
 // Stream windows are written as wall-clock time in the zone named by `timezone_id`, so the sandbox
 // has to convert them the way a real server would, daylight saving included. Node ships full ICU,
 // so Intl gives correct offsets for any IANA zone without a timezone library.

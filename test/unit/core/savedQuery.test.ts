@@ -8,8 +8,8 @@ import {
   validateSavedQuery,
   type SavedQuery,
 } from '../../../src/core/savedQuery';
-import { instantOf } from '../../../src/core/timeWindow';
-import { parseEverflowDate, validateStreamRequest } from '../../../src/core/validation';
+import { validateStreamRequest } from '../../../src/core/validation';
+import { instantOf, parseEverflowDate } from '../../../src/core/wallClock';
 
 const at = (iso: string) => Date.parse(iso);
 

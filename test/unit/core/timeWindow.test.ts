@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { instantOf, MAX_WINDOW_MS, resolvePreset, wallTimeAt, WINDOW_PRESETS } from '../../../src/core/timeWindow';
-import { parseEverflowDate } from '../../../src/core/validation';
+import { resolvePreset, WINDOW_PRESETS } from '../../../src/core/timeWindow';
+import { instantOf, MAX_WINDOW_SECONDS, parseEverflowDate, wallTimeAt } from '../../../src/core/wallClock';
+
+const MAX_WINDOW_MS = MAX_WINDOW_SECONDS * 1000;
 
 const at = (iso: string) => Date.parse(iso);
 

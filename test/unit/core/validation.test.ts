@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StreamRequest } from '../../../src/core/types';
-import {
-  formatEverflowDate,
-  isTransactionId,
-  nearestResourceType,
-  normalizeRequest,
-  parseEverflowDate,
-  validateStreamRequest,
-} from '../../../src/core/validation';
+import { isTransactionId, nearestResourceType, normalizeRequest, validateStreamRequest } from '../../../src/core/validation';
+import { formatEverflowDate, parseEverflowDate } from '../../../src/core/wallClock';
 
 const base: StreamRequest = { from: '2026-03-01 00:00:00', to: '2026-03-01 23:59:59', timezone_id: 67 };
 
