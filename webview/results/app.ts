@@ -10,7 +10,7 @@ import { GridView, type GridEvents } from './gridView';
 import { defaultLayout, isFiltered, sanitizeLayout, type GridLayout } from './layout';
 import { closeMenu, showMenu } from './contextMenu';
 import { cellMenu, copyMenu, exportMenu, headerMenu } from './gridMenus';
-import { renderBanners, selectionText, summaryText } from './statusParts';
+import { missingPage, renderBanners, selectionText, summaryText } from './statusParts';
 import { Toolbar } from './toolbar';
 import type { HostApi } from '../hostApi';
 
@@ -72,17 +72,7 @@ export class ResultsApp {
       apply: (columns) => this.setColumns(columns),
       defaults: () => this.setColumns(defaultLayout().columns),
     });
-    document.addEventListener('keydown', (e) => {
-      if ((e.ctrlKey || e.metaKey) && (e.key === 'f' || e.key === 'F')) {
-        e.preventDefault();
-        this.toolbar.searchBox.focus();
-      } else if (e.key === 'Escape' && this.toolbar.searchBox.contains(document.activeElement as Node | null)) {
-        this.grid?.focus();
-      }
-    });
-    this.toolbar.searchBox.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' || e.key === 'ArrowDown') this.grid?.focus();
-    });
+    this.toolbar.bindSearchKeys(() => this.grid?.focus());
   }
 
   receive(m: HostToResults): void {
@@ -396,16 +386,6 @@ export class ResultsApp {
   private showMissing(title: string, canRunAgain: boolean): void {
     this.grid?.destroy();
     this.grid = undefined;
-    const page = el('div', { class: 'missing', role: 'alert' });
-    page.append(
-      el('h2', {}, title),
-      el('p', {}, 'The rows of this result are no longer kept: results are stored for a limited number of grids, and this one was closed, cleared or pushed out. Nothing is fetched again unless you ask.'),
-    );
-    if (canRunAgain) {
-      const again = el('vscode-button', {}, 'Run again');
-      again.addEventListener('click', () => this.host.post({ type: 'runAgain' }));
-      page.append(again);
-    }
-    this.root.replaceChildren(page);
+    this.root.replaceChildren(missingPage(title, canRunAgain ? () => this.host.post({ type: 'runAgain' }) : undefined));
   }
 }

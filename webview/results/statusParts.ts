@@ -7,6 +7,7 @@ import { el } from '../dom';
 // The plain-text parts around the grid: the banners above it (the cap and "Fetch all", how a fetch
 // past the cap ended, the retention warning, IDs a bulk look-up did not find) and the summary bar
 // below it (rows shown, unique clicks, revenue, time span, and the selection's count/sum/average).
+// Also the page of a grid restored without its rows.
 
 const n = (v: number): string => v.toLocaleString('en-US');
 
@@ -103,4 +104,19 @@ export function selectionText(s: SelectionStats): string {
     parts.push(`count ${n(s.numeric)}`, `sum ${money(s.sum)}`, `average ${money(s.average)}`);
   }
   return parts.join(' · ');
+}
+
+/** The page of a grid restored without its rows: what happened, and "Run again" when it can be. */
+export function missingPage(title: string, runAgain: (() => void) | undefined): HTMLElement {
+  const page = el('div', { class: 'missing', role: 'alert' });
+  page.append(
+    el('h2', {}, title),
+    el('p', {}, 'The rows of this result are no longer kept: results are stored for a limited number of grids, and this one was closed, cleared or pushed out. Nothing is fetched again unless you ask.'),
+  );
+  if (runAgain) {
+    const again = el('vscode-button', {}, 'Run again');
+    again.addEventListener('click', runAgain);
+    page.append(again);
+  }
+  return page;
 }

@@ -85,4 +85,19 @@ export class Toolbar {
     this.chips.replaceChildren(...chips);
     this.chips.hidden = chips.length === 0;
   }
+
+  /** Ctrl+F (Cmd+F) anywhere focuses the search box; Escape or the Down arrow there goes back to the grid. */
+  bindSearchKeys(focusGrid: () => void): void {
+    document.addEventListener('keydown', (e) => {
+      if ((e.ctrlKey || e.metaKey) && (e.key === 'f' || e.key === 'F')) {
+        e.preventDefault();
+        this.searchBox.focus();
+      } else if (e.key === 'Escape' && this.searchBox.contains(document.activeElement as Node | null)) {
+        focusGrid();
+      }
+    });
+    this.searchBox.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' || e.key === 'ArrowDown') focusGrid();
+    });
+  }
 }
