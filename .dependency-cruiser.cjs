@@ -2,7 +2,7 @@
 //   src/core   the Everflow client, parsing, validation, time, exports: plain TypeScript that runs anywhere,
 //              so it must not reach `vscode`, Node's built-ins or the extension host (the DOM is kept out
 //              by src/core/tsconfig.json, which has no DOM lib)
-//   webview/   the browser side: only itself, src/core and the message protocol (src/protocol.ts)
+//   webview/   the browser side: only itself, src/core and the message protocols (src/protocol/)
 //   src/       the extension host
 // and no import cycle anywhere (type-only imports count: a cycle of types is a knot all the same).
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -53,10 +53,17 @@ module.exports = {
     },
     {
       name: 'webview-only-core-and-protocol',
-      comment: 'The webview may use src/core and the message protocol (src/protocol.ts), nothing else of the host.',
+      comment: 'The webview may use src/core and the message protocols (src/protocol/), nothing else of the host.',
       severity: 'error',
       from: { path: '^webview/' },
-      to: { path: '^src/(?!core/|protocol\\.ts$)' },
+      to: { path: '^src/(?!core/|protocol/)' },
+    },
+    {
+      name: 'protocol-no-vscode',
+      comment: 'The protocols are imported by the webview too: types and pure guards, no vscode.',
+      severity: 'error',
+      from: { path: '^src/protocol/' },
+      to: { path: '^vscode$|node_modules/@types/vscode/' },
     },
     {
       name: 'not-to-tests',

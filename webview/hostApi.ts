@@ -1,6 +1,6 @@
 // The one typed wrapper of VS Code's `acquireVsCodeApi()` for this extension's webviews. VS Code allows
 // one call per page, so each bundle's entry (resultsMain.ts, queryEditorMain.ts) calls `hostApi` once and
-// hands the result down. Messages are typed by the webview's protocol (src/protocol.ts); the state is what
+// hands the result down. Messages are typed by the webview's protocol (src/protocol/); the state is what
 // VS Code keeps for the page while it is hidden or the window reloads.
 
 interface VsCodeWebviewApi {

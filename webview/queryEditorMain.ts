@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { SavedQuery } from '../src/core/savedQuery';
-import type { HostToQueryEditor, QueryEditorInit, QueryEditorToHost } from '../src/protocol';
+import type { HostToQueryEditor, QueryEditorInit, QueryEditorToHost } from '../src/protocol/queryEditor';
 import { hostApi } from './hostApi';
 import { QueryForm } from './queryEditor/queryForm';
 

@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 // SlickGrid's structural styles; esbuild writes them to dist/webview/results.css beside this bundle.
 import 'slickgrid/dist/styles/css/slick.grid.css';
 import { Sortable } from 'sortablejs';
-import type { HostToResults, ResultsPanelState, ResultsToHost } from '../src/protocol';
+import type { HostToResults, ResultsPanelState, ResultsToHost } from '../src/protocol/results';
 import { hostApi } from './hostApi';
 import { ResultsApp } from './results/app';
 

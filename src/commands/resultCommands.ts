@@ -1,5 +1,5 @@
 import { showInfo } from '../notifications';
-import type { ExportFormat } from '../protocol';
+import type { ExportFormat } from '../protocol/results';
 import type { Services } from '../services';
 import { openRowsAsJson, type ExportOutcome } from '../webviews/resultsActions';
 import type { ResultGridPanel } from '../webviews/resultGridPanel';

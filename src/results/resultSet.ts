@@ -1,7 +1,7 @@
 import type { Click } from '../core/types';
 
 // The shape of a result, shared by the host (presenter, panels, exports, storage) and the results
-// webview (through src/protocol.ts). Types only: no vscode, no DOM.
+// webview (through src/protocol/results.ts). Types only: no vscode, no DOM.
 
 /** How a fetch past the cap went (set once "Fetch all" has run on a result). */
 export interface FetchAllMeta {

@@ -5,7 +5,7 @@ import { normalizeSavedQuery, validateSavedQuery, type SavedQuery } from '../cor
 import type { ValidationProblem } from '../core/types';
 import type { Logger } from '../logger';
 import { describeError } from '../core/errors';
-import { isQueryEditorToHost, type HostToQueryEditor, type QueryEditorInit, type QueryEditorToHost } from '../protocol';
+import { isQueryEditorToHost, type HostToQueryEditor, type QueryEditorInit, type QueryEditorToHost } from '../protocol/queryEditor';
 import { QueriesFileError, isWorkspaceScope, scopeLabel } from '../storage/queryScopeStore';
 import type { QueryRef, SavedQueries } from '../storage/savedQueries';
 import type { TimezoneService } from '../timezoneService';

@@ -3,7 +3,7 @@ import * as config from '../config';
 import { flattenRows } from '../core/flatten';
 import { packTable, type PackedTable } from '../core/tablePack';
 import { isValidZone } from '../core/wallClock';
-import { isResultsToHost, type ExportFormat, type HostToResults, type ResultsToHost } from '../protocol';
+import { isResultsToHost, type ExportFormat, type HostToResults, type ResultsToHost } from '../protocol/results';
 import { streamRequestOf } from '../results/fetchAllRun';
 import type { ResultRequestMeta, ResultSet } from '../results/resultSet';
 import type { Logger } from '../logger';

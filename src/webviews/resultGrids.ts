@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../host/commandIds';
 import { isTransactionId } from '../core/validation';
-import type { ExportFormat, ResultsPanelState, RowScope } from '../protocol';
+import type { ExportFormat, ResultsPanelState, RowScope } from '../protocol/results';
 import { runFetchAll, streamRequestOf, type FetchAllDeps } from '../results/fetchAllRun';
 import type { GridOpener } from '../results/presenter';
 import type { ResultDocuments } from '../results/resultDocuments';

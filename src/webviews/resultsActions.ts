@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { columnsByIds, COLUMNS, type ColumnDef } from '../core/columns';
 import { metaSidecar, toCsv, toJson, toMarkdown, toTsv, type ExportMeta } from '../core/exporters';
 import type { Click } from '../core/types';
-import type { CopyFormat, ExportFormat, RowScope } from '../protocol';
+import type { CopyFormat, ExportFormat, RowScope } from '../protocol/results';
 import { DocumentTooLargeError, type ResultDocuments } from '../results/resultDocuments';
 import type { ResultRequestMeta, ResultSet } from '../results/resultSet';
 

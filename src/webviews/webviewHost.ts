@@ -12,7 +12,7 @@ import type { Logger } from '../logger';
 export interface WebviewHostOptions<In> {
   /** Names the webview in messages and the log ("Results", "Query editor"). */
   label: string;
-  /** The run-time check of the webview's messages (src/protocol.ts). */
+  /** The run-time check of the webview's messages (its file in src/protocol/). */
   isMessage: (m: unknown) => m is In;
   logger: Logger;
 }

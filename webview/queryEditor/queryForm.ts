@@ -2,7 +2,7 @@ import { describeQueryLogic, resolveQueryWindow, validateSavedQuery, type SavedQ
 import { windowNotes } from '../../src/core/windowNotices';
 import { PRESET_LABELS, WINDOW_PRESETS } from '../../src/core/timeWindow';
 import type { ValidationProblem } from '../../src/core/types';
-import type { QueryEditorInit } from '../../src/protocol';
+import type { QueryEditorInit } from '../../src/protocol/queryEditor';
 import { el, setText } from '../dom';
 import { readRow, renderRow, rowsOf, split, type FilterRow, type RowElements } from './filterRows';
 

@@ -1,7 +1,7 @@
 import { groupCounts, selectionStats, summarize, typingPauseMs, type CellBlock } from '../../src/core/gridStats';
 import { GridTable, narrows, type SortSpec, type ViewSpec } from '../../src/core/gridTable';
 import { unpackTable } from '../../src/core/tablePack';
-import type { CopyFormat, ExportFormat, HostToResults, ResultsInit, ResultsPanelState, ResultsToHost, RowScope } from '../../src/protocol';
+import type { CopyFormat, ExportFormat, HostToResults, ResultsInit, ResultsPanelState, ResultsToHost, RowScope } from '../../src/protocol/results';
 import { el } from '../dom';
 import { ColumnChooser } from './columnChooser';
 import { DetailPanel } from './detailPanel';

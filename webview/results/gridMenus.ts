@@ -1,5 +1,5 @@
 import { columnById } from '../../src/core/columns';
-import type { CopyFormat, ExportFormat, RowScope } from '../../src/protocol';
+import type { CopyFormat, ExportFormat, RowScope } from '../../src/protocol/results';
 import type { MenuEntry } from './contextMenu';
 
 // The grid's menus, as data: what a right-click on a cell or a header offers, and the toolbar's

@@ -1,7 +1,7 @@
 import { formatMoney, formatTimestamp } from '../../src/core/format';
 import type { SelectionStats, Summary } from '../../src/core/gridStats';
 import { retentionWarning } from '../../src/core/windowNotices';
-import type { ResultsInit } from '../../src/protocol';
+import type { ResultsInit } from '../../src/protocol/results';
 import { el } from '../dom';
 
 // The plain-text parts around the grid: the banners above it (the cap and "Fetch all", how a fetch
