@@ -54,8 +54,14 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   });
   const documents = new ResultDocuments();
   const timezones = new TimezoneService(client, config.baseUrl);
+  // The history of runs, with their rows kept on disk.
+  const historyDir = context.globalStorageUri?.fsPath;
+  const history = new QueryHistory(
+    context.globalState,
+    new ResultStore(historyDir ? `${historyDir}/history` : undefined, { maxFiles: MAX_HISTORY, maxBytes: HISTORY_RESULT_BYTES }, (m) => logger.warn(m)),
+  );
   // The grids register their reload serializer here, during activation, as VS Code requires.
-  const grids = new ResultGrids(context, { client, timezones, logger, documents });
+  const grids = new ResultGrids(context, { client, timezones, logger, documents, history });
   const results = new ResultPresenter(documents, grids);
   // One cache of clicks for hovers, terminal links and every look-up. Ids are per account and host,
   // so a switch of either empties it (below).
@@ -64,13 +70,8 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     ttlMs: config.hoverCacheTtlMs(),
     negativeTtlMs: config.hoverNegativeCacheTtlMs(),
   });
-  // Saved queries: the team's workspace file and the user's synced store; the history of runs.
+  // Saved queries: the team's workspace file and the user's synced store.
   const savedQueries = new SavedQueries(context.globalState);
-  const historyDir = context.globalStorageUri?.fsPath;
-  const history = new QueryHistory(
-    context.globalState,
-    new ResultStore(historyDir ? `${historyDir}/history` : undefined, { maxFiles: MAX_HISTORY, maxBytes: HISTORY_RESULT_BYTES }, (m) => logger.warn(m)),
-  );
   const queryEditors = new QueryEditors({ extensionUri: context.extensionUri, savedQueries, timezones, accounts, logger });
   const services: Services = { accounts, client, logger, documents, results, timezones, hostGuard, clickCache, savedQueries, history, queryEditors, grids };
   const savedQueriesView = new SavedQueriesView(savedQueries, (items, target) => moveByDrop(services, items, target));

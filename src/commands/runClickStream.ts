@@ -11,7 +11,7 @@ import { executeStream } from './streamRun';
 
 async function askFilters(): Promise<Pick<StreamRequest, 'query'> | undefined> {
   const text = await vscode.window.showInputBox({
-    title: 'Run Click Stream (4/4): filters (optional)',
+    title: 'Run Click Stream (3/3): filters (optional)',
     prompt: 'type=value items separated by ";" — same type is OR, different types AND, "!" excludes. Leave empty for all clicks.',
     placeHolder: 'offer=883; offer=518; country=United States; !sub1=internal',
     ignoreFocusOut: true,
@@ -32,16 +32,16 @@ async function askFilters(): Promise<Pick<StreamRequest, 'query'> | undefined> {
 
 /**
  * Run Click Stream: timezone → window → filters, then one stream request with progress and Cancel,
- * opened as a JSON document. A `StreamRequest` argument skips the prompts.
+ * opened where results open (everflow.results.openIn). A `StreamRequest` argument skips the prompts.
  */
 export async function runClickStream(services: Services, arg?: unknown): Promise<boolean> {
   let request: StreamRequest;
   if (arg && typeof arg === 'object') {
     request = arg as StreamRequest;
   } else {
-    const zone = await pickZone(services, 'Run Click Stream (2/4): timezone');
+    const zone = await pickZone(services, 'Run Click Stream (1/3): timezone');
     if (!zone) return false;
-    const chosen = await pickWindow(zone.zone, 'Run Click Stream (3/4): time window');
+    const chosen = await pickWindow(zone.zone, 'Run Click Stream (2/3): time window');
     if (!chosen) return false;
     // Resolved now: an ad-hoc run covers the window as it is at the moment it was picked.
     const window = resolveQueryWindow({ window: chosen, timezone: zone.zone });

@@ -2,6 +2,7 @@ import { showInfo, showWarning } from '../notifications';
 import { describeLogic } from '../core/logic';
 import type { StreamRequest } from '../core/types';
 import type { Services } from '../services';
+import type { ResultSet } from '../results/resultSet';
 import type { HistoryEntry } from '../storage/queryHistory';
 import { withCancellableProgress } from '../host/progress';
 import { streamWindow } from './streamWindow';
@@ -57,8 +58,7 @@ export async function executeStream(services: Services, request: StreamRequest, 
       ...(result.chunks > 1 ? { chunks: result.chunks } : {}),
     },
     rows: result.rows,
-  };
-  await results.show(resultSet);
+  } satisfies ResultSet;
   const entry = await history.add(
     {
       at: resultSet.request.fetched_at,
@@ -75,6 +75,8 @@ export async function executeStream(services: Services, request: StreamRequest, 
     },
     resultSet,
   );
+  // Opened after the history has it, so a Fetch all in the grid is recorded in the same entry.
+  await results.show({ ...resultSet, historyId: entry.id });
   const what = info.source ? `"${info.label}": ` : '';
   if (result.truncated) {
     void showWarning(

@@ -1,3 +1,4 @@
+import { describeClickError } from './errorCodes';
 import { formatBoolean, formatMoney, formatTimestamp } from './format';
 import type { Click } from './types';
 
@@ -115,8 +116,10 @@ export const COLUMNS: readonly ColumnDef[] = Object.freeze([
   top('revenue_type', 'Revenue Type', 'text'),
   top('currency_id', 'Currency', 'text'),
   top('is_unique', 'Unique', 'boolean', true),
-  top('error_message', 'Error', 'text', true),
+  // The code with its meaning: Everflow's own message is often a placeholder ("N/A") even with a code.
+  { id: 'error', header: 'Error', kind: 'text', visibleByDefault: true, get: (r: Click) => describeClickError(r.error_code, r.error_message) },
   top('error_code', 'Error Code', 'number'),
+  top('error_message', 'Error Message', 'text'),
   top('coupon_code', 'Coupon Code', 'text'),
   top('user_ip', 'User IP', 'text'),
   top('referer', 'Referer', 'text'),

@@ -46,3 +46,25 @@ const DESCRIPTIONS: ReadonlyMap<number, string> = new Map([
 export function describeErrorCode(code: number): string | undefined {
   return DESCRIPTIONS.get(code);
 }
+
+/**
+ * Everflow fills `error_message` with a placeholder ("N/A", "none", "-", an empty string) where it has
+ * nothing to say, also on clicks that do carry an error code: such a message is never quoted as a reason.
+ */
+export function isPlaceholderMessage(message: unknown): boolean {
+  return typeof message !== 'string' || /^\s*(?:n\/?a|none|null|undefined|unknown|-+|0)?\s*$/i.test(message);
+}
+
+/**
+ * A click's error as words: "101 · Sub1 value filtered", with Everflow's own message after it when it
+ * says something more ("21 · Duplicate click · “seen 3 times”"); "" for a click without an error.
+ * Plain text: the message comes from Everflow and is for display as text only.
+ */
+export function describeClickError(code: unknown, message: unknown): string {
+  const n = typeof code === 'number' ? code : typeof code === 'string' && /^\d+$/.test(code.trim()) ? Number(code) : 0;
+  if (!Number.isFinite(n) || n === 0) return '';
+  const meaning = describeErrorCode(n) ?? 'undocumented code';
+  const said = typeof message === 'string' ? message.trim() : '';
+  const extra = !isPlaceholderMessage(said) && said.toLowerCase() !== meaning.toLowerCase() ? ` · “${said}”` : '';
+  return `${n} · ${meaning}${extra}`;
+}

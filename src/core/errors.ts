@@ -65,8 +65,36 @@ function stripFinalStop(s: string): string {
 /** "Prefix (401): server message. Suffix" — the status and server text only where there are some. */
 function withServer(prefix: string, err: EverflowError, suffix: string): string {
   const code = err.status !== undefined ? ` (${err.status})` : '';
-  const server = err.serverMessage ? `: ${stripFinalStop(err.serverMessage)}` : '';
-  return `${prefix}${code}${server}.${suffix ? ` ${suffix}` : ''}`;
+  const said = err.serverMessage && !restatesStatus(err.serverMessage, err.status, prefix) ? `: ${stripFinalStop(err.serverMessage)}` : '';
+  return `${prefix}${code}${said}.${suffix ? ` ${suffix}` : ''}`;
+}
+
+/** HTTP's reason phrases for the statuses Everflow and the proxies in front of it answer with. */
+const REASON_PHRASES: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/**
+ * Whether a server's message only restates what the sentence already says: the status's reason phrase
+ * ("Too Many Requests", "429 Too Many Requests") or words of the sentence itself. Quoting it would say
+ * the same thing twice.
+ */
+function restatesStatus(message: string, status: number | undefined, sentence: string): boolean {
+  const words = (t: string): string => t.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  const m = words(message).replace(/^\d{3} /, '');
+  if (m === '' || words(sentence).includes(m)) return true;
+  const phrase = status !== undefined ? REASON_PHRASES[status] : undefined;
+  return phrase !== undefined && m === words(phrase);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { describeErrorCode } from '../core/errorCodes';
+import { describeErrorCode, isPlaceholderMessage } from '../core/errorCodes';
 import { formatTimestamp, formatUtc } from '../core/format';
 import { isValidZone } from '../core/wallClock';
 import type { Click } from '../core/types';
@@ -178,5 +178,6 @@ function formatError(click: Click): string {
   const message = esc(click.error_message, 60);
   const meaning = describeErrorCode(code);
   const described = meaning ? `error ${code} · ${escapeText(meaning)}` : `error ${code} · undocumented code`;
-  return message && message.toLowerCase() !== escapeText(meaning ?? '').toLowerCase() ? `${described} · “${message}”` : described;
+  // Everflow's placeholder ("N/A") is not a reason, and is not quoted as one.
+  return message && !isPlaceholderMessage(click.error_message) && message.toLowerCase() !== escapeText(meaning ?? '').toLowerCase() ? `${described} · “${message}”` : described;
 }

@@ -59,6 +59,7 @@ export async function runFetchAll(services: FetchAllDeps, result: ResultSet): Pr
   const capped = outcome.pieces.filter((p) => p.capped).length;
   const next: ResultSet = {
     title: result.title,
+    ...(result.historyId ? { historyId: result.historyId } : {}),
     request: {
       ...result.request,
       timezone: zone,

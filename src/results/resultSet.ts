@@ -49,4 +49,6 @@ export interface ResultSet {
   title: string;
   request: ResultRequestMeta;
   rows: Click[];
+  /** The run-history entry this result came from, so what Fetch all adds is recorded there too. */
+  historyId?: string;
 }

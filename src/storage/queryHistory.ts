@@ -33,6 +33,10 @@ export interface HistoryEntry {
   durationMs: number;
   truncated: boolean;
   cap: number;
+  /** Fetch all was stopped (cancelled, or the row limit) before every click arrived. */
+  partial?: boolean;
+  /** Fetch all ran on the result: `rows` counts what it gathered. */
+  fetchedAll?: boolean;
 }
 
 export class QueryHistory implements vscode.Disposable {
@@ -73,6 +77,8 @@ export class QueryHistory implements vscode.Disposable {
     const full: HistoryEntry = { ...entry, id: `${Date.now().toString(36)}-${(++this.counter).toString(36)}` };
     const all = [full, ...this.entries()];
     await this.state.update(HISTORY_KEY, all.slice(0, MAX_HISTORY));
+    // Kept with the entry's id, so a Fetch all on the reopened rows is recorded here too.
+    if (result) result = { ...result, historyId: full.id };
     if (result) {
       this.results.set(full.id, result);
       // Maps iterate in insertion order: the first key is the oldest result.
@@ -90,6 +96,25 @@ export class QueryHistory implements vscode.Disposable {
       })();
     }
     return full;
+  }
+
+  /**
+   * Records what the user ended with after Fetch all: the entry's count and state follow the result,
+   * and "Open Results" reopens these rows (the complete set, or the partial one after Cancel).
+   */
+  async recordFetchAll(id: string, result: ResultSet): Promise<void> {
+    const all = this.entries();
+    const i = all.findIndex((e) => e.id === id);
+    if (i < 0) return; // cleared or pushed out meanwhile
+    const r = result.request;
+    all[i] = { ...all[i], rows: result.rows.length, truncated: Boolean(r.truncated), partial: Boolean(r.partial), fetchedAll: true };
+    await this.state.update(HISTORY_KEY, all);
+    if (this.results.has(id) || !this.store) this.results.set(id, result);
+    this.changed.fire();
+    if (this.store) {
+      const store = this.store;
+      void store.save(id, result).then(() => this.relist());
+    }
   }
 
   /** True when "Open Results" can show the run's rows without a request (in memory or kept on disk). */

@@ -41,6 +41,8 @@ export interface ResultsApi {
  */
 export interface GridDeps extends FetchAllDeps {
   readonly documents: ResultDocuments;
+  /** The run history, which records what Fetch all gathered for the run it came from. */
+  readonly history: { recordFetchAll(id: string, result: ResultSet): Promise<void> };
 }
 
 export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
@@ -159,6 +161,7 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
       if (!next) return result.rows.length;
       panel.setResult(next);
       void this.store.save(panel.id, next);
+      if (next.historyId) void this.deps.history.recordFetchAll(next.historyId, next);
       return next.rows.length;
     } finally {
       panel.setFetching(false);

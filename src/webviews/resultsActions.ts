@@ -37,7 +37,8 @@ export async function copyRows(result: ResultSet, zone: string, format: CopyForm
 
 export async function copyText(text: string): Promise<void> {
   await vscode.env.clipboard.writeText(text);
-  vscode.window.setStatusBarMessage('Copied the cell', 3000);
+  const lines = text.split('\n').length;
+  vscode.window.setStatusBarMessage(lines > 1 ? `Copied ${lines.toLocaleString('en-US')} lines` : 'Copied the cell', 3000);
 }
 
 /** The ExportMeta of a stream result (the query, for the sidecar and the JSON's `request`). */

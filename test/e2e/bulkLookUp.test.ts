@@ -12,6 +12,8 @@ let wb: Workbench | undefined;
 let many: string[] = [];
 const MANY = 24;
 const LATENCY_MS = 1500;
+/** Transaction IDs no sandbox knows (their hex is outside what its generator makes). */
+const UNKNOWN = Array.from({ length: 7 }, (_, i) => `${'f'.repeat(24)}0000000${i}`);
 
 before(
   async () => {
@@ -26,7 +28,11 @@ before(
       label: 'bulk',
       // Bulk results always open in the grid; say so anyway, so a change of default does not hide that.
       settings: { 'everflow.results.openIn': 'grid' },
-      files: { 'many.log': many.map((id, i) => `2026-03-18 10:00:${String(i).padStart(2, '0')} INFO postback transaction_id=${id}`).join('\n') + '\n' },
+      files: {
+        'many.log': many.map((id, i) => `2026-03-18 10:00:${String(i).padStart(2, '0')} INFO postback transaction_id=${id}`).join('\n') + '\n',
+        'paste-here.txt': '\n',
+        'unknown.log': UNKNOWN.map((id, i) => `2026-03-18 11:00:0${i} WARN postback for transaction_id=${id} rejected`).join('\n') + '\n',
+      },
     });
     // The probe and the workbench's sandbox share the seed, so they know the same clicks.
     assert.deepEqual(wb.sandbox.sampleIds(MANY, { daysAgo: 2 }), many, 'the sandbox knows other ids than the probe');
@@ -164,4 +170,27 @@ test('Cancel on the progress notification keeps the rows already fetched and lab
   } finally {
     w.sandbox.setKnobs({ latencyMs: 0 });
   }
+});
+
+test('a file whose IDs Everflow does not know: the grid says so in words about IDs, and the whole list can be copied', { timeout: 120_000 }, async () => {
+  const w = wb!;
+  await closeAllEditors(w);
+  await w.openFile('unknown.log');
+  const before = clickRequests(w, 0);
+  await w.runCommand('Everflow: Look Up All Transaction IDs in File');
+  const empty = gridFrame(w).locator('.empty');
+  await waitUntil('the empty grid to explain', async () => /None of the 7 IDs were found/.test((await empty.textContent().catch(() => '')) ?? ''), 60_000);
+  assert.doesNotMatch((await empty.textContent()) ?? '', /No clicks matched this query/);
+  assert.equal(clickRequests(w, before), 7, 'one request per id');
+  const banner = gridFrame(w).locator('.banner', { hasText: 'not found' }).first();
+  assert.match((await banner.textContent()) ?? '', /7 ID\(s\) not found/);
+  await w.screenshot('04-none-found');
+  await banner.locator('vscode-button', { hasText: 'Copy all 7 IDs' }).click();
+  // Pasted where a person would paste it: a text file, whose lines the harness can read.
+  await w.openFile('paste-here.txt');
+  await w.page.keyboard.press('ControlOrMeta+A');
+  await w.page.keyboard.press('ControlOrMeta+V');
+  const text = await w.waitForEditorText(new RegExp(UNKNOWN[6]));
+  assert.deepEqual(text.trim().split('\n').sort(), [...UNKNOWN].sort());
+  await w.runCommand('View: Revert and Close Editor');
 });

@@ -88,6 +88,7 @@ test('a 429 storm ends in a "too many requests" message after a bounded number o
   await runStream(w, 'Last hour');
   const message = await w.waitForNotification(/too many requests/i, 60_000);
   assert.match(message, /429/);
+  assert.equal(message.match(/too many requests/gi)?.length, 1, `the message says it twice: ${message}`);
   await w.screenshot('04-rate-limited');
   const tries = w.sandbox.requestLog.slice(before).filter((r) => r.path.includes('/clicks/stream')).length;
   assert.ok(tries >= 2 && tries <= 5, `${tries} tries`);

@@ -10,7 +10,7 @@ import { GridView, type GridEvents } from './gridView';
 import { defaultLayout, isFiltered, sanitizeLayout, type GridLayout } from './layout';
 import { closeMenu, showMenu } from './contextMenu';
 import { cellMenu, copyMenu, exportMenu, headerMenu } from './gridMenus';
-import { missingPage, renderBanners, selectionText, summaryText } from './statusParts';
+import { emptyText, missingPage, renderBanners, selectionText, summaryText } from './statusParts';
 import { Toolbar } from './toolbar';
 import type { HostApi } from '../hostApi';
 
@@ -44,6 +44,7 @@ export class ResultsApp {
   private selectionFrame = 0;
   private indexTask = 0;
   private resizeObserver: ResizeObserver | undefined;
+  private readonly bannerActions = { fetchAll: () => this.fetchAll(), copyText: (text: string) => this.host.post({ type: 'copyText', text }) };
 
   constructor(
     private readonly root: HTMLElement,
@@ -86,7 +87,7 @@ export class ResultsApp {
         return;
       case 'fetching':
         this.fetching = m.running;
-        if (this.init) renderBanners(this.banners, this.init, this.fetching, () => this.fetchAll());
+        if (this.init) renderBanners(this.banners, this.init, this.fetching, this.bannerActions);
         return;
       case 'exportRequest':
         this.host.post({ type: 'export', requestId: m.requestId, format: m.format, rows: isFiltered(this.layout.spec) ? this.rows : 'all', columns: this.grid?.columnIds() ?? [] });
@@ -134,7 +135,7 @@ export class ResultsApp {
     const statusBar = el('div', { class: 'statusbar' });
     statusBar.append(this.summary, this.selectionInfo);
     this.root.replaceChildren(this.banners, this.toolbar.root, this.toolbar.chips, main, statusBar, this.chooser.root);
-    renderBanners(this.banners, this.init!, this.fetching, () => this.fetchAll());
+    renderBanners(this.banners, this.init!, this.fetching, this.bannerActions);
     this.grid = new GridView(gridHost, this.gridEvents(), this.nonce);
     this.grid.setTable(table);
     this.toolbar.setSearch(this.layout.spec.search ?? '');
@@ -192,7 +193,7 @@ export class ResultsApp {
     this.grid.setRows(this.rows);
     this.toolbar.setFilters(spec.values ?? [], isFiltered(spec));
     this.empty.hidden = this.rows.length > 0;
-    this.empty.replaceChildren(el('span', {}, table.rowCount === 0 ? 'No clicks matched this query.' : 'No rows match the filters.'));
+    this.empty.replaceChildren(el('span', {}, table.rowCount === 0 && this.init ? emptyText(this.init) : 'No rows match the filters.'));
     if (table.rowCount > 0 && this.rows.length === 0) {
       const clear = el('vscode-button', { secondary: true }, 'Clear all filters');
       clear.addEventListener('click', () => this.clearFilters());
@@ -295,7 +296,7 @@ export class ResultsApp {
   private fetchAll(): void {
     if (this.fetching) return;
     this.fetching = true;
-    if (this.init) renderBanners(this.banners, this.init, true, () => this.fetchAll());
+    if (this.init) renderBanners(this.banners, this.init, true, this.bannerActions);
     this.host.post({ type: 'fetchAll' });
   }
 
@@ -311,8 +312,9 @@ export class ResultsApp {
 
   private showDetail(row: number | undefined): void {
     if (!this.detail.visible || !this.table) return;
-    const id = row === undefined ? '' : String(this.table.raw(this.table.col('transaction_id'), row) ?? '');
-    this.detail.show(row, id);
+    const table = this.table;
+    const cell = (column: string): string => (row === undefined || table.col(column) < 0 ? '' : String(table.raw(table.col(column), row) ?? ''));
+    this.detail.show(row, cell('transaction_id'), cell('error'));
   }
 
   // ---- menus ---------------------------------------------------------------------------------

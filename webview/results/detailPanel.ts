@@ -16,6 +16,7 @@ export class DetailPanel {
   readonly root: HTMLElement;
   private readonly heading: HTMLElement;
   private readonly pre: HTMLElement;
+  private readonly error: HTMLElement;
   private readonly openButton: HTMLElement;
   private readonly lookUpButton: HTMLElement;
   private row: number | undefined;
@@ -36,7 +37,9 @@ export class DetailPanel {
     this.lookUpButton.addEventListener('click', () => this.transactionId && actions.lookUp(this.transactionId));
     buttons.append(this.openButton, this.lookUpButton);
     this.pre = el('pre', { class: 'detail-json', tabindex: 0, 'aria-label': 'The row as JSON' });
-    this.root.append(bar, buttons, this.pre);
+    // The error code's meaning (the JSON below has only the code, and Everflow's message is often "N/A").
+    this.error = el('p', { class: 'detail-error', hidden: true });
+    this.root.append(bar, buttons, this.error, this.pre);
     this.root.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') actions.close();
     });
@@ -50,10 +53,12 @@ export class DetailPanel {
     this.root.hidden = !visible;
   }
 
-  /** Shows row `row` (a result row index), asking the host for its JSON. */
-  show(row: number | undefined, transactionId: string): void {
+  /** Shows row `row` (a result row index), asking the host for its JSON; `error` is its error in words, or "". */
+  show(row: number | undefined, transactionId: string, error = ''): void {
     if (row === this.row) return;
     this.row = row;
+    this.error.textContent = error ? `Error ${error}` : '';
+    this.error.hidden = !error;
     this.transactionId = transactionId;
     this.heading.textContent = row === undefined ? 'Row details' : `Row details · ${transactionId || `row ${row + 1}`}`;
     this.lookUpButton.toggleAttribute('disabled', !/^[0-9a-f]{32}$/i.test(transactionId));

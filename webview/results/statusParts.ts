@@ -17,7 +17,15 @@ interface Banner {
   action?: { label: string; run: () => void; disabled?: boolean };
 }
 
-function banners(init: ResultsInit, fetching: boolean, fetchAll: () => void): Banner[] {
+/** What the banners' buttons do. */
+export interface BannerActions {
+  fetchAll(): void;
+  /** Puts text on the clipboard (through the host). */
+  copyText(text: string): void;
+}
+
+function banners(init: ResultsInit, fetching: boolean, actions: BannerActions): Banner[] {
+  const fetchAll = () => actions.fetchAll();
   const r = init.request;
   const out: Banner[] = [];
   const cap = n(r.cap ?? 5000);
@@ -50,16 +58,23 @@ function banners(init: ResultsInit, fetching: boolean, fetchAll: () => void): Ba
     if (warning) out.push({ kind: 'warning', text: warning });
   }
   if (r.not_found?.length) {
-    const shown = r.not_found.slice(0, 5).join(', ');
-    out.push({ kind: 'info', text: `${n(r.not_found.length)} ID(s) not found (or older than the 3-month retention): ${shown}${r.not_found.length > 5 ? ', …' : ''}` });
+    const missing = r.not_found;
+    const shown = missing.slice(0, 5).join(', ');
+    const all = missing.length === 1 ? 'Copy the ID' : `Copy all ${n(missing.length)} IDs`;
+    out.push({
+      kind: 'info',
+      text: `${n(missing.length)} ID(s) not found (or older than the 3-month retention): ${shown}${missing.length > 5 ? ', …' : ''}`,
+      // The whole list, one ID a line, for a ticket or another look-up.
+      action: { label: all, run: () => actions.copyText(missing.join('\n')) },
+    });
   }
   return out;
 }
 
 /** Fills `root` with the result's banners. */
-export function renderBanners(root: HTMLElement, init: ResultsInit, fetching: boolean, fetchAll: () => void): void {
+export function renderBanners(root: HTMLElement, init: ResultsInit, fetching: boolean, actions: BannerActions): void {
   root.replaceChildren(
-    ...banners(init, fetching, fetchAll).map((b) => {
+    ...banners(init, fetching, actions).map((b) => {
       const div = el('div', { class: `banner banner-${b.kind}`, role: b.kind === 'warning' ? 'alert' : 'status' });
       div.append(el('span', { class: 'banner-text' }, b.text));
       if (b.action) {
@@ -119,4 +134,15 @@ export function missingPage(title: string, runAgain: (() => void) | undefined): 
     page.append(again);
   }
   return page;
+}
+
+/** Why a grid has no rows at all, in words about what was asked. */
+export function emptyText(init: ResultsInit): string {
+  const r = init.request;
+  if (r.kind === 'bulk') {
+    const asked = r.not_found?.length ?? 0;
+    return asked > 0 ? `None of the ${n(asked)} ID${asked === 1 ? ' was' : 's were'} found: not found, or older than the 3-month raw-data retention.` : 'No IDs were looked up.';
+  }
+  if (r.kind === 'click') return 'The click was not found.';
+  return 'No clicks matched this query.';
 }

@@ -117,6 +117,19 @@ suite('Results grid', () => {
     // 30,000 clicks are ~90 MB of JSON, more than VS Code opens as a document: refused with a way out, not an error.
     assert.strictEqual(await vscode.commands.executeCommand('everflow.results.openAsJson', { resultId: capped.id }), false);
     assert.notStrictEqual(vscode.window.activeTextEditor?.document.uri.scheme, 'everflow-result');
+    // The run's history entry records what the user ended with, and reopens those rows without a request.
+    const ext = (await vscode.extensions.getExtension(testConfig().extensionId)!.activate()) as {
+      savedQueries?: { history(): { id: string; rows: number; truncated: boolean; fetchedAll?: boolean; partial?: boolean }[] };
+    };
+    const entry = await waitFor('the history entry to follow Fetch all', () => ext.savedQueries?.history().find((e) => e.rows === 30_000 && e.fetchedAll));
+    assert.strictEqual(entry.truncated, false);
+    assert.ok(!entry.partial);
+    const reopenedBefore = new Set(api.panels().map((p) => p.id));
+    const requestsBefore = (await sandboxState()).requestCount;
+    assert.strictEqual(await vscode.commands.executeCommand('everflow.openHistoryResult', { id: entry.id }), true);
+    const reopened = await waitFor('the reopened grid', () => api.panels().find((p) => !reopenedBefore.has(p.id)));
+    assert.strictEqual(reopened.rows, 30_000, 'History reopened the capped rows, not what Fetch all gathered');
+    assert.strictEqual((await sandboxState()).requestCount, requestsBefore, 'reopening sent a request');
   });
 
   test('Results: everflow.results.maxRows stops Fetch all and the result says more match', async function () {

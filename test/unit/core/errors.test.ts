@@ -67,6 +67,16 @@ describe('describeError', () => {
     assert.match(describeError(new EverflowError('invalidResponse', 'the JSON was malformed', { status: 200 })), /\(HTTP 200\): the JSON was malformed\./);
   });
 
+  it('does not quote a server message that only restates the status', () => {
+    const limited = describeError(new EverflowError('rateLimited', 'x', { status: 429, serverMessage: 'Too Many Requests' }));
+    assert.match(limited, /^Everflow kept answering "too many requests" \(429\)\. /);
+    assert.equal(limited.match(/too many requests/gi)?.length, 1, limited);
+    assert.doesNotMatch(describeError(new EverflowError('server', 'x', { status: 503, serverMessage: '503 Service Unavailable' })), /Unavailable/);
+    // A message that says more is kept.
+    assert.match(describeError(new EverflowError('server', 'x', { status: 502, serverMessage: '502 Bad Gateway: upstream timed out' })), /upstream timed out/);
+    assert.match(describeError(new EverflowError('rateLimited', 'x', { status: 429, serverMessage: 'Rate limit of 40 per 30 s reached' })), /Rate limit of 40 per 30 s reached/);
+  });
+
   it('describes foreign errors', () => {
     assert.equal(describeError(new TypeError('boom')), 'Unexpected error: boom');
     assert.equal(describeError('weird'), 'Unexpected error: weird');
