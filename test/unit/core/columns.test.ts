@@ -100,9 +100,11 @@ describe('columns', () => {
       assert.ok(col, `no column for ${id}`);
       assert.deepEqual(col.get(click), value, id);
     }
-    // Plus the formatted time; nothing else.
-    assert.deepEqual(COLUMNS.map((c) => c.id).filter((id) => !fields.has(id)), ['time']);
+    // Plus the formatted time and the error in words; nothing else.
+    assert.deepEqual(COLUMNS.map((c) => c.id).filter((id) => !fields.has(id)), ['time', 'error']);
     assert.equal(columnById('time')!.get(click), click.unix_timestamp);
+    assert.equal(columnById('error')!.get({ ...click, error_code: 101, error_message: 'N/A' }), '101 · Sub1 value filtered');
+    assert.equal(columnById('error')!.get({ ...click, error_code: 0, error_message: 'N/A' }), '');
   });
 
   it('has unique ids and headers, and readable headers for relationship fields', () => {
