@@ -30,7 +30,7 @@ before(
       settings: { 'everflow.results.openIn': 'grid' },
       files: {
         'many.log': many.map((id, i) => `2026-03-18 10:00:${String(i).padStart(2, '0')} INFO postback transaction_id=${id}`).join('\n') + '\n',
-        'paste-here.txt': '\n',
+        'paste-here.txt': 'IDs go here\n',
         'unknown.log': UNKNOWN.map((id, i) => `2026-03-18 11:00:0${i} WARN postback for transaction_id=${id} rejected`).join('\n') + '\n',
       },
     });

@@ -190,6 +190,28 @@ test('the column chooser shows and hides columns', { timeout: 120_000 }, async (
   await g.locator('.column-chooser').waitFor({ state: 'hidden' });
 });
 
+test('a click\'s error reads as words in the grid and the row details, never as "N/A"', { timeout: 120_000 }, async () => {
+  const w = wb!;
+  const g = gridFrame(w);
+  // The sandbox sends code 101 with Everflow's "N/A" placeholder as its message.
+  const search = g.locator('vscode-textfield.search input');
+  const before = await summary(w); // the filters the tests before left, which come back after
+  await search.fill('Sub1 value filtered');
+  await waitUntil('the clicks with error 101', async () => /^[1-9][\d,]* of 5,000 rows/.test(await summary(w)) && (await summary(w)) !== before);
+  assert.ok(await scrollToCellWith(w, '101 · Sub1 value filtered'), 'no Error cell gives the code with its meaning');
+  const errors = await columnTexts(w, 'Error');
+  assert.ok(errors.length > 0 && errors.every((t) => t === '101 · Sub1 value filtered'), JSON.stringify(errors));
+  await g.locator('.slick-cell', { hasText: '101 · Sub1 value filtered' }).first().click();
+  await w.page.keyboard.press('Enter');
+  await waitUntil('the error above the row JSON', async () => ((await g.locator('.detail-error').textContent()) ?? '') === 'Error 101 · Sub1 value filtered');
+  assert.match((await g.locator('.detail-json').textContent()) ?? '', /"error_message": "N\/A"/, 'the JSON is not what Everflow sent');
+  await w.screenshot('04b-error-in-words');
+  await g.locator('vscode-button', { hasText: 'Details' }).click();
+  await g.locator('.detail').waitFor({ state: 'hidden' });
+  await search.fill('');
+  await waitUntil('the rows from before the search', async () => (await summary(w)) === before);
+});
+
 test('exporting the filtered rows to CSV writes them, with the query beside the file', { timeout: 120_000 }, async () => {
   const w = wb!;
   const g = gridFrame(w);

@@ -223,7 +223,8 @@ export const ERRORS: ReadonlyArray<[number, string, number]> = [
   [2, 'Over offer cap', 4],
   [4, 'Platform is not allowed', 3],
   [28, 'Traffic optimized', 3],
-  [101, 'Sub1 value filtered', 3],
+  // As Everflow sends it: an error code whose message is the "N/A" placeholder.
+  [101, 'N/A', 3],
   [13, 'IP range is blocked', 2],
   [27, 'Already converted', 2],
   [5, 'Device type is not allowed', 2],
