@@ -35,7 +35,11 @@ export function isResultId(id: unknown): id is string {
 }
 
 export class ResultStore {
-  /** Saves in progress, so a load or a second save of the same id waits for the first. */
+  /**
+   * Saves and deletes in progress, per id, chained in the order they were asked for: a load waits for
+   * them, a delete waits for a save still writing (else the save would bring the file back), and a save
+   * after a delete writes anew.
+   */
   private readonly writing = new Map<string, Promise<void>>();
 
   constructor(
@@ -110,10 +114,17 @@ export class ResultStore {
     }
   }
 
-  async delete(id: string): Promise<void> {
-    if (!this.dir || !isResultId(id)) return;
-    await this.writing.get(id);
-    await fs.promises.rm(this.file(id), { force: true }).catch(() => undefined);
+  delete(id: string): Promise<void> {
+    if (!this.dir || !isResultId(id)) return Promise.resolve();
+    const previous = this.writing.get(id) ?? Promise.resolve();
+    const next = previous
+      .then(() => fs.promises.rm(this.file(id), { force: true }))
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.writing.get(id) === next) this.writing.delete(id);
+      });
+    this.writing.set(id, next);
+    return next;
   }
 
   /** The ids of the results kept now (for a view that marks which have rows to reopen). */

@@ -84,6 +84,8 @@ suite('Results grid', () => {
     assert.strictEqual(restored.rows, original.rows, 'the restored grid lost rows');
     assert.strictEqual(restored.rendered!.total, original.rows);
     await closeAllEditors();
+    // The extension hears of the closed panels a moment after the command returns.
+    await waitFor('the closed grids to be gone', () => api.panels().length === 0);
 
     // Closed by the user, the rows go with the panel: a later restore has nothing to show but "Run again".
     const requests = (await sandboxState()).requestCount;
