@@ -26,7 +26,8 @@ function ids(line: string, d: IdDetector = detector): string[] {
 
 describe('whole tokens', () => {
   it('finds an id alone, with offsets, lower-cased', () => {
-    assert.deepEqual(detector.detectInLine(`click ${ID.toUpperCase()} failed`), [{ id: ID, start: 6, end: 38 }]);
+    assert.deepEqual(detector.detectInLine(`click ${ID.toUpperCase()} failed`), [{ id: ID, start: 6, end: 38, kind: 'click' }]);
+    assert.deepEqual(detector.detectInLine(`ref ${ID.toUpperCase()} failed`), [{ id: ID, start: 4, end: 36, kind: 'candidate' }]);
   });
 
   for (const [what, line] of [
@@ -95,9 +96,10 @@ describe('hash-field context', () => {
     assert.deepEqual(ids(json), [ID]);
   });
 
-  it('matches a wildcard at a word boundary only', () => {
-    assert.deepEqual(ids(`rehash=${ID}`), [ID]);
-    assert.deepEqual(ids(`re_hash=${ID}`), []);
+  it('takes any name containing a hash-like word', () => {
+    for (const key of ['rehash', 're_hash', 'contentHash', 'X-Body-Sha1', 'bodyDigest', 'Idempotency-Key', 'csrf_token', 'sessionId', 'cache_key']) {
+      assert.deepEqual(ids(`${key}=${ID}`), [], key);
+    }
   });
 
   it('counts values with an unknown key or none', () => {
@@ -106,20 +108,22 @@ describe('hash-field context', () => {
     }
   });
 
-  it('counts a bare md5 with no key: the format cannot tell it from an id', () => {
-    assert.deepEqual(ids(`file.tar.gz ${MD5}`), [MD5]);
-    assert.deepEqual(ids(`${MD5}  dist/file.tar.gz`), [MD5]);
+  it('reports a bare value with no key as a candidate, but md5sum output not at all', () => {
+    assert.deepEqual(detector.detectInLine(`file.tar.gz ${MD5}`), [{ id: MD5, start: 12, end: 44, kind: 'candidate' }]);
+    assert.deepEqual(ids(`${MD5}  dist/file.tar.gz`), []);
+    assert.deepEqual(ids(`${MD5.toUpperCase()} *dist/file.zip`), []);
   });
 
-  it('does not take a key across quotes when there is no separator', () => {
-    assert.deepEqual(ids(`"md5" ${ID}`), [ID]);
+  it('reads a quoted hash word right before a value as prose', () => {
+    assert.deepEqual(ids(`"md5" ${ID}`), []);
   });
 });
 
 describe('configured field names', () => {
-  it('replaces the default list', () => {
-    const d = createIdDetector({ hashFieldNames: ['order_ref'] });
-    assert.deepEqual(ids(`idfa_md5=${ID} order_ref=${ID2}`, d), [ID]);
+  it('adds names to the built-in hash-like words', () => {
+    const d = createIdDetector({ hashFieldNames: ['order_ref', '*_blob'] });
+    assert.deepEqual(ids(`idfa_md5=${ID} order_ref=${ID2} image_blob=${ID2} other=${ID}`, d), [ID]);
+    assert.deepEqual(ids(`order_ref=${ID2}`), [ID2]);
   });
 
   it('never lets a hash-field name hide a click-id key', () => {
@@ -171,7 +175,7 @@ describe('idAt', () => {
     assert.equal(detector.idAt(line, 4)?.id, ID);
     assert.equal(detector.idAt(line, 20)?.id, ID);
     assert.equal(detector.idAt(line, 36)?.id, ID);
-    assert.deepEqual(detector.idAt(line, line.length), { id: ID2, start: line.length - 32, end: line.length });
+    assert.deepEqual(detector.idAt(line, line.length), { id: ID2, start: line.length - 32, end: line.length, kind: 'candidate' });
   });
 
   it('finds nothing on a key, on a hash value, or off the line', () => {
@@ -231,9 +235,9 @@ describe('detectInText and uniqueIds', () => {
   it('numbers lines across \\n, \\r\\n and \\r', () => {
     const found = detectInText(`a\n${ID}\r\nx=${ID2}\rtid=${ID}\n`, detector);
     assert.deepEqual(found, [
-      { line: 1, id: ID, start: 0, end: 32 },
-      { line: 2, id: ID2, start: 2, end: 34 },
-      { line: 3, id: ID, start: 4, end: 36 },
+      { line: 1, id: ID, start: 0, end: 32, kind: 'candidate' },
+      { line: 2, id: ID2, start: 2, end: 34, kind: 'candidate' },
+      { line: 3, id: ID, start: 4, end: 36, kind: 'click' },
     ]);
     assert.deepEqual(uniqueIds(found), [ID, ID2]);
   });
@@ -289,44 +293,19 @@ describe('the labelled corpus', () => {
     assert.ok(corpus.length >= 8 && lines >= 300 && truth >= 300 && decoys >= 200, `${lines} lines, ${truth} ids, ${decoys} decoys`);
   });
 
-  it('is detected with measured precision and recall', (t) => {
-    let allTruth = 0;
-    let allFound = 0;
-    let allCorrect = 0;
-    const report: string[] = [];
+  // Figures for every corpus are in idDetectionCorpus.test.ts; here, what kind of value each mistake is.
+  it('calls no decoy a click, and reports as candidates only values nothing names', () => {
     for (const { labels, text } of corpus) {
-      const truth = new Set(labels.clickIds.map((p) => `${p.line}:${p.start}`));
       const decoyKind = new Map(labels.decoys.map((d) => [`${d.line}:${d.start}`, d.kind]));
-      const found = detectInText(text, detector);
-      let correct = 0;
-      for (const d of found) {
+      const truth = new Set(labels.clickIds.map((p) => `${p.line}:${p.start}`));
+      for (const d of detectInText(text, detector)) {
         const key = `${d.line}:${d.start}`;
-        if (truth.has(key)) {
-          correct++;
-          continue;
-        }
-        // A false alarm is acceptable only where nothing in the line says "hash": in a CSV row, or
-        // for a value with no key, or a key that is not hash-like.
+        if (truth.has(key)) continue;
         const kind = decoyKind.get(key) ?? 'unlabelled';
-        assert.ok(labels.kind === 'csv' || UNKEYED.has(kind), `${labels.file}:${key} false alarm on ${kind}`);
+        assert.equal(d.kind, 'candidate', `${labels.file}:${key} ${kind} taken for a click`);
+        assert.ok(UNKEYED.has(kind), `${labels.file}:${key} false alarm on ${kind}`);
       }
-      allTruth += truth.size;
-      allFound += found.length;
-      allCorrect += correct;
-      report.push(`${labels.kind.padEnd(10)} precision ${ratio(correct, found.length)}  recall ${ratio(correct, truth.size)}  (${correct}/${found.length} detected, ${truth.size} true)`);
     }
-    const precision = allCorrect / allFound;
-    const recall = allCorrect / allTruth;
-    report.push(`${'all'.padEnd(10)} precision ${precision.toFixed(3)}  recall ${recall.toFixed(3)}  (${allCorrect}/${allFound} detected, ${allTruth} true)`);
-    for (const r of report) t.diagnostic(r);
-    console.log(report.join('\n'));
-    // Measured 0.829 and 0.985 once tracing ids and signatures joined the default skip list (0.750
-    // before); the floors leave a little room for corpus changes.
-    assert.ok(precision >= 0.82, `precision ${precision.toFixed(3)}`);
-    assert.ok(recall >= 0.98, `recall ${recall.toFixed(3)}`);
   });
 });
 
-function ratio(n: number, d: number): string {
-  return d === 0 ? '  —  ' : (n / d).toFixed(3);
-}
