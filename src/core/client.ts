@@ -2,7 +2,7 @@ import type { AxiosInstance, AxiosResponse, AxiosStatic, CreateAxiosDefaults } f
 import { checkBaseUrl } from './baseUrl';
 import { EverflowError, cancelledError } from './errors';
 import { looksLikeHtml, reasonForStatus, redact, serverMessageOf, shorten, stripHtml, transportFailure } from './httpFailure';
-import type { Priority, RateLimiter } from './limiter';
+import type { Grant, Priority, RateLimiter } from './limiter';
 import { parseClickResponse, parseStreamResponse, parseTimezones } from './parse';
 import type { Click, RequestLogEntry, StreamRequest, StreamResult, Timezone } from './types';
 import { UTC_TIMEZONE_ID } from './timezones';
@@ -185,10 +185,10 @@ export class EverflowClient {
       const base = attempt === 1 ? first : checkBaseUrl(this.opts.baseUrl());
       if (!base.ok) throw new EverflowError('invalidRequest', base.message);
       if (signal?.aborted) throw cancelledError();
-      await this.opts.limiter.acquire({ signal, priority: call.priority });
+      const grant = await this.opts.limiter.acquire({ signal, priority: call.priority });
       let outcome: { ok: true; value: T } | { ok: false; error: EverflowError };
       try {
-        outcome = { ok: true, value: await this.attempt(call, base.url, key, attempt) };
+        outcome = { ok: true, value: await this.attempt(call, base.url, key, attempt, grant) };
       } catch (e) {
         if (!(e instanceof EverflowError)) throw e;
         outcome = { ok: false, error: e };
@@ -199,15 +199,16 @@ export class EverflowClient {
       // so again, and four more tries would keep the user waiting for minutes. They can retry.
       const retry = attempt <= this.maxRetries && (error.reason === 'rateLimited' || error.reason === 'server' || (error.reason === 'network' && error.retryable));
       if (!retry) throw error;
+      // After a 429 the limiter holds every request of this window (not just this one) until the
+      // account's bucket is expected to be refilled, and lets one probe through; its wait is the backoff.
+      if (error.reason === 'rateLimited') continue;
       const delay = this.random() * Math.min(this.capMs, this.baseMs * 2 ** (attempt - 1));
-      // The limit is per account: after a 429 everyone in this window holds back, not just us.
-      if (error.reason === 'rateLimited') this.opts.limiter.pauseFor(delay);
       await sleepOrCancel(delay, signal);
     }
   }
 
   /** One HTTP exchange: send, classify, parse, log. Throws EverflowError only. */
-  private async attempt<T>(call: Call<T>, baseUrl: string, key: string, attempt: number): Promise<T> {
+  private async attempt<T>(call: Call<T>, baseUrl: string, key: string, attempt: number, grant?: Grant): Promise<T> {
     const started = performance.now();
     const timeoutMs = Math.max(1, this.opts.timeoutMs?.() ?? DEFAULT_TIMEOUT_MS);
     const controller = new AbortController();
@@ -236,10 +237,16 @@ export class EverflowClient {
           signal: controller.signal,
         });
       } catch (e) {
+        this.opts.limiter.settle(grant, {});
         throw transportFailure(e, { timedOut, cancelled: !!call.signal?.aborted, timeoutMs, maxBytes: MAX_RESPONSE_BYTES });
       }
       entry.status = res.status;
-      this.opts.limiter.noteHeaders(headerNumber(res.headers['x-ratelimit-limit']), headerNumber(res.headers['x-ratelimit-remaining']));
+      this.opts.limiter.settle(grant, {
+        status: res.status,
+        limit: headerNumber(res.headers['x-ratelimit-limit']),
+        remaining: headerNumber(res.headers['x-ratelimit-remaining']),
+        retryAfterMs: retryAfterMs(res.headers['retry-after']),
+      });
       const text = typeof res.data === 'string' ? res.data : '';
       const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : undefined;
       const reason = reasonForStatus(res.status);
@@ -270,6 +277,15 @@ export class EverflowClient {
       // A broken logger must not turn a good response into a failure.
     }
   }
+}
+
+/** `Retry-After` as seconds or an HTTP date, in ms; undefined when absent or unreadable. */
+function retryAfterMs(v: unknown): number | undefined {
+  const s = Array.isArray(v) ? v[0] : v;
+  if (typeof s !== 'string' || s.trim() === '') return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(s)) return Number(s) * 1000;
+  const at = Date.parse(s);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 function headerNumber(v: unknown): number | undefined {

@@ -3,7 +3,7 @@
 
 import { ClickSource, DAY_SECONDS, isServed, newAttrs } from './clicks';
 import type { PathClass } from './faults';
-import type { Knobs } from './knobs';
+import type { Knobs, RateLimitKnobs } from './knobs';
 import { BadRequest, RETENTION_DAYS, applyCap, findMatches, parseStreamRequest, unpackHit } from './query';
 import { Reply, errorReply, jsonReply } from './reply';
 import { hash32, hashString } from './rng';
@@ -11,6 +11,7 @@ import { timezoneList } from './timezones';
 import { buildRow } from './wire';
 
 export interface Account {
+  /** The customer: keys with the same name share one rate-limit bucket. */
   name: 'valid' | 'second' | 'network';
   key: string;
   /** Network keys are known but "out of realm" on affiliate paths. */
@@ -18,32 +19,64 @@ export interface Account {
   source?: ClickSource;
 }
 
-/** Rolling one-second windows per account: Everflow limits the customer, not the single request. */
+/**
+ * Everflow's limit per customer (account), shared by every key of it: a bucket of
+ * `perWindow` requests that is refilled every `windowMs` (30 s), and at most `perSecond` requests in
+ * any rolling second. Windows are fixed (aligned to multiples of `windowMs` since the epoch). Another
+ * client of the same account (`otherClientShare`) spends its share of each window's bucket the
+ * moment the window begins, as an AI agent or a second tool might.
+ */
 export class RateLimiter {
-  private readonly windows = new Map<string, number[]>();
+  private readonly seconds = new Map<string, number[]>();
+  private readonly windows = new Map<string, { index: number; used: number }>();
+  /** Requests the simulated other client made, in total. */
+  otherClientRequests = 0;
 
-  /** Records a request unless it is over the limit and the limit is enforced. */
-  hit(bucket: string, nowMs: number, limit: number, enforce: boolean): { allowed: boolean; remaining: number } {
+  /** Records a request unless it is over a limit and limits are enforced. */
+  hit(bucket: string, nowMs: number, rl: RateLimitKnobs): { allowed: boolean; remaining: number } {
     const w = this.prune(bucket, nowMs);
-    if (enforce && w.length >= limit) return { allowed: false, remaining: 0 };
+    const win = this.window(bucket, nowMs, rl);
+    const perWindow = windowLimit(rl);
+    if (rl.enforce && (win.used >= perWindow || w.length >= rl.perSecond)) return { allowed: false, remaining: Math.max(0, perWindow - win.used) };
     w.push(nowMs);
-    return { allowed: true, remaining: Math.max(0, Math.floor(limit - w.length)) };
+    win.used++;
+    return { allowed: true, remaining: Math.max(0, perWindow - win.used) };
   }
 
-  peek(bucket: string, nowMs: number, limit: number): number {
-    return Math.max(0, Math.floor(limit - this.prune(bucket, nowMs).length));
+  /** What remains of the bucket, without spending any of it. */
+  peek(bucket: string, nowMs: number, rl: RateLimitKnobs): number {
+    return Math.max(0, windowLimit(rl) - this.window(bucket, nowMs, rl).used);
   }
 
   reset(): void {
+    this.seconds.clear();
     this.windows.clear();
+    this.otherClientRequests = 0;
+  }
+
+  private window(bucket: string, nowMs: number, rl: RateLimitKnobs): { index: number; used: number } {
+    const index = Math.floor(nowMs / rl.windowMs);
+    let win = this.windows.get(bucket);
+    if (!win || win.index !== index) {
+      const other = Math.round(rl.otherClientShare * windowLimit(rl));
+      this.otherClientRequests += other;
+      win = { index, used: other };
+      this.windows.set(bucket, win);
+    }
+    return win;
   }
 
   private prune(bucket: string, nowMs: number): number[] {
-    let w = this.windows.get(bucket);
-    if (!w) this.windows.set(bucket, (w = []));
+    let w = this.seconds.get(bucket);
+    if (!w) this.seconds.set(bucket, (w = []));
     while (w.length > 0 && w[0] <= nowMs - 1000) w.shift();
     return w;
   }
+}
+
+/** The bucket's size per window: `perWindow`, or `perSecond` for every second of the window. */
+export function windowLimit(rl: RateLimitKnobs): number {
+  return rl.perWindow ?? Math.floor((rl.perSecond * rl.windowMs) / 1000);
 }
 
 export interface ApiState {
@@ -70,7 +103,7 @@ export function classify(method: string, path: string): PathClass {
 
 export function rateHeaders(state: ApiState, remaining: number): Record<string, string> {
   const rl = state.knobs.rateLimit;
-  return rl.headers ? { 'X-RateLimit-Limit': String(rl.perSecond), 'X-RateLimit-Remaining': String(remaining) } : {};
+  return rl.headers ? { 'X-RateLimit-Limit': String(windowLimit(rl)), 'X-RateLimit-Remaining': String(remaining) } : {};
 }
 
 export function bucketOf(state: ApiState, apiKey: string | undefined): string {
@@ -82,7 +115,7 @@ export function handleApi(state: ApiState, method: string, path: string, apiKey:
   const { knobs } = state;
   const account = apiKey === undefined ? undefined : state.accounts.get(apiKey);
   // Real time, not the sandbox clock: a fixed `now` must not freeze the rolling window.
-  const rl = state.limiter.hit(bucketOf(state, apiKey), Date.now(), knobs.rateLimit.perSecond, knobs.rateLimit.enforce);
+  const rl = state.limiter.hit(bucketOf(state, apiKey), Date.now(), knobs.rateLimit);
   const headers = rateHeaders(state, rl.remaining);
   const fail = (status: number, message: string): Reply => errorReply(knobs, status, message, headers, apiKey);
 

@@ -28,6 +28,21 @@ export interface Fault {
   path?: FaultPath;
 }
 
+/** Everflow's limit per customer (see api.ts RateLimiter). */
+export interface RateLimitKnobs {
+  perSecond: number;
+  /** Answer 429 when over a limit; when false the limits are only counted (and sent in the headers). */
+  enforce: boolean;
+  /** Send `X-RateLimit-Limit` (the bucket per window) and `X-RateLimit-Remaining`. */
+  headers: boolean;
+  /** How often the bucket is refilled; Everflow's is 30 s. Tests use a short one. */
+  windowMs: number;
+  /** The bucket per window; null: `perSecond` for every second of the window (150 per 30 s). */
+  perWindow: number | null;
+  /** The part (0–1) of every window's bucket another client of the same account spends as it begins. */
+  otherClientShare: number;
+}
+
 export interface Knobs {
   /** Where the stream puts its rows: `{table: [...]}`, `{clicks: [...]}` or a bare array. */
   responseKey: 'table' | 'clicks' | 'bare';
@@ -46,12 +61,15 @@ export interface Knobs {
    * request's own key, to test that nothing echoes a key back to the user. null: the normal messages.
    */
   errorText: string | null;
-  rateLimit: { perSecond: number; enforce: boolean; headers: boolean };
+  rateLimit: RateLimitKnobs;
   fault: Fault | null;
   clicksPerDay: number;
   /** Per-UTC-day click counts (`YYYY-MM-DD` → clicks) that override `clicksPerDay`. */
   dayVolumes: Record<string, number>;
 }
+
+/** A partial update: `rateLimit` merges field by field, so it may be partial too. */
+export type KnobsPatch = Partial<Omit<Knobs, 'rateLimit'>> & { rateLimit?: Partial<RateLimitKnobs> };
 
 export function defaultKnobs(): Knobs {
   return {
@@ -64,7 +82,7 @@ export function defaultKnobs(): Knobs {
     omitEmptyKeys: false,
     errorKeyCasing: 'error',
     errorText: null,
-    rateLimit: { perSecond: 5, enforce: false, headers: true },
+    rateLimit: { perSecond: 5, enforce: false, headers: true, windowMs: 30_000, perWindow: null, otherClientShare: 0 },
     fault: null,
     clicksPerDay: 2000,
     dayVolumes: {},
@@ -125,6 +143,18 @@ function mergeRateLimit(current: Knobs['rateLimit'], v: unknown): Knobs['rateLim
   if ('perSecond' in r) {
     if (typeof r.perSecond !== 'number' || !(r.perSecond > 0)) throw new Error('rateLimit.perSecond must be a positive number');
     out.perSecond = r.perSecond;
+  }
+  if ('windowMs' in r) {
+    if (typeof r.windowMs !== 'number' || !Number.isInteger(r.windowMs) || r.windowMs < 100 || r.windowMs > 3_600_000) throw new Error('rateLimit.windowMs must be an integer from 100 to 3600000');
+    out.windowMs = r.windowMs;
+  }
+  if ('perWindow' in r) {
+    if (r.perWindow !== null && (typeof r.perWindow !== 'number' || !Number.isInteger(r.perWindow) || r.perWindow < 0)) throw new Error('rateLimit.perWindow must be null or a non-negative integer');
+    out.perWindow = r.perWindow as number | null;
+  }
+  if ('otherClientShare' in r) {
+    if (typeof r.otherClientShare !== 'number' || !(r.otherClientShare >= 0 && r.otherClientShare <= 1)) throw new Error('rateLimit.otherClientShare must be a number from 0 to 1');
+    out.otherClientShare = r.otherClientShare;
   }
   for (const flag of ['enforce', 'headers'] as const) {
     if (flag in r) {

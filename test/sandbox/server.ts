@@ -8,12 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { Account, ApiState, RateLimiter, bucketOf, classify, handleApi, hugeRow, rateHeaders } from './api';
 import { ClickSource, DAY_SECONDS, isoDay, isServed } from './clicks';
 import { FaultContext, MANGLING_FAULTS, sendFault, sendMangled, takeFault } from './faults';
-import { Knobs, defaultKnobs, frozenKnobs, mergeKnobs } from './knobs';
+import { Knobs, KnobsPatch, defaultKnobs, frozenKnobs, mergeKnobs } from './knobs';
 import { BadRequest, RETENTION_DAYS, findMatches, parseStreamRequest } from './query';
 import { jsonReply, readBody, sendReply, sleep } from './reply';
 import { hash32 } from './rng';
 
-export type { Fault, FaultKind, FaultPath, Knobs } from './knobs';
+export type { Fault, FaultKind, FaultPath, Knobs, KnobsPatch, RateLimitKnobs } from './knobs';
 
 export interface SandboxOptions {
   /** 0 (the default) picks a free port. */
@@ -24,7 +24,7 @@ export interface SandboxOptions {
   seed?: number;
   /** A fixed clock, for data that does not move between runs; default real time. */
   now?: Date;
-  knobs?: Partial<Knobs>;
+  knobs?: KnobsPatch;
 }
 
 /** A stream request body (typed loosely: tests also send malformed ones). */
@@ -47,13 +47,16 @@ export interface RequestLogItem {
 export interface Sandbox {
   url: string;
   port: number;
-  keys: { valid: string; second: string; forbidden: string };
+  /** `sameAccount` is a second key of the `valid` key's account: it shares that account's rate limit. */
+  keys: { valid: string; second: string; forbidden: string; sameAccount: string };
   /** The current knobs (a frozen copy; change them with setKnobs). */
   readonly knobs: Readonly<Knobs>;
-  setKnobs(p: Partial<Knobs>): void;
+  setKnobs(p: KnobsPatch): void;
   resetKnobs(): void;
   /** Every Everflow API request in arrival order (control-API requests are not logged). */
   requestLog: RequestLogItem[];
+  /** Requests the simulated other client of `rateLimit.otherClientShare` made since the last reset. */
+  otherClientRequests(): number;
   /** Ids of clicks that exist on the UTC day `daysAgo` days before now (default 1, yesterday). */
   sampleIds(n: number, opts?: { daysAgo?: number }): string[];
   /** An id (yesterday's) whose row carries every kind of hostile string. */
@@ -64,7 +67,12 @@ export interface Sandbox {
 }
 
 /** Fixed keys, so docs, demos and manual testing can use them as written. */
-export const SANDBOX_KEYS = { valid: 'sbxDemoAffiliateKey0001', second: 'sbxSecondAffiliateKey02', forbidden: 'sbxNetworkKeyOutOfRealm' } as const;
+export const SANDBOX_KEYS = {
+  valid: 'sbxDemoAffiliateKey0001',
+  second: 'sbxSecondAffiliateKey02',
+  forbidden: 'sbxNetworkKeyOutOfRealm',
+  sameAccount: 'sbxDemoAffiliateKey0002',
+} as const;
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const seed = opts.seed ?? 1;
@@ -76,6 +84,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     [SANDBOX_KEYS.valid, { name: 'valid', key: SANDBOX_KEYS.valid, kind: 'affiliate', source: demo }],
     [SANDBOX_KEYS.second, { name: 'second', key: SANDBOX_KEYS.second, kind: 'affiliate', source: second }],
     [SANDBOX_KEYS.forbidden, { name: 'network', key: SANDBOX_KEYS.forbidden, kind: 'network' }],
+    [SANDBOX_KEYS.sameAccount, { name: 'valid', key: SANDBOX_KEYS.sameAccount, kind: 'affiliate', source: demo }],
   ]);
   const state: ApiState = {
     knobs: initialKnobs(),
@@ -120,6 +129,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     sampleIds: sampleIds(10),
     hostileSampleId: safe(hostileSampleId),
     requestCount: requestLog.length,
+    otherClientRequests: state.limiter.otherClientRequests,
     // The last requests, without their keys: tests inside VS Code count retries per path with these.
     requests: requestLog.slice(-500).map(({ method, path, status, at, apiKey }) => ({ method, path, status, at, keyed: apiKey !== undefined })),
   });
@@ -158,7 +168,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
     const kind = takeFault(state.knobs, classify(method, path));
     if (kind && !MANGLING_FAULTS.has(kind)) {
-      const remaining = state.limiter.peek(bucketOf(state, apiKey), Date.now(), state.knobs.rateLimit.perSecond);
+      const remaining = state.limiter.peek(bucketOf(state, apiKey), Date.now(), state.knobs.rateLimit);
       const ctx: FaultContext = { knobs: state.knobs, rateHeaders: rateHeaders(state, remaining), hugeRow: (k) => hugeRow(state, demo, k), hung, apiKey };
       entry.status = await sendFault(res, kind, ctx);
       return;
@@ -198,6 +208,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       state.limiter.reset();
     },
     requestLog,
+    otherClientRequests: () => state.limiter.otherClientRequests,
     sampleIds,
     hostileSampleId,
     countClicks(req) {

@@ -288,7 +288,8 @@ describe('faults, limits and control', () => {
     assert.equal(statuses.filter((s) => s === 200).length, 3);
     assert.equal(statuses.filter((s) => s === 429).length, 3);
     const ok = await get('/v1/meta/timezones');
-    assert.equal(ok.headers.get('x-ratelimit-limit'), '3');
+    // The limit is the bucket per 30-second window: 3 a second for 30 s.
+    assert.equal(ok.headers.get('x-ratelimit-limit'), '90');
     assert.match(ok.headers.get('x-ratelimit-remaining') ?? '', /^\d+$/);
   });
 
