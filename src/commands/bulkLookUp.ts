@@ -3,7 +3,7 @@ import { showInfo, showWarning } from '../notifications';
 import * as vscode from 'vscode';
 import { configuredDetector, fetchClick } from '../clickLookup';
 import { EverflowError, isEverflowError } from '../core/errors';
-import { detectInText, uniqueIds } from '../core/idDetection';
+import { detectInText, idsByKind, uniqueIds } from '../core/idDetection';
 import type { Click } from '../core/types';
 import { isTransactionId } from '../core/validation';
 import * as config from '../config';
@@ -59,14 +59,23 @@ export async function lookUpAllInSelection(services: Services): Promise<BulkSumm
 }
 
 async function lookUpAll(services: Services, text: string, label: string): Promise<BulkSummary | undefined> {
-  const ids = uniqueIds(detectInText(text, configuredDetector())).filter(isTransactionId);
-  if (ids.length === 0) {
+  const found = detectInText(text, configuredDetector()).filter((d) => isTransactionId(d.id));
+  const { clicks, candidates } = idsByKind(found);
+  if (clicks.length === 0 && candidates.length === 0) {
     void showInfo('No transaction IDs found (32 hexadecimal characters, outside hash fields such as idfa_md5).');
     return undefined;
   }
   // Checked before the first request so that a missing key is one message, not one per id.
   if (!(await services.accounts.activeKey())) throw new EverflowError('unauthorized', 'No Everflow API key is set. Run "Everflow: Set API Key" first.');
-  if (ids.length > CONFIRM_ABOVE) {
+  let chosen = new Set(clicks);
+  if (candidates.length > 0) {
+    const answer = await askAboutCandidates(clicks.length, candidates.length);
+    if (answer === undefined) return undefined;
+    if (answer === 'all') chosen = new Set([...clicks, ...candidates]);
+  }
+  // In the order the file has them, whichever kind each is.
+  const ids = uniqueIds(found).filter((id) => chosen.has(id));
+  if (candidates.length === 0 && ids.length > CONFIRM_ABOVE) {
     const seconds = Math.ceil(ids.length / config.requestsPerSecond());
     const go = await showWarning(
       `Look up ${ids.length.toLocaleString('en-US')} transaction IDs? At ${config.requestsPerSecond()} requests a second this takes about ${formatDuration(seconds)}.`,
@@ -112,6 +121,31 @@ async function lookUpAll(services: Services, text: string, label: string): Promi
     });
   }
   return { ids: ids.length, rows: outcome.clicks.length, notFound: outcome.notFound, failed: outcome.failed.length, partial, cancelled: outcome.cancelled };
+}
+
+type CandidateAnswer = 'all' | 'clicks';
+
+/**
+ * Asks before values no click-ID key names are sent: a file of checksums should not become a run
+ * of "not found". A quick pick rather than a modal, so the answer can also come from the keyboard
+ * alone and from tests. Undefined when the user cancels.
+ */
+async function askAboutCandidates(clicks: number, candidates: number): Promise<CandidateAnswer | undefined> {
+  const rate = config.requestsPerSecond();
+  const duration = (n: number): string | undefined => (n > CONFIRM_ABOVE ? `About ${formatDuration(Math.ceil(n / rate))} at ${rate} requests a second` : undefined);
+  const values = `${candidates.toLocaleString('en-US')} ${candidates === 1 ? 'value' : 'values'}`;
+  const question =
+    clicks > 0
+      ? `${clicks.toLocaleString('en-US')} ${clicks === 1 ? 'ID' : 'IDs'}, and ${candidates.toLocaleString('en-US')} more 32-character ${candidates === 1 ? 'value' : 'values'} without a click-ID key: look those up too?`
+      : `No value has a click-ID key, but ${values} of 32 characters could be transaction IDs: look them up?`;
+  type Item = vscode.QuickPickItem & { answer?: CandidateAnswer };
+  const items: Item[] = [
+    { label: `Look up all ${(clicks + candidates).toLocaleString('en-US')}`, detail: duration(clicks + candidates), answer: 'all' },
+    ...(clicks > 0 ? [{ label: `Only the ${clicks.toLocaleString('en-US')} with a click-ID key`, detail: duration(clicks), answer: 'clicks' as const }] : []),
+    { label: 'Cancel' },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Look Up All Transaction IDs', placeHolder: question, ignoreFocusOut: true });
+  return picked?.answer;
 }
 
 /**

@@ -11,11 +11,13 @@ const ID_PATTERN = /[0-9a-fA-F]{32}/;
 /** The clipboard can hold a whole log; the first screenful is where a copied id would be. */
 const CLIPBOARD_SCAN = 10_000;
 
-/** The first transaction id the detector finds in `text` (so `idfa_md5=…` is passed over). */
+/** The transaction id the detector finds in `text` (so `idfa_md5=…` is passed over), clicks first. */
 function firstIdIn(text: string): string | undefined {
   const trimmed = text.trim();
   if (isTransactionId(trimmed)) return trimmed.toLowerCase();
-  return detectInText(trimmed.slice(0, CLIPBOARD_SCAN), configuredDetector()).find((d) => isTransactionId(d.id))?.id;
+  const found = detectInText(trimmed.slice(0, CLIPBOARD_SCAN), configuredDetector()).filter((d) => isTransactionId(d.id));
+  // A value a click-id key names first; else the first one nothing rules out.
+  return (found.find((d) => d.kind === 'click') ?? found[0])?.id;
 }
 
 /** The ID the user most likely means: the selection, the ID under the cursor, then the clipboard. */
@@ -25,7 +27,9 @@ async function suggestedId(): Promise<string | undefined> {
     const selected = editor.selection.isEmpty ? undefined : firstIdIn(editor.document.getText(editor.selection));
     if (selected) return selected;
     const at = editor.selection.active;
-    const underCursor = configuredDetector().idAt(editor.document.lineAt(at.line).text, at.character)?.id;
+    const document = editor.document;
+    const lines = { lineCount: document.lineCount, lineAt: (n: number) => document.lineAt(n).text };
+    const underCursor = configuredDetector().idAtInDocument(lines, at.line, at.character)?.id;
     if (underCursor && isTransactionId(underCursor)) return underCursor;
   }
   // In a browser workbench (code-server, vscode.dev) reading the clipboard unasked raises a

@@ -4,6 +4,7 @@ import { NOT_FOUND_EXPLANATION, configuredDetector, fetchClick } from '../clickL
 import { CommandIds } from '../host/commandIds';
 import * as config from '../config';
 import { describeError, isEverflowError } from '../core/errors';
+import type { IdKind } from '../core/idDetection';
 import type { Click } from '../core/types';
 import { isTransactionId } from '../core/validation';
 import type { Services } from '../services';
@@ -72,20 +73,29 @@ export class ClickHoverProvider implements vscode.HoverProvider {
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     if (!config.hoverEnabled() || position.line >= document.lineCount) return undefined;
-    const found = configuredDetector().idAt(document.lineAt(position.line).text, position.character);
+    // The document's lines, so a CSV header on line 0 or a `"name"` just above counts (idAtInDocument
+    // reads a bounded number of them, whatever the document's size).
+    const lines = { lineCount: document.lineCount, lineAt: (n: number) => document.lineAt(n).text };
+    const found = configuredDetector().idAtInDocument(lines, position.line, position.character);
     // idAt also takes the caret just after an id; a pointer there is over the next character.
     if (!found || position.character >= found.end || !isTransactionId(found.id)) return undefined;
-    const markdown = await this.cardFor(found.id, token);
+    const markdown = await this.cardFor(found.id, token, found.kind);
     if (markdown === undefined || token.isCancellationRequested) return undefined;
     return new vscode.Hover(trustedMarkdown(markdown), new vscode.Range(position.line, found.start, position.line, found.end));
   }
 
-  /** The card's markdown for `id`; undefined when the hover went away meanwhile. */
-  async cardFor(id: string, token: vscode.CancellationToken): Promise<string | undefined> {
+  /**
+   * The card's markdown for `id`; undefined when the hover went away meanwhile. A 'candidate' (a
+   * 32-hex value nothing names a click id) is looked up the same way but gets a card only when
+   * Everflow knows the click, or to say the key is missing or wrong: no "not found" or "looking up"
+   * card over a checksum.
+   */
+  async cardFor(id: string, token: vscode.CancellationToken, kind: IdKind = 'click'): Promise<string | undefined> {
     const link = links(id);
+    const candidate = kind === 'candidate';
     const cached = this.services.clickCache.get(id);
     if (cached.state === 'hit') return this.foundCard(cached.value);
-    if (cached.state === 'notFound') return statusCardMarkdown(id, `No click: ${NOT_FOUND_EXPLANATION}.`, [link.copyId]);
+    if (cached.state === 'notFound') return candidate ? undefined : statusCardMarkdown(id, `No click: ${NOT_FOUND_EXPLANATION}.`, [link.copyId]);
     if (!(await this.services.accounts.activeKey())) return statusCardMarkdown(id, NO_KEY, [link.setKey]);
     if (token.isCancellationRequested) return undefined;
     // No signal: the request outlives this hover, so the next one over the same id is complete.
@@ -95,10 +105,11 @@ export class ClickHoverProvider implements vscode.HoverProvider {
       case 'cancelled':
         return undefined;
       case 'late':
-        return statusCardMarkdown(id, LOADING, [link.lookUp]);
+        return candidate ? undefined : statusCardMarkdown(id, LOADING, [link.lookUp]);
       case 'value':
         return this.foundCard(outcome.value);
       case 'error':
+        if (candidate && isEverflowError(outcome.error) && outcome.error.reason === 'notFound') return undefined;
         return this.errorCard(id, outcome.error);
     }
   }

@@ -254,6 +254,47 @@ suite('Hover: transaction IDs in logs, terminals and bulk look-up', () => {
     }
   });
 
+  test('a value no click-ID key names is looked up, but gets a card only when Everflow knows the click', async () => {
+    const checksum = 'c'.repeat(31) + '1';
+    const candidateDoc = await logDocument('hover-candidates.log', [`artifact ${checksum} uploaded`, `see ${ids[3]} for the details`]);
+    const before = await requests();
+    assert.deepStrictEqual(await hoverAt(candidateDoc.uri, positionOf(candidateDoc, checksum)), [], 'a card over a value Everflow does not know');
+    assert.strictEqual(await requests(), before + 1, 'the candidate was not looked up');
+    // Asked again: the cached "not found" answers, still without a card.
+    assert.deepStrictEqual(await hoverAt(candidateDoc.uri, positionOf(candidateDoc, checksum)), []);
+    assert.strictEqual(await requests(), before + 1);
+    const card = await oneCard(candidateDoc.uri, positionOf(candidateDoc, ids[3]));
+    assert.match(card, /\| Offer \|/);
+    assert.ok(card.includes(ids[3]));
+  });
+
+  test('the hover reads the CSV header on line 0 and the "name" on the line above', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => `2026-03-18,${i % 2 ? ids[4] : ids[3]},${MD5}`);
+    const csv = await logDocument('hover-export.log', ['date,partnerClickId,fileChecksum', ...rows]);
+    const before = await requests();
+    assert.deepStrictEqual(await hoverAt(csv.uri, positionOf(csv, MD5, 150)), [], 'a card over the checksum column');
+    assert.strictEqual(await requests(), before, 'a checksum column value was looked up');
+    assert.match(await oneCard(csv.uri, positionOf(csv, ids[4], 60)), /\| Offer \|/);
+    const har = await logDocument('hover-har.log', ['[', '  {', '    "name": "ETag",', `    "value": "${MD5}"`, '  },', '  {', '    "name": "ef_click",', `    "value": "${ids[2]}"`, '  }', ']']);
+    const atHash = await requests();
+    assert.deepStrictEqual(await hoverAt(har.uri, positionOf(har, MD5)), []);
+    assert.strictEqual(await requests(), atHash, 'an ETag value was looked up');
+    assert.match(await oneCard(har.uri, positionOf(har, ids[2])), /\| Offer \|/);
+  });
+
+  test('bulk: Look Up All asks before values without a click-ID key, and Cancel sends nothing', async () => {
+    const bulkDoc = await logDocument('hover-bulk-ask.log', [`tid=${ids[3]}`, `ref ${ids[4]}`, `ref ${UNKNOWN_ID}`]);
+    await vscode.window.showTextDocument(bulkDoc);
+    const before = await requests();
+    const cancelled = await answerQuickPick(vscode.commands.executeCommand<unknown>('everflow.lookUpAllInFile'), 'workbench.action.closeQuickOpen');
+    assert.strictEqual(cancelled, undefined);
+    assert.strictEqual(await requests(), before, 'a request went out before the answer');
+    const all = await answerQuickPick(vscode.commands.executeCommand<{ ids: number; rows: number; notFound: string[] }>('everflow.lookUpAllInFile'), 'workbench.action.acceptSelectedQuickOpenItem');
+    assert.ok(all, 'the bulk look-up returned nothing');
+    assert.deepStrictEqual([all.ids, all.rows, all.notFound], [3, 2, [UNKNOWN_ID]]);
+    await closeAllEditors();
+  });
+
   test('bulk: Look Up All Transaction IDs in File returns rows and the ids not found', async () => {
     const bulkDoc = await logDocument('hover-bulk.log', [
       ...ids.slice(0, 3).map((id) => `transaction_id=${id}`),
@@ -263,7 +304,11 @@ suite('Hover: transaction IDs in logs, terminals and bulk look-up', () => {
       `missing too ${'e'.repeat(32)}`,
     ]);
     await vscode.window.showTextDocument(bulkDoc);
-    const summary = await vscode.commands.executeCommand<{ ids: number; rows: number; notFound: string[]; partial: boolean }>('everflow.lookUpAllInFile');
+    // Two of the values have no click-ID key in front; the first choice looks them up too.
+    const summary = await answerQuickPick(
+      vscode.commands.executeCommand<{ ids: number; rows: number; notFound: string[]; partial: boolean }>('everflow.lookUpAllInFile'),
+      'workbench.action.acceptSelectedQuickOpenItem',
+    );
     assert.ok(summary, 'the bulk look-up returned nothing');
     assert.strictEqual(summary.ids, 5);
     assert.strictEqual(summary.rows, 3);
@@ -279,6 +324,22 @@ suite('Hover: transaction IDs in logs, terminals and bulk look-up', () => {
     }
   });
 });
+
+/**
+ * Answers the quick pick `run` opens with `command` (accept the first item, or close it), and
+ * returns what `run` returns. Quick picks raise no event the extension host can wait on, so the
+ * command is sent until `run` settles; with no quick pick open it does nothing.
+ */
+async function answerQuickPick<T>(run: Thenable<T>, command: string): Promise<T> {
+  let settled = false;
+  const result = Promise.resolve(run).finally(() => (settled = true));
+  const deadline = Date.now() + 20_000;
+  while (!settled && Date.now() < deadline) {
+    await vscode.commands.executeCommand(command);
+    await Promise.race([result.then(undefined, () => undefined), new Promise((r) => setTimeout(r, 150))]);
+  }
+  return result;
+}
 
 interface SandboxClick {
   relationship: { offer: { name: string; network_offer_id: number }; geolocation: { country_name: string } };
