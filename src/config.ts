@@ -34,6 +34,13 @@ export function requestsPerSecond(): number {
   return Math.max(0.1, Math.min(50, Number(value) || 5));
 }
 
+/** How often Everflow refills the account's rate-limit bucket: 30 s today (its rate-limiting page). */
+export function rateLimitWindowMs(): number {
+  const inspected = section().inspect<number>('rateLimitWindowSeconds');
+  const value = inspected?.globalValue ?? inspected?.defaultValue ?? 30;
+  return Math.max(1, Math.min(300, Number(value) || 30)) * 1000;
+}
+
 // ---- hovers, terminal links and bulk look-up --------------------------------------------------
 
 export const DEFAULT_HOVER_LANGUAGES: readonly string[] = ['log', 'plaintext', 'json', 'jsonl', 'ndjson'];

@@ -6,6 +6,7 @@ import * as config from './config';
 import { EverflowClient } from './core/client';
 import { EverflowError } from './core/errors';
 import { RateLimiter } from './core/limiter';
+import { watchRateLimit } from './host/progress';
 import { LookupCache } from './core/lookupCache';
 import type { Click } from './core/types';
 import { HostGuard } from './hostGuard';
@@ -35,8 +36,8 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   const accounts = new AccountStore(context.secrets);
   const hostGuard = new HostGuard(context.globalState);
   // One limiter for every request this window makes, so hovers, look-ups and streams share the
-  // account's 5 requests/s.
-  const limiter = new RateLimiter({ perSecond: config.requestsPerSecond() });
+  // account's bucket (5 requests/s, refilled every 30 s, shared with every other tool on the account).
+  const limiter = new RateLimiter({ perSecond: config.requestsPerSecond(), windowMs: config.rateLimitWindowMs() });
   const client = new EverflowClient({
     baseUrl: config.baseUrl,
     timeoutMs: config.requestTimeoutMs,
@@ -88,6 +89,8 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     savedQueriesView,
     new HistoryView(history),
     config.onDidChange(['requestsPerSecond'], () => limiter.setRate(config.requestsPerSecond())),
+    config.onDidChange(['rateLimitWindowSeconds'], () => limiter.setWindow(config.rateLimitWindowMs())),
+    watchRateLimit(limiter),
     config.onDidChange(config.HOVER_CACHE_KEYS, () =>
       clickCache.resize(config.hoverCacheSize(), config.hoverCacheTtlMs(), config.hoverNegativeCacheTtlMs()),
     ),

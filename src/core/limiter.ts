@@ -91,7 +91,7 @@ export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 export class RateLimiter {
   private configured: number;
-  private readonly windowMs: number;
+  private windowMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Start times still inside the one-second window, oldest first. */
@@ -125,9 +125,7 @@ export class RateLimiter {
 
   constructor(opts: RateLimiterOptions) {
     this.configured = checkRate(opts.perSecond);
-    const windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
-    if (!Number.isFinite(windowMs) || windowMs < 100) throw new RangeError(`The rate-limit window must be at least 100 ms; got ${windowMs}.`);
-    this.windowMs = windowMs;
+    this.windowMs = checkWindow(opts.windowMs ?? DEFAULT_WINDOW_MS);
     this.now = opts.now ?? (() => performance.now());
     this.sleep = opts.sleep ?? defaultSleep;
   }
@@ -136,6 +134,18 @@ export class RateLimiter {
   setRate(perSecond: number): void {
     this.configured = checkRate(perSecond);
     this.wake();
+  }
+
+  /** A new window length (Everflow changed its limits): what was learned of the old one is dropped. */
+  setWindow(windowMs: number): void {
+    const next = checkWindow(windowMs);
+    if (next === this.windowMs) return;
+    this.windowMs = next;
+    this.windowStart = undefined;
+    this.remaining = undefined;
+    const now = this.now();
+    if (this.holdVisible && this.heldUntil > now + next) this.heldUntil = now + next;
+    this.changed();
   }
 
   /** Requests waiting for a slot (both lanes). */
@@ -395,4 +405,9 @@ function checkRate(perSecond: number): number {
     throw new RangeError(`The request rate must be a positive number of requests per second; got ${perSecond}.`);
   }
   return perSecond;
+}
+
+function checkWindow(windowMs: number): number {
+  if (!Number.isFinite(windowMs) || windowMs < 100) throw new RangeError(`The rate-limit window must be at least 100 ms; got ${windowMs}.`);
+  return windowMs;
 }

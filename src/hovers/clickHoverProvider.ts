@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { showInfo, showWarning } from '../notifications';
 import { NOT_FOUND_EXPLANATION, configuredDetector, fetchClick } from '../clickLookup';
 import { CommandIds } from '../host/commandIds';
+import { currentRateLimitWait, rateLimitHoverText } from '../host/progress';
 import * as config from '../config';
 import { describeError, isEverflowError } from '../core/errors';
 import type { IdKind } from '../core/idDetection';
@@ -100,12 +101,22 @@ export class ClickHoverProvider implements vscode.HoverProvider {
     if (token.isCancellationRequested) return undefined;
     // No signal: the request outlives this hover, so the next one over the same id is complete.
     // LookupCache shares it with every other caller asking for this id meanwhile.
-    const outcome = await settleWithin(fetchClick(this.services, id), config.hoverTimeBudgetMs(), token);
+    const request = fetchClick(this.services, id);
+    // The account's rate-limit bucket is empty for longer than a hover can wait: say so at once.
+    // The look-up stays queued, so a hover after the wait has the click.
+    const wait = currentRateLimitWait();
+    if (wait && wait.remainingMs > config.hoverTimeBudgetMs()) {
+      request.catch(() => undefined);
+      return candidate ? undefined : statusCardMarkdown(id, rateLimitHoverText(wait.remainingMs), [link.lookUp]);
+    }
+    const outcome = await settleWithin(request, config.hoverTimeBudgetMs(), token);
     switch (outcome.kind) {
       case 'cancelled':
         return undefined;
-      case 'late':
-        return candidate ? undefined : statusCardMarkdown(id, LOADING, [link.lookUp]);
+      case 'late': {
+        const late = currentRateLimitWait();
+        return candidate ? undefined : statusCardMarkdown(id, late ? rateLimitHoverText(late.remainingMs) : LOADING, [link.lookUp]);
+      }
       case 'value':
         return this.foundCard(outcome.value);
       case 'error':
