@@ -14,6 +14,8 @@ const MANY = 24;
 const LATENCY_MS = 1500;
 /** Transaction IDs no sandbox knows (their hex is outside what its generator makes). */
 const UNKNOWN = Array.from({ length: 7 }, (_, i) => `${'f'.repeat(24)}0000000${i}`);
+/** 32-hex values no sandbox knows, written with no click-ID key in front. */
+const CANDIDATES = [`${'c'.repeat(24)}0000000a`, `${'c'.repeat(24)}0000000b`];
 
 before(
   async () => {
@@ -31,6 +33,15 @@ before(
       files: {
         'many.log': many.map((id, i) => `2026-03-18 10:00:${String(i).padStart(2, '0')} INFO postback transaction_id=${id}`).join('\n') + '\n',
         'paste-here.txt': 'IDs go here\n',
+        // Two values with a click-ID key, three without: one Everflow knows, two it does not.
+        'mixed.log':
+          [
+            `2026-03-18 12:00:00 INFO postback transaction_id=${many[20]}`,
+            `2026-03-18 12:00:01 INFO postback tid=${many[21]}`,
+            `2026-03-18 12:00:02 INFO partner wrote: see ${many[22]}`,
+            `2026-03-18 12:00:03 INFO artifact ${CANDIDATES[0]} uploaded`,
+            `2026-03-18 12:00:04 INFO cache warm ${CANDIDATES[1]}`,
+          ].join('\n') + '\n',
         'unknown.log': UNKNOWN.map((id, i) => `2026-03-18 11:00:0${i} WARN postback for transaction_id=${id} rejected`).join('\n') + '\n',
       },
     });
@@ -193,4 +204,35 @@ test('a file whose IDs Everflow does not know: the grid says so in words about I
   const text = await w.waitForEditorText(new RegExp(UNKNOWN[6]));
   assert.deepEqual(text.trim().split('\n').sort(), [...UNKNOWN].sort());
   await w.runCommand('View: Revert and Close Editor');
+});
+
+test('Look Up All asks before values without a click-ID key: "Only the 2" sends none of them, "Look up all" sends them too', { timeout: 180_000 }, async () => {
+  const w = wb!;
+  await closeAllEditors(w);
+  await w.openFile('mixed.log');
+  const before = w.sandbox.requestLog.length;
+  await w.runCommand('Everflow: Look Up All Transaction IDs in File');
+  const question = await w.waitForQuickInput({ title: /Look Up All Transaction IDs/ });
+  assert.equal(question.placeholder, '2 IDs, and 3 more 32-character values without a click-ID key: look those up too?');
+  const choices = await w.page.locator('.quick-input-widget .monaco-list-row .label-name').allTextContents();
+  assert.deepEqual(choices.map((c) => c.trim()), ['Look up all 5', 'Only the 2 with a click-ID key', 'Cancel']);
+  assert.equal(w.sandbox.requestLog.length, before, 'a request went out before the answer');
+  await w.screenshot('05-candidates-question');
+  await w.quickInputType('Only the 2');
+  await w.quickInputAccept();
+  await waitUntil('the grid of 2 rows', async () => /^2 rows\b/.test(await summary(w)), 60_000);
+  const sent = w.sandbox.requestLog.slice(before).map((r) => r.path);
+  for (const v of [many[22], ...CANDIDATES]) assert.ok(!sent.some((p) => p.includes(v)), `${v} was looked up without asking`);
+  await w.screenshot('06-only-clicks-grid');
+  await closeAllEditors(w);
+
+  await w.openFile('mixed.log');
+  await w.runCommand('Everflow: Look Up All Transaction IDs in File');
+  await w.waitForQuickInput({ title: /Look Up All Transaction IDs/ });
+  await w.quickInputAccept();
+  await waitUntil('the grid of 3 rows', async () => /^3 rows\b/.test(await summary(w)), 60_000);
+  const banner = gridFrame(w).locator('.banner', { hasText: 'not found' }).first();
+  assert.match((await banner.textContent()) ?? '', /2 ID\(s\) not found/);
+  await w.screenshot('07-all-grid');
+  await closeAllEditors(w);
 });

@@ -148,3 +148,36 @@ test('an idfa_md5 value gets no card', { timeout: 60_000 }, async () => {
   await new Promise((r) => setTimeout(r, 1500));
   assert.doesNotMatch(await w.hoverText(), /Everflow\sclick/);
 });
+
+test('a value without a click-ID key: no card when Everflow does not know it, the card when it does', { timeout: 120_000 }, async () => {
+  const w = wb!;
+  const checksum = `${'c'.repeat(24)}0000000e`;
+  const prefix = 'Partner wrote: artifact ';
+  const lines = [`${prefix}${checksum} uploaded`, `Partner wrote: please see ${ids[2]} for the details`];
+  fs.writeFileSync(path.join(w.workspaceDir, 'ticket.log'), lines.join('\n') + '\n');
+  await w.openFile('ticket.log');
+  await w.goto(1, prefix.length + 10);
+  const before = w.sandbox.requestLog.length;
+  await w.runCommand('Show or Focus Hover');
+  // The value is looked up; once Everflow has answered "not found" and the hover has settled, no card.
+  await until(() => w.sandbox.requestLog.slice(before).some((r) => r.path.includes(checksum)), `the look-up of ${checksum}`);
+  await until(async () => !/loading/i.test(await w.hoverText()), 'the hover to settle');
+  assert.doesNotMatch(await w.hoverText(), /Everflow\sclick/);
+  await w.screenshot('05-candidate-unknown-no-card');
+  await w.page.keyboard.press('Escape');
+
+  await w.goto(2, lines[1].indexOf(ids[2]) + 10);
+  const text = await completeHover(w);
+  for (const label of ['Everflow click', ids[2], 'Offer', 'Open as JSON']) assert.ok(text.includes(label), `the card lacks "${label}":\n${text}`);
+  await w.screenshot('06-candidate-known-card');
+  await w.page.keyboard.press('Escape');
+});
+
+/** Polls `check` until it holds (the hover widget raises no event a test can wait on). */
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
