@@ -3,7 +3,9 @@
 // and prints the Markdown table for the README; scratch output goes to test-results/bench/.
 //
 // Options: --runs <n>      runs per figure (default 5; fewer is for trying the script out)
-//          --only <list>   some of: core, transfer, grid, hover, fetch, activation (comma-separated)
+//          --only <list>   some of: core, transfer, grid, hover, fetch, scan, activation (comma-separated);
+//                          the sections not run keep their figures (and dates) from the existing results file
+//          --scan-mb <n>   size of the generated log the scan section reads (default 200)
 //          --out <file>    where to write the results (default bench/results.json)
 //
 // Sections run one after another, never in parallel: there are 2 cores, and a benchmark sharing
@@ -22,12 +24,13 @@ import { runCleanups } from './lib/proc.mjs';
 import { benchActivation, bundleSizes, productionBuild } from './bench-activation.mjs';
 import { benchGrid } from './bench-grid.mjs';
 
-const SECTIONS = ['core', 'transfer', 'grid', 'hover', 'fetch', 'activation'];
+const SECTIONS = ['core', 'transfer', 'grid', 'hover', 'fetch', 'scan', 'activation'];
 const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
     only: { type: 'string', default: SECTIONS.join(',') },
     out: { type: 'string', default: path.join('bench', 'results.json') },
+    'scan-mb': { type: 'string', default: '200' },
   },
 });
 const runs = Math.max(1, Number(opts.runs));
@@ -171,6 +174,12 @@ async function main() {
       return { ...raw, summary: report.summariseFetchAll(raw) };
     });
   }
+  if (only.has('scan')) {
+    await section('scan', () => {
+      log(`scan: Look Up All over a ${opts['scan-mb']} MB log read from disk`);
+      return runWorker('scan', [path.join(scratch, `scan-${opts['scan-mb']}mb.log`), opts['scan-mb'], String(Math.min(runs, 3))]);
+    });
+  }
   if (only.has('activation')) {
     await section('activation', async () => {
       const root = build();
@@ -191,9 +200,15 @@ async function main() {
 
   info.otherCpuShare = otherLoad(ticks0, Date.now() - t0);
   const meta = { command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, date: new Date().toISOString(), runs };
-  const { rows, goals } = report.buildReport(sections);
-  const results = { ...meta, durationSeconds: Math.round((Date.now() - t0) / 1000), machine: info, goals, sections: report.slim(sections) };
   const outFile = path.resolve(repoRoot, opts.out);
+  // A partial run (--only) replaces its own sections and keeps the others, each with the date it was measured.
+  const previous = fs.existsSync(outFile) ? JSON.parse(fs.readFileSync(outFile, 'utf8')) : {};
+  const measuredAt = { ...(previous.measuredAt ?? {}) };
+  for (const name of Object.keys(previous.sections ?? {})) measuredAt[name] ??= previous.date;
+  for (const name of Object.keys(sections)) measuredAt[name] = meta.date;
+  const allSections = { ...(previous.sections ?? {}), ...report.slim(sections) };
+  const { rows, goals } = report.buildReport(allSections);
+  const results = { ...meta, durationSeconds: Math.round((Date.now() - t0) / 1000), machine: info, measuredAt, goals, sections: allSections };
   fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(scratch, 'raw.json'), JSON.stringify({ ...meta, machine: info, sections }));
   const table = report.markdown(rows, info, meta);

@@ -8,6 +8,7 @@ import type { Click } from '../core/types';
 import { isTransactionId } from '../core/validation';
 import * as config from '../config';
 import type { Services } from '../services';
+import { scanFileForIds } from '../host/fileIdScan';
 import { withCancellableProgress } from '../host/progress';
 
 // "Look Up All Transaction IDs in File / Selection": every distinct id, fetched through the shared
@@ -38,13 +39,24 @@ export interface BulkOutcome {
 }
 
 export async function lookUpAllInFile(services: Services, uriArg?: unknown): Promise<BulkSummary | undefined> {
-  const editor = vscode.window.activeTextEditor;
-  const document = uriArg instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uriArg) : editor?.document;
-  if (!document) {
+  // VS Code hands an extension no document over 50 MB (the editor shows it, activeTextEditor is
+  // undefined), so the active tab names the file too.
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const target = uriArg instanceof vscode.Uri ? uriArg : (vscode.window.activeTextEditor?.document.uri ?? (tab instanceof vscode.TabInputText ? tab.uri : undefined));
+  if (!target) {
     void showInfo('Open a file with transaction IDs first.');
     return undefined;
   }
-  return lookUpAll(services, document.getText(), `IDs in ${path.basename(document.uri.path) || 'file'}`);
+  const label = `IDs in ${path.basename(target.path) || 'file'}`;
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
+  // A saved file is read from disk as a stream: memory stays bounded by the ids in it, whatever its
+  // size. Unsaved changes, untitled files and other schemes are read from the document the user sees.
+  if (target.scheme === 'file' && !open?.isDirty) {
+    const found = await scanFile(target);
+    return found && lookUpAll(services, found, label);
+  }
+  const document = open ?? (await vscode.workspace.openTextDocument(target));
+  return lookUpAll(services, foundInText(document.getText()), label);
 }
 
 export async function lookUpAllInSelection(services: Services): Promise<BulkSummary | undefined> {
@@ -55,12 +67,48 @@ export async function lookUpAllInSelection(services: Services): Promise<BulkSumm
     return undefined;
   }
   const text = selections.map((s) => editor.document.getText(s)).join('\n');
-  return lookUpAll(services, text, `IDs in selection of ${path.basename(editor.document.uri.path) || 'file'}`);
+  return lookUpAll(services, foundInText(text), `IDs in selection of ${path.basename(editor.document.uri.path) || 'file'}`);
 }
 
-async function lookUpAll(services: Services, text: string, label: string): Promise<BulkSummary | undefined> {
+/** The distinct ids of a text or file: all in first-seen order, and split by kind. */
+interface FoundIds {
+  ordered: string[];
+  clicks: string[];
+  candidates: string[];
+}
+
+function foundInText(text: string): FoundIds {
   const found = detectInText(text, configuredDetector()).filter((d) => isTransactionId(d.id));
-  const { clicks, candidates } = idsByKind(found);
+  return { ordered: uniqueIds(found), ...idsByKind(found) };
+}
+
+const mib = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+
+/** Reads a file from disk for its ids, with progress and Cancel; undefined when cancelled. */
+async function scanFile(uri: vscode.Uri): Promise<FoundIds | undefined> {
+  const name = path.basename(uri.fsPath);
+  const result = await withCancellableProgress(`Reading ${name} for transaction IDs`, (signal, progress) => {
+    let shown = 0;
+    return scanFileForIds(uri.fsPath, configuredDetector().createScanner(), {
+      signal,
+      onProgress: (p) => {
+        const percent = p.totalBytes > 0 ? (100 * p.bytesRead) / p.totalBytes : 100;
+        const more = p.candidates > 0 ? ` (and ${p.candidates.toLocaleString('en-US')} values without a click-ID key)` : '';
+        progress.report({ message: `${mib(p.bytesRead)} of ${mib(p.totalBytes)}: ${p.clicks.toLocaleString('en-US')} IDs found${more}`, increment: percent - shown });
+        shown = percent;
+      },
+    });
+  });
+  if (result.cancelled) {
+    void showInfo(`Stopped reading ${name} after ${mib(result.bytesRead)} of ${mib(result.totalBytes)}; nothing was looked up.`);
+    return undefined;
+  }
+  const valid = (ids: string[]): string[] => ids.filter(isTransactionId);
+  return { ordered: valid(result.ids), clicks: valid(result.clickIds), candidates: valid(result.candidateIds) };
+}
+
+async function lookUpAll(services: Services, found: FoundIds, label: string): Promise<BulkSummary | undefined> {
+  const { clicks, candidates } = found;
   if (clicks.length === 0 && candidates.length === 0) {
     void showInfo('No transaction IDs found (32 hexadecimal characters, outside hash fields such as idfa_md5).');
     return undefined;
@@ -74,7 +122,7 @@ async function lookUpAll(services: Services, text: string, label: string): Promi
     if (answer === 'all') chosen = new Set([...clicks, ...candidates]);
   }
   // In the order the file has them, whichever kind each is.
-  const ids = uniqueIds(found).filter((id) => chosen.has(id));
+  const ids = found.ordered.filter((id) => chosen.has(id));
   if (candidates.length === 0 && ids.length > CONFIRM_ABOVE) {
     const seconds = Math.ceil(ids.length / config.requestsPerSecond());
     const go = await showWarning(

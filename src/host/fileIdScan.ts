@@ -25,6 +25,8 @@ export interface FileScanProgress {
 }
 
 export interface FileScanResult extends FileScanProgress {
+  /** Every distinct id, clicks and candidates alike, in order of first appearance. */
+  ids: string[];
   /** Ids with a click-id key somewhere in the file, in order of first appearance. */
   clickIds: string[];
   /** Ids never seen with a click-id key (no key evidence at all), in order of first appearance. */
@@ -98,5 +100,5 @@ export async function scanFileForIds(filePath: string, scanner: LineScanner, opt
   const clickIds: string[] = [];
   const candidateIds: string[] = [];
   for (const [id, isClick] of seen) (isClick ? clickIds : candidateIds).push(id);
-  return { clickIds, candidateIds, bytesRead, totalBytes, clicks: clickIds.length, candidates: candidateIds.length, lines, cancelled };
+  return { ids: [...seen.keys()], clickIds, candidateIds, bytesRead, totalBytes, clicks: clickIds.length, candidates: candidateIds.length, lines, cancelled };
 }
