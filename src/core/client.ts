@@ -4,7 +4,7 @@ import { EverflowError, cancelledError } from './errors';
 import { looksLikeHtml, reasonForStatus, redact, serverMessageOf, shorten, stripHtml, transportFailure } from './httpFailure';
 import type { Grant, Priority, RateLimiter } from './limiter';
 import { parseClickResponse, parseStreamResponse, parseTimezones } from './parse';
-import type { Click, RequestLogEntry, StreamRequest, StreamResult, Timezone } from './types';
+import type { ApiExchange, Click, RequestLogEntry, StreamRequest, StreamResult, Timezone } from './types';
 import { UTC_TIMEZONE_ID } from './timezones';
 import { isTransactionId, normalizeRequest, validateStreamRequest } from './validation';
 import { formatEverflowDate } from './wallClock';
@@ -59,6 +59,8 @@ interface Call<T> {
   key?: string;
   parse: (body: unknown) => T;
   rows?: (result: T) => number;
+  /** Given the body text of the response that was parsed, as received (for "Open as JSON"). */
+  received?: (text: string, status: number) => void;
 }
 
 /**
@@ -106,16 +108,19 @@ export class EverflowClient {
     }
     const started = performance.now();
     const cap = this.cap;
+    const body = normalizeRequest(req);
+    const exchange: ApiExchange = { method: 'POST', path: STREAM_PATH, body };
     const result = await this.send({
       method: 'POST',
       path: STREAM_PATH,
-      body: normalizeRequest(req),
+      body,
       signal: opts.signal,
       priority: opts.priority ?? 'normal',
-      parse: (body) => parseStreamResponse(body, cap),
+      parse: (b) => parseStreamResponse(b, cap),
       rows: (r) => r.rows.length,
+      received: (text, status) => Object.assign(exchange, { status, response: text }),
     });
-    return { rows: result.rows, truncated: result.truncated, cap, durationMs: Math.round(performance.now() - started) };
+    return { rows: result.rows, truncated: result.truncated, cap, durationMs: Math.round(performance.now() - started), exchanges: [exchange] };
   }
 
   /** One click by its 32-character transaction id; a missing click is EverflowError `notFound`. */
@@ -125,14 +130,19 @@ export class EverflowClient {
       const message = 'A transaction id is 32 hexadecimal characters (0-9 and a-f), like 410da86457f54ae388a871d54a33275b.';
       throw new EverflowError('invalidRequest', message, { problems: [{ field: 'transactionId', message }] });
     }
-    return this.send({
+    const path = CLICK_PATH + encodeURIComponent(id);
+    let exchange: ApiExchange | undefined;
+    const click = await this.send({
       method: 'GET',
-      path: CLICK_PATH + encodeURIComponent(id),
+      path,
       signal: opts.signal,
       priority: opts.priority ?? 'interactive',
       parse: parseClickResponse,
       rows: () => 1,
+      received: (text, status) => (exchange = { method: 'GET', path, status, response: text }),
     });
+    if (exchange) sentExchanges.set(click, exchange);
+    return click;
   }
 
   async listTimezones(opts: { signal?: AbortSignal } = {}): Promise<Timezone[]> {
@@ -253,6 +263,7 @@ export class EverflowClient {
       if (reason) throw statusFailure(reason, res.status, text, contentType, key, res.headers['location']);
       const value = call.parse(parseJson(text, contentType, res.status, key));
       if (call.rows) entry.rows = call.rows(value);
+      call.received?.(text, res.status);
       return value;
     } catch (e) {
       const error =
@@ -286,6 +297,18 @@ function retryAfterMs(v: unknown): number | undefined {
   if (/^\s*\d+(\.\d+)?\s*$/.test(s)) return Number(s) * 1000;
   const at = Date.parse(s);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/**
+ * The exchange each looked-up click came from. A click is the only thing `getClick` returns, and it
+ * travels through the look-up cache to hovers, the palette and bulk look-ups; a weak map lets the
+ * response ride along without changing any of them, and goes when the click does.
+ */
+const sentExchanges = new WeakMap<Click, ApiExchange>();
+
+/** The request and response a click returned by `getClick` came from, when this process still has it. */
+export function exchangeOfClick(click: Click): ApiExchange | undefined {
+  return sentExchanges.get(click);
 }
 
 function headerNumber(v: unknown): number | undefined {

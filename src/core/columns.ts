@@ -1,4 +1,5 @@
 import { describeClickError } from './errorCodes';
+import { extraHeader, extraPathOf, extraValue, scanExtraColumns, type ExtraPath } from './extras';
 import { formatBoolean, formatMoney, formatTimestamp } from './format';
 import type { Click } from './types';
 
@@ -22,6 +23,8 @@ export interface ColumnDef {
    * the viewer's choice), money is the amount without currency. `cellText` turns it into text.
    */
   get(row: Click): CellValue;
+  /** Set on a column of a field Everflow sent that the catalogue does not name (extras.ts). */
+  extra?: ExtraPath;
 }
 
 type Rel = Click['relationship'];
@@ -30,7 +33,7 @@ type Device = Rel['device_information'];
 type Offer = Rel['offer'];
 
 /** The top-level keys whose values are cells (everything but `relationship`). */
-type ScalarKey = { [P in keyof Click]: Click[P] extends CellValue ? P : never }[keyof Click];
+type ScalarKey = { [P in keyof Click]-?: Click[P] extends CellValue ? P : never }[keyof Click];
 
 function top<K extends ScalarKey>(key: K, header: string, kind: ColumnKind, visible = false): ColumnDef {
   return { id: key, header, kind, visibleByDefault: visible, get: (r) => r[key] };
@@ -145,8 +148,52 @@ export const COLUMNS: readonly ColumnDef[] = Object.freeze([
 
 const byId = new Map(COLUMNS.map((c) => [c.id, c]));
 
+/** Columns of unknown fields made so far, by id; bounded, since ids come from API data. */
+const extraById = new Map<string, ColumnDef>();
+const MAX_CACHED_EXTRAS = 2000;
+
+/**
+ * The column of a field Everflow sent that the catalogue does not name, from its `extra:` id (see
+ * extras.ts): hidden by default, text, named like the others ("Offer: Payout Type").
+ */
+function extraColumn(id: string): ColumnDef | undefined {
+  const cached = extraById.get(id);
+  if (cached) return cached;
+  const path = extraPathOf(id);
+  if (!path) return undefined;
+  const col: ColumnDef = { id, header: extraHeader(path), kind: 'text', visibleByDefault: false, extra: path, get: (r: Click) => extraValue(r, path) };
+  if (extraById.size >= MAX_CACHED_EXTRAS) extraById.clear();
+  extraById.set(id, col);
+  return col;
+}
+
+/** A catalogue column, or the column of an unknown field (`extra:…`), by id. */
 export function columnById(id: string): ColumnDef | undefined {
-  return byId.get(id);
+  return byId.get(id) ?? extraColumn(id);
+}
+
+/** True for the id of an unknown field's column. */
+export function isExtraColumnId(id: string): boolean {
+  return extraPathOf(id) !== undefined;
+}
+
+export interface ResultColumns {
+  /** The catalogue, then a column per unknown field the rows carry (at most MAX_EXTRA_COLUMNS). */
+  columns: ColumnDef[];
+  /** Unknown fields left out of the columns by that limit (still in details, JSON and exports). */
+  omitted: number;
+}
+
+/** Every column for these rows: the catalogue's, plus the unknown fields they carry (extras.ts). */
+export function columnsForRows(rows: readonly Click[]): ResultColumns {
+  const scan = scanExtraColumns(rows);
+  if (scan.ids.length === 0) return { columns: [...COLUMNS], omitted: scan.omitted };
+  const extras: ColumnDef[] = [];
+  for (const id of scan.ids) {
+    const c = extraColumn(id);
+    if (c) extras.push(c);
+  }
+  return { columns: [...COLUMNS, ...extras], omitted: scan.omitted };
 }
 
 /** The columns a new grid or export shows, in catalogue order. */
@@ -161,7 +208,7 @@ export function defaultColumns(): ColumnDef[] {
 export function columnsByIds(ids: readonly string[]): ColumnDef[] {
   const out: ColumnDef[] = [];
   for (const id of ids) {
-    const c = byId.get(id);
+    const c = columnById(id);
     if (c) out.push(c);
   }
   return out;

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { cellText, type ColumnDef } from './columns';
+import { clickAsJson } from './extras';
 import type { Click, QueryFilter } from './types';
 
 // Exports and clipboard copies of click rows. Several fields are set by whoever clicks a tracking
@@ -68,7 +69,8 @@ export function neutraliseFormula(text: string): string {
  */
 function spreadsheetCell(col: ColumnDef, row: Click, zone: string, clean: (s: string) => string = (s) => s): string {
   const v = col.get(row);
-  if (typeof v === 'number' && (col.kind === 'number' || col.kind === 'money' || col.kind === 'id')) {
+  // A number Everflow sent in a field the catalogue does not name stays a number, as in the known numeric columns.
+  if (typeof v === 'number' && (col.kind === 'number' || col.kind === 'money' || col.kind === 'id' || col.extra !== undefined)) {
     return Number.isFinite(v) ? String(v) : '';
   }
   return neutraliseFormula(clean(cellText(col, row, { zone, style: 'literal' })));
@@ -114,9 +116,17 @@ export function metaSidecar(meta: ExportMeta): string {
   return `${JSON.stringify(exportMeta(meta), null, 2)}\n`;
 }
 
-/** `{ "request": meta, "clicks": rows }`, pretty-printed: the rows exactly as normalised. */
+/**
+ * `{ "request": meta, "clicks": rows }`, pretty-printed: the rows as normalised, with every field
+ * Everflow sent that the catalogue does not name back in its place (extras.ts).
+ */
 export function toJson(rows: readonly Click[], meta: ExportMeta): string {
-  return `${JSON.stringify({ request: exportMeta(meta), clicks: rows }, null, 2)}\n`;
+  return `${JSON.stringify({ request: exportMeta(meta), clicks: clicksAsJson(rows) }, null, 2)}\n`;
+}
+
+/** The rows as JSON writes them: normalised, unknown fields in place; the same objects when there are none. */
+export function clicksAsJson(rows: readonly Click[]): unknown[] {
+  return rows.map(clickAsJson);
 }
 
 /** Tabs and line breaks would split a cell when pasted, so they become spaces. */

@@ -1,4 +1,5 @@
 import { EverflowError } from './errors';
+import { collectExtras } from './extras';
 import type { Click, Timezone } from './types';
 
 // Lenient on fields, strict on structure. Everflow's documentation generations disagree on types
@@ -7,16 +8,37 @@ import type { Click, Timezone } from './types';
 // and guessing would show the user a wrong, empty result instead of an error.
 //
 // This runs on up to 100,000 rows: plain property reads and typeof checks, no regexes, no clones.
+//
+// Nothing Everflow sends is dropped: fields this list does not name are kept as sent (extras.ts).
+// Finding them must cost nothing when there are none, so the readers below count the known keys
+// they find (`present`), and a row is searched for unknown keys only when its objects hold more
+// keys than that: one counting loop per object, no allocation, no lookups.
 
 type Raw = Record<string, unknown>;
 const EMPTY: Raw = Object.freeze({}) as Raw;
 
+/** Known keys found in the row being normalised (a JSON value is never `undefined`, a missing key is). */
+let present = 0;
+
+function keyCount(o: Raw): number {
+  let n = 0;
+  for (const _ in o) n++;
+  return n;
+}
+
 function obj(v: unknown): Raw {
+  if (v === undefined) return EMPTY;
+  present++;
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Raw) : EMPTY;
 }
 
 function str(v: unknown): string {
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') {
+    present++;
+    return v;
+  }
+  if (v === undefined) return '';
+  present++;
   // 0, like null, false and a missing key, is one of Everflow's spellings of "empty".
   if (typeof v === 'number') return Number.isFinite(v) && v !== 0 ? String(v) : '';
   if (v === true) return 'true';
@@ -30,6 +52,8 @@ function carrierCode(v: unknown): string {
 }
 
 function num(v: unknown): number {
+  if (v === undefined) return 0;
+  present++;
   if (typeof v === 'number') return Number.isFinite(v) ? v : 0;
   if (typeof v === 'string') {
     if (v === '') return 0;
@@ -41,6 +65,8 @@ function num(v: unknown): number {
 }
 
 function bool(v: unknown): boolean {
+  if (v === undefined) return false;
+  present++;
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v !== 0;
   if (typeof v === 'string') {
@@ -60,16 +86,20 @@ function bool(v: unknown): boolean {
 
 /** Attacker-controlled keys: `__proto__` must become a plain property, not a prototype change. */
 function queryParameters(v: unknown): Record<string, string> | null {
+  if (v !== undefined) present++;
   if (typeof v !== 'object' || v === null) return null;
   const entries = Object.entries(v as object);
   // PHP encodes an empty map as `[]`.
   if (Array.isArray(v) && entries.length === 0) return null;
   const out: Record<string, string> = {};
+  // These are not known keys of the row: str() must not count them.
+  const counted = present;
   for (const [k, raw] of entries) {
     const value = typeof raw === 'object' && raw !== null ? JSON.stringify(raw) : str(raw);
     if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
     else out[k] = value;
   }
+  present = counted;
   return out;
 }
 
@@ -94,11 +124,12 @@ export function normalizeClick(raw: unknown): Click {
     throw invalid(`a click row is ${describeShape(raw)}, not an object`);
   }
   const r = raw as Raw;
+  present = 0;
   const rel = obj(r.relationship);
   const offer = obj(rel.offer);
   const geo = obj(rel.geolocation);
   const dev = obj(rel.device_information);
-  return {
+  const click: Click = {
     transaction_id: str(r.transaction_id),
     is_unique: bool(r.is_unique),
     unix_timestamp: num(r.unix_timestamp),
@@ -169,6 +200,13 @@ export function normalizeClick(raw: unknown): Click {
       query_parameters: queryParameters(rel.query_parameters),
     },
   };
+  // Each object holds at least the known keys counted in `present`; more keys means unknown ones.
+  // Set only when there are some: a click without them has no `extra` key at all (as before).
+  if (keyCount(r) + keyCount(rel) + keyCount(offer) + keyCount(geo) + keyCount(dev) > present) {
+    const extra = collectExtras(r, rel);
+    if (extra) click.extra = extra;
+  }
+  return click;
 }
 
 /** The row list under `table` (current reference), `clicks` (seed) or a bare array, in that order. */

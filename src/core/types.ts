@@ -130,10 +130,49 @@ export interface Click {
     /** Free-form, attacker-controlled; `null` when absent. */
     query_parameters: Record<string, string> | null;
   };
+  /**
+   * Fields Everflow sent that this list does not name, as sent (src/core/extras.ts); undefined when
+   * there were none, which is the common case.
+   */
+  extra?: ClickExtras;
+}
+
+/**
+ * What a click row carried beyond the fields above, kept so that nothing Everflow adds is dropped.
+ * Keys are attacker-controlled text (`__proto__` included): both maps have no prototype, or are
+ * JSON-parsed, so a key is always an own data property.
+ */
+export interface ClickExtras {
+  /** Unknown top-level keys and their values. */
+  top?: Record<string, unknown>;
+  /**
+   * Under a known object's name (`offer`, `geolocation`, `device_information`): only its unknown
+   * keys. Under any other name: the whole value of that `relationship` entry.
+   */
+  relationship?: Record<string, unknown>;
+}
+
+/**
+ * One HTTP exchange with Everflow as it happened, kept so that "Open as JSON" can show what Everflow
+ * sent. Never the key or any header.
+ */
+export interface ApiExchange {
+  method: string;
+  /** Path only, as sent (no host). */
+  path: string;
+  /** The JSON body sent, when there was one. */
+  body?: unknown;
+  status?: number;
+  /** The response body exactly as received; absent when it was not kept (see `not_kept`). */
+  response?: string;
+  /** Why the response text is absent (over the memory budget for kept responses). */
+  not_kept?: string;
 }
 
 export interface StreamResult {
   rows: Click[];
+  /** The request(s) and response(s) behind the rows, as sent and received. */
+  exchanges?: ApiExchange[];
   /** True when the response reached the cap, so more clicks may match than were returned. */
   truncated: boolean;
   /** The cap this response was judged against (5,000 for affiliate keys). */

@@ -2,6 +2,8 @@
 // modes a client must survive. Tests flip them programmatically (`setKnobs`) or over HTTP
 // (`POST /__sandbox/knobs`) from inside a VS Code extension host.
 
+import { UNKNOWN_FIELD_MODES, type UnknownFieldMode } from './unknownFields';
+
 export type FaultKind =
   | '429'
   | '429-no-headers'
@@ -54,6 +56,8 @@ export interface Knobs {
   carrierCodeAs: 'number' | 'string';
   /** Drop keys whose value is '' / 0 / false, as some Everflow generations do. */
   omitEmptyKeys: boolean;
+  /** Fields no client has heard of, added to every row (unknownFields.ts). */
+  unknownFields: UnknownFieldMode;
   errorKeyCasing: 'error' | 'Error' | 'message';
   /**
    * Replaces the message of every error reply (and is put, unescaped, into the body of the
@@ -80,6 +84,7 @@ export function defaultKnobs(): Knobs {
     isUniqueAs: 'number',
     carrierCodeAs: 'number',
     omitEmptyKeys: false,
+    unknownFields: 'none',
     errorKeyCasing: 'error',
     errorText: null,
     rateLimit: { perSecond: 5, enforce: false, headers: true, windowMs: 30_000, perWindow: null, otherClientShare: 0 },
@@ -115,6 +120,7 @@ export function mergeKnobs(current: Knobs, patch: unknown): Knobs {
       case 'truncation': next.truncation = oneOf(key, ['first', 'newest', 'arbitrary'] as const); break;
       case 'isUniqueAs': next.isUniqueAs = oneOf(key, ['number', 'boolean'] as const); break;
       case 'carrierCodeAs': next.carrierCodeAs = oneOf(key, ['number', 'string'] as const); break;
+      case 'unknownFields': next.unknownFields = oneOf(key, UNKNOWN_FIELD_MODES); break;
       case 'errorKeyCasing': next.errorKeyCasing = oneOf(key, ['error', 'Error', 'message'] as const); break;
       case 'cap': next.cap = count(key, p[key]); break;
       case 'latencyMs': next.latencyMs = count(key, p[key], 600_000); break;

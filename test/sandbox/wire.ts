@@ -7,6 +7,7 @@ import { BROWSERS, CAMPAIGNS, CONNECTION_TYPES, COUNTRIES, DEVICES, ERRORS, OFFE
 import { CARRIERS, CITIES, COUPON_POOL, ClickAttrs, ClickSource, SUB_FILTER_POOLS, newAttrs } from './clicks';
 import { HostileText, fullHostileText, partialHostileText } from './hostile';
 import { Knobs } from './knobs';
+import { addUnknownFields } from './unknownFields';
 import { Rng } from './rng';
 
 /** A wire row: deliberately untyped beyond "JSON object", as clients receive it. */
@@ -148,7 +149,8 @@ export function buildRow(source: ClickSource, day: number, i: number, n: number,
     currency_id: offer.currency,
     coupon_code: coupon,
   };
-  return knobs.omitEmptyKeys ? (dropEmpty(row) as WireRow) : row;
+  const shaped = knobs.omitEmptyKeys ? (dropEmpty(row) as WireRow) : row;
+  return addUnknownFields(shaped, knobs.unknownFields, day, i);
 }
 
 /** Removes '' / 0 / false values at every depth (null stays: it is a value some generations send). */
