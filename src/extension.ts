@@ -90,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     new HistoryView(history),
     config.onDidChange(['requestsPerSecond'], () => limiter.setRate(config.requestsPerSecond())),
     config.onDidChange(['rateLimitWindowSeconds'], () => limiter.setWindow(config.rateLimitWindowMs())),
-    watchRateLimit(limiter),
+    watchRateLimit(limiter, (m) => logger.info(m)),
     config.onDidChange(config.HOVER_CACHE_KEYS, () =>
       clickCache.resize(config.hoverCacheSize(), config.hoverCacheTtlMs(), config.hoverNegativeCacheTtlMs()),
     ),

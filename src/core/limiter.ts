@@ -120,6 +120,8 @@ export class RateLimiter {
   /** The next start is a probe (the bucket was empty). */
   private probeNext = false;
   private probe: { id: number; at: number } | undefined;
+  /** Grants not settled yet (id → start): the server may not have counted them in the last Remaining. */
+  private readonly unsettled = new Map<number, number>();
   private readonly listeners = new Set<(state: WaitState | undefined) => void>();
   private lastNotified: number | undefined;
 
@@ -191,6 +193,7 @@ export class RateLimiter {
     if (outcome.status === 429) this.bucketEmpty(now, outcome.retryAfterMs);
     else if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > 0) this.holdUntil(now + Math.min(outcome.retryAfterMs, this.windowMs), true);
     if (grant && this.probe?.id === grant.id) this.probe = undefined;
+    if (grant) this.unsettled.delete(grant.id);
     this.changed();
   }
 
@@ -230,8 +233,9 @@ export class RateLimiter {
     const fresh = this.remainingFresh(now);
     const expected = fresh ? Math.max(0, this.remaining! - this.startsSince) : undefined;
     // Only other users spend the bucket, so more than expected means it was refilled since the last
-    // answer. Answers to concurrent requests arrive out of order, hence the margin.
-    const margin = Math.max(2, Math.ceil(this.configured));
+    // answer. Answers to concurrent requests arrive out of order (by at most the requests in flight),
+    // hence the margin.
+    const margin = Math.max(2, this.unsettled.size + 1);
     const refilled = (expected !== undefined && remaining > expected + margin) || (this.emptySince !== undefined && remaining > 0);
     if (this.windowStart === undefined || refilled) this.windowStart = now;
     this.remaining = Math.floor(remaining);
@@ -312,7 +316,7 @@ export class RateLimiter {
     // A probe is out: everyone else waits for its answer (bounded, in case it never reports).
     if (this.probe && now - this.probe.at < this.windowMs) return Math.max(wait, this.windowMs - (now - this.probe.at));
     if (this.remainingFresh(now)) {
-      const left = this.remaining! - this.startsSince;
+      const left = this.remaining! - Math.max(this.startsSince, this.inFlight(now));
       const untilReset = this.nextReset(now) - now;
       if (left <= 0) {
         // Spent by our own starts whose answers are not in yet: wait for them or for the reset.
@@ -323,6 +327,12 @@ export class RateLimiter {
       }
     }
     return Math.max(0, wait);
+  }
+
+  /** Unsettled grants; one that never settles stops counting after a window. */
+  private inFlight(now: number): number {
+    for (const [id, at] of this.unsettled) if (at <= now - this.windowMs) this.unsettled.delete(id);
+    return this.unsettled.size;
   }
 
   private pump(): void {
@@ -374,6 +384,7 @@ export class RateLimiter {
     this.lastStart = now;
     this.startsSince++;
     const id = this.nextId++;
+    this.unsettled.set(id, now);
     const probe = this.probeNext;
     if (probe) {
       this.probeNext = false;

@@ -13,9 +13,16 @@ let waits: RateLimitWaits | undefined;
  * Makes every cancellable progress (streams, Fetch all, bulk look-ups, key checks) say so while the
  * shared limiter holds requests for the account's rate-limit bucket to refill. Set once, at activation.
  */
-export function watchRateLimit(source: RateLimitWaits): vscode.Disposable {
+export function watchRateLimit(source: RateLimitWaits, log?: (message: string) => void): vscode.Disposable {
   waits = source;
+  let waiting = false;
+  // One log line per wait (not per second of it), for the Output panel and for support.
+  const unsubscribe = source.onWaitChange((state) => {
+    if (state && !waiting) log?.(`${rateLimitWaitMessage(state.remainingMs)} (requests are held until then).`);
+    waiting = state !== undefined;
+  });
   return new vscode.Disposable(() => {
+    unsubscribe();
     if (waits === source) waits = undefined;
   });
 }

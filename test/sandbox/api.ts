@@ -28,7 +28,7 @@ export interface Account {
  */
 export class RateLimiter {
   private readonly seconds = new Map<string, number[]>();
-  private readonly windows = new Map<string, { index: number; used: number }>();
+  private readonly windows = new Map<string, { index: number; used: number; other: number }>();
   /** Requests the simulated other client made, in total. */
   otherClientRequests = 0;
 
@@ -58,10 +58,17 @@ export class RateLimiter {
     const index = Math.floor(nowMs / rl.windowMs);
     let win = this.windows.get(bucket);
     if (!win || win.index !== index) {
-      const other = Math.round(rl.otherClientShare * windowLimit(rl));
-      this.otherClientRequests += other;
-      win = { index, used: other };
+      win = { index, used: 0, other: 0 };
       this.windows.set(bucket, win);
+    }
+    // The other client takes its share as the window begins, or at once when it appears mid-window
+    // (the knob was just set), as far as the bucket still holds it.
+    const share = Math.round(rl.otherClientShare * windowLimit(rl));
+    if (share > win.other) {
+      const taken = Math.max(0, Math.min(share - win.other, windowLimit(rl) - win.used));
+      win.used += taken;
+      win.other = share;
+      this.otherClientRequests += taken;
     }
     return win;
   }

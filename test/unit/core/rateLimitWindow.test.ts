@@ -69,7 +69,8 @@ describe('the 30-second bucket, over HTTP with another client on the account', (
   });
 
   it('Fetch all of a 30,000-click day finishes complete with few 429s', async () => {
-    sb.setKnobs({ dayVolumes: { '2026-11-19': 30_000 } });
+    // A small bucket: 12 a window, 9 of them the other client's, so the dozen requests need four windows.
+    sb.setKnobs({ dayVolumes: { '2026-11-19': 30_000 }, rateLimit: { perWindow: 12 } });
     const limiter = new RateLimiter({ perSecond: PER_SECOND, windowMs: WINDOW_MS });
     const client = newClient(limiter);
     const started = performance.now();
@@ -80,7 +81,8 @@ describe('the 30-second bucket, over HTTP with another client on the account', (
     assert.equal(new Set(r.rows.map((c) => c.transaction_id)).size, 30_000);
     const tooMany = served(429);
     lines.push(`  Fetch all, 30,000 clicks: ${r.requests} stream requests answered, ${tooMany} × 429 of ${sb.requestLog.length} sent, other client ${sb.otherClientRequests()} requests, ${ms} ms`);
-    assert.ok(tooMany <= 2, `${tooMany} 429s`);
+    assert.ok(tooMany <= 1, `${tooMany} 429s`);
+    assert.ok(ms >= (Math.ceil(r.requests / 3) - 1) * WINDOW_MS - 200, `${ms} ms: more than the bucket allowed`);
   });
 
   it('a bulk look-up of 200 IDs with four workers finishes complete with few 429s', async () => {
@@ -107,9 +109,9 @@ describe('the 30-second bucket, over HTTP with another client on the account', (
     lines.push(`  bulk look-up, 200 IDs: ${ours} requests sent, ${tooMany} × 429, other client ${sb.otherClientRequests()} requests, ${ms} ms`);
     // 25 requests are ours per window: 200 need 8 windows. Without spreading, every window would end
     // in a 429; a storm would be several per window.
-    assert.ok(tooMany <= 4, `${tooMany} 429s`);
-    // What remained of the bucket was used, not left idle: at most a few windows more than needed.
-    assert.ok(ms < (200 / ((1 - OTHER_SHARE) * PER_SECOND)) * WINDOW_MS * 2.5, `${ms} ms`);
+    assert.ok(tooMany <= 2, `${tooMany} 429s`);
+    // What remained of the bucket was used, not left idle: at most twice the windows needed.
+    assert.ok(ms < (200 / ((1 - OTHER_SHARE) * PER_SECOND)) * WINDOW_MS * 2, `${ms} ms`);
   });
 
   it('Cancel ends a wait for the bucket at once, after the one request that found it empty', async () => {
