@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { resetSandbox, sandboxState, setSandboxKnobs, testConfig } from './env';
 import { closeAllEditors, useSandboxAccount } from './helpers';
-import { logMark, record, setUserSetting, smallWindow, userSetting, waitForShownError } from './auditSupport';
+import { logMark, record, setUserSetting, smallWindow, userSetting, waitForLog, waitForShownError } from './auditSupport';
 
 // Issue #7, faults: every failure the sandbox can inject, sent through the extension's own commands in a
 // real extension host. Each must end in one clear message (the text reportError shows is also logged at
@@ -90,12 +90,17 @@ suite('Faults through the extension', () => {
   };
   let openIn: unknown;
   let timeout: unknown;
+  let rateWindow: unknown;
 
   suiteSetup(async () => {
     process.on('unhandledRejection', onRejection);
     openIn = userSetting('results.openIn');
     timeout = userSetting('requestTimeoutSeconds');
+    rateWindow = userSetting('rateLimitWindowSeconds');
     await setUserSetting('results.openIn', 'json');
+    // After a 429 the client waits for the account's rate-limit window to reset (30 s at Everflow);
+    // a 2-second window keeps the 429 storms below to seconds.
+    await setUserSetting('rateLimitWindowSeconds', 2);
     await resetSandbox();
     await useSandboxAccount();
   });
@@ -104,6 +109,7 @@ suite('Faults through the extension', () => {
   suiteTeardown(async () => {
     await setUserSetting('results.openIn', openIn);
     await setUserSetting('requestTimeoutSeconds', timeout);
+    await setUserSetting('rateLimitWindowSeconds', rateWindow);
     await resetSandbox();
     // Late rejections (a request that outlived its command) get a moment to surface.
     await new Promise((r) => setTimeout(r, 500));
@@ -133,6 +139,38 @@ suite('Faults through the extension', () => {
     assert.notStrictEqual(o.result, true);
     assert.ok(o.tries >= 2 && o.tries <= 5, `${o.tries} tries`);
     assertClear(o.message, /too many requests/i);
+    await stillWorks();
+  });
+
+  test('another tool used up the account\'s bucket: one request, the wait is told (30 s), Cancel ends it at once', async function () {
+    this.timeout(60_000);
+    await setUserSetting('rateLimitWindowSeconds', 30);
+    // Another client of the account spends the whole bucket as every window begins: every request gets 429.
+    await setSandboxKnobs({ rateLimit: { enforce: true, otherClientShare: 1 } });
+    try {
+      const before = (await sandboxState()).requestCount;
+      const mark = logMark();
+      const started = Date.now();
+      const running = vscode.commands.executeCommand('everflow.runClickStream', smallWindow(700 + idCursor++));
+      const line = await waitForLog(mark, /rate limit is used up/, 15_000);
+      assert.match(line, /Everflow's rate limit is used up \(shared with other tools on this account\); resuming in \d+ s/);
+      const seconds = Number(/resuming in (\d+) s/.exec(line)![1]);
+      assert.ok(seconds >= 25 && seconds <= 31, `waits ${seconds} s`);
+      // The progress notification is the newest; its primary action is Cancel.
+      const t0 = Date.now();
+      await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+      const result = await running;
+      const cancelMs = Date.now() - t0;
+      assert.notStrictEqual(result, true, 'the stream ran to the end');
+      assert.ok(cancelMs < 2000, `the stream ended ${cancelMs} ms after Cancel`);
+      const reqs = await requestsSince(before, 'stream');
+      assert.deepStrictEqual(reqs.map((r) => r.status), [429], 'one request found the bucket empty; nothing more was sent');
+      seen['rate limit used up by another tool'] = { tries: reqs.length, ms: Date.now() - started, message: line.replace(/^.*?(Everflow's)/, '$1') };
+    } finally {
+      // A short window again ends the hold; a fresh sandbox has a full bucket.
+      await setUserSetting('rateLimitWindowSeconds', 2);
+      await resetSandbox();
+    }
     await stillWorks();
   });
 
