@@ -1,4 +1,5 @@
 import { showInfo, showWarning } from '../notifications';
+import { keepWithinBudget } from '../core/asSent';
 import { describeLogic } from '../core/logic';
 import type { StreamRequest } from '../core/types';
 import type { Services } from '../services';
@@ -58,6 +59,8 @@ export async function executeStream(services: Services, request: StreamRequest, 
       ...(result.chunks > 1 ? { chunks: result.chunks } : {}),
     },
     rows: result.rows,
+    // What Everflow sent, for "Open as JSON" (response texts within the budget of src/core/asSent.ts).
+    ...(result.exchanges ? { exchanges: keepWithinBudget(result.exchanges) } : {}),
   } satisfies ResultSet;
   const entry = await history.add(
     {

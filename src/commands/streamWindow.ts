@@ -31,7 +31,7 @@ export async function streamWindow(services: Pick<Services, 'client' | 'logger'>
   services.logger.info(`Stream: ${notice}`);
   const started = performance.now();
   const seen = new Set<string>();
-  const merged: WindowedStreamResult = { rows: [], truncated: false, cap: 0, durationMs: 0, chunks: plan.chunks.length };
+  const merged: WindowedStreamResult = { rows: [], truncated: false, cap: 0, durationMs: 0, chunks: plan.chunks.length, exchanges: [] };
   for (const chunk of plan.chunks) {
     const res = await client.streamClicks({ ...request, from: chunk.from, to: chunk.to }, { signal });
     for (const row of res.rows) {
@@ -39,6 +39,7 @@ export async function streamWindow(services: Pick<Services, 'client' | 'logger'>
       seen.add(row.transaction_id);
       merged.rows.push(row);
     }
+    merged.exchanges!.push(...(res.exchanges ?? []));
     merged.truncated ||= res.truncated;
     merged.cap = res.cap;
   }

@@ -74,6 +74,8 @@ export interface AsSentInput {
   exchanges: readonly ApiExchange[];
   /** The normalised rows of the result, for the rows no kept response holds. */
   rows: readonly Click[];
+  /** For rowsAsSentDocument: one looked-up click, shown as `click` rather than a list of one. */
+  single?: boolean;
 }
 
 /**
@@ -109,8 +111,8 @@ export function asSentDocument(input: AsSentInput): Raw {
 }
 
 /**
- * Some rows of a result as sent: `{ request, clicks: [each row as Everflow sent it], sent_by: [the
- * requests they came from] }`, in the order of `rows`. Rows no kept response holds are shown
+ * Some rows of a result as sent: `{ request, sent_by: [the requests they came from], clicks: [each
+ * row as Everflow sent it] }` (`click` for a single look-up), in the order of `rows`. Rows no kept response holds are shown
  * normalised, with a note.
  */
 export function rowsAsSentDocument(input: AsSentInput): Raw {
@@ -140,7 +142,7 @@ export function rowsAsSentDocument(input: AsSentInput): Raw {
     return x.status === undefined ? { request: requestOf(x) } : { request: requestOf(x), status: x.status };
   });
   if (normalised > 0) doc.note = `${normalised.toLocaleString('en-US')} of ${clicks.length.toLocaleString('en-US')} row(s) are not in a kept response; they are shown as the extension normalised them.`;
-  if (clicks.length === 1) doc.click = clicks[0];
+  if (input.single && clicks.length === 1) doc.click = clicks[0];
   else doc.clicks = clicks;
   return doc;
 }

@@ -20,6 +20,12 @@ export interface ResultsInit {
   canFetchAll: boolean;
   /** The `everflow.results.maxRows` limit, for the banner's wording. */
   maxRows: number;
+  /**
+   * Fields Everflow sent that the catalogue does not name get a column each (ids `extra:…`, hidden at
+   * first), up to a limit; this many more were left out of the columns (they are in row details,
+   * "Open as JSON" and exports).
+   */
+  omittedColumns?: number;
 }
 
 /** What the webview keeps with `setState` and the host's serializer reads back after a reload. */
@@ -46,7 +52,7 @@ export type HostToResults =
   | { type: 'fetching'; running: boolean }
   /** A palette command asks for an export of what the grid shows; answered with `export` and the same id. */
   | { type: 'exportRequest'; requestId: number; format: ExportFormat }
-  /** The full click of a row (as the API returned it, normalised), for the detail panel. */
+  /** The full click of a row (normalised, with the fields the catalogue does not name in place), for the detail panel. */
   | { type: 'rowJson'; requestId: number; row: number; json: string };
 
 /** Webview → host. */

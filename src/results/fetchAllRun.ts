@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 import { showInfo, showWarning } from '../notifications';
 import { withCancellableProgress } from '../host/progress';
 import * as config from '../config';
+import { keepWithinBudget, MAX_KEPT_RESPONSE_CHARS } from '../core/asSent';
 import { fetchAll } from '../core/fetchAll';
-import type { StreamRequest } from '../core/types';
+import type { ApiExchange, StreamRequest } from '../core/types';
 import type { EverflowClient } from '../core/client';
 import type { Logger } from '../logger';
 import type { TimezoneService } from '../timezoneService';
@@ -45,9 +46,23 @@ export async function runFetchAll(services: FetchAllDeps, result: ResultSet): Pr
   const first = result.request.truncated && !result.request.chunks && !result.request.fetch_all && result.request.cap
     ? { rows: result.rows, truncated: true, cap: result.request.cap, durationMs: result.request.duration_ms ?? 0 }
     : undefined;
+  // Every request and response, for "Open as JSON": the first piece's when fetchAll starts from it.
+  // Response texts past the budget are let go as they arrive, so a long fetch does not hold them all.
+  const exchanges: ApiExchange[] = first ? [...(result.exchanges ?? [])] : [];
+  let kept = exchanges.reduce((n, x) => n + (x.response?.length ?? 0), 0);
+  const record = (list: readonly ApiExchange[] | undefined): void => {
+    for (const x of list ?? []) {
+      kept += x.response?.length ?? 0;
+      exchanges.push(kept <= MAX_KEPT_RESPONSE_CHARS ? x : keepWithinBudget([x], 0)[0]);
+    }
+  };
   const outcome = await withCancellableProgress(`Fetching every click of "${result.title}"`, (signal, progress) =>
     fetchAll(request, {
-      stream: (req, s) => services.client.streamClicks(req, { signal: s }),
+      stream: async (req, s) => {
+        const res = await services.client.streamClicks(req, { signal: s });
+        record(res.exchanges);
+        return { ...res, exchanges: undefined };
+      },
       zone,
       maxRows,
       signal,
@@ -78,6 +93,7 @@ export async function runFetchAll(services: FetchAllDeps, result: ResultSet): Pr
       },
     },
     rows: outcome.rows,
+    exchanges,
   };
   if (next.request.partial === undefined) delete next.request.partial;
   const n = outcome.rows.length.toLocaleString('en-US');

@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import { asSentDocument, rowsAsSentDocument } from '../core/asSent';
+import type { Click } from '../core/types';
+import { exchangesOf } from './exchanges';
 import type { ResultSet } from './resultSet';
 
 // Results as read-only JSON documents. A content provider's documents cannot be edited or saved
@@ -48,10 +51,22 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     return vscode.window.showTextDocument(typed, { preview: false });
   }
 
-  /** A result as a document: the request beside its rows (a single looked-up click as `click`). */
-  openResult(result: ResultSet): Promise<vscode.TextEditor> {
-    const body = result.request.kind === 'click' && result.rows.length === 1 ? { request: result.request, click: result.rows[0] } : { request: result.request, clicks: result.rows };
-    return this.open(result.title, body);
+  /**
+   * A result as a document of what Everflow sent: the result's record, then each request beside its
+   * response as received (src/core/asSent.ts); for look-ups, each click as received with the requests
+   * that fetched them. With `rows`, only those rows, each as sent.
+   */
+  openResult(result: ResultSet, rows?: readonly Click[], title = result.title): Promise<vscode.TextEditor> {
+    const exchanges = exchangesOf(result);
+    // A look-up's response is the click itself: the clicks as sent, with the requests that fetched them.
+    const lookUp = result.request.kind === 'click' || result.request.kind === 'bulk';
+    const single = result.request.kind === 'click' && (rows ?? result.rows).length === 1;
+    const body = rows
+      ? rowsAsSentDocument({ request: { ...result.request, rows: rows.length }, exchanges, rows, single })
+      : lookUp
+        ? rowsAsSentDocument({ request: result.request, exchanges, rows: result.rows, single })
+        : asSentDocument({ request: result.request, exchanges, rows: result.rows });
+    return this.open(title, body);
   }
 
   dispose(): void {

@@ -1,4 +1,4 @@
-import type { Click } from '../core/types';
+import type { ApiExchange, Click } from '../core/types';
 
 // The shape of a result, shared by the host (presenter, panels, exports, storage) and the results
 // webview (through src/protocol/results.ts). Types only: no vscode, no DOM.
@@ -49,6 +49,12 @@ export interface ResultSet {
   title: string;
   request: ResultRequestMeta;
   rows: Click[];
+  /**
+   * The requests sent and the responses received (texts within the budget of src/core/asSent.ts),
+   * for "Open as JSON". Undefined for look-ups, whose clicks carry theirs (src/results/exchanges.ts),
+   * and for results kept by an older version.
+   */
+  exchanges?: ApiExchange[];
   /** The run-history entry this result came from, so what Fetch all adds is recorded there too. */
   historyId?: string;
 }

@@ -4,6 +4,8 @@ import * as path from 'path';
 import { pipeline } from 'stream/promises';
 import { promisify } from 'util';
 import * as zlib from 'zlib';
+import type { ApiExchange } from '../core/types';
+import { exchangesOf } from './exchanges';
 import type { ResultSet } from './resultSet';
 
 // The rows behind each results panel, kept by the host so a panel survives a window reload without
@@ -89,6 +91,15 @@ export class ResultStore {
         await put((i > 0 ? ',' : '') + batch.join(','));
         await new Promise((resolve) => setImmediate(resolve));
       }
+      // What Everflow sent, so "Open as JSON" after a reload still shows it (texts within the budget).
+      const exchanges = exchangesOf(result);
+      if (exchanges.length > 0) {
+        await put('],"exchanges":[');
+        for (let i = 0; i < exchanges.length; i++) {
+          await put((i > 0 ? ',' : '') + JSON.stringify(exchanges[i]));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
       await put(']}\n');
       gzip.end();
       await done;
@@ -107,7 +118,10 @@ export class ResultStore {
     await this.writing.get(id);
     try {
       const parsed: unknown = JSON.parse((await gunzip(await fs.promises.readFile(this.file(id)))).toString('utf8'));
-      return isResultSet(parsed) ? parsed : undefined;
+      if (!isResultSet(parsed)) return undefined;
+      // A file of an older version has no exchanges; a damaged list is dropped rather than trusted.
+      if (parsed.exchanges !== undefined && !isExchangeList(parsed.exchanges)) delete parsed.exchanges;
+      return parsed;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`Results: could not read kept result ${id}: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
@@ -156,6 +170,13 @@ export class ResultStore {
       }
     }
   }
+}
+
+function isExchangeList(v: unknown): v is ApiExchange[] {
+  return (
+    Array.isArray(v) &&
+    v.every((x) => typeof x === 'object' && x !== null && typeof (x as ApiExchange).method === 'string' && typeof (x as ApiExchange).path === 'string' && ((x as ApiExchange).response === undefined || typeof (x as ApiExchange).response === 'string'))
+  );
 }
 
 function isResultSet(v: unknown): v is ResultSet {

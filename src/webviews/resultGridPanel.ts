@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import * as config from '../config';
+import { columnsForRows } from '../core/columns';
+import { clickAsJson } from '../core/extras';
 import { flattenRows } from '../core/flatten';
 import { packTable, type PackedTable } from '../core/tablePack';
 import { isValidZone } from '../core/wallClock';
@@ -42,6 +44,8 @@ const REPLY_TIMEOUT_MS = 15_000;
 
 export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
   private packed: PackedTable | undefined;
+  /** Unknown fields of the rows left out of the columns (the limit in src/core/extras.ts). */
+  private omittedColumns = 0;
   private readonly replies = new Map<number, (m: ExportReply) => void>();
   private nextRequestId = 1;
   private fetching = false;
@@ -77,6 +81,11 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
 
   get title(): string {
     return this.current?.title ?? this.fallback.title;
+  }
+
+  /** The ids of every column sent to the grid (undefined until the first `init`). */
+  get columnIds(): string[] | undefined {
+    return this.packed ? [...this.packed.columns] : undefined;
   }
 
   get isFetching(): boolean {
@@ -134,7 +143,12 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
       return;
     }
     // Flattened and packed once per result: the webview asks again each time the panel is shown.
-    this.packed ??= packTable(flattenRows(result.rows));
+    if (!this.packed) {
+      // The catalogue's columns plus one per field Everflow sent that it does not name (hidden at first).
+      const { columns, omitted } = columnsForRows(result.rows);
+      this.packed = packTable(flattenRows(result.rows, columns));
+      this.omittedColumns = omitted;
+    }
     this.post({
       type: 'init',
       init: {
@@ -145,6 +159,7 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
         table: this.packed,
         canFetchAll: streamRequestOf(result) !== undefined,
         maxRows: config.resultsMaxRows(),
+        ...(this.omittedColumns > 0 ? { omittedColumns: this.omittedColumns } : {}),
       },
     });
     if (this.fetching) this.post({ type: 'fetching', running: true });
@@ -159,7 +174,7 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
         return;
       case 'rowJson': {
         const click = this.current?.rows[m.row];
-        if (click) this.post({ type: 'rowJson', requestId: m.requestId, row: m.row, json: JSON.stringify(click, null, 2) });
+        if (click) this.post({ type: 'rowJson', requestId: m.requestId, row: m.row, json: JSON.stringify(clickAsJson(click), null, 2) });
         return;
       }
       case 'export': {

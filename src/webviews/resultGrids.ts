@@ -27,6 +27,8 @@ export interface ResultPanelInfo {
   rendered?: RenderedInfo;
   /** Distinct transaction ids among the rows (equal to `rows` when nothing is duplicated). */
   distinctIds?: number;
+  /** Every column the grid was sent (visible or not), once it has been sent; `extra:…` for fields the catalogue does not name. */
+  columns?: string[];
 }
 
 export interface ResultsApi {
@@ -112,6 +114,7 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
       active: p.panel.active,
       rendered: p.rendered,
       distinctIds: p.result ? new Set(p.result.rows.map((r) => r.transaction_id)).size : undefined,
+      columns: p.columnIds,
     }));
   }
 

@@ -2,8 +2,8 @@ import * as os from 'os';
 import { showInfo, showWarning } from '../notifications';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { columnsByIds, COLUMNS, type ColumnDef } from '../core/columns';
-import { metaSidecar, toCsv, toJson, toMarkdown, toTsv, type ExportMeta } from '../core/exporters';
+import { columnsByIds, columnsForRows, type ColumnDef } from '../core/columns';
+import { clicksAsJson, metaSidecar, toCsv, toJson, toMarkdown, toTsv, type ExportMeta } from '../core/exporters';
 import type { Click } from '../core/types';
 import type { CopyFormat, ExportFormat, RowScope } from '../protocol/results';
 import { DocumentTooLargeError, type ResultDocuments } from '../results/resultDocuments';
@@ -19,16 +19,16 @@ export function pickRows(result: ResultSet, scope: RowScope): Click[] {
   return scope.filter((i) => i < result.rows.length).map((i) => result.rows[i]);
 }
 
-/** The columns named (in that order), or every column when none is known. */
-function columnsOf(ids: readonly string[]): ColumnDef[] {
+/** The columns named (in that order), or every column the rows have (unknown fields too) when none is known. */
+function columnsOf(ids: readonly string[], rows: readonly Click[]): ColumnDef[] {
   const cols = columnsByIds(ids);
-  return cols.length ? cols : [...COLUMNS];
+  return cols.length ? cols : columnsForRows(rows).columns;
 }
 
 export async function copyRows(result: ResultSet, zone: string, format: CopyFormat, rows: number[], columns: string[]): Promise<number> {
   const picked = pickRows(result, rows);
-  const cols = columnsOf(columns);
-  const text = format === 'tsv' ? toTsv(picked, cols, zone) : format === 'markdown' ? toMarkdown(picked, cols, zone) : `${JSON.stringify(picked, null, 2)}\n`;
+  const cols = columnsOf(columns, picked);
+  const text = format === 'tsv' ? toTsv(picked, cols, zone) : format === 'markdown' ? toMarkdown(picked, cols, zone) : `${JSON.stringify(clicksAsJson(picked), null, 2)}\n`;
   await vscode.env.clipboard.writeText(text);
   const what = format === 'tsv' ? 'TSV (with headers)' : format === 'markdown' ? 'a Markdown table' : 'JSON';
   vscode.window.setStatusBarMessage(`Copied ${picked.length.toLocaleString('en-US')} row(s) as ${what}`, 4000);
@@ -96,11 +96,11 @@ export async function exportRows(result: ResultSet, zone: string, format: Export
   const write = (uri: vscode.Uri, text: string) => vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
   let sidecar: vscode.Uri | undefined;
   if (format === 'csv') {
-    await write(target, toCsv(rows, columnsOf(columns), { zone }));
+    await write(target, toCsv(rows, columnsOf(columns, rows), { zone }));
     sidecar = target.with({ path: `${target.path}.meta.json` });
     await write(sidecar, meta ? metaSidecar(meta) : `${JSON.stringify(lookupMeta(result.request, rows.length), null, 2)}\n`);
   } else {
-    await write(target, meta ? toJson(rows, meta) : `${JSON.stringify({ request: lookupMeta(result.request, rows.length), clicks: rows }, null, 2)}\n`);
+    await write(target, meta ? toJson(rows, meta) : `${JSON.stringify({ request: lookupMeta(result.request, rows.length), clicks: clicksAsJson(rows) }, null, 2)}\n`);
   }
   const name = path.basename(target.fsPath);
   const extra = sidecar ? ` (the query is in ${path.basename(sidecar.fsPath)})` : '';
@@ -119,7 +119,7 @@ export async function openRowsAsJson(documents: ResultDocuments, result: ResultS
   const whole = scope === 'all' || rows.length === result.rows.length;
   const title = rows.length === 1 ? `click ${rows[0].transaction_id}` : `${result.title} (${rows.length} rows)`;
   try {
-    await documents.openResult(whole ? result : { title, request: { ...result.request, rows: rows.length }, rows });
+    await documents.openResult(result, whole ? undefined : rows, whole ? result.title : title);
     return true;
   } catch (e) {
     if (!(e instanceof DocumentTooLargeError)) throw e;

@@ -1,5 +1,6 @@
 import { groupCounts, selectionStats, summarize, typingPauseMs, type CellBlock } from '../../src/core/gridStats';
 import { GridTable, narrows, type SortSpec, type ViewSpec } from '../../src/core/gridTable';
+import { isExtraColumnId } from '../../src/core/columns';
 import { unpackTable } from '../../src/core/tablePack';
 import type { CopyFormat, ExportFormat, HostToResults, ResultsInit, ResultsPanelState, ResultsToHost, RowScope } from '../../src/protocol/results';
 import { el } from '../dom';
@@ -102,6 +103,7 @@ export class ResultsApp {
     const state = this.host.getState();
     this.init = init;
     this.table = new GridTable(unpackTable(init.table), init.zone, init.table.data);
+    this.chooser.setExtras(init.table.columns.filter(isExtraColumnId), init.omittedColumns ?? 0);
     this.layout = state?.resultId === init.resultId ? sanitizeLayout(state.view) : defaultLayout();
     this.lastSpec = undefined;
     this.build();

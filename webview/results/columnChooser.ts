@@ -1,9 +1,12 @@
-import { COLUMNS } from '../../src/core/columns';
+import { COLUMNS, columnById } from '../../src/core/columns';
 import { el } from '../dom';
 
 // The column chooser: every field of a click as a checkbox (the grid starts with the sensible
 // dozen), a box to find one among the 62, and one-click "defaults" and "all". Shown as a popover
 // under the toolbar's Columns button; Escape or a click elsewhere closes it.
+//
+// Fields Everflow sent that the catalogue does not name follow under "Not in the catalogue", hidden
+// until chosen. Their names are API data: they go in as attribute and text values only.
 
 export interface ColumnChooserActions {
   /** The new visible columns, in display order (newly shown ones are appended). */
@@ -17,6 +20,9 @@ export class ColumnChooser {
   private readonly find: HTMLElement & { value: string };
   private visible: string[] = [];
   private readonly boxes: (HTMLElement & { checked: boolean })[];
+  private extraBoxes: (HTMLElement & { checked: boolean })[] = [];
+  private extraIds: string[] = [];
+  private readonly extraList: HTMLElement;
   private onOutside = (e: MouseEvent): void => {
     if (!this.root.contains(e.target as Node) && !(e.target as HTMLElement).closest?.('[data-opens="columns"]')) this.close();
   };
@@ -29,24 +35,15 @@ export class ColumnChooser {
     const defaults = el('vscode-button', { secondary: true }, 'Defaults');
     const all = el('vscode-button', { secondary: true }, 'Show all');
     defaults.addEventListener('click', () => actions.defaults());
-    all.addEventListener('click', () => actions.apply([...this.visible, ...COLUMNS.map((c) => c.id).filter((id) => !this.visible.includes(id))]));
+    all.addEventListener('click', () =>
+      actions.apply([...this.visible, ...COLUMNS.map((c) => c.id), ...this.extraIds].filter((id, i, ids) => ids.indexOf(id) === i)),
+    );
     buttons.append(defaults, all);
     this.list = el('div', { class: 'column-list', role: 'group', 'aria-label': 'Columns' });
-    this.boxes = COLUMNS.map((col) => {
-      const box = el('vscode-checkbox', { label: col.header, 'data-column': col.id }) as HTMLElement & { checked: boolean };
-      box.addEventListener('change', () => {
-        const next = box.checked ? [...this.visible, col.id] : this.visible.filter((id) => id !== col.id);
-        // The grid keeps at least one column.
-        if (next.length === 0) {
-          box.checked = true;
-          return;
-        }
-        this.actions.apply(next);
-      });
-      return box;
-    });
+    this.boxes = COLUMNS.map((col) => this.box(col.id, col.header));
     this.list.append(...this.boxes);
-    this.root.append(this.find, buttons, this.list);
+    this.extraList = el('div', { class: 'column-list column-list-extra', role: 'group', 'aria-label': 'Fields not in the catalogue', hidden: true });
+    this.root.append(this.find, buttons, this.list, this.extraList);
     // On the document: a click may have left focus on the page rather than in the popover.
     document.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.isOpen) {
@@ -54,6 +51,44 @@ export class ColumnChooser {
         this.close();
       }
     });
+  }
+
+  private box(id: string, header: string): HTMLElement & { checked: boolean } {
+    const box = el('vscode-checkbox', { label: header, 'data-column': id, title: header }) as HTMLElement & { checked: boolean };
+    box.addEventListener('change', () => {
+      const next = box.checked ? [...this.visible, id] : this.visible.filter((v) => v !== id);
+      // The grid keeps at least one column.
+      if (next.length === 0) {
+        box.checked = true;
+        return;
+      }
+      this.actions.apply(next);
+    });
+    return box;
+  }
+
+  /**
+   * The columns of fields the catalogue does not name that this result has (ids `extra:…`), and how
+   * many more were left out of the columns by the limit; replaces those of the previous result.
+   */
+  setExtras(ids: readonly string[], omitted: number): void {
+    this.extraIds = ids.filter((id) => columnById(id) !== undefined);
+    this.extraBoxes = this.extraIds.map((id) => this.box(id, columnById(id)!.header));
+    const heading = el('div', { class: 'column-list-heading' }, 'Not in the catalogue (new from Everflow)');
+    const parts: HTMLElement[] = [heading, ...this.extraBoxes];
+    if (omitted > 0) {
+      const more = omitted >= 10_000 ? 'At least 10,000' : omitted.toLocaleString('en-US');
+      parts.push(
+        el(
+          'p',
+          { class: 'column-list-note' },
+          `${more} more field(s) are not offered as columns (${this.extraIds.length} at most); every field is in row details, Open as JSON and exports.`,
+        ),
+      );
+    }
+    this.extraList.replaceChildren(...parts);
+    this.extraList.hidden = this.extraIds.length === 0 && omitted === 0;
+    this.update(this.visible);
   }
 
   get isOpen(): boolean {
@@ -86,12 +121,12 @@ export class ColumnChooser {
   /** Marks the visible columns (the boxes stay, so the one being clicked keeps focus). */
   update(visible: string[]): void {
     this.visible = visible;
-    for (const box of this.boxes) box.checked = visible.includes(box.dataset.column ?? '');
+    for (const box of [...this.boxes, ...this.extraBoxes]) box.checked = visible.includes(box.dataset.column ?? '');
   }
 
   private filter(): void {
     const needle = (this.find.value ?? '').trim().toLowerCase();
-    for (const box of Array.from(this.list.children) as HTMLElement[]) {
+    for (const box of [...this.boxes, ...this.extraBoxes]) {
       box.hidden = needle !== '' && !(box.getAttribute('label') ?? '').toLowerCase().includes(needle);
     }
   }

@@ -72,7 +72,7 @@ async function stillWorks(): Promise<void> {
   assert.strictEqual(result, true, 'an ordinary stream after the fault did not succeed');
   const doc = vscode.window.activeTextEditor?.document;
   assert.ok(doc && doc.uri.scheme === 'everflow-result', 'the stream opened no result');
-  assert.ok(Array.isArray(JSON.parse(doc.getText()).clicks), 'the result has no clicks array');
+  assert.ok(Array.isArray(JSON.parse(doc.getText()).exchanges), 'the result shows no request and response');
 }
 
 /** A message a person can act on: says what went wrong, no stack, no markup, no key. */

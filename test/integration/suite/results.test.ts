@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import type { ResultPanelInfo, ResultsApi } from '../../../src/webviews/resultGrids';
 import { resetSandbox, sandboxState, setSandboxKnobs, testConfig } from './env';
 import { activeResultText, closeAllEditors, resultsApi, useSandboxAccount, waitFor } from './helpers';
+import { sentClicks } from './asSent';
+import { LONG_FIELD_NAME, MARKUP_FIELD_NAME } from '../../sandbox/unknownFields';
 
 // The results grid inside a real extension host: where results open (the setting), the panel and
 // what its webview reports rendering, the serializer's restore path (with and without the kept
@@ -59,7 +61,7 @@ suite('Results grid', () => {
     const api = await resultsApi();
     await setting('results.openIn', 'json');
     assert.strictEqual(await vscode.commands.executeCommand('everflow.runClickStream', filtered()), true);
-    assert.ok(JSON.parse(activeResultText()).clicks.length > 0);
+    assert.ok(sentClicks(JSON.parse(activeResultText())).length > 0);
     await closeAllEditors();
 
     await setting('results.openIn', 'ask');
@@ -161,5 +163,103 @@ suite('Results grid', () => {
     assert.strictEqual(await vscode.commands.executeCommand('everflow.lookUpClick', id, { fresh: true }), true);
     assert.strictEqual(await requests(), first + 1, 'Look up again did not ask Everflow');
     assert.ok(api.panels().length > panels, 'the click did not open in a grid');
+  });
+});
+
+suite('Results: nothing Everflow sends is dropped', () => {
+  let openIn: unknown;
+  suiteSetup(async () => {
+    await resetSandbox();
+    await useSandboxAccount();
+    openIn = vscode.workspace.getConfiguration('everflow').inspect('results.openIn')?.globalValue;
+    await setting('results.openIn', 'grid');
+  });
+  setup(resetSandbox);
+  teardown(closeAllEditors);
+  suiteTeardown(async () => setting('results.openIn', openIn));
+
+  /* eslint-disable @typescript-eslint/no-explicit-any -- documents as sent are untyped JSON */
+
+  test('Unknown fields: the grid offers them as columns, hidden; Open as JSON shows the response as sent beside its request', async () => {
+    await setSandboxKnobs({ unknownFields: 'hostile' });
+    const api = await resultsApi();
+    const panel = await streamIntoGrid(api, filtered());
+    const extras = panel.columns!.filter((c) => c.startsWith('extra:'));
+    for (const id of ['extra:payout', 'extra:__proto__', 'extra:constructor', 'extra:relationship/offer/payout_type', 'extra:relationship/affiliate/name', 'extra:relationship/advertiser/account_manager']) {
+      assert.ok(extras.includes(id), `no column ${id} among ${extras.join(', ')}`);
+    }
+    assert.ok(extras.includes(`extra:${encodeURIComponent(LONG_FIELD_NAME)}`), 'no column for the 10,000-character name');
+    assert.ok(!panel.rendered!.columns.some((c) => c.startsWith('extra:')), 'an unknown field is visible by default');
+
+    assert.strictEqual(await vscode.commands.executeCommand('everflow.results.openAsJson', { resultId: panel.id }), true);
+    const text = activeResultText();
+    assert.ok(!text.includes(testConfig().keys.valid), 'the key is in the document');
+    const doc = JSON.parse(text);
+    assert.strictEqual(doc.request.kind, 'stream');
+    assert.strictEqual(doc.exchanges.length, 1);
+    const x = doc.exchanges[0];
+    assert.deepStrictEqual(Object.keys(x.request), ['method', 'path', 'body']);
+    assert.strictEqual(x.request.method, 'POST');
+    assert.strictEqual(x.request.path, '/v1/affiliates/reporting/clicks/stream');
+    assert.deepStrictEqual(x.request.body.query.filters, filtered().query.filters);
+    assert.strictEqual(x.status, 200);
+    const rows: any[] = x.response.table;
+    assert.strictEqual(rows.length, panel.rows);
+    const first = rows[0];
+    assert.strictEqual(typeof first.payout, 'number');
+    assert.deepStrictEqual(Object.getOwnPropertyDescriptor(first, '__proto__')?.value, { polluted: 'yes' });
+    assert.strictEqual(first[MARKUP_FIELD_NAME], '<script>alert("unknown field")</script>');
+    assert.strictEqual(first[LONG_FIELD_NAME], 'the value of a very long name');
+    assert.ok(['cpa', 'cpc'].includes(first.relationship.offer.payout_type));
+    assert.strictEqual(first.relationship.advertiser.account_manager.name, 'Jo Smith');
+    // As sent, not normalised: is_unique is Everflow's 0/1.
+    assert.ok(rows.every((r) => r.is_unique === 0 || r.is_unique === 1));
+  });
+
+  test('Unknown fields: a grid restored from the kept rows still has them and what Everflow sent', async () => {
+    await setSandboxKnobs({ unknownFields: 'network' });
+    const api = await resultsApi();
+    const original = await streamIntoGrid(api, filtered());
+    const copy = vscode.window.createWebviewPanel('everflow.results', original.title, vscode.ViewColumn.Active, { enableScripts: true });
+    await api.restore(copy, { resultId: original.id, title: original.title });
+    const restored = await waitFor('the restored grid to render', () => api.panels().find((p) => p.id !== original.id && p.rendered));
+    assert.deepStrictEqual(restored.columns, original.columns);
+    const requests = (await sandboxState()).requestCount;
+    assert.strictEqual(await vscode.commands.executeCommand('everflow.results.openAsJson', { resultId: restored.id }), true);
+    const doc = JSON.parse(activeResultText());
+    assert.strictEqual(doc.exchanges[0].response.table.length, restored.rows);
+    assert.strictEqual(doc.exchanges[0].response.table[0].relationship.affiliate.labels[0], 'direct');
+    assert.strictEqual((await sandboxState()).requestCount, requests, 'Open as JSON asked Everflow again');
+  });
+
+  test('Look-up: Open as JSON shows the click as sent (an integer carrier_code stays an integer, omitted keys stay omitted)', async () => {
+    await setSandboxKnobs({ carrierCodeAs: 'number', omitEmptyKeys: true });
+    const cfg = testConfig();
+    // A click with a carrier, read straight from the sandbox to know what it sends.
+    let id: string | undefined;
+    let sent: any;
+    for (const candidate of cfg.sampleIds) {
+      const res = await fetch(new URL(`/v1/affiliates/reporting/clicks/${candidate}`, cfg.sandboxUrl), { headers: { 'X-Eflow-API-Key': cfg.keys.valid } });
+      const body: any = await res.json();
+      if (Number.isInteger(body.relationship?.geolocation?.carrier_code)) {
+        id = candidate;
+        sent = body;
+        break;
+      }
+    }
+    assert.ok(id, 'no sample click has a carrier');
+    const api = await resultsApi();
+    const before = new Set(api.panels().map((p) => p.id));
+    assert.strictEqual(await vscode.commands.executeCommand('everflow.lookUpClick', id, { fresh: true }), true);
+    const panel = await waitFor('the look-up grid', () => api.panels().find((p) => !before.has(p.id) && p.rendered));
+    assert.strictEqual(await vscode.commands.executeCommand('everflow.results.openAsJson', { resultId: panel.id }), true);
+    const doc = JSON.parse(activeResultText());
+    assert.deepStrictEqual(doc.sent_by, [{ request: { method: 'GET', path: `/v1/affiliates/reporting/clicks/${id}` }, status: 200 }]);
+    assert.strictEqual(doc.click.relationship.geolocation.carrier_code, sent.relationship.geolocation.carrier_code);
+    assert.ok(Number.isInteger(doc.click.relationship.geolocation.carrier_code));
+    assert.deepStrictEqual(doc.click, sent, 'the click is not shown as Everflow sent it');
+    const omitted = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'referer', 'coupon_code', 'idfa'].filter((k) => !(k in sent));
+    assert.ok(omitted.length > 0, 'the sandbox omitted no empty key');
+    for (const k of omitted) assert.ok(!(k in doc.click), `${k} was omitted by Everflow but is in the document`);
   });
 });

@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { resetSandbox, sandboxState, setSandboxKnobs, testConfig } from './env';
 import { activeResultText, closeAllEditors, extensionApi, removeAllAccounts, useSandboxAccount, waitFor } from './helpers';
+import { sentClicks } from './asSent';
 import { QueryDragAndDrop, type DragItem, type DropTarget } from '../../../src/views/queryDragAndDrop';
 import type { QueryTreeNode } from '../../../src/views/queryTreeNodes';
 
@@ -163,14 +164,14 @@ suite('Saved queries', () => {
     const ws = readWs().queries[0];
     assert.strictEqual(await vscode.commands.executeCommand('everflow.runSavedQuery', { scope: 'workspace', id: ws.id }), true);
     const doc = JSON.parse(activeResultText());
-    assert.ok(doc.clicks.length > 0, 'no clicks came back');
+    assert.ok(sentClicks(doc).length > 0, 'no clicks came back');
     assert.strictEqual(doc.request.logic, 'offer 883 or 518, and country United States, excluding sub1 internal');
     assert.strictEqual(doc.request.timezone_id, 80);
     assert.match(doc.request.from, / 00:00:00$/);
     assert.strictEqual(doc.request.truncated, false);
     const last = api.history()[0];
     assert.strictEqual(last.label, usYesterday.name);
-    assert.strictEqual(last.rows, doc.clicks.length);
+    assert.strictEqual(last.rows, sentClicks(doc).length);
     assert.strictEqual(last.request.from, doc.request.from);
   });
 
@@ -198,7 +199,7 @@ suite('Saved queries', () => {
     await closeAllEditors();
     const requests = (await sandboxState()).requestCount;
     assert.strictEqual(await vscode.commands.executeCommand('everflow.openHistoryResult', { id: api.history()[0].id }), true);
-    assert.ok(JSON.parse(activeResultText()).clicks.length > 0);
+    assert.ok(sentClicks(JSON.parse(activeResultText())).length > 0);
     assert.strictEqual((await sandboxState()).requestCount, requests, 'reopening sent a request');
   });
 
@@ -220,7 +221,7 @@ suite('Saved queries', () => {
     assert.strictEqual(await vscode.commands.executeCommand('everflow.openHistoryResult', { id: oldest.id }), true);
     const doc = JSON.parse(activeResultText());
     assert.strictEqual(doc.request.from, oldest.request.from);
-    assert.strictEqual(doc.clicks.length, oldest.rows);
+    assert.strictEqual(sentClicks(doc).length, oldest.rows);
     assert.strictEqual((await sandboxState()).requestCount, requests, 'reopening sent a request');
   });
 
@@ -240,7 +241,7 @@ suite('Saved queries', () => {
     assert.strictEqual((await sandboxState()).requestCount - before, 2);
     const doc = JSON.parse(activeResultText());
     assert.strictEqual(doc.request.chunks, 2);
-    assert.ok(doc.clicks.length > 0);
+    assert.ok(sentClicks(doc).length > 0);
     const json = JSON.parse(await vscode.commands.executeCommand<string>('everflow.copySavedQueryJson', { scope: 'user', id }));
     assert.ok(Array.isArray(json) && json.length === 2, 'the copy is not the two requests a run sends');
     assert.strictEqual(json[0].from, `${day(20)} 00:00:00`);

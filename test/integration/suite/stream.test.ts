@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { resetSandbox, sandboxState, setSandboxKnobs } from './env';
 import { activeResultText, closeAllEditors, useSandboxAccount } from './helpers';
+import { sentClicks } from './asSent';
 
 function yesterdayUtc(): { from: string; to: string } {
   const d = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
@@ -16,28 +17,38 @@ suite('Click streams through the extension', () => {
   setup(resetSandbox);
   teardown(closeAllEditors);
 
-  test('a filtered stream opens as JSON with the request recorded beside the rows', async () => {
+  test('a filtered stream opens as JSON: what Everflow sent, with the request recorded beside it', async () => {
     const request = { ...yesterdayUtc(), timezone_id: 67, query: { filters: [{ resource_type: 'offer', filter_id_value: '883' }, { resource_type: 'country', filter_id_value: 'United States' }] } };
     assert.strictEqual(await vscode.commands.executeCommand('everflow.runClickStream', request), true);
     const doc = JSON.parse(activeResultText());
-    assert.ok(doc.clicks.length > 0, 'no clicks came back');
-    assert.strictEqual(doc.request.rows, doc.clicks.length);
+    const clicks = sentClicks(doc);
+    assert.ok(clicks.length > 0, 'no clicks came back');
+    assert.strictEqual(doc.request.rows, clicks.length);
     assert.strictEqual(doc.request.logic, 'offer 883, and country United States');
-    for (const c of doc.clicks) {
+    assert.deepStrictEqual([doc.exchanges[0].request.method, doc.exchanges[0].request.path], ['POST', '/v1/affiliates/reporting/clicks/stream']);
+    assert.deepStrictEqual([doc.exchanges[0].request.body.from, doc.exchanges[0].request.body.query.filters], [request.from, request.query.filters]);
+    assert.strictEqual(doc.exchanges[0].status, 200);
+    for (const c of clicks) {
       assert.strictEqual(c.relationship.offer.network_offer_id, 883);
       assert.strictEqual(c.relationship.geolocation.country_name, 'United States');
     }
   });
 
-  test('every response variant reads the same: table, clicks, bare array', async () => {
+  test('every response variant reads the same: table, clicks, bare array (and shows as sent)', async () => {
     const request = { ...yesterdayUtc(), timezone_id: 67, query: { filters: [{ resource_type: 'offer', filter_id_value: '518' }] } };
     const counts: number[] = [];
     for (const responseKey of ['table', 'clicks', 'bare']) {
       await setSandboxKnobs({ responseKey, isUniqueAs: responseKey === 'bare' ? 'boolean' : 'number', carrierCodeAs: 'string' });
       assert.strictEqual(await vscode.commands.executeCommand('everflow.runClickStream', request), true, responseKey);
       const doc = JSON.parse(activeResultText());
-      assert.ok(doc.clicks.every((c: { is_unique: unknown }) => typeof c.is_unique === 'boolean'), `${responseKey}: is_unique not normalised`);
-      counts.push(doc.clicks.length);
+      // "Open as JSON" shows the response as sent: the variant's own key and its own is_unique type.
+      const sent = doc.exchanges[0].response;
+      assert.ok(responseKey === 'bare' ? Array.isArray(sent) : Array.isArray(sent[responseKey]), `${responseKey}: not as sent`);
+      const clicks = sentClicks(doc);
+      const type = responseKey === 'bare' ? 'boolean' : 'number';
+      assert.ok(clicks.every((c: { is_unique: unknown }) => typeof c.is_unique === type), `${responseKey}: is_unique not as sent`);
+      assert.strictEqual(doc.request.rows, clicks.length, `${responseKey}: the grid's row count differs`);
+      counts.push(clicks.length);
     }
     assert.ok(counts[0] > 0);
     assert.deepStrictEqual(counts, [counts[0], counts[0], counts[0]]);
@@ -52,6 +63,7 @@ suite('Click streams through the extension', () => {
     const doc = JSON.parse(activeResultText());
     assert.strictEqual(doc.request.chunks, 2);
     assert.strictEqual(doc.request.truncated, true, 'each 14-day chunk of 2,000 clicks a day reaches the cap');
+    assert.strictEqual(doc.exchanges.length, 2, 'the document does not show both requests');
   });
 
   test('a malformed response fails once, without a retry loop', async () => {

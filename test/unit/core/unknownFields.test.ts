@@ -265,7 +265,7 @@ describe('as sent: the JSON document of what Everflow sent', () => {
     assert.equal(typeof click.relationship.geolocation.carrier_code, 'string');
     const x = exchangeOfClick(click)!;
     assert.deepEqual({ method: x.method, path: x.path, status: x.status }, { method: 'GET', path: `/v1/affiliates/reporting/clicks/${id}`, status: 200 });
-    const doc = rowsAsSentDocument({ request: { kind: 'click' }, exchanges: [x], rows: [click] }) as any;
+    const doc = rowsAsSentDocument({ request: { kind: 'click' }, exchanges: [x], rows: [click], single: true }) as any;
     const sent = doc.click;
     assert.equal(sent.transaction_id, id);
     assert.ok(sent.relationship.geolocation.carrier_code === undefined || Number.isInteger(sent.relationship.geolocation.carrier_code));

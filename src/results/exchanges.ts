@@ -1,0 +1,19 @@
+import { keepWithinBudget } from '../core/asSent';
+import { exchangeOfClick } from '../core/client';
+import type { ApiExchange } from '../core/types';
+import type { ResultSet } from './resultSet';
+
+// Which requests and responses a result came from, for "Open as JSON" and the result store. Streams
+// record theirs when they run (streamRun.ts, fetchAllRun.ts); a looked-up click carries its own
+// from the client (exchangeOfClick), so look-ups, hovers and bulk look-ups need no plumbing.
+
+/** The result's exchanges, or those of its looked-up clicks, within the budget for kept responses. */
+export function exchangesOf(result: ResultSet): ApiExchange[] {
+  if (result.exchanges) return result.exchanges;
+  const out: ApiExchange[] = [];
+  for (const row of result.rows) {
+    const x = exchangeOfClick(row);
+    if (x) out.push(x);
+  }
+  return keepWithinBudget(out);
+}
