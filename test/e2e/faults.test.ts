@@ -135,3 +135,37 @@ test('Cancel ends a slow stream, a hung stream and a hung look-up within a secon
   assert.deepEqual((await w.readNotifications()).filter((n) => /error|failed/i.test(n)), []);
   await stillWorks(w);
 });
+
+test('another tool used up the account\'s rate limit: the progress counts down "resuming in N s", and Cancel ends the wait', { timeout: 120_000 }, async () => {
+  const w = wb!;
+  await clearNotifications(w);
+  // Another client of the account spends the whole 30-second bucket: the first request gets 429.
+  w.sandbox.setKnobs({ rateLimit: { enforce: true, otherClientShare: 1 } });
+  const before = w.sandbox.requestLog.length;
+  try {
+    await runStream(w, 'Last hour');
+    const toast = w.page.locator('.notifications-toasts .notification-toast', { hasText: /rate limit is used up/ }).first();
+    await toast.waitFor({ state: 'visible', timeout: 30_000 });
+    const seconds = async (): Promise<number> => Number(/resuming in (\d+) s/.exec(await toast.innerText())?.[1] ?? NaN);
+    const first = await seconds();
+    assert.match(await toast.innerText(), /Everflow's rate limit is used up \(shared with other tools on this account\); resuming in \d+ s/);
+    assert.ok(first >= 20 && first <= 31, `resuming in ${first} s`);
+    await waitUntil('the countdown to go down', async () => (await seconds()) < first, 5000);
+    const later = await seconds();
+    await w.screenshot('06-rate-limit-wait');
+    // One request found the bucket empty; the rest wait, no storm.
+    assert.deepEqual(w.sandbox.requestLog.slice(before).map((r) => r.status), [429]);
+    const cancel = toast.locator('.monaco-button', { hasText: 'Cancel' }).first();
+    const t0 = Date.now();
+    await cancel.click();
+    await toast.waitFor({ state: 'hidden', timeout: 10_000 });
+    const ms = Date.now() - t0;
+    seen.rateLimitWait = { firstSeconds: first, laterSeconds: later, cancelMs: ms, requests: w.sandbox.requestLog.length - before };
+    assert.ok(ms < 1000, `the wait ended ${ms} ms after Cancel`);
+    assert.equal(w.sandbox.requestLog.length - before, 1, 'a request was sent after Cancel');
+    assert.deepEqual((await w.readNotifications()).filter((n) => /error|failed/i.test(n)), []);
+    await w.screenshot('07-rate-limit-cancelled');
+  } finally {
+    w.sandbox.setKnobs({ rateLimit: { enforce: false, otherClientShare: 0 } });
+  }
+});
