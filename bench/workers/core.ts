@@ -8,7 +8,7 @@
 
 import { readFileSync } from 'node:fs';
 import { serialize } from 'node:v8';
-import { COLUMNS } from '../../src/core/columns';
+import { COLUMNS, columnsForRows } from '../../src/core/columns';
 import { toCsv } from '../../src/core/exporters';
 import { flattenRows } from '../../src/core/flatten';
 import { parseStreamResponse } from '../../src/core/parse';
@@ -55,13 +55,14 @@ const transport = (build: (rows: Click[]) => unknown, decode?: (msg: unknown) =>
 /** The results grid's `init` message (src/webviews/resultGridPanel.ts), with its table as the host packs it. */
 const gridInit = (rows: Click[]): unknown => ({
   type: 'init',
-  init: { resultId: 'bench', title: 'bench', zone: ZONE, table: packTable(flattenRows(rows)), canFetchAll: false, maxRows: 100_000 },
+  init: { resultId: 'bench', title: 'bench', zone: ZONE, table: packTable(flattenRows(rows, columnsForRows(rows).columns)), canFetchAll: false, maxRows: 100_000 },
 });
 
 const TASKS: Record<string, Task> = {
   parse: { input: (t) => t, phases: [{ name: 'total', run: (t) => parseStreamResponse(JSON.parse(t as string), CAP) }] },
   jsonParse: { input: (t) => t, phases: [{ name: 'total', run: (t) => JSON.parse(t as string) }] },
-  flatten: { input: rowsOf, phases: [{ name: 'total', run: (rows) => flattenRows(rows as Click[]) }] },
+  // As the grid panel does it: the catalogue plus a column per unknown field the rows carry (none here).
+  flatten: { input: rowsOf, phases: [{ name: 'total', run: (rows) => flattenRows(rows as Click[], columnsForRows(rows as Click[]).columns) }] },
   rowMajor: { input: rowsOf, phases: [{ name: 'total', run: (rows) => rowMajor(rows as Click[]) }] },
   csv: {
     input: rowsOf,
