@@ -184,16 +184,21 @@ function hoverRows(h: Raw, rows: Row[], goals: Goal[]): void {
 }
 
 function scanRows(s: Raw, rows: Row[]): void {
-  const mb = (s.fileBytes / 2 ** 20).toFixed(0);
+  const scan = summarise(s.scan.map((r: Raw) => r.ms));
+  const base = summarise(s.baseline.map((r: Raw) => r.ms));
+  const last = s.scan.at(-1);
+  const mb = s.fileBytes / 2 ** 20;
+  const ids = last.clicks + last.candidates;
   rows.push({
     section: 'Look Up All',
-    measure: `${mb} MB log read from disk (${s.lines.toLocaleString('en-US')} lines; ${s.distinctClicks.toLocaleString('en-US')} distinct ids + ${s.distinctCandidates.toLocaleString('en-US')} candidates), median`,
-    ours: `${ms(s.scanMs.median)} · ${s.megabytesPerSecond} MB/s · ${s.distinctIdsPerSecond.toLocaleString('en-US')} distinct ids/s`,
-    baseline: `read as text + split lines: ${ms(s.baselineReadMs.median)}`,
-    ratio: ratio(s.scanMs.median, s.baselineReadMs.median),
+    measure: `${mb.toFixed(0)} MB log read from disk (${last.lines.toLocaleString('en-US')} lines; ${last.clicks.toLocaleString('en-US')} distinct ids with a click key + ${last.candidates.toLocaleString('en-US')} candidates), median`,
+    ours: `${ms(scan.median)} · ${(mb / (scan.median / 1000)).toFixed(1)} MB/s · ${Math.round(ids / (scan.median / 1000)).toLocaleString('en-US')} distinct ids/s`,
+    baseline: `read as text + split lines: ${ms(base.median)}`,
+    ratio: ratio(scan.median, base.median),
     goal: '',
   });
-  rows.push({ section: 'Look Up All', measure: `Peak memory (RSS) of that scan`, ours: `${s.peakRssMiB} MiB`, baseline: `read + split only: ${s.baselinePeakRssMiB} MiB`, ratio: '', goal: 'bounded by distinct ids, not file size' });
+  const peak = (list: Raw[]): number => Math.max(...list.map((r: Raw) => r.peakRssMiB));
+  rows.push({ section: 'Look Up All', measure: 'Peak memory (RSS) of the whole process for that scan', ours: `${peak(s.scan)} MiB`, baseline: `read + split only: ${peak(s.baseline)} MiB`, ratio: '', goal: 'bounded by distinct ids, not file size' });
 }
 
 export function summariseFetchAll(raw: Raw): Raw[] {

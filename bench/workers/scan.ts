@@ -1,25 +1,24 @@
 // Section "scan" of `npm run bench`: "Look Up All" on a log too big to open as a document, read from
 // disk as a stream (src/host/fileIdScan.ts) with the real line scanner (src/core/idDetection.ts).
 //
-//   node out/bench/scan.cjs <file> <megabytes> <runs>
+//   node out/bench/scan.cjs write <file> <megabytes>   writes the log unless it is there already
+//   node out/bench/scan.cjs baseline <file>            one baseline pass
+//   node out/bench/scan.cjs scan <file>                one scan pass
 //
-// Writes the log first when `<file>` is missing or of another size: a deterministic mix of access
+// Each pass runs in a process of its own, so its peak RSS is its own. The log is a deterministic mix of access
 // log lines, logfmt, JSON lines and prose, with ids drawn from a pool of 300,000 (so memory can be
 // read against the number of distinct ids) beside md5 values under hash-like keys.
 //
 // Baseline in the same process and run: reading the same file as text and counting its lines, the
-// floor any scan over it pays. Peak memory is sampled while each pass runs (bench/lib/peakRss.ts).
+// floor any scan over it pays, in alternating processes with the scan.
 
 import { createWriteStream, createReadStream, existsSync, statSync } from 'node:fs';
 import { createIdScanner } from '../../src/core/idDetection';
 import { LineSplitter } from '../../src/core/lineSplitter';
 import { scanFileForIds } from '../../src/host/fileIdScan';
-import { PeakRss } from '../lib/peakRss';
-import { summarise } from '../lib/stats';
 
-const [file, megabytesArg, runsArg] = process.argv.slice(2);
+const [mode, file, megabytesArg] = process.argv.slice(2);
 const megabytes = Number(megabytesArg ?? 200);
-const runs = Math.max(1, Number(runsArg ?? 3));
 const POOL = 300_000;
 
 function rng(seed: number): () => number {
@@ -66,7 +65,7 @@ async function writeLog(path: string, bytes: number): Promise<void> {
     let batch = '';
     while (batch.length < 1 << 20) batch += line();
     written += Buffer.byteLength(batch);
-    if (!out.write(batch)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(batch)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 }
@@ -79,45 +78,23 @@ async function baseline(path: string): Promise<number> {
   return lines;
 }
 
+/** One pass in this (fresh) process: its time and the process's peak RSS, which nothing else here adds to. */
 async function main(): Promise<void> {
-  const wanted = megabytes * 1024 * 1024;
-  if (!existsSync(file) || Math.abs(statSync(file).size - wanted) > 2 << 20) await writeLog(file, wanted);
-  const size = statSync(file).size;
-  const peak = new PeakRss();
-  const base: number[] = [];
-  const scan: number[] = [];
-  let baseRss = 0;
-  let scanRss = 0;
-  let result: Awaited<ReturnType<typeof scanFileForIds>> | undefined;
-  let lines = 0;
-  for (let i = 0; i < runs; i++) {
-    peak.reset();
-    let t = performance.now();
-    lines = await baseline(file);
-    base.push(performance.now() - t);
-    baseRss = Math.max(baseRss, peak.peak());
-    peak.reset();
-    t = performance.now();
-    result = await scanFileForIds(file, createIdScanner());
-    scan.push(performance.now() - t);
-    scanRss = Math.max(scanRss, peak.peak());
+  if (mode === 'write') {
+    const wanted = megabytes * 1024 * 1024;
+    if (!existsSync(file) || Math.abs(statSync(file).size - wanted) > 2 << 20) await writeLog(file, wanted);
+    console.log(JSON.stringify({ fileBytes: statSync(file).size }));
+    return;
   }
-  await peak.stop();
-  const median = summarise(scan).median;
-  console.log(
-    JSON.stringify({
-      fileBytes: size,
-      lines,
-      distinctClicks: result!.clickIds.length,
-      distinctCandidates: result!.candidateIds.length,
-      scanMs: summarise(scan),
-      baselineReadMs: summarise(base),
-      megabytesPerSecond: Math.round((size / 2 ** 20 / (median / 1000)) * 10) / 10,
-      distinctIdsPerSecond: Math.round((result!.clickIds.length + result!.candidateIds.length) / (median / 1000)),
-      peakRssMiB: Math.round(scanRss / 2 ** 20),
-      baselinePeakRssMiB: Math.round(baseRss / 2 ** 20),
-    }),
-  );
+  const t = performance.now();
+  let out: Record<string, number>;
+  if (mode === 'baseline') out = { lines: await baseline(file) };
+  else {
+    const r = await scanFileForIds(file, createIdScanner());
+    out = { lines: r.lines, clicks: r.clickIds.length, candidates: r.candidateIds.length };
+  }
+  const ms = performance.now() - t;
+  console.log(JSON.stringify({ ...out, ms, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), fileBytes: statSync(file).size }));
 }
 
 void main().catch((e) => {

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { showInfo, showWarning } from '../notifications';
 import * as vscode from 'vscode';
@@ -19,6 +20,8 @@ import { withCancellableProgress } from '../host/progress';
 const WORKERS = 4;
 /** Past this many ids the user is told how long it will take before anything is sent. */
 const CONFIRM_ABOVE = 100;
+/** Files smaller than this are read from disk without a progress notification. */
+const QUIET_SCAN_BYTES = 8 * 1024 * 1024;
 
 /** What a bulk look-up returns to its caller (tests, other extensions): counts, never the key. */
 export interface BulkSummary {
@@ -87,7 +90,10 @@ const mib = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(bytes 
 /** Reads a file from disk for its ids, with progress and Cancel; undefined when cancelled. */
 async function scanFile(uri: vscode.Uri): Promise<FoundIds | undefined> {
   const name = path.basename(uri.fsPath);
-  const result = await withCancellableProgress(`Reading ${name} for transaction IDs`, (signal, progress) => {
+  // A small file reads in a blink: a progress toast would only flash (and linger beside the question
+  // about candidates that may follow).
+  const small = (await fs.promises.stat(uri.fsPath)).size < QUIET_SCAN_BYTES;
+  const result = small ? await scanFileForIds(uri.fsPath, configuredDetector().createScanner()) : await withCancellableProgress(`Reading ${name} for transaction IDs`, (signal, progress) => {
     let shown = 0;
     return scanFileForIds(uri.fsPath, configuredDetector().createScanner(), {
       signal,

@@ -25,9 +25,12 @@ export class LineSplitter {
   push(chunk: string): void {
     let text = this.rest + chunk;
     let from = 0;
+    // Where the next \r is, searched again only once passed: most logs have none, and searching the
+    // rest of a 1 MiB chunk for one at every line would read the chunk once per line.
+    let cr = -2;
     for (;;) {
       const lf = text.indexOf('\n', from);
-      const cr = text.indexOf('\r', from);
+      if (cr !== -1 && cr < from) cr = text.indexOf('\r', from);
       if (lf === -1 && cr === -1) break;
       if (cr !== -1 && (lf === -1 || cr < lf)) {
         if (cr === text.length - 1) break; // maybe the first half of \r\n

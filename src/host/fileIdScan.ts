@@ -44,6 +44,10 @@ export interface FileScanOptions {
   chunkBytes?: number;
 }
 
+function ownCopy(id: string): string {
+  return Buffer.from(id, 'utf8').toString('utf8');
+}
+
 export async function scanFileForIds(filePath: string, scanner: LineScanner, options: FileScanOptions = {}): Promise<FileScanResult> {
   const { signal, onProgress } = options;
   const every = options.progressEveryMs ?? 200;
@@ -57,7 +61,8 @@ export async function scanFileForIds(filePath: string, scanner: LineScanner, opt
     for (const token of scanner.line(text)) {
       const before = seen.get(token.id);
       if (before === undefined) {
-        seen.set(token.id, token.kind === 'click');
+        // A copy, not the token: a string sliced from the line would keep the whole chunk alive.
+        seen.set(ownCopy(token.id), token.kind === 'click');
         if (token.kind === 'click') clicks++;
       } else if (!before && token.kind === 'click') {
         seen.set(token.id, true);
