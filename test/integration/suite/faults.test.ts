@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import { randomBytes } from 'crypto';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { resetSandbox, sandboxState, setSandboxKnobs, testConfig } from './env';
 import { closeAllEditors, useSandboxAccount } from './helpers';
@@ -172,6 +174,47 @@ suite('Faults through the extension', () => {
       await resetSandbox();
     }
     await stillWorks();
+  });
+
+  test('a hover while the account\'s bucket is empty says so instead of hanging, and sends nothing more', async function () {
+    this.timeout(60_000);
+    await setUserSetting('rateLimitWindowSeconds', 30);
+    await setSandboxKnobs({ rateLimit: { enforce: true, otherClientShare: 1 } });
+    const uri = vscode.Uri.file(path.join(testConfig().workspaceFolder, 'rate-limit.log'));
+    try {
+      // Ids of no click: their look-ups, still queued when the test ends, must not fill the cache for
+      // the sample ids the other tests expect to fail.
+      const [first, second] = [randomBytes(16).toString('hex'), randomBytes(16).toString('hex')];
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(`click ${first} ok\nclick ${second} ok\n`, 'utf8'));
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const before = (await sandboxState()).requestCount;
+      const hover = async (line: number): Promise<{ text: string; ms: number }> => {
+        const started = Date.now();
+        const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line, 12))) ?? [];
+        const text = hovers
+          .flatMap((h) => h.contents)
+          .map((c) => (typeof c === 'object' && 'value' in c ? String(c.value) : ''))
+          .join('\n')
+          .replace(/\\(.)/g, '$1'); // markdown escapes
+        return { text, ms: Date.now() - started };
+      };
+      // The first hover's request finds the bucket empty (429) and the card says so after its short budget.
+      const a = await hover(0);
+      assert.match(a.text, /rate limit is used up \(shared with other tools on this account\)\. This click is looked up in about \d+ s/);
+      // A second hover while the wait lasts answers at once, without a request of its own.
+      const b = await hover(1);
+      assert.match(b.text, /rate limit is used up/);
+      assert.ok(b.ms < 600, `the second hover took ${b.ms} ms`);
+      const reqs = await requestsSince(before, 'click');
+      assert.deepStrictEqual(reqs.map((r) => r.status), [429], 'one request found the bucket empty; the rest wait');
+      seen['hover while the bucket is empty'] = { tries: reqs.length, ms: a.ms + b.ms, message: b.text.replace(/^[\s\S]*?(Everflow's rate limit)/, '$1').slice(0, 200) };
+    } finally {
+      await setUserSetting('rateLimitWindowSeconds', 2);
+      await resetSandbox();
+      await closeAllEditors();
+      await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
+    }
   });
 
   test('a burst of two 500s is retried through: the stream succeeds on the third try', async function () {
