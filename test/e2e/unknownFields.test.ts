@@ -121,6 +121,8 @@ test('showing a new column shows its values; the row details show every added fi
   const markup = await columnTexts(w, '<img Src=x Onerror="alert(1)">');
   assert.ok(markup.length > 0 && markup.every((t) => t === '<script>alert("unknown field")</script>'), JSON.stringify(markup.slice(0, 3)));
   assert.equal(await elementsIn(w, '.grid-canvas, .slick-header'), 0, 'a name or value became an element');
+  await scrollToEnd(w);
+  await w.screenshot('02-new-columns');
 
   await g.locator('.slick-cell').first().click();
   await w.page.keyboard.press('Enter');
@@ -132,7 +134,9 @@ test('showing a new column shows its values; the row details show every added fi
   assert.equal(await elementsIn(w, '.detail-json'), 0);
   assert.equal(await g.locator('body').evaluate(() => (window as unknown as Record<string, unknown>).__pwned), undefined, 'a payload ran');
   assert.deepEqual(dialogs, [], 'a payload opened a dialog');
-  await w.screenshot('02-columns-and-details');
+  // The added fields follow the known ones: the end of the JSON.
+  await g.locator('.detail-json').evaluate((pre) => (pre.scrollTop = pre.scrollHeight));
+  await w.screenshot('03-row-details');
 });
 
 test('the exports carry them: the shown new columns in CSV, every field in JSON', { timeout: 120_000 }, async () => {
@@ -164,5 +168,5 @@ test('the exports carry them: the shown new columns in CSV, every field in JSON'
   assert.ok(['cpa', 'cpc'].includes(c.relationship.offer.payout_type));
   assert.equal(c.relationship.affiliate.labels[0], 'direct');
   assert.ok(!fs.readFileSync(jsonFile, 'utf8').includes(w.sandbox.keys.valid), 'the key is in the export');
-  await w.screenshot('03-exported');
+  await w.screenshot('04-exported');
 });
