@@ -96,8 +96,8 @@ const QUERY_PARAMETERS = 'query_parameters';
  */
 export const MAX_EXTRA_COLUMNS = 100;
 
-/** Past this many distinct unknown fields the count of those left out stops growing (it says "at least"). */
-const MAX_COUNTED = 10_000;
+/** The count of unknown fields left out of the columns stops here (the grid then says "at least"). */
+export const MAX_COUNTED = 10_000;
 
 const isPlainObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -233,7 +233,8 @@ export function scanExtraColumns(rows: readonly Click[], limit = MAX_EXTRA_COLUM
         if (path.length === 1 && topIds.size < MAX_COUNTED) topIds.set(path[0], id);
       }
       if (seen.has(id)) return;
-      if (seen.size >= MAX_COUNTED) return;
+      // Past the limit only a count is wanted, and it stops at MAX_COUNTED ("at least").
+      if (seen.size >= limit + MAX_COUNTED) return;
       seen.add(id);
       if (ids.length < limit) ids.push(id);
       else omitted++;

@@ -1,4 +1,5 @@
 import { COLUMNS, columnById } from '../../src/core/columns';
+import { MAX_COUNTED } from '../../src/core/extras';
 import { el } from '../dom';
 
 // The column chooser: every field of a click as a checkbox (the grid starts with the sensible
@@ -77,7 +78,7 @@ export class ColumnChooser {
     const heading = el('div', { class: 'column-list-heading' }, 'Not in the catalogue (new from Everflow)');
     const parts: HTMLElement[] = [heading, ...this.extraBoxes];
     if (omitted > 0) {
-      const more = omitted >= 10_000 ? 'At least 10,000' : omitted.toLocaleString('en-US');
+      const more = omitted >= MAX_COUNTED ? `At least ${MAX_COUNTED.toLocaleString('en-US')}` : omitted.toLocaleString('en-US');
       parts.push(
         el(
           'p',

@@ -5,7 +5,7 @@ import { asSentDocument, keepWithinBudget, rowsAsSentDocument } from '../../../s
 import { EverflowClient, exchangeOfClick } from '../../../src/core/client';
 import { COLUMNS, cellText, columnById, columnsByIds, columnsForRows, isExtraColumnId } from '../../../src/core/columns';
 import { toCsv, toJson, toMarkdown, toTsv } from '../../../src/core/exporters';
-import { clickAsJson, extraColumnId, extraHeader, extraPathOf, humanizeKey, MAX_EXTRA_COLUMNS } from '../../../src/core/extras';
+import { clickAsJson, extraColumnId, extraHeader, extraPathOf, humanizeKey, MAX_COUNTED, MAX_EXTRA_COLUMNS } from '../../../src/core/extras';
 import { flattenRows } from '../../../src/core/flatten';
 import { GridTable } from '../../../src/core/gridTable';
 import { RateLimiter } from '../../../src/core/limiter';
@@ -185,6 +185,13 @@ describe('unknown fields: columns', () => {
     const last = rows[rows.length - 1];
     const json = JSON.stringify(clickAsJson(last));
     for (const k of Object.keys(last.extra!.top!).filter((k) => k.startsWith('field_'))) assert.ok(json.includes(`"${k}"`), k);
+  });
+
+  it('the count of fields left out stops at MAX_COUNTED, and the columns at MAX_EXTRA_COLUMNS', () => {
+    const rows = Array.from({ length: 4000 }, (_, i) => normalizeClick({ transaction_id: String(i), [`a_${i}`]: 1, [`b_${i}`]: 2, [`c_${i}`]: 3 }));
+    const { columns, omitted } = columnsForRows(rows);
+    assert.equal(columns.length - COLUMNS.length, MAX_EXTRA_COLUMNS);
+    assert.equal(omitted, MAX_COUNTED);
   });
 
   it('headers: snake, camel and kebab case read as words, acronyms in capitals', () => {
