@@ -76,7 +76,16 @@ suite('Click streams through the extension', () => {
   test('a 429 storm is retried a bounded number of times, then reported', async function () {
     this.timeout(60_000);
     await setSandboxKnobs({ fault: { kind: '429-no-headers', count: -1, path: 'stream' } });
-    const result = await vscode.commands.executeCommand('everflow.runClickStream', { ...yesterdayUtc(), timezone_id: 67 });
+    // After each 429 the client waits for the account's rate-limit window (30 s at Everflow); a 2-second one keeps this short.
+    const settings = vscode.workspace.getConfiguration('everflow');
+    const previous = settings.inspect('rateLimitWindowSeconds')?.globalValue;
+    await settings.update('rateLimitWindowSeconds', 2, vscode.ConfigurationTarget.Global);
+    let result: unknown;
+    try {
+      result = await vscode.commands.executeCommand('everflow.runClickStream', { ...yesterdayUtc(), timezone_id: 67 });
+    } finally {
+      await settings.update('rateLimitWindowSeconds', previous, vscode.ConfigurationTarget.Global);
+    }
     assert.notStrictEqual(result, true);
     const n = (await sandboxState()).requestCount;
     assert.ok(n >= 2 && n <= 5, `${n} requests for one stream under a 429 storm`);
