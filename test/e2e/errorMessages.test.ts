@@ -7,7 +7,8 @@ import { startWorkbench, type Workbench } from './harness';
 let wb: Workbench | undefined;
 
 before(async () => {
-  wb = await startWorkbench({ label: 'errors' });
+  // A 2-second rate-limit window: after each 429 the client waits for the account's window (30 s at Everflow).
+  wb = await startWorkbench({ label: 'errors', settings: { 'everflow.rateLimitWindowSeconds': 2 } });
 }, { timeout: 180_000 });
 
 after(async () => {
