@@ -1,0 +1,338 @@
+import { columnById, type CellValue, type ColumnKind } from '../columns';
+import { formatBoolean, formatMoney, formatTimestamp } from '../format';
+import type { PackedColumn, PackedTable } from '../tablePack';
+import { bucketIndex, layoutBuckets, type BucketLayout, type BucketSize } from './buckets';
+import { refererHost } from './refererHost';
+import { instantOfWall, isValidZone, parseEverflowDate, wallSeconds } from '../wallClock';
+
+// What the summary above the grid reads, prepared once per table from the grid's packed columns (the
+// `init.table` the host posts): typed arrays, one entry per result row, so that recomputing the summary
+// for the rows the grid shows is a single loop over their indices with no row objects, no strings and no
+// per-row allocation. Breakdown dimensions are prepared on first use: each value of the column gets a
+// small integer (its label's number), each row the number of its value.
+//
+// When "Fetch all" brings a table whose first rows are the ones prepared (`extend`), only the new rows
+// are prepared.
+
+/** The id of the derived dimension "Referer host" (not a grid column). */
+export const REFERER_HOST = 'referer:host';
+
+/** The dimensions offered first, in this order; any other column of the table follows. */
+export const PREFERRED_DIMENSIONS: readonly string[] = [
+  'offer.name',
+  'geo.country_name',
+  'geo.region_name',
+  'geo.city_name',
+  'sub1',
+  'sub2',
+  'sub3',
+  'sub4',
+  'sub5',
+  'source_id',
+  'error',
+  'device.platform_name',
+  'device.device_type',
+  'device.browser_name',
+  REFERER_HOST,
+  'coupon_code',
+];
+
+/** A label for a value that is empty. */
+export const EMPTY_LABEL = '(empty)';
+/** The error dimension's label for clicks without an error. */
+export const NO_ERROR_LABEL = '(no error)';
+
+export interface DimensionInfo {
+  id: string;
+  title: string;
+}
+
+/** A column's values numbered: `codes[r]` is row r's label number. */
+export interface Dimension {
+  id: string;
+  title: string;
+  /** What each value shows as a bar label (never empty). */
+  labels: string[];
+  /**
+   * The grid cell text of each value (what a value filter on `column` compares), or undefined where
+   * the dimension is derived (referer host) and has no grid column to filter.
+   */
+  texts: string[] | undefined;
+  /** The grid column a bar filters, when there is one. */
+  column?: string;
+  codes: Int32Array;
+}
+
+const FLAG_UNIQUE = 1;
+const FLAG_ERROR = 2;
+export { FLAG_ERROR, FLAG_UNIQUE };
+
+function cell(col: PackedColumn, r: number): CellValue {
+  return 'values' in col ? col.values[r] : col.dict[col.codes[r]];
+}
+
+function normCurrency(v: CellValue | undefined): string {
+  return v === undefined ? '' : String(v).trim().toUpperCase();
+}
+
+function errorCode(v: CellValue): number {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : 0;
+  if (typeof v === 'string' && /^\s*\d+\s*$/.test(v)) return Number(v);
+  return 0;
+}
+
+/** Growable typed arrays: capacity doubles, so appending rows does not copy on every call. */
+function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number, make: (n: number) => T): T {
+  if (a.length >= n) return a;
+  const b = make(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+interface DimensionBuilder {
+  dim: Dimension;
+  byKey: Map<CellValue, number>;
+  /** Money values: by amount, then by currency number. */
+  byMoney: Map<CellValue, number[]>;
+  byLabel: Map<string, number>;
+}
+
+export interface WindowSpec {
+  /** Epoch seconds, inclusive. */
+  start: number;
+  /** Epoch seconds, exclusive. */
+  end: number;
+}
+
+export class SummaryModel {
+  rowCount = 0;
+  /** Epoch seconds per row; NaN where the row has no usable time. */
+  time = new Float64Array(0);
+  /** FLAG_UNIQUE | FLAG_ERROR per row. */
+  flags = new Uint8Array(0);
+  /** Revenue per row; NaN where there is none. */
+  revenue = new Float64Array(0);
+  /** Index into `currencies` per row. */
+  currency = new Int32Array(0);
+  /** Currency codes met, trimmed and upper-cased ('' for none). */
+  readonly currencies: string[] = [];
+  /** Earliest and latest finite time over all rows (NaN when none). */
+  minTime = NaN;
+  maxTime = NaN;
+  private readonly currencyIndex = new Map<string, number>();
+  private readonly dims = new Map<string, DimensionBuilder>();
+  private layoutCache: { key: string; layout: BucketLayout; rowBucket: Int32Array; upTo: number } | undefined;
+  private table: PackedTable;
+
+  constructor(
+    table: PackedTable,
+    /** IANA zone the grid shows times in: bucket boundaries and time labels follow it. */
+    readonly zone: string,
+  ) {
+    this.table = table;
+    this.prepare(0, table.rows);
+  }
+
+  private colOf(id: string): PackedColumn | undefined {
+    const c = this.table.columns.indexOf(id);
+    return c >= 0 ? this.table.data[c] : undefined;
+  }
+
+  /**
+   * Takes a table whose first `rowCount` rows are the rows already prepared (Fetch all, grown) and
+   * prepares only the rest. False, with nothing changed, when the table does not start with those rows
+   * (checked by transaction id and time): then make a new model.
+   */
+  extend(table: PackedTable): boolean {
+    const old = this.table;
+    if (table.rows < this.rowCount || table.columns.join('\u0000') !== old.columns.join('\u0000')) return false;
+    for (const id of ['transaction_id', 'time']) {
+      const a = this.colOf(id);
+      const c = table.columns.indexOf(id);
+      if (!a || c < 0) continue;
+      const b = table.data[c];
+      for (let r = 0; r < this.rowCount; r++) if (cell(a, r) !== cell(b, r)) return false;
+    }
+    const from = this.rowCount;
+    this.table = table;
+    this.prepare(from, table.rows);
+    for (const b of this.dims.values()) this.fillDimension(b, from);
+    return true;
+  }
+
+  private prepare(from: number, to: number): void {
+    this.time = grow(this.time, to, (n) => new Float64Array(n));
+    this.flags = grow(this.flags, to, (n) => new Uint8Array(n));
+    this.revenue = grow(this.revenue, to, (n) => new Float64Array(n));
+    this.currency = grow(this.currency, to, (n) => new Int32Array(n));
+    const time = this.colOf('time') ?? this.colOf('unix_timestamp');
+    const unique = this.colOf('is_unique');
+    const code = this.colOf('error_code');
+    const errorText = this.colOf('error');
+    const revenue = this.colOf('revenue');
+    const currency = this.colOf('currency_id');
+    // Dictionary columns: work per distinct value, then per row only an array read.
+    const curOfCode = currency && 'dict' in currency ? currency.dict.map((v) => this.currencyId(normCurrency(v))) : undefined;
+    let min = this.minTime;
+    let max = this.maxTime;
+    for (let r = from; r < to; r++) {
+      const t = time ? cell(time, r) : undefined;
+      const tt = typeof t === 'number' && Number.isFinite(t) ? t : NaN;
+      this.time[r] = tt;
+      if (tt === tt) {
+        if (!(tt >= min)) min = tt;
+        if (!(tt <= max)) max = tt;
+      }
+      let f = 0;
+      if (unique && cell(unique, r) === true) f |= FLAG_UNIQUE;
+      if (code ? errorCode(cell(code, r)) !== 0 : errorText ? cell(errorText, r) !== '' : false) f |= FLAG_ERROR;
+      this.flags[r] = f;
+      const v = revenue ? cell(revenue, r) : undefined;
+      this.revenue[r] = typeof v === 'number' && Number.isFinite(v) ? v : NaN;
+      this.currency[r] = currency ? (curOfCode && 'codes' in currency ? curOfCode[currency.codes[r]] : this.currencyId(normCurrency(cell(currency, r)))) : this.currencyId('');
+    }
+    this.minTime = min;
+    this.maxTime = max;
+    this.rowCount = to;
+  }
+
+  private currencyId(code: string): number {
+    let id = this.currencyIndex.get(code);
+    if (id === undefined) {
+      id = this.currencies.length;
+      this.currencies.push(code);
+      this.currencyIndex.set(code, id);
+    }
+    return id;
+  }
+
+  /** The dimensions this table offers: the preferred ones it has, then its other columns. */
+  dimensions(): DimensionInfo[] {
+    const out: DimensionInfo[] = [];
+    const has = new Set(this.table.columns);
+    for (const id of PREFERRED_DIMENSIONS) {
+      if (id === REFERER_HOST ? has.has('referer') : has.has(id)) out.push({ id, title: titleOf(id) });
+    }
+    for (const id of this.table.columns) if (!PREFERRED_DIMENSIONS.includes(id)) out.push({ id, title: titleOf(id) });
+    return out;
+  }
+
+  /** The dimension `id` numbered (prepared on first use, kept); undefined for a column the table lacks. */
+  dimension(id: string): Dimension | undefined {
+    let b = this.dims.get(id);
+    if (!b) {
+      const source = id === REFERER_HOST ? 'referer' : id;
+      if (this.table.columns.indexOf(source) < 0) return undefined;
+      b = {
+        dim: { id, title: titleOf(id), labels: [], texts: id === REFERER_HOST ? undefined : [], codes: new Int32Array(0) },
+        byKey: new Map(),
+        byMoney: new Map(),
+        byLabel: new Map(),
+      };
+      if (id !== REFERER_HOST) b.dim.column = id;
+      this.fillDimension(b, 0);
+      this.dims.set(id, b);
+    }
+    return b.dim;
+  }
+
+  private fillDimension(b: DimensionBuilder, from: number): void {
+    const id = b.dim.id;
+    const col = this.colOf(id === REFERER_HOST ? 'referer' : id)!;
+    const kind: ColumnKind = id === REFERER_HOST ? 'text' : (columnById(id)?.kind ?? 'text');
+    const to = this.rowCount;
+    const dim = b.dim;
+    dim.codes = grow(dim.codes, to, (n) => new Int32Array(n));
+    const codes = dim.codes;
+    // A value's number: by the raw value (no string made per row), merged by label where two raw values
+    // show the same (1 and "1"). Money shows with its row's currency, so it is keyed by both.
+    const numberOf = (v: CellValue, cur: number): number => {
+      const money = kind === 'money' && typeof v === 'number';
+      let n = money ? b.byMoney.get(v)?.[cur] : b.byKey.get(v);
+      if (n !== undefined) return n;
+      const text = this.cellText(id, kind, v, cur);
+      const label = this.labelOf(id, text);
+      n = b.byLabel.get(label);
+      if (n === undefined) {
+        n = dim.labels.length;
+        dim.labels.push(label);
+        dim.texts?.push(text);
+        b.byLabel.set(label, n);
+      }
+      if (money) {
+        let list = b.byMoney.get(v);
+        if (!list) b.byMoney.set(v, (list = []));
+        list[cur] = n;
+      } else b.byKey.set(v, n);
+      return n;
+    };
+    if ('dict' in col && kind !== 'money') {
+      const ofCode = new Int32Array(col.dict.length);
+      for (let k = 0; k < col.dict.length; k++) ofCode[k] = numberOf(col.dict[k], 0);
+      for (let r = from; r < to; r++) codes[r] = ofCode[col.codes[r]];
+    } else {
+      for (let r = from; r < to; r++) codes[r] = numberOf(cell(col, r), kind === 'money' ? this.currency[r] : 0);
+    }
+  }
+
+  /** The grid cell text of a value (gridTable.ts shows the same). */
+  private cellText(id: string, kind: ColumnKind, v: CellValue, cur: number): string {
+    if (id === REFERER_HOST) return refererHost(v);
+    if (typeof v === 'string') return v;
+    switch (kind) {
+      case 'timestamp':
+        return typeof v === 'number' ? formatTimestamp(v, this.zone) : String(v);
+      case 'money':
+        return typeof v === 'number' ? formatMoney(v, this.currencies[cur] ?? '') : String(v);
+      default:
+        return typeof v === 'boolean' ? formatBoolean(v) : String(v);
+    }
+  }
+
+  private labelOf(id: string, text: string): string {
+    if (text.trim() !== '') return text;
+    return id === 'error' ? NO_ERROR_LABEL : EMPTY_LABEL;
+  }
+
+  /**
+   * The buckets over `window` (or, without one, over the times of all rows) and each row's bucket
+   * (-2 no time, -1 before the first, buckets.length after the last). Kept for the last window, zone
+   * and size asked for; new rows from `extend` are placed on the next call.
+   */
+  histogramLayout(window?: WindowSpec, size?: BucketSize): { layout: BucketLayout; rowBucket: Int32Array } {
+    const start = window ? window.start : this.minTime === this.minTime ? this.minTime : 0;
+    const end = window ? window.end : this.maxTime === this.maxTime ? this.maxTime + 1 : start + 60;
+    const key = `${start}/${end}/${size ?? 'auto'}`;
+    let cache = this.layoutCache;
+    if (!cache || cache.key !== key) {
+      cache = { key, layout: layoutBuckets(start, end, this.zone, size), rowBucket: new Int32Array(0), upTo: 0 };
+      this.layoutCache = cache;
+    }
+    if (cache.upTo < this.rowCount) {
+      cache.rowBucket = grow(cache.rowBucket, this.rowCount, (n) => new Int32Array(n));
+      for (let r = cache.upTo; r < this.rowCount; r++) cache.rowBucket[r] = bucketIndex(cache.layout, this.time[r]);
+      cache.upTo = this.rowCount;
+    }
+    return cache;
+  }
+}
+
+function titleOf(id: string): string {
+  if (id === REFERER_HOST) return 'Referer host';
+  return columnById(id)?.header ?? id;
+}
+
+/**
+ * The window a request asked for, as instants: Everflow's `from`/`to` (`YYYY-MM-DD HH:MM:SS` on the
+ * clocks of the request's zone, `to` inclusive). Undefined when either is missing or unreadable, or the
+ * zone is unknown: the histogram then spans the rows' own times.
+ */
+export function requestWindow(from: string | undefined, to: string | undefined, zone: string | undefined): WindowSpec | undefined {
+  if (!from || !to || !zone || !isValidZone(zone)) return undefined;
+  const a = parseEverflowDate(from.trim());
+  const b = parseEverflowDate(to.trim());
+  if (!a || !b) return undefined;
+  const start = instantOfWall(wallSeconds(a), zone);
+  const end = instantOfWall(wallSeconds(b), zone) + 1;
+  return end > start ? { start, end } : undefined;
+}
