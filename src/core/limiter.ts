@@ -92,6 +92,12 @@ export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 export class RateLimiter {
   private configured: number;
   private windowMs: number;
+  /**
+   * The window as observed: refills seen closer together than `windowMs` (a server counting per
+   * second, as some do) shorten it; a failed probe puts it back.
+   */
+  private period: number;
+  private lastRefillAt: number | undefined;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Start times still inside the one-second window, oldest first. */
@@ -128,6 +134,7 @@ export class RateLimiter {
   constructor(opts: RateLimiterOptions) {
     this.configured = checkRate(opts.perSecond);
     this.windowMs = checkWindow(opts.windowMs ?? DEFAULT_WINDOW_MS);
+    this.period = this.windowMs;
     this.now = opts.now ?? (() => performance.now());
     this.sleep = opts.sleep ?? defaultSleep;
   }
@@ -143,6 +150,8 @@ export class RateLimiter {
     const next = checkWindow(windowMs);
     if (next === this.windowMs) return;
     this.windowMs = next;
+    this.period = next;
+    this.lastRefillAt = undefined;
     this.windowStart = undefined;
     this.remaining = undefined;
     const now = this.now();
@@ -236,7 +245,11 @@ export class RateLimiter {
     // answer. Answers to concurrent requests arrive out of order (by at most the requests in flight),
     // hence the margin.
     const margin = Math.max(2, this.unsettled.size + 1);
-    const refilled = (expected !== undefined && remaining > expected + margin) || (this.emptySince !== undefined && remaining > 0);
+    // A small bucket refills by less than the margin: one that is (nearly) full again counts too.
+    const full = this.limit !== undefined && remaining >= this.limit - this.unsettled.size - 1;
+    const refilled =
+      (expected !== undefined && (remaining > expected + margin || (full && remaining > expected))) || (this.emptySince !== undefined && remaining > 0);
+    if (refilled) this.learnPeriod(now);
     if (this.windowStart === undefined || refilled) this.windowStart = now;
     this.remaining = Math.floor(remaining);
     this.remainingAt = now;
@@ -254,12 +267,23 @@ export class RateLimiter {
     }
   }
 
+  private learnPeriod(now: number): void {
+    const gap = this.lastRefillAt === undefined ? undefined : now - this.lastRefillAt;
+    // Two refills less than a window apart: the server's window is at most that long.
+    if (gap !== undefined && gap >= 200 && gap < this.period * 0.9) this.period = gap;
+    this.lastRefillAt = now;
+  }
+
   /** A 429 or `Remaining: 0`: hold everyone until the window is expected to be fresh, then probe once. */
   private bucketEmpty(now: number, retryAfterMs: number | undefined): void {
     // An empty answer after the hold already ran out (a failed probe) starts a new episode: the
     // estimate was wrong or someone emptied the new window at once, and nothing more is known.
     if (this.emptySince === undefined || now >= this.heldUntil) {
-      if (this.emptySince !== undefined) this.windowStart = undefined;
+      if (this.emptySince !== undefined) {
+        this.windowStart = undefined;
+        this.period = this.windowMs;
+        this.lastRefillAt = undefined;
+      }
       this.emptySince = now;
     }
     let until: number;
@@ -268,7 +292,7 @@ export class RateLimiter {
     } else if (this.windowStart !== undefined && this.windowStart <= now) {
       until = this.nextReset(now) + RESET_SLACK_MS;
     } else {
-      until = this.emptySince + this.windowMs + RESET_SLACK_MS;
+      until = this.emptySince + this.period + RESET_SLACK_MS;
     }
     this.holdUntil(Math.min(until, now + this.windowMs + RESET_SLACK_MS), true);
     this.remaining = 0;
@@ -287,13 +311,13 @@ export class RateLimiter {
   /** The first estimated reset after `now` (windowStart is defined). */
   private nextReset(now: number): number {
     const start = this.windowStart!;
-    return start + (Math.floor((now - start) / this.windowMs) + 1) * this.windowMs;
+    return start + (Math.floor((now - start) / this.period) + 1) * this.period;
   }
 
   /** Whether the last Remaining still describes the current window (no reset estimated since). */
   private remainingFresh(now: number): boolean {
     if (this.remaining === undefined || this.windowStart === undefined) return false;
-    return this.remainingAt >= this.nextReset(now) - this.windowMs;
+    return this.remainingAt >= this.nextReset(now) - this.period;
   }
 
   /**

@@ -330,6 +330,25 @@ describe('RateLimiter: the 30-second bucket', () => {
     assert.equal(seen.filter((s) => s).length, 1, 'no calls after unsubscribing');
   });
 
+  it('learns a shorter window from refills seen a second apart (a server that counts per second)', async () => {
+    const { clock, limiter, grants, take } = setup(5);
+    // Two requests a second against a bucket of 5 that is refilled every second.
+    for (let second = 0; second < 3; second++) {
+      for (const remaining of [4, 3]) {
+        // Interactive: not held back by spreading, which with a 30-second guess would space these out.
+        await take(`s${second}-${remaining}`, { priority: 'interactive' });
+        limiter.settle(grants.at(-1)!.grant, { status: 200, limit: 5, remaining });
+        await clock.advance(100);
+      }
+      await clock.advance(800);
+    }
+    // Now someone empties it: the wait is until the next second, not 30 s.
+    await clock.advance(300);
+    limiter.settle(undefined, { status: 429, limit: 5, remaining: 0 });
+    const wait = limiter.waitState();
+    assert.ok(wait && wait.remainingMs <= 1000, `waits ${wait?.remainingMs} ms`);
+  });
+
   it('never waits more than one window, whatever it is told', async () => {
     const { limiter } = setup(5, 2000);
     limiter.settle(undefined, { status: 429, retryAfterMs: 3_600_000 });
