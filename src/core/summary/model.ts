@@ -81,6 +81,19 @@ function errorCode(v: CellValue): number {
   return 0;
 }
 
+/** `out[r]` = `conv(value of row r)` for rows [from, to); `none` everywhere when there is no such column. */
+function fill(col: PackedColumn | undefined, from: number, to: number, out: Float64Array | Int32Array | Uint8Array, conv: (v: CellValue) => number, none: number): void {
+  if (!col) out.fill(none, from, to);
+  else if ('dict' in col) {
+    const of = col.dict.map(conv);
+    const codes = col.codes;
+    for (let r = from; r < to; r++) out[r] = of[codes[r]];
+  } else {
+    const values = col.values;
+    for (let r = from; r < to; r++) out[r] = conv(values[r]);
+  }
+}
+
 /** Growable typed arrays: capacity doubles, so appending rows does not copy on every call. */
 function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number, make: (n: number) => T): T {
   if (a.length >= n) return a;
@@ -141,7 +154,7 @@ export class SummaryModel {
   /**
    * Takes a table whose first `rowCount` rows are the rows already prepared (Fetch all, grown) and
    * prepares only the rest. False, with nothing changed, when the table does not start with those rows
-   * (checked by transaction id and time): then make a new model.
+   * (checked by transaction id and time on a sample of rows): then make a new model.
    */
   extend(table: PackedTable): boolean {
     const old = this.table;
@@ -151,7 +164,11 @@ export class SummaryModel {
       const c = table.columns.indexOf(id);
       if (!a || c < 0) continue;
       const b = table.data[c];
-      for (let r = 0; r < this.rowCount; r++) if (cell(a, r) !== cell(b, r)) return false;
+      // Up to 4,096 rows spread over the old ones and the last: enough to tell another result, without
+      // reading a million ids on every append.
+      const step = Math.max(1, Math.floor(this.rowCount / 4096));
+      for (let r = 0; r < this.rowCount; r += step) if (cell(a, r) !== cell(b, r)) return false;
+      if (this.rowCount > 0 && cell(a, this.rowCount - 1) !== cell(b, this.rowCount - 1)) return false;
     }
     const from = this.rowCount;
     this.table = table;
@@ -171,25 +188,28 @@ export class SummaryModel {
     const errorText = this.colOf('error');
     const revenue = this.colOf('revenue');
     const currency = this.colOf('currency_id');
-    // Dictionary columns: work per distinct value, then per row only an array read.
-    const curOfCode = currency && 'dict' in currency ? currency.dict.map((v) => this.currencyId(normCurrency(v))) : undefined;
+    // Column by column; a dictionary column's values are converted once each, then read by code.
+    const num = (v: CellValue) => (typeof v === 'number' && Number.isFinite(v) ? v : NaN);
+    fill(time, from, to, this.time, num, NaN);
+    fill(revenue, from, to, this.revenue, num, NaN);
+    fill(currency, from, to, this.currency, (v) => this.currencyId(normCurrency(v)), currency ? 0 : this.currencyId(''));
+    const flags = this.flags;
+    fill(unique, from, to, flags, (v) => (v === true ? FLAG_UNIQUE : 0), 0);
+    if (code || errorText) {
+      const isError = code ? (v: CellValue) => (errorCode(v) !== 0 ? FLAG_ERROR : 0) : (v: CellValue) => (v !== '' ? FLAG_ERROR : 0);
+      const col = (code ?? errorText)!;
+      if ('dict' in col) {
+        const of = Uint8Array.from(col.dict, isError);
+        for (let r = from; r < to; r++) flags[r] |= of[col.codes[r]];
+      } else for (let r = from; r < to; r++) flags[r] |= isError(col.values[r]);
+    }
     let min = this.minTime;
     let max = this.maxTime;
+    const t = this.time;
     for (let r = from; r < to; r++) {
-      const t = time ? cell(time, r) : undefined;
-      const tt = typeof t === 'number' && Number.isFinite(t) ? t : NaN;
-      this.time[r] = tt;
-      if (tt === tt) {
-        if (!(tt >= min)) min = tt;
-        if (!(tt <= max)) max = tt;
-      }
-      let f = 0;
-      if (unique && cell(unique, r) === true) f |= FLAG_UNIQUE;
-      if (code ? errorCode(cell(code, r)) !== 0 : errorText ? cell(errorText, r) !== '' : false) f |= FLAG_ERROR;
-      this.flags[r] = f;
-      const v = revenue ? cell(revenue, r) : undefined;
-      this.revenue[r] = typeof v === 'number' && Number.isFinite(v) ? v : NaN;
-      this.currency[r] = currency ? (curOfCode && 'codes' in currency ? curOfCode[currency.codes[r]] : this.currencyId(normCurrency(cell(currency, r)))) : this.currencyId('');
+      const tt = t[r];
+      if (tt < min || !(min === min)) min = tt;
+      if (tt > max || !(max === max)) max = tt;
     }
     this.minTime = min;
     this.maxTime = max;
