@@ -59,3 +59,25 @@ test('Look Up All from the palette on a 60 MB log open in the editor reads it fr
   assert.deepEqual(new Set(sent), new Set([...w.sampleIds.slice(0, 3), UNKNOWN]), 'only the four ids were sent, no etag value');
   await w.screenshot('01-grid-from-60mb-log');
 });
+
+test('the Explorer context menu looks up the IDs of a big log without opening it', { timeout: 180_000 }, async () => {
+  const w = wb!;
+  await w.runCommand('View: Close All Editors');
+  await waitUntil('every editor to close', async () => (await w.page.locator('.editor-group-container .tab').count()) === 0, 10_000);
+  const from = w.sandbox.requestLog.length;
+  await w.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'big.log' }).first().click({ button: 'right' });
+  const item = w.page.locator('.context-view .action-item', { hasText: 'Look Up All Transaction IDs in File' }).first();
+  await item.waitFor({ state: 'visible', timeout: 10_000 });
+  // A click right after the menu opens is taken for the end of the right-click: rest on the entry first.
+  await item.hover();
+  await waitUntil('the entry to take the hover', async () => (await item.locator('.action-menu-item.focused, .action-menu-item:focus').count()) > 0 || (await item.evaluate((e) => e.matches(':hover'))), 5_000);
+  for (let attempt = 0; attempt < 3 && (await item.isVisible()); attempt++) await item.click().catch(() => undefined);
+  const summary = async (): Promise<string> => ((await gridFrame(w).locator('.summary-text').textContent().catch(() => '')) ?? '').trim();
+  await waitUntil('the grid of 3 rows', async () => /^3 rows\b/.test(await summary()) && /IDs in big\.log/.test((await w.activeTabTitle()) ?? ''), 60_000);
+  const tabs = await w.page.locator('.editor-group-container .tab').allTextContents();
+  assert.ok(!tabs.some((t) => /^big\.log/.test(t.trim())), `big.log was opened: ${JSON.stringify(tabs)}`);
+  const sent = w.sandbox.requestLog.slice(from).filter((r) => r.path.startsWith('/v1/affiliates/reporting/clicks/'));
+  // The look-ups of the first test are cached: at most the unknown id is asked again.
+  assert.ok(sent.length <= 1, `${sent.length} requests`);
+  await w.screenshot('02-explorer-context-grid');
+});
