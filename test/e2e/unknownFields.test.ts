@@ -170,3 +170,17 @@ test('the exports carry them: the shown new columns in CSV, every field in JSON'
   assert.ok(!fs.readFileSync(jsonFile, 'utf8').includes(w.sandbox.keys.valid), 'the key is in the export');
   await w.screenshot('04-exported');
 });
+
+test('"Open Results as JSON Document" shows what Everflow sent: the request beside the response, unknown fields in it', { timeout: 120_000 }, async () => {
+  const w = wb!;
+  await gridFrame(w).locator('.slick-cell').first().click();
+  await w.runCommand('Everflow: Open Results as JSON Document');
+  const text = await w.waitForEditorText(/"exchanges": \[/, 30_000);
+  assert.match(text, /"method": "POST"/);
+  assert.match(text, /"path": "\/v1\/affiliates\/reporting\/clicks\/stream"/);
+  assert.match(text, /"status": 200/);
+  // The editor holds only the lines in view; the rows as sent are checked field by field in
+  // test/integration/suite/results.test.ts.
+  assert.ok(!text.includes(w.sandbox.keys.valid), 'the key is in the document');
+  await w.screenshot('05-open-as-json');
+});
