@@ -4,6 +4,7 @@ import { cellText, columnById } from '../../../src/core/columns';
 import { flattenRows } from '../../../src/core/flatten';
 import { summarize, SummaryAccumulator, OTHER_LABEL, type SummaryOptions, type SummaryResult } from '../../../src/core/summary/aggregate';
 import { layoutBuckets } from '../../../src/core/summary/buckets';
+import { breakdownTsv, histogramTsv } from '../../../src/core/summary/chartTsv';
 import { EMPTY_LABEL, NO_ERROR_LABEL, REFERER_HOST, requestWindow, SummaryModel } from '../../../src/core/summary/model';
 import { refererHost } from '../../../src/core/summary/refererHost';
 import { packTable } from '../../../src/core/tablePack';
@@ -198,6 +199,33 @@ describe('summary breakdown', () => {
     assert.ok(ids.includes(REFERER_HOST) && ids.includes('transaction_id') && ids.includes('geo.isp_name'));
     assert.equal(new Set(ids).size, ids.length);
     assert.equal(m.dimension('no.such.column'), undefined);
+  });
+});
+
+describe('chart data as TSV', () => {
+  it('one line per bucket and per bar; hostile labels cannot split cells or run as formulas', () => {
+    const rows = [
+      click({ unix_timestamp: T0 + 10, sub1: '=HYPERLINK("http://evil")', error_code: 2, revenue: 1.5, currency_id: 'USD' }),
+      click({ unix_timestamp: T0 + 70, sub1: 'a\tb\nc', is_unique: false }),
+      click({ unix_timestamp: T0 + 75, sub1: 'plain' }),
+    ];
+    const result = summarize(modelOf(rows), 'all', { window: { start: T0, end: T0 + 180 }, dimension: 'sub1', measure: 'revenue', topN: 2 });
+    assert.equal(
+      histogramTsv(result.histogram),
+      'Start (UTC)\tEnd (UTC)\tClicks\tValid\tWith error\tUnique\tDuplicate\n' +
+        '2026-03-14 12:00\t2026-03-14 12:01\t1\t0\t1\t1\t0\n' +
+        '2026-03-14 12:01\t2026-03-14 12:02\t2\t2\t0\t1\t1\n' +
+        '2026-03-14 12:02\t2026-03-14 12:03\t0\t0\t0\t0\t0\n',
+    );
+    const tsv = breakdownTsv(result.breakdown!);
+    assert.equal(
+      tsv,
+      'Sub 1\tClicks\tShare\tUnique share\tError share\tRevenue\n' +
+        "'=HYPERLINK(\"http://evil\")\t1\t33.3%\t100.0%\t100.0%\t1.50 USD\n" +
+        'a b c\t1\t33.3%\t0.0%\t0.0%\t\n' +
+        'Other (1 values)\t1\t33.3%\t100.0%\t0.0%\t\n',
+    );
+    for (const line of tsv.slice(0, -1).split('\n')) assert.equal(line.split('\t').length, 6);
   });
 });
 
