@@ -137,7 +137,7 @@ function describe(err: unknown): string {
       return withServer(
         'Everflow kept answering "too many requests"',
         err,
-        'The limit is shared by everyone using your Everflow account; wait a few seconds and try again, or lower everflow.requestsPerSecond.',
+        'Everflow refills the account\'s bucket every 30 seconds, and every tool on the account shares it; try again in half a minute.',
       );
     case 'server':
       return withServer('Everflow had a server error', err, 'This is usually temporary; try again in a minute.');
