@@ -94,10 +94,13 @@ function fill(col: PackedColumn | undefined, from: number, to: number, out: Floa
   }
 }
 
-/** Growable typed arrays: capacity doubles, so appending rows does not copy on every call. */
+/**
+ * A typed array of at least n entries holding a's. Grown to exactly n: Fetch all appends once, and
+ * spare capacity on a million rows would be tens of MB more for the collector to reckon with.
+ */
 function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number, make: (n: number) => T): T {
   if (a.length >= n) return a;
-  const b = make(Math.max(n, a.length * 2));
+  const b = make(n);
   b.set(a);
   return b;
 }
