@@ -6,6 +6,13 @@ import { FLAG_ERROR, FLAG_UNIQUE, type SummaryModel, type WindowSpec } from './m
 // typed arrays and adds into counters sized by buckets, values and currencies (never by rows), so a
 // recompute after a search or filter allocates nothing per row. Everything is a sum, so rows can be
 // added later (Fetch all) without going over the earlier ones again.
+//
+// In the results webview: one `SummaryModel(init.table, init.zone)` per table (the packed table it
+// already has); after each view change `summarize(model, rows, options)` with the grid's own row list
+// (`GridTable.view`'s result, handed over as it is: order does not matter, no copy); the window from
+// `requestWindow(init.request.from, init.request.to, init.request.timezone)`. When a new table starts
+// with the old one's rows, `model.extend(table)` and an accumulator's `add(newShownRows)` count only the
+// new rows; `add` returning false (the buckets moved) means summarising again.
 
 export type SecondMeasure = 'revenue' | 'unique' | 'error';
 

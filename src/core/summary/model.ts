@@ -323,12 +323,17 @@ export class SummaryModel {
    * and size asked for; new rows from `extend` are placed on the next call.
    */
   histogramLayout(window?: WindowSpec, size?: BucketSize): { layout: BucketLayout; rowBucket: Int32Array } {
-    const start = window ? window.start : this.minTime === this.minTime ? this.minTime : 0;
-    const end = window ? window.end : this.maxTime === this.maxTime ? this.maxTime + 1 : start + 60;
-    const key = `${start}/${end}/${size ?? 'auto'}`;
+    // No window and no row with a time: no buckets (every row counts as without a time).
+    const none = !window && !(this.minTime === this.minTime);
+    const start = window ? window.start : this.minTime;
+    const end = window ? window.end : this.maxTime + 1;
+    const key = none ? `none/${size ?? 'auto'}` : `${start}/${end}/${size ?? 'auto'}`;
     let cache = this.layoutCache;
     if (!cache || cache.key !== key) {
-      cache = { key, layout: layoutBuckets(start, end, this.zone, size), rowBucket: new Int32Array(0), upTo: 0 };
+      const layout: BucketLayout = none
+        ? { size: size ?? 'minute', zone: this.zone, auto: size === undefined, start: NaN, end: NaN, buckets: [], bounds: Float64Array.of(NaN) }
+        : layoutBuckets(start, end, this.zone, size);
+      cache = { key, layout, rowBucket: new Int32Array(0), upTo: 0 };
       this.layoutCache = cache;
     }
     if (cache.upTo < this.rowCount) {

@@ -102,6 +102,29 @@ describe('summary histogram', () => {
     assert.deepEqual([...h.clicks], [1, 0, 0, 1]);
   });
 
+  it('a table without times, flags or money (odd columns, bad values) still gives counts, and no buckets', () => {
+    const packed = {
+      columns: ['time', 'geo.country_name', 'error'],
+      rows: 3,
+      data: [{ values: ['', 'not a time', Number.NaN] }, { dict: ['Peru', 'Chad'], codes: [0, 1, 0] }, { dict: ['', '2 · Over the offer cap'], codes: [0, 1, 1] }],
+    };
+    const s = summarize(new SummaryModel(packed, 'UTC'), 'all', { dimension: 'geo.country_name' });
+    assert.equal(s.cards.clicks, 3);
+    assert.equal(s.cards.withError, 2);
+    assert.deepEqual(s.cards.revenue, []);
+    assert.equal(s.cards.first, undefined);
+    assert.equal(s.cards.peakPerMinute, 0);
+    assert.equal(s.histogram.layout.buckets.length, 0);
+    assert.equal(s.histogram.noTime, 3);
+    assert.deepEqual(
+      s.breakdown!.items.map((i) => [i.label, i.count, i.withError]),
+      [
+        ['Peru', 2, 1],
+        ['Chad', 1, 1],
+      ],
+    );
+  });
+
   it('reads the request’s window in its zone, `to` inclusive', () => {
     assert.deepEqual(requestWindow('2026-03-08 00:00:00', '2026-03-08 23:59:59', 'America/New_York'), {
       start: Date.UTC(2026, 2, 8, 5) / 1000,
