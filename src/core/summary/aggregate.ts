@@ -92,7 +92,7 @@ export interface Breakdown {
   title: string;
   /** The grid column a bar filters, when there is one. */
   column?: string;
-  /** The top values: most clicks first, ties by label (code-unit order). */
+  /** The top values: most clicks first, ties by label, then by text (code-unit order). */
   items: BreakdownItem[];
   /** Every other value together, when there are any; `values` says how many. */
   other?: BarFigures & { label: string; values: number };
@@ -380,7 +380,10 @@ export class SummaryAccumulator {
     const count = this.dCount;
     // The top n by count, ties by label: a small sorted list, most first.
     const top: number[] = [];
-    const before = (a: number, b: number) => count[a] > count[b] || (count[a] === count[b] && labels[a] < labels[b]);
+    // Labels can repeat (blank texts of different lengths are told apart; of the same length, not): then the texts decide.
+    const texts = dim.texts;
+    const before = (a: number, b: number) =>
+      count[a] > count[b] || (count[a] === count[b] && (labels[a] < labels[b] || (labels[a] === labels[b] && texts !== undefined && texts[a] < texts[b])));
     let distinct = 0;
     for (let c = 0; c < labels.length; c++) {
       if (count[c] === 0) continue;

@@ -42,6 +42,17 @@ export const EMPTY_LABEL = '(empty)';
 /** The error dimension's label for clicks without an error. */
 export const NO_ERROR_LABEL = '(no error)';
 
+/**
+ * A bar's label for a value's grid text: the text itself, or words for one that shows nothing — "(empty)"
+ * ("(no error)" for the error column), "(3 blank characters)" for spaces and the like, which stays a value
+ * of its own (a filter on it keeps only those rows).
+ */
+export function valueLabel(id: string, text: string): string {
+  if (text.trim() !== '') return text;
+  if (text === '') return id === 'error' ? NO_ERROR_LABEL : EMPTY_LABEL;
+  return `(${text.length} blank character${text.length === 1 ? '' : 's'})`;
+}
+
 export interface DimensionInfo {
   id: string;
   title: string;
@@ -51,7 +62,7 @@ export interface DimensionInfo {
 export interface Dimension {
   id: string;
   title: string;
-  /** What each value shows as a bar label (never empty). */
+  /** What each value shows as a bar label (never empty; two values may share one, see `valueLabel`). */
   labels: string[];
   /**
    * The grid cell text of each value (what a value filter on `column` compares), or undefined where
@@ -110,7 +121,8 @@ interface DimensionBuilder {
   byKey: Map<CellValue, number>;
   /** Money values: by amount, then by currency number. */
   byMoney: Map<CellValue, number[]>;
-  byLabel: Map<string, number>;
+  /** Value numbers by grid text: raw values that show the same (1 and "1") are one value. */
+  byText: Map<string, number>;
 }
 
 export interface WindowSpec {
@@ -250,7 +262,7 @@ export class SummaryModel {
         dim: { id, title: titleOf(id), labels: [], texts: id === REFERER_HOST ? undefined : [], codes: new Int32Array(0) },
         byKey: new Map(),
         byMoney: new Map(),
-        byLabel: new Map(),
+        byText: new Map(),
       };
       if (id !== REFERER_HOST) b.dim.column = id;
       this.fillDimension(b, 0);
@@ -267,20 +279,19 @@ export class SummaryModel {
     const dim = b.dim;
     dim.codes = grow(dim.codes, to, (n) => new Int32Array(n));
     const codes = dim.codes;
-    // A value's number: by the raw value (no string made per row), merged by label where two raw values
+    // A value's number: by the raw value (no string made per row), merged by text where two raw values
     // show the same (1 and "1"). Money shows with its row's currency, so it is keyed by both.
     const numberOf = (v: CellValue, cur: number): number => {
       const money = kind === 'money' && typeof v === 'number';
       let n = money ? b.byMoney.get(v)?.[cur] : b.byKey.get(v);
       if (n !== undefined) return n;
       const text = this.cellText(id, kind, v, cur);
-      const label = this.labelOf(id, text);
-      n = b.byLabel.get(label);
+      n = b.byText.get(text);
       if (n === undefined) {
         n = dim.labels.length;
-        dim.labels.push(label);
+        dim.labels.push(valueLabel(id, text));
         dim.texts?.push(text);
-        b.byLabel.set(label, n);
+        b.byText.set(text, n);
       }
       if (money) {
         let list = b.byMoney.get(v);
@@ -310,11 +321,6 @@ export class SummaryModel {
       default:
         return typeof v === 'boolean' ? formatBoolean(v) : String(v);
     }
-  }
-
-  private labelOf(id: string, text: string): string {
-    if (text.trim() !== '') return text;
-    return id === 'error' ? NO_ERROR_LABEL : EMPTY_LABEL;
   }
 
   /**
