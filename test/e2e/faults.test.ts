@@ -144,17 +144,23 @@ test('another tool used up the account\'s rate limit: the progress counts down "
   const before = w.sandbox.requestLog.length;
   try {
     await runStream(w, 'Last hour');
-    const toast = w.page.locator('.notifications-toasts .notification-toast', { hasText: /rate limit is used up/ }).first();
+    const toast = w.page.locator('.notifications-toasts .notification-toast', { hasText: /Running click stream/ }).first();
     await toast.waitFor({ state: 'visible', timeout: 30_000 });
     const seconds = async (): Promise<number> => Number(/resuming in (\d+) s/.exec(await toast.innerText())?.[1] ?? NaN);
+    // The limiter may already know when the sandbox's window resets (from earlier answers' headers), so
+    // the first wait can be short; the one request sent then finds the bucket spent again (the other
+    // client takes it all as each window begins) and the next wait is most of a window.
+    await waitUntil('a wait of most of a window', async () => (await seconds()) >= 20, 45_000);
     const first = await seconds();
     assert.match(await toast.innerText(), /Everflow's rate limit is used up \(shared with other tools on this account\); resuming in \d+ s/);
-    assert.ok(first >= 20 && first <= 31, `resuming in ${first} s`);
+    assert.ok(first <= 31, `resuming in ${first} s`);
     await waitUntil('the countdown to go down', async () => (await seconds()) < first, 5000);
     const later = await seconds();
     await w.screenshot('06-rate-limit-wait');
-    // One request found the bucket empty; the rest wait, no storm.
-    assert.deepEqual(w.sandbox.requestLog.slice(before).map((r) => r.status), [429]);
+    // Each request found the bucket empty, and there were at most two (the first, and one probe after a
+    // reset the limiter expected): the rest wait, no storm.
+    const sent = w.sandbox.requestLog.slice(before).map((r) => r.status);
+    assert.ok(sent.length >= 1 && sent.length <= 2 && sent.every((s) => s === 429), `requests while waiting: ${JSON.stringify(sent)}`);
     const cancel = toast.locator('.monaco-button', { hasText: 'Cancel' }).first();
     const t0 = Date.now();
     await cancel.click();
@@ -162,7 +168,7 @@ test('another tool used up the account\'s rate limit: the progress counts down "
     const ms = Date.now() - t0;
     seen.rateLimitWait = { firstSeconds: first, laterSeconds: later, cancelMs: ms, requests: w.sandbox.requestLog.length - before };
     assert.ok(ms < 1000, `the wait ended ${ms} ms after Cancel`);
-    assert.equal(w.sandbox.requestLog.length - before, 1, 'a request was sent after Cancel');
+    assert.equal(w.sandbox.requestLog.length - before, sent.length, 'a request was sent after Cancel');
     assert.deepEqual((await w.readNotifications()).filter((n) => /error|failed/i.test(n)), []);
     await w.screenshot('07-rate-limit-cancelled');
   } finally {

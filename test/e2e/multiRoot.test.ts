@@ -56,7 +56,7 @@ test('each folder is its own scope; a query runs from its folder and moves to th
 
   await w.runQueryFromTree(rowOf(REPORTS_QUERY), REPORTS_QUERY);
   const text = await w.waitForEditorText(/"logic": "offer 883"/, 30_000);
-  assert.match(text, /"clicks": \[/);
+  assert.match(text, /"exchanges": \[/, 'the stream opens as what Everflow sent, request beside response');
 
   // Drag it onto the first folder's scope: out of one file, into the other.
   await rowOf(REPORTS_QUERY).dragTo(rowOf(/^Workspace · workspace/));

@@ -195,7 +195,7 @@ test('History: Open Results after a window reload shows the kept rows without as
   await history.click();
   await w.runCommand('Everflow: Open Results from History');
   const text = await w.waitForEditorText(/"logic": "offer 883"/, 30_000);
-  assert.match(text, /"clicks": \[/);
+  assert.match(text, /"exchanges": \[/, 'the stream opens as what Everflow sent, request beside response');
   assert.equal(streams(), before, 'reopening sent a stream request');
   await w.screenshot('10-history-reopened-after-reload');
 });
