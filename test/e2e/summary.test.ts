@@ -8,6 +8,7 @@ import { gridFrame, startWorkbench, waitUntil, type Workbench } from './harness'
 
 let wb: Workbench | undefined;
 const consoleProblems: string[] = [];
+let probeSeen = false;
 
 before(async () => {
   wb = await startWorkbench({
@@ -18,6 +19,7 @@ before(async () => {
   // Messages of every frame, the webview's included: a CSP refusal is logged there.
   wb.page.on('console', (m) => {
     if (/Content Security Policy|Refused to/i.test(m.text())) consoleProblems.push(m.text());
+    if (m.text() === 'summary-e2e console probe') probeSeen = true;
   });
 }, { timeout: 180_000 });
 
@@ -25,6 +27,7 @@ after(async () => {
   await wb?.close();
 });
 
+const day = (back: number): string => new Date(Date.now() - back * 86_400_000).toISOString().slice(0, 10);
 const num = (t: string) => Number(t.replace(/[^0-9]/g, ''));
 
 async function gridSummary(w: Workbench): Promise<string> {
@@ -92,7 +95,7 @@ async function setTheme(w: Workbench, name: string): Promise<void> {
     return name.includes('High Contrast') ? /vscode-high-contrast/.test(cls ?? '') : name.includes('Light') ? /vscode-light/.test(cls ?? '') : /vscode-dark/.test(cls ?? '');
   });
   // The chart reads the theme's colours on the body's class change, then draws.
-  await gridFrame(w).locator('.time-chart canvas').waitFor();
+  await gridFrame(w).locator('.time-chart canvas').first().waitFor({ state: 'attached' });
 }
 
 test('the summary describes a 5,000-row result: cards, clicks over time, top countries', { timeout: 120_000 }, async () => {
@@ -201,18 +204,44 @@ test('typing in the search box updates the charts; the chosen dimension stays', 
   await waitUntil('every row again', async () => (await shownRows(w)) === 5000);
 });
 
+test('Fetch all grows the histogram, keeps the chosen dimension, and a country bar matches the data', { timeout: 120_000 }, async () => {
+  const w = wb!;
+  const g = gridFrame(w);
+  const d = day(1);
+  const all = w.sandbox.countClicks({ from: `${d} 00:00:00`, to: `${d} 23:59:59`, timezone_id: 67 });
+  assert.ok(all > 5000, `${all} clicks yesterday`);
+  await g.locator('.banner vscode-button', { hasText: 'Fetch all' }).click();
+  await waitUntil('every click of the day', async () => (await shownRows(w)) === all, 90_000);
+  assert.equal(await waitForAgreement(w, 'the Clicks card after Fetch all'), all);
+  const buckets = await g.locator('.time-box table.sr-only tr').evaluateAll((trs) => trs.slice(1).map((tr) => Number((tr.children[2]?.textContent ?? '').replace(/,/g, ''))));
+  assert.equal(
+    buckets.reduce((a, b) => a + b, 0),
+    all,
+  );
+  assert.equal(await g.locator('select.dimension-select').inputValue(), 'device.browser_name', 'Fetch all reset the chosen dimension');
+  await w.screenshot('05-fetched-all');
+  await g.locator('select.dimension-select').selectOption('geo.country_name');
+  await waitUntil('country bars', async () => /distinct values of Country/.test((await g.locator('.bar-box .chart-note').textContent()) ?? ''));
+  const [top] = await bars(w);
+  await g.locator('.bars .bar', { hasText: top.label }).first().click();
+  const shown = await waitForAgreement(w, 'the country filter');
+  const inData = w.sandbox.countClicks({ from: `${d} 00:00:00`, to: `${d} 23:59:59`, timezone_id: 67, query: { filters: [{ resource_type: 'country', filter_id_value: top.full }] } });
+  assert.equal(shown, inData, `rows of ${top.full} in the grid vs in the sandbox`);
+  assert.equal(shown, top.count);
+  await g.locator('.chip-clear').click();
+  await waitUntil('every row again', async () => (await shownRows(w)) === all);
+});
+
 test('light and high-contrast themes; collapsing the summary', { timeout: 90_000 }, async () => {
   const w = wb!;
   const g = gridFrame(w);
   await setTheme(w, 'Light Modern');
-  await w.screenshot('05-summary-light');
+  await w.screenshot('06-summary-light');
   await setTheme(w, 'Dark High Contrast');
-  await w.screenshot('06-summary-high-contrast');
+  await w.screenshot('07-summary-high-contrast');
   await g.locator('.summary-toggle').click();
   await g.locator('.summary-body').waitFor({ state: 'hidden' });
   assert.equal(await g.locator('.summary-toggle').getAttribute('aria-expanded'), 'false');
-  await g.locator('.summary-toggle').click();
-  await g.locator('.summary-body').waitFor({ state: 'visible' });
   await setTheme(w, 'Dark Modern');
 });
 
@@ -222,11 +251,19 @@ test('hostile sub IDs as bar labels render as text; no CSP violation was reporte
   await runStream(w, 'Last 14 days', `sub1=${hostile}`);
   const g = gridFrame(w);
   await waitUntil('the hostile rows', async () => /^[1-9][\d,]* rows?/.test(await gridSummary(w)));
+  // Collapsed in the other result, the summary stays collapsed in this workspace's new one.
+  assert.equal(await g.locator('.summary-toggle').getAttribute('aria-expanded'), 'false');
+  assert.equal(await g.locator('.summary-body').isVisible(), false);
+  await g.locator('.summary-toggle').click();
+  await g.locator('.summary-body').waitFor({ state: 'visible' });
   await g.locator('select.dimension-select').selectOption('sub1');
   await waitUntil('the sub1 bar', async () => (await bars(w)).some((b) => b.full === hostile));
   const bar = (await bars(w)).find((b) => b.full === hostile)!;
   assert.equal(bar.label, hostile, 'the label is the literal text');
   assert.equal(await g.locator('.summary').locator('img, script, iframe, a, object').count(), 0, 'a value became an element');
-  await w.screenshot('07-hostile-labels');
+  await w.screenshot('08-hostile-labels');
+  // The webview's console reaches this listener (so a CSP refusal logged there would have been seen).
+  await g.locator('body').evaluate(() => console.warn('summary-e2e console probe'));
+  await waitUntil('the console probe from the webview', () => probeSeen);
   assert.deepEqual(consoleProblems, [], 'the console reported a CSP violation');
 });

@@ -85,8 +85,8 @@ export class ResultsApp {
       filter: (c, t, x) => this.addValueFilter(c, t, x),
       brush: (start, end) => this.setSpec({ time: { start, end } }),
       toggled: (open) => {
-        this.layout.summaryClosed = !open;
-        this.saveState();
+        if (this.init) this.init.summaryOpen = open;
+        this.host.post({ type: 'summaryOpen', open });
       },
       choices: (c) => {
         this.layout.summary = c;
@@ -162,7 +162,7 @@ export class ResultsApp {
     this.root.replaceChildren(this.banners, this.toolbar.root, this.toolbar.chips, this.summaryPanel.root, main, statusBar, this.chooser.root);
     const sm = this.summaryModel!;
     this.summaryPanel.setModel(sm.model, sm.window, this.layout.summary ?? {});
-    this.summaryPanel.setOpen(!this.layout.summaryClosed);
+    this.summaryPanel.setOpen(this.init!.summaryOpen !== false);
     renderBanners(this.banners, this.init!, this.fetching, this.bannerActions);
     this.grid = new GridView(gridHost, this.gridEvents(), this.nonce);
     this.grid.setTable(table);

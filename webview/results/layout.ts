@@ -14,8 +14,6 @@ export interface GridLayout {
   spec: ViewSpec;
   groupBy?: string;
   detailOpen: boolean;
-  /** The summary area above the grid is collapsed (it is shown unless the user closed it). */
-  summaryClosed?: boolean;
   /** The summary's choices: breakdown dimension, second measure, bucket size, unique-vs-duplicate view. */
   summary?: { dimension?: string; measure?: string; bucket?: string; uniques?: boolean };
 }
@@ -80,7 +78,6 @@ export function sanitizeLayout(raw: unknown): GridLayout {
     spec: { search: typeof spec.search === 'string' ? spec.search : '', contains, values, ...(time ? { time } : {}), ...(sort ? { sort } : {}) },
     ...(known(raw.groupBy) ? { groupBy: raw.groupBy } : {}),
     detailOpen: raw.detailOpen === true,
-    ...(raw.summaryClosed === true ? { summaryClosed: true } : {}),
     ...(isObject(raw.summary) ? { summary: summaryChoices(raw.summary) } : {}),
   };
 }
