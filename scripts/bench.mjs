@@ -3,7 +3,7 @@
 // and prints the Markdown table for the README; scratch output goes to test-results/bench/.
 //
 // Options: --runs <n>      runs per figure (default 5; fewer is for trying the script out)
-//          --only <list>   some of: core, transfer, grid, hover, fetch, scan, activation (comma-separated);
+//          --only <list>   some of: core, transfer, grid, hover, fetch, scan, summary, activation (comma-separated);
 //                          the sections not run keep their figures (and dates) from the existing results file
 //          --scan-mb <n>   size of the generated log the scan section reads (default 200)
 //          --out <file>    where to write the results (default bench/results.json)
@@ -24,7 +24,7 @@ import { runCleanups } from './lib/proc.mjs';
 import { benchActivation, bundleSizes, productionBuild } from './bench-activation.mjs';
 import { benchGrid } from './bench-grid.mjs';
 
-const SECTIONS = ['core', 'transfer', 'grid', 'hover', 'fetch', 'scan', 'activation'];
+const SECTIONS = ['core', 'transfer', 'grid', 'hover', 'fetch', 'scan', 'summary', 'activation'];
 const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
@@ -182,6 +182,17 @@ async function main() {
       const passes = { baseline: [], scan: [] };
       for (let i = 0; i < runs; i++) for (const mode of ['baseline', 'scan']) passes[mode].push(runWorker('scan', [mode, file]));
       return { fileBytes, ...passes };
+    });
+  }
+  if (only.has('summary')) {
+    await section('summary', () => {
+      // 100,000 sandbox clicks, and the same ten times over (each copy a window later) for the million.
+      const out = {};
+      for (const n of [100_000, 1_000_000]) {
+        log(`summary: recompute over ${n.toLocaleString('en-US')} rows`);
+        out[`rows${n}`] = runWorker('summary', [data[100_000], String(n), String(runs)]);
+      }
+      return out;
     });
   }
   if (only.has('activation')) {

@@ -6,6 +6,13 @@ import { FLAG_ERROR, FLAG_UNIQUE, type SummaryModel, type WindowSpec } from './m
 // typed arrays and adds into counters sized by buckets, values and currencies (never by rows), so a
 // recompute after a search or filter allocates nothing per row. Everything is a sum, so rows can be
 // added later (Fetch all) without going over the earlier ones again.
+//
+// In the results webview: one `SummaryModel(init.table, init.zone)` per table (the packed table it
+// already has); after each view change `summarize(model, rows, options)` with the grid's own row list
+// (`GridTable.view`'s result, handed over as it is: order does not matter, no copy); the window from
+// `requestWindow(init.request.from, init.request.to, init.request.timezone)`. When a new table starts
+// with the old one's rows, `model.extend(table)` and an accumulator's `add(newShownRows)` count only the
+// new rows; `add` returning false (the buckets moved) means summarising again.
 
 export type SecondMeasure = 'revenue' | 'unique' | 'error';
 
@@ -85,7 +92,7 @@ export interface Breakdown {
   title: string;
   /** The grid column a bar filters, when there is one. */
   column?: string;
-  /** The top values: most clicks first, ties by label (code-unit order). */
+  /** The top values: most clicks first, ties by label, then by text (code-unit order). */
   items: BreakdownItem[];
   /** Every other value together, when there are any; `values` says how many. */
   other?: BarFigures & { label: string; values: number };
@@ -373,7 +380,10 @@ export class SummaryAccumulator {
     const count = this.dCount;
     // The top n by count, ties by label: a small sorted list, most first.
     const top: number[] = [];
-    const before = (a: number, b: number) => count[a] > count[b] || (count[a] === count[b] && labels[a] < labels[b]);
+    // Labels can repeat (blank texts of different lengths are told apart; of the same length, not): then the texts decide.
+    const texts = dim.texts;
+    const before = (a: number, b: number) =>
+      count[a] > count[b] || (count[a] === count[b] && (labels[a] < labels[b] || (labels[a] === labels[b] && texts !== undefined && texts[a] < texts[b])));
     let distinct = 0;
     for (let c = 0; c < labels.length; c++) {
       if (count[c] === 0) continue;

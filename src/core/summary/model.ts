@@ -42,6 +42,17 @@ export const EMPTY_LABEL = '(empty)';
 /** The error dimension's label for clicks without an error. */
 export const NO_ERROR_LABEL = '(no error)';
 
+/**
+ * A bar's label for a value's grid text: the text itself, or words for one that shows nothing — "(empty)"
+ * ("(no error)" for the error column), "(3 blank characters)" for spaces and the like, which stays a value
+ * of its own (a filter on it keeps only those rows).
+ */
+export function valueLabel(id: string, text: string): string {
+  if (text.trim() !== '') return text;
+  if (text === '') return id === 'error' ? NO_ERROR_LABEL : EMPTY_LABEL;
+  return `(${text.length} blank character${text.length === 1 ? '' : 's'})`;
+}
+
 export interface DimensionInfo {
   id: string;
   title: string;
@@ -51,7 +62,7 @@ export interface DimensionInfo {
 export interface Dimension {
   id: string;
   title: string;
-  /** What each value shows as a bar label (never empty). */
+  /** What each value shows as a bar label (never empty; two values may share one, see `valueLabel`). */
   labels: string[];
   /**
    * The grid cell text of each value (what a value filter on `column` compares), or undefined where
@@ -94,10 +105,13 @@ function fill(col: PackedColumn | undefined, from: number, to: number, out: Floa
   }
 }
 
-/** Growable typed arrays: capacity doubles, so appending rows does not copy on every call. */
+/**
+ * A typed array of at least n entries holding a's. Grown to exactly n: Fetch all appends once, and
+ * spare capacity on a million rows would be tens of MB more for the collector to reckon with.
+ */
 function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number, make: (n: number) => T): T {
   if (a.length >= n) return a;
-  const b = make(Math.max(n, a.length * 2));
+  const b = make(n);
   b.set(a);
   return b;
 }
@@ -107,7 +121,8 @@ interface DimensionBuilder {
   byKey: Map<CellValue, number>;
   /** Money values: by amount, then by currency number. */
   byMoney: Map<CellValue, number[]>;
-  byLabel: Map<string, number>;
+  /** Value numbers by grid text: raw values that show the same (1 and "1") are one value. */
+  byText: Map<string, number>;
 }
 
 export interface WindowSpec {
@@ -247,7 +262,7 @@ export class SummaryModel {
         dim: { id, title: titleOf(id), labels: [], texts: id === REFERER_HOST ? undefined : [], codes: new Int32Array(0) },
         byKey: new Map(),
         byMoney: new Map(),
-        byLabel: new Map(),
+        byText: new Map(),
       };
       if (id !== REFERER_HOST) b.dim.column = id;
       this.fillDimension(b, 0);
@@ -264,20 +279,19 @@ export class SummaryModel {
     const dim = b.dim;
     dim.codes = grow(dim.codes, to, (n) => new Int32Array(n));
     const codes = dim.codes;
-    // A value's number: by the raw value (no string made per row), merged by label where two raw values
+    // A value's number: by the raw value (no string made per row), merged by text where two raw values
     // show the same (1 and "1"). Money shows with its row's currency, so it is keyed by both.
     const numberOf = (v: CellValue, cur: number): number => {
       const money = kind === 'money' && typeof v === 'number';
       let n = money ? b.byMoney.get(v)?.[cur] : b.byKey.get(v);
       if (n !== undefined) return n;
       const text = this.cellText(id, kind, v, cur);
-      const label = this.labelOf(id, text);
-      n = b.byLabel.get(label);
+      n = b.byText.get(text);
       if (n === undefined) {
         n = dim.labels.length;
-        dim.labels.push(label);
+        dim.labels.push(valueLabel(id, text));
         dim.texts?.push(text);
-        b.byLabel.set(label, n);
+        b.byText.set(text, n);
       }
       if (money) {
         let list = b.byMoney.get(v);
@@ -309,23 +323,23 @@ export class SummaryModel {
     }
   }
 
-  private labelOf(id: string, text: string): string {
-    if (text.trim() !== '') return text;
-    return id === 'error' ? NO_ERROR_LABEL : EMPTY_LABEL;
-  }
-
   /**
    * The buckets over `window` (or, without one, over the times of all rows) and each row's bucket
    * (-2 no time, -1 before the first, buckets.length after the last). Kept for the last window, zone
    * and size asked for; new rows from `extend` are placed on the next call.
    */
   histogramLayout(window?: WindowSpec, size?: BucketSize): { layout: BucketLayout; rowBucket: Int32Array } {
-    const start = window ? window.start : this.minTime === this.minTime ? this.minTime : 0;
-    const end = window ? window.end : this.maxTime === this.maxTime ? this.maxTime + 1 : start + 60;
-    const key = `${start}/${end}/${size ?? 'auto'}`;
+    // No window and no row with a time: no buckets (every row counts as without a time).
+    const none = !window && !(this.minTime === this.minTime);
+    const start = window ? window.start : this.minTime;
+    const end = window ? window.end : this.maxTime + 1;
+    const key = none ? `none/${size ?? 'auto'}` : `${start}/${end}/${size ?? 'auto'}`;
     let cache = this.layoutCache;
     if (!cache || cache.key !== key) {
-      cache = { key, layout: layoutBuckets(start, end, this.zone, size), rowBucket: new Int32Array(0), upTo: 0 };
+      const layout: BucketLayout = none
+        ? { size: size ?? 'minute', zone: this.zone, auto: size === undefined, start: NaN, end: NaN, buckets: [], bounds: Float64Array.of(NaN) }
+        : layoutBuckets(start, end, this.zone, size);
+      cache = { key, layout, rowBucket: new Int32Array(0), upTo: 0 };
       this.layoutCache = cache;
     }
     if (cache.upTo < this.rowCount) {

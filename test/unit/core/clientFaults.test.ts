@@ -83,7 +83,7 @@ describe('EverflowClient: retries', () => {
       logs.map((l) => [l.attempt, l.status, l.reason]),
       [1, 2, 3, 4, 5].map((n) => [n, 429, 'rateLimited']),
     );
-    assert.match(describeError(err), /shared by everyone using your Everflow account/);
+    assert.match(describeError(err), /refills the account's bucket every 30 seconds, and every tool on the account shares it/);
   });
 
   it('honours maxRetries', async () => {

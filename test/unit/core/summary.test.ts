@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cellText, columnById } from '../../../src/core/columns';
 import { flattenRows } from '../../../src/core/flatten';
+import { GridTable } from '../../../src/core/gridTable';
 import { summarize, SummaryAccumulator, OTHER_LABEL, type SummaryOptions, type SummaryResult } from '../../../src/core/summary/aggregate';
 import { layoutBuckets } from '../../../src/core/summary/buckets';
 import { breakdownTsv, histogramTsv } from '../../../src/core/summary/chartTsv';
@@ -100,6 +101,29 @@ describe('summary histogram', () => {
       ['2026-11-01 00:00', '2026-11-01 01:00 (UTC−04:00)', '2026-11-01 01:00 (UTC−05:00)', '2026-11-01 02:00'],
     );
     assert.deepEqual([...h.clicks], [1, 0, 0, 1]);
+  });
+
+  it('a table without times, flags or money (odd columns, bad values) still gives counts, and no buckets', () => {
+    const packed = {
+      columns: ['time', 'geo.country_name', 'error'],
+      rows: 3,
+      data: [{ values: ['', 'not a time', Number.NaN] }, { dict: ['Peru', 'Chad'], codes: [0, 1, 0] }, { dict: ['', '2 · Over the offer cap'], codes: [0, 1, 1] }],
+    };
+    const s = summarize(new SummaryModel(packed, 'UTC'), 'all', { dimension: 'geo.country_name' });
+    assert.equal(s.cards.clicks, 3);
+    assert.equal(s.cards.withError, 2);
+    assert.deepEqual(s.cards.revenue, []);
+    assert.equal(s.cards.first, undefined);
+    assert.equal(s.cards.peakPerMinute, 0);
+    assert.equal(s.histogram.layout.buckets.length, 0);
+    assert.equal(s.histogram.noTime, 3);
+    assert.deepEqual(
+      s.breakdown!.items.map((i) => [i.label, i.count, i.withError]),
+      [
+        ['Peru', 2, 1],
+        ['Chad', 1, 1],
+      ],
+    );
   });
 
   it('reads the request’s window in its zone, `to` inclusive', () => {
@@ -373,15 +397,17 @@ function reference(rows: Click[], shown: number[], opts: SummaryOptions, zone: s
     const id = opts.dimension;
     const col = columnById(id);
     const textOf = (c: Click) => (id === REFERER_HOST ? refererHost(c.referer) : cellText(col!, c, { zone }));
-    const groups = new Map<string, { text: string; list: Click[] }>();
+    // One group per text shown; its label says what a blank text is.
+    const groups = new Map<string, { label: string; list: Click[] }>();
     for (const c of clicks) {
       const text = textOf(c);
-      const label = text.trim() ? text : id === 'error' ? NO_ERROR_LABEL : EMPTY_LABEL;
-      const g = groups.get(label) ?? { text, list: [] };
+      const label = text.trim() ? text : text === '' ? (id === 'error' ? NO_ERROR_LABEL : EMPTY_LABEL) : `(${text.length} blank character${text.length === 1 ? '' : 's'})`;
+      const g = groups.get(text) ?? { label, list: [] };
       g.list.push(c);
-      groups.set(label, g);
+      groups.set(text, g);
     }
-    const sorted = [...groups].sort((a, b) => b[1].list.length - a[1].list.length || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const sorted = [...groups].sort((a, b) => b[1].list.length - a[1].list.length || cmp(a[1].label, b[1].label) || (id === REFERER_HOST ? 0 : cmp(a[0], b[0])));
     const figures = (list: Click[]) => {
       const u = list.filter((c) => c.is_unique).length;
       const e = list.filter(err).length;
@@ -394,7 +420,7 @@ function reference(rows: Click[], shown: number[], opts: SummaryOptions, zone: s
     out.breakdown = {
       dimension: id,
       title: id === REFERER_HOST ? 'Referer host' : col!.header,
-      items: top.map(([label, g]) => ({ label, ...(id === REFERER_HOST ? {} : { text: g.text }), code: -1, ...figures(g.list) })),
+      items: top.map(([text, g]) => ({ label: g.label, ...(id === REFERER_HOST ? {} : { text }), code: -1, ...figures(g.list) })),
       distinct: groups.size,
     };
     if (id !== REFERER_HOST) out.breakdown.column = id;
@@ -439,6 +465,28 @@ describe('summary against a reference loop on random data', () => {
       }
     });
   }
+
+  it('a bar’s text, as a value filter on its column, keeps exactly its count of the shown rows (the grid’s own filter)', () => {
+    const start = Date.UTC(2026, 10, 1, 4) / 1000;
+    const window = { start, end: start + 6 * 3600 };
+    const rows = randomClicks(21, 800, window);
+    const flat = flattenRows(rows);
+    const packed = JSON.parse(JSON.stringify(packTable(flat)));
+    const zone = 'America/New_York';
+    const grid = new GridTable(flat, zone, packed.data);
+    const m = new SummaryModel(packed, zone);
+    const searched = grid.view({ search: 'e' });
+    for (const dimension of ['geo.country_name', 'sub1', 'error', 'is_unique', 'revenue', 'offer.network_offer_id', 'coupon_code', 'time']) {
+      const b = summarize(m, searched, { window, dimension, topN: 5 }).breakdown!;
+      assert.ok(b.items.length > 0);
+      for (const item of b.items) {
+        const kept = grid.view({ search: 'e', values: [{ column: b.column!, text: item.text!, exclude: false }] });
+        assert.equal(kept.length, item.count, `${dimension} = ${JSON.stringify(item.text)}`);
+        const dropped = grid.view({ search: 'e', values: [{ column: b.column!, text: item.text!, exclude: true }] });
+        assert.equal(dropped.length, searched.length - item.count);
+      }
+    }
+  });
 
   it('adds rows Fetch all appends without recounting the earlier ones', () => {
     const start = Date.UTC(2026, 9, 31) / 1000;
