@@ -189,7 +189,9 @@ export class SummaryPanel {
     const h = r.histogram;
     const uniques = Boolean(this.choices.uniques);
     this.chart.show(h, zone, uniques);
-    const notes = [`${h.layout.buckets.length} buckets of ${BUCKET_NAMES[h.layout.size]} (${zone}); drag across to filter the grid to a time range`];
+    const notes = h.layout.buckets.length
+      ? [`${h.layout.buckets.length} buckets of ${BUCKET_NAMES[h.layout.size]} (${zone}); drag across to filter the grid to a time range`]
+      : ['No click has a time to chart'];
     if (h.layout.requested) notes.push(`${BUCKET_NAMES[h.layout.requested]} would make too many buckets`);
     const outside = h.before + h.after;
     if (outside) notes.push(`${int(outside)} outside the window`);

@@ -71,7 +71,8 @@ export class TimeChart {
     this.plot?.destroy();
     this.plot = undefined;
     const h = this.hist;
-    if (!h) return;
+    // A table without usable times has no buckets: nothing to draw (the note under the chart says so).
+    if (!h || h.layout.buckets.length === 0) return;
     const fg = themeColor('--vscode-foreground');
     const grid = themeColor('--vscode-editorWidget-border', '--vscode-panel-border');
     const lowerColor = themeColor('--vscode-charts-blue');
