@@ -152,6 +152,36 @@ test('clicking a country bar filters the grid to it; Alt-click excludes it; chip
   assert.ok(!(await bars(w)).some((b) => b.full === first.full), 'the excluded country still has a bar');
   await g.locator('.chip-clear').click();
   await waitUntil('every row again', async () => (await shownRows(w)) === 5000);
+  // The bar's context menu excludes too; and from the keyboard, Enter on a focused bar keeps its value.
+  await g.locator('.bars .bar', { hasText: first.label }).first().click({ button: 'right' });
+  await g.locator('.menu-item', { hasText: 'Exclude' }).click();
+  await waitUntil('the exclusion chip from the menu', async () => (await g.locator('.chip-exclude').count()) === 1);
+  assert.equal(await waitForAgreement(w, 'the rows without that country'), 5000 - first.count);
+  await g.locator('.chip-clear').click();
+  await waitUntil('every row again', async () => (await shownRows(w)) === 5000);
+  await g.locator('.bars .bar', { hasText: first.label }).first().focus();
+  await w.page.keyboard.press('Enter');
+  await waitUntil('the rows of that country', async () => (await shownRows(w)) === first.count);
+  await g.locator('.chip:not(.chip-clear)').first().focus();
+  await w.page.keyboard.press('Enter');
+  await waitUntil('every row again', async () => (await shownRows(w)) === 5000);
+});
+
+test('the bucket size can be changed, and the bars can show unique vs duplicate', { timeout: 60_000 }, async () => {
+  const w = wb!;
+  const g = gridFrame(w);
+  assert.match((await g.locator('.time-box .chart-note').textContent()) ?? '', /^288 buckets of 5 minutes \(UTC\)/);
+  await g.locator('select.bucket-select').selectOption('hour');
+  await waitUntil('hour buckets', async () => /^24 buckets of 1 hour \(UTC\)/.test((await g.locator('.time-box .chart-note').textContent()) ?? ''));
+  await g.locator('.summary-button', { hasText: 'Unique vs duplicate' }).click();
+  await waitUntil('the unique/duplicate legend', async () => /Duplicate/.test((await g.locator('.time-chart .u-legend').textContent()) ?? ''));
+  assert.equal(await g.locator('.summary-button', { hasText: 'Unique vs duplicate' }).getAttribute('aria-pressed'), 'true');
+  const head = await g.locator('.time-box table.sr-only tr').first().textContent();
+  assert.match(head ?? '', /Unique.*Duplicate/);
+  await w.screenshot('03b-hours-unique');
+  await g.locator('.summary-button', { hasText: 'Unique vs duplicate' }).click();
+  await g.locator('select.bucket-select').selectOption('');
+  await waitUntil('automatic buckets again', async () => /^288 buckets/.test((await g.locator('.time-box .chart-note').textContent()) ?? ''));
 });
 
 test('dragging across the histogram filters the grid to that time range', { timeout: 90_000 }, async () => {
