@@ -32,6 +32,8 @@ const MEASURES: { id: SecondMeasure; name: string }[] = [
   { id: 'revenue', name: 'Revenue' },
 ];
 const LABEL_CHARS = 48;
+/** The screen-reader table of the histogram lists every bucket up to this many. */
+const MAX_TABLE_BUCKETS = 500;
 const int = (n: number) => n.toLocaleString('en-US');
 const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
 const short = (s: string) => (s.length > LABEL_CHARS ? `${s.slice(0, LABEL_CHARS - 1)}…` : s);
@@ -200,7 +202,12 @@ export class SummaryPanel {
     const head = el('tr');
     for (const t of ['Bucket start', 'Bucket end', 'Clicks', uniques ? 'Unique' : 'Valid', uniques ? 'Duplicate' : 'With error']) head.append(el('th', { scope: 'col' }, t));
     const rows = [head];
+    // Past a few hundred buckets (minutes over days) the table lists the buckets with clicks only: tens of
+    // thousands of hidden rows rebuilt on every keystroke would cost more than they tell.
+    const all = h.layout.buckets.length <= MAX_TABLE_BUCKETS;
+    this.timeTable.setAttribute('aria-label', all ? 'Clicks over time' : 'Clicks over time (buckets with clicks)');
     for (let i = 0; i < h.layout.buckets.length; i++) {
+      if (!all && h.clicks[i] === 0) continue;
       const b = h.layout.buckets[i];
       const lower = uniques ? h.unique[i] : h.clicks[i] - h.withError[i];
       const tr = el('tr');
