@@ -9,6 +9,8 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 // SlickGrid's structural styles; esbuild writes them to dist/webview/results.css beside this bundle.
 import 'slickgrid/dist/styles/css/slick.grid.css';
+// uPlot's styles for the summary's histogram (legend, cursor, selection), bundled the same way.
+import 'uplot/dist/uPlot.min.css';
 import { Sortable } from 'sortablejs';
 import type { HostToResults, ResultsPanelState, ResultsToHost } from '../src/protocol/results';
 import { hostApi } from './hostApi';

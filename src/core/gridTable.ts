@@ -36,7 +36,14 @@ export interface ViewSpec {
   /** Column id → case-insensitive text that column's cell must contain. */
   contains?: Record<string, string>;
   values?: ValueFilter[];
+  /** Clicks whose `time` (epoch seconds) is in [start, end): a range brushed on the summary's histogram. */
+  time?: TimeRange;
   sort?: SortSpec;
+}
+
+export interface TimeRange {
+  start: number;
+  end: number;
 }
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -158,6 +165,15 @@ export class GridTable {
       if (c < 0) continue;
       rows = rows.filter((r) => (this.text(c, r) === f.text) !== f.exclude);
     }
+    const range = spec.time;
+    const tc = this.col('time');
+    if (range && tc >= 0) {
+      const data = this.table.data[tc];
+      rows = rows.filter((r) => {
+        const t = data[r];
+        return typeof t === 'number' && t >= range.start && t < range.end;
+      });
+    }
     for (const [id, needle] of Object.entries(spec.contains ?? {})) {
       const c = this.col(id);
       const n = needle.trim().toLowerCase();
@@ -203,6 +219,7 @@ export class GridTable {
 export function narrows(prev: ViewSpec, next: ViewSpec): boolean {
   const grown = (a = '', b = ''): boolean => b.trim().toLowerCase().includes(a.trim().toLowerCase());
   if (JSON.stringify(prev.values ?? []) !== JSON.stringify(next.values ?? [])) return false;
+  if (JSON.stringify(prev.time ?? null) !== JSON.stringify(next.time ?? null)) return false;
   if (!grown(prev.search, next.search)) return false;
   for (const [id, text] of Object.entries(prev.contains ?? {})) {
     if (!grown(text, next.contains?.[id])) return false;

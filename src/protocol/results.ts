@@ -26,6 +26,8 @@ export interface ResultsInit {
    * "Open as JSON" and exports).
    */
   omittedColumns?: number;
+  /** Whether the summary above the grid is shown: remembered per workspace by the host (shown by default). */
+  summaryOpen?: boolean;
 }
 
 /** What the webview keeps with `setState` and the host's serializer reads back after a reload. */
@@ -60,6 +62,8 @@ export type ResultsToHost =
   | { type: 'ready' }
   | { type: 'fetchAll' }
   | { type: 'runAgain' }
+  /** The user showed or collapsed the summary above the grid; the host remembers it for the workspace. */
+  | { type: 'summaryOpen'; open: boolean }
   /** Rows as TSV with headers, JSON or Markdown, built by the host from the full clicks. */
   | { type: 'copy'; format: CopyFormat; rows: number[]; columns: string[] }
   /** One cell's text, as shown. */
@@ -88,6 +92,8 @@ export function isResultsToHost(m: unknown): m is ResultsToHost {
       return (msg.format === 'tsv' || msg.format === 'json' || msg.format === 'markdown') && isRowScope(msg.rows) && msg.rows !== 'all' && isStrings(msg.columns);
     case 'copyText':
       return typeof msg.text === 'string';
+    case 'summaryOpen':
+      return typeof msg.open === 'boolean';
     case 'export':
       return (msg.format === 'csv' || msg.format === 'json') && isRowScope(msg.rows) && isStrings(msg.columns) && (msg.requestId === undefined || typeof msg.requestId === 'number');
     case 'openJson':

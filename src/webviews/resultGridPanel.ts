@@ -25,6 +25,8 @@ type ExportReply = Extract<ResultsToHost, { type: 'export' }>;
 export interface PanelOwner {
   readonly extensionUri: vscode.Uri;
   readonly logger: Logger;
+  /** Remembered per workspace: whether the summary above the grid is shown (SUMMARY_OPEN_KEY). */
+  readonly workspaceState?: vscode.Memento;
   fetchAll(panel: ResultGridPanel): Promise<unknown>;
   runAgain(panel: ResultGridPanel): Promise<void>;
   lookUpAgain(transactionId: string): Promise<void>;
@@ -38,6 +40,9 @@ export interface RenderedInfo {
   total: number;
   columns: string[];
 }
+
+/** The workspaceState key of the summary area's shown/collapsed state (shown unless the user collapsed it). */
+export const SUMMARY_OPEN_KEY = 'everflow.results.summaryOpen';
 
 /** How long a palette command waits for the grid to say what it shows before giving up. */
 const REPLY_TIMEOUT_MS = 15_000;
@@ -159,6 +164,7 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
         table: this.packed,
         canFetchAll: streamRequestOf(result) !== undefined,
         maxRows: config.resultsMaxRows(),
+        summaryOpen: this.owner.workspaceState?.get<boolean>(SUMMARY_OPEN_KEY) !== false,
         ...(this.omittedColumns > 0 ? { omittedColumns: this.omittedColumns } : {}),
       },
     });
@@ -202,6 +208,9 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
         return;
       case 'fetchAll':
         await this.owner.fetchAll(this);
+        return;
+      case 'summaryOpen':
+        await this.owner.workspaceState?.update(SUMMARY_OPEN_KEY, m.open);
         return;
       case 'runAgain':
         await this.owner.runAgain(this);

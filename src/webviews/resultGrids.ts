@@ -49,6 +49,8 @@ export interface GridDeps extends FetchAllDeps {
 
 export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
   readonly extensionUri: vscode.Uri;
+  /** Where the results panels keep what is remembered per workspace (the summary shown or collapsed). */
+  readonly workspaceState: vscode.Memento;
   private readonly panels = new Map<string, ResultGridPanel>();
   private readonly store: ResultStore;
   private readonly registration: vscode.Disposable;
@@ -60,6 +62,7 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
     private readonly deps: GridDeps,
   ) {
     this.extensionUri = context.extensionUri;
+    this.workspaceState = context.workspaceState;
     const dir = (context.storageUri ?? context.globalStorageUri)?.fsPath;
     this.store = new ResultStore(dir ? `${dir}/results` : undefined, undefined, (m) => deps.logger.warn(m));
     this.registration = vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {

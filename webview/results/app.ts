@@ -2,6 +2,7 @@ import { groupCounts, selectionStats, summarize, typingPauseMs, type CellBlock }
 import { GridTable, narrows, type SortSpec, type ViewSpec } from '../../src/core/gridTable';
 import { isExtraColumnId } from '../../src/core/columns';
 import { unpackTable } from '../../src/core/tablePack';
+import { requestWindow, SummaryModel, type WindowSpec } from '../../src/core/summary/model';
 import type { CopyFormat, ExportFormat, HostToResults, ResultsInit, ResultsPanelState, ResultsToHost, RowScope } from '../../src/protocol/results';
 import { el } from '../dom';
 import { ColumnChooser } from './columnChooser';
@@ -13,6 +14,7 @@ import { closeMenu, showMenu } from './contextMenu';
 import { cellMenu, copyMenu, exportMenu, headerMenu } from './gridMenus';
 import { emptyText, missingPage, renderBanners, selectionText, summaryText } from './statusParts';
 import { Toolbar } from './toolbar';
+import { SummaryPanel } from './summaryPanel';
 import type { HostApi } from '../hostApi';
 
 // The results webview: builds the page for each `init` from the host (the rows are the host's; the
@@ -34,6 +36,9 @@ export class ResultsApp {
   private readonly detail: DetailPanel;
   private readonly groups: GroupPanel;
   private readonly chooser: ColumnChooser;
+  private readonly summaryPanel: SummaryPanel;
+  /** The summary's typed columns, kept across a Fetch all of the same result (only new rows prepared). */
+  private summaryModel: { resultId: string; model: SummaryModel; window: WindowSpec | undefined } | undefined;
   private readonly banners = el('div', { class: 'banners' });
   private readonly summary = el('span', { class: 'summary-text', role: 'status' });
   private readonly selectionInfo = el('span', { class: 'selection-text', role: 'status' });
@@ -61,6 +66,7 @@ export class ResultsApp {
       exportMenu: (b) => this.menuAt(b, exportMenu(this.table?.rowCount ?? 0, this.rows, isFiltered(this.layout.spec), (f, r) => this.exportRows(f, r))),
       autoFit: () => this.grid?.autoFit(),
       removeFilter: (i) => this.setSpec({ values: (this.layout.spec.values ?? []).filter((_, j) => j !== i) }),
+      removeTimeRange: () => this.setSpec({ time: undefined }),
       clearFilters: () => this.clearFilters(),
     });
     this.detail = new DetailPanel({
@@ -75,6 +81,18 @@ export class ResultsApp {
       defaults: () => this.setColumns(defaultLayout().columns),
     });
     this.toolbar.bindSearchKeys(() => this.grid?.focus());
+    this.summaryPanel = new SummaryPanel({
+      filter: (c, t, x) => this.addValueFilter(c, t, x),
+      brush: (start, end) => this.setSpec({ time: { start, end } }),
+      toggled: (open) => {
+        if (this.init) this.init.summaryOpen = open;
+        this.host.post({ type: 'summaryOpen', open });
+      },
+      choices: (c) => {
+        this.layout.summary = c;
+        this.saveState();
+      },
+    });
   }
 
   receive(m: HostToResults): void {
@@ -106,6 +124,11 @@ export class ResultsApp {
     this.chooser.setExtras(init.table.columns.filter(isExtraColumnId), init.omittedColumns ?? 0);
     this.layout = state?.resultId === init.resultId ? sanitizeLayout(state.view) : defaultLayout();
     this.lastSpec = undefined;
+    const kept = this.summaryModel;
+    if (!(kept && kept.resultId === init.resultId && kept.model.zone === init.zone && kept.model.extend(init.table))) {
+      const r = init.request;
+      this.summaryModel = { resultId: init.resultId, model: new SummaryModel(init.table, init.zone), window: requestWindow(r.from, r.to, r.timezone ?? init.zone) };
+    }
     this.build();
     this.saveState(true);
     this.indexWhenIdle(this.table);
@@ -136,7 +159,10 @@ export class ResultsApp {
     main.firstElementChild!.append(gridHost, this.empty);
     const statusBar = el('div', { class: 'statusbar' });
     statusBar.append(this.summary, this.selectionInfo);
-    this.root.replaceChildren(this.banners, this.toolbar.root, this.toolbar.chips, main, statusBar, this.chooser.root);
+    this.root.replaceChildren(this.banners, this.toolbar.root, this.toolbar.chips, this.summaryPanel.root, main, statusBar, this.chooser.root);
+    const sm = this.summaryModel!;
+    this.summaryPanel.setModel(sm.model, sm.window, this.layout.summary ?? {});
+    this.summaryPanel.setOpen(this.init!.summaryOpen !== false);
     renderBanners(this.banners, this.init!, this.fetching, this.bannerActions);
     this.grid = new GridView(gridHost, this.gridEvents(), this.nonce);
     this.grid.setTable(table);
@@ -193,7 +219,8 @@ export class ResultsApp {
     if (typed) this.lastTypedViewMs = performance.now() - started;
     this.lastSpec = JSON.parse(JSON.stringify(spec)) as ViewSpec;
     this.grid.setRows(this.rows);
-    this.toolbar.setFilters(spec.values ?? [], isFiltered(spec));
+    this.toolbar.setFilters(spec.values ?? [], isFiltered(spec), spec.time, table.zone);
+    this.summaryPanel.setRows(isFiltered(spec) ? this.rows : 'all');
     this.empty.hidden = this.rows.length > 0;
     this.empty.replaceChildren(el('span', {}, table.rowCount === 0 && this.init ? emptyText(this.init) : 'No rows match the filters.'));
     if (table.rowCount > 0 && this.rows.length === 0) {

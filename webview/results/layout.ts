@@ -14,6 +14,8 @@ export interface GridLayout {
   spec: ViewSpec;
   groupBy?: string;
   detailOpen: boolean;
+  /** The summary's choices: breakdown dimension, second measure, bucket size, unique-vs-duplicate view. */
+  summary?: { dimension?: string; measure?: string; bucket?: string; uniques?: boolean };
 }
 
 export function defaultLayout(): GridLayout {
@@ -64,18 +66,36 @@ export function sanitizeLayout(raw: unknown): GridLayout {
   const values: ValueFilter[] = Array.isArray(spec.values)
     ? spec.values.filter((f): f is ValueFilter => isObject(f) && known(f.column) && typeof f.text === 'string' && typeof f.exclude === 'boolean')
     : [];
+  const time =
+    isObject(spec.time) && Number.isFinite(spec.time.start) && Number.isFinite(spec.time.end) && (spec.time.end as number) > (spec.time.start as number)
+      ? { start: spec.time.start as number, end: spec.time.end as number }
+      : undefined;
   const sort = isObject(spec.sort) && known(spec.sort.column) && typeof spec.sort.asc === 'boolean' ? { column: spec.sort.column, asc: spec.sort.asc } : undefined;
   return {
     columns: columns.length ? columns : base.columns,
     widths,
     frozen: typeof raw.frozen === 'number' && raw.frozen >= 0 ? Math.min(Math.floor(raw.frozen), 5) : base.frozen,
-    spec: { search: typeof spec.search === 'string' ? spec.search : '', contains, values, ...(sort ? { sort } : {}) },
+    spec: { search: typeof spec.search === 'string' ? spec.search : '', contains, values, ...(time ? { time } : {}), ...(sort ? { sort } : {}) },
     ...(known(raw.groupBy) ? { groupBy: raw.groupBy } : {}),
     detailOpen: raw.detailOpen === true,
+    ...(isObject(raw.summary) ? { summary: summaryChoices(raw.summary) } : {}),
   };
+}
+
+function summaryChoices(raw: Record<string, unknown>): NonNullable<GridLayout['summary']> {
+  const str = (v: unknown) => (typeof v === 'string' && v.length < 200 ? v : undefined);
+  const out: NonNullable<GridLayout['summary']> = {};
+  const dimension = str(raw.dimension);
+  const measure = str(raw.measure);
+  const bucket = str(raw.bucket);
+  if (dimension) out.dimension = dimension;
+  if (measure) out.measure = measure;
+  if (bucket) out.bucket = bucket;
+  if (raw.uniques === true) out.uniques = true;
+  return out;
 }
 
 /** True when any filter (search, column text, value) hides rows. */
 export function isFiltered(spec: ViewSpec): boolean {
-  return Boolean(spec.search?.trim()) || Object.values(spec.contains ?? {}).some((t) => t.trim()) || (spec.values?.length ?? 0) > 0;
+  return Boolean(spec.search?.trim()) || Object.values(spec.contains ?? {}).some((t) => t.trim()) || (spec.values?.length ?? 0) > 0 || spec.time !== undefined;
 }

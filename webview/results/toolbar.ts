@@ -1,5 +1,6 @@
 import { COLUMNS, columnById } from '../../src/core/columns';
-import type { ValueFilter } from '../../src/core/gridTable';
+import { formatTimestamp } from '../../src/core/format';
+import type { TimeRange, ValueFilter } from '../../src/core/gridTable';
 import { el } from '../dom';
 
 // The toolbar above the grid: quick search over every cell, "Group by", the column chooser, row
@@ -14,6 +15,7 @@ export interface ToolbarActions {
   exportMenu(anchor: HTMLElement): void;
   autoFit(): void;
   removeFilter(index: number): void;
+  removeTimeRange(): void;
   clearFilters(): void;
 }
 
@@ -51,7 +53,7 @@ export class Toolbar {
       button('Copy ▾', 'Copy rows or the selection', (b) => actions.copyMenu(b), { 'aria-haspopup': 'menu' }),
       button('Export ▾', 'Export all or the filtered rows to CSV or JSON', (b) => actions.exportMenu(b), { 'aria-haspopup': 'menu' }),
     );
-    this.chips = el('div', { class: 'chips', 'aria-label': 'Value filters' });
+    this.chips = el('div', { class: 'chips', 'aria-label': 'Filters' });
   }
 
   setSearch(text: string): void {
@@ -67,9 +69,17 @@ export class Toolbar {
     this.detailsButton.toggleAttribute('secondary', !pressed);
   }
 
-  /** Shows the value filters as chips; the last chip clears them all. */
-  setFilters(values: ValueFilter[], anyFilter: boolean): void {
-    const chips = values.map((f, i) => {
+  /** Shows the value filters (and a time range brushed on the summary) as chips; the last chip clears them all. */
+  setFilters(values: ValueFilter[], anyFilter: boolean, time?: TimeRange, zone = 'UTC'): void {
+    const chips: HTMLElement[] = [];
+    if (time) {
+      const text = `Time ${formatTimestamp(time.start, zone)} – ${formatTimestamp(time.end, zone)}`;
+      const chip = el('button', { class: 'chip chip-time', type: 'button', title: `Remove the filter ${text}`, 'aria-label': `Remove filter ${text}` });
+      chip.append(el('span', { class: 'chip-text' }, text), el('span', { class: 'chip-x', 'aria-hidden': 'true' }, '×'));
+      chip.addEventListener('click', () => this.actions.removeTimeRange());
+      chips.push(chip);
+    }
+    const valueChips = values.map((f, i) => {
       const header = columnById(f.column)?.header ?? f.column;
       const text = `${header} ${f.exclude ? '≠' : '='} ${f.text === '' ? '(empty)' : f.text}`;
       const chip = el('button', { class: f.exclude ? 'chip chip-exclude' : 'chip', type: 'button', title: `Remove the filter ${text}`, 'aria-label': `Remove filter ${text}` });
@@ -77,6 +87,7 @@ export class Toolbar {
       chip.addEventListener('click', () => this.actions.removeFilter(i));
       return chip;
     });
+    chips.push(...valueChips);
     if (anyFilter) {
       const clear = el('button', { class: 'chip chip-clear', type: 'button' }, 'Clear all filters');
       clear.addEventListener('click', () => this.actions.clearFilters());

@@ -1,0 +1,277 @@
+import { formatMoney, formatTimestamp } from '../../src/core/format';
+import { summarize, type BarFigures, type Breakdown, type MoneySum, type SecondMeasure, type SummaryResult } from '../../src/core/summary/aggregate';
+import { BUCKET_NAMES, BUCKET_SIZES, isBucketSize, type BucketSize } from '../../src/core/summary/buckets';
+import type { SummaryModel, WindowSpec } from '../../src/core/summary/model';
+import { el } from '../dom';
+import { showMenu } from './contextMenu';
+import { TimeChart } from './timeChart';
+
+// The summary area above the grid: cards, clicks over time, and a top-10 breakdown, always of the rows
+// the grid shows now. Charts filter the grid: a bar click keeps its value (Alt/Ctrl-click or its context
+// menu excludes it), a drag across the histogram keeps that time range; the filters show as chips in the
+// toolbar. Labels come from the API (sub IDs, referers, coupons): text only, cut short with the whole
+// value in a title. Each chart has a visually hidden table of its numbers for screen readers.
+
+export interface SummaryChoices {
+  dimension?: string;
+  measure?: string;
+  bucket?: string;
+  uniques?: boolean;
+}
+
+export interface SummaryEvents {
+  filter(column: string, text: string, exclude: boolean): void;
+  brush(start: number, end: number): void;
+  toggled(open: boolean): void;
+  choices(c: SummaryChoices): void;
+}
+
+const MEASURES: { id: SecondMeasure; name: string }[] = [
+  { id: 'unique', name: 'Unique share' },
+  { id: 'error', name: 'Error share' },
+  { id: 'revenue', name: 'Revenue' },
+];
+const LABEL_CHARS = 48;
+/** The screen-reader table of the histogram lists every bucket up to this many. */
+const MAX_TABLE_BUCKETS = 500;
+const int = (n: number) => n.toLocaleString('en-US');
+const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+const short = (s: string) => (s.length > LABEL_CHARS ? `${s.slice(0, LABEL_CHARS - 1)}…` : s);
+const money = (list: MoneySum[] | undefined) => (list && list.length ? list.map((m) => formatMoney(m.sum, m.currency) || `${m.sum} ${m.currency}`.trim()).join(' + ') : '—');
+
+export class SummaryPanel {
+  readonly root: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly toggle: HTMLButtonElement;
+  private readonly cards = el('div', { class: 'cards', role: 'group', 'aria-label': 'Totals' });
+  private readonly chart: TimeChart;
+  private readonly chartInfo = el('div', { class: 'chart-note' });
+  private readonly timeTable = el('table', { class: 'sr-only', 'aria-label': 'Clicks over time' });
+  private readonly bars = el('div', { class: 'bars', role: 'list', 'aria-label': 'Top values' });
+  private readonly barsInfo = el('div', { class: 'chart-note' });
+  private readonly barTable = el('table', { class: 'sr-only', 'aria-label': 'Breakdown' });
+  private readonly bucketSelect: HTMLSelectElement;
+  private readonly dimSelect: HTMLSelectElement;
+  private readonly measureSelect: HTMLSelectElement;
+  private readonly uniquesButton: HTMLButtonElement;
+  private model: SummaryModel | undefined;
+  private window: WindowSpec | undefined;
+  private rows: ArrayLike<number> | 'all' = 'all';
+  private choices: SummaryChoices = {};
+  private open = true;
+  private frame = 0;
+  /** The last numbers shown (tests read them through the DOM; kept for a redraw without recount). */
+  last: SummaryResult | undefined;
+
+  constructor(private readonly events: SummaryEvents) {
+    this.root = el('section', { class: 'summary', 'aria-label': 'Summary of the rows shown' });
+    this.toggle = el('button', { class: 'summary-toggle', type: 'button', 'aria-expanded': 'true', title: 'Show or hide the summary' }, 'Summary');
+    this.toggle.addEventListener('click', () => this.setOpen(!this.open, true));
+    this.body = el('div', { class: 'summary-body' });
+
+    this.bucketSelect = el('select', { class: 'bucket-select', 'aria-label': 'Bucket size' });
+    this.bucketSelect.append(el('option', { value: '' }, 'Auto'), ...BUCKET_SIZES.map((b) => el('option', { value: b }, BUCKET_NAMES[b])));
+    this.bucketSelect.addEventListener('change', () => this.choose({ bucket: this.bucketSelect.value || undefined }));
+    this.uniquesButton = el('button', { class: 'summary-button', type: 'button', 'aria-pressed': 'false', title: 'Stack unique vs duplicate clicks instead of valid vs with error' }, 'Unique vs duplicate');
+    this.uniquesButton.addEventListener('click', () => this.choose({ uniques: !this.choices.uniques }));
+    this.chart = new TimeChart({ brush: (a, b) => this.events.brush(a, b) });
+    const timeBox = el('div', { class: 'chart-box time-box' });
+    const timeHead = el('div', { class: 'chart-head' });
+    timeHead.append(el('span', { class: 'chart-title' }, 'Clicks over time'), this.bucketSelect, this.uniquesButton);
+    timeBox.append(timeHead, this.chart.root, this.chartInfo, this.timeTable);
+
+    this.dimSelect = el('select', { class: 'dimension-select', 'aria-label': 'Breakdown by' });
+    this.dimSelect.addEventListener('change', () => this.choose({ dimension: this.dimSelect.value }));
+    this.measureSelect = el('select', { class: 'measure-select', 'aria-label': 'Second measure' });
+    this.measureSelect.append(...MEASURES.map((m) => el('option', { value: m.id }, m.name)));
+    this.measureSelect.addEventListener('change', () => this.choose({ measure: this.measureSelect.value }));
+    const barBox = el('div', { class: 'chart-box bar-box' });
+    const barHead = el('div', { class: 'chart-head' });
+    barHead.append(el('span', { class: 'chart-title' }, 'Top 10 by'), this.dimSelect, this.measureSelect);
+    barBox.append(barHead, this.bars, this.barsInfo, this.barTable);
+
+    const charts = el('div', { class: 'charts' });
+    charts.append(timeBox, barBox);
+    this.body.append(this.cards, charts);
+    this.root.append(this.toggle, this.body);
+  }
+
+  destroy(): void {
+    cancelAnimationFrame(this.frame);
+    this.chart.destroy();
+  }
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  setOpen(open: boolean, byUser = false): void {
+    this.open = open;
+    this.body.hidden = !open;
+    this.toggle.setAttribute('aria-expanded', String(open));
+    this.root.classList.toggle('closed', !open);
+    if (byUser) this.events.toggled(open);
+    if (open) this.schedule();
+  }
+
+  /** A new table (or the same one grown by Fetch all): the dimensions offered follow its columns. */
+  setModel(model: SummaryModel, window: WindowSpec | undefined, choices: SummaryChoices): void {
+    this.model = model;
+    this.window = window;
+    this.choices = { ...choices };
+    const dims = model.dimensions();
+    if (!this.choices.dimension || !dims.some((d) => d.id === this.choices.dimension)) this.choices.dimension = dims.find((d) => d.id === 'geo.country_name')?.id ?? dims[0]?.id;
+    this.dimSelect.replaceChildren(...dims.map((d) => el('option', { value: d.id }, d.title)));
+    this.syncControls();
+  }
+
+  /** The rows the grid shows now; the charts follow on the next frame, after the rows paint. */
+  setRows(rows: ArrayLike<number> | 'all'): void {
+    this.rows = rows;
+    this.schedule();
+  }
+
+  private choose(patch: Partial<SummaryChoices>): void {
+    this.choices = { ...this.choices, ...patch };
+    this.syncControls();
+    this.events.choices(this.choices);
+    this.schedule();
+  }
+
+  private syncControls(): void {
+    const c = this.choices;
+    this.bucketSelect.value = c.bucket && isBucketSize(c.bucket) ? c.bucket : '';
+    if (c.dimension) this.dimSelect.value = c.dimension;
+    this.measureSelect.value = MEASURES.some((m) => m.id === c.measure) ? c.measure! : 'unique';
+    this.uniquesButton.setAttribute('aria-pressed', String(Boolean(c.uniques)));
+    this.uniquesButton.classList.toggle('pressed', Boolean(c.uniques));
+  }
+
+  private schedule(): void {
+    cancelAnimationFrame(this.frame);
+    // Two frames: the grid's rows paint in the first, the charts are drawn in the next.
+    this.frame = requestAnimationFrame(() => {
+      this.frame = requestAnimationFrame(() => this.render());
+    });
+  }
+
+  private render(): void {
+    const model = this.model;
+    if (!model || !this.open) return;
+    const measure = (this.measureSelect.value || 'unique') as SecondMeasure;
+    const bucket = this.choices.bucket && isBucketSize(this.choices.bucket) ? (this.choices.bucket as BucketSize) : undefined;
+    const result = summarize(model, this.rows, { window: this.window, bucket, dimension: this.choices.dimension, measure });
+    this.last = result;
+    this.renderCards(result);
+    this.renderTime(result, model.zone);
+    this.renderBars(result.breakdown, measure, result.cards.clicks);
+    this.root.dataset.clicks = String(result.cards.clicks);
+  }
+
+  private renderCards(r: SummaryResult): void {
+    const c = r.cards;
+    const zone = this.model!.zone;
+    const card = (label: string, value: string, title?: string) => {
+      const d = el('div', { class: 'card', title: title ?? `${label}: ${value}` });
+      d.append(el('div', { class: 'card-label' }, label), el('div', { class: 'card-value' }, value));
+      return d;
+    };
+    this.cards.replaceChildren(
+      card('Clicks', int(c.clicks)),
+      card('Unique', pct(c.uniqueShare), `${int(c.unique)} unique of ${int(c.clicks)}`),
+      card('With error', pct(c.errorShare), `${int(c.withError)} with an error code of ${int(c.clicks)}`),
+      card('Revenue', money(c.revenue)),
+      card('First click', c.first !== undefined ? formatTimestamp(c.first, zone) : '—'),
+      card('Last click', c.last !== undefined ? formatTimestamp(c.last, zone) : '—'),
+      card('Peak / minute', int(c.peakPerMinute), c.peakMinute !== undefined ? `${int(c.peakPerMinute)} clicks in the minute from ${formatTimestamp(c.peakMinute, zone)}` : undefined),
+    );
+  }
+
+  private renderTime(r: SummaryResult, zone: string): void {
+    const h = r.histogram;
+    const uniques = Boolean(this.choices.uniques);
+    this.chart.show(h, zone, uniques);
+    const notes = h.layout.buckets.length
+      ? [`${h.layout.buckets.length} buckets of ${BUCKET_NAMES[h.layout.size]} (${zone}); drag across to filter the grid to a time range`]
+      : ['No click has a time to chart'];
+    if (h.layout.requested) notes.push(`${BUCKET_NAMES[h.layout.requested]} would make too many buckets`);
+    const outside = h.before + h.after;
+    if (outside) notes.push(`${int(outside)} outside the window`);
+    if (h.noTime) notes.push(`${int(h.noTime)} without a time`);
+    this.chartInfo.textContent = notes.join(' · ');
+    const head = el('tr');
+    for (const t of ['Bucket start', 'Bucket end', 'Clicks', uniques ? 'Unique' : 'Valid', uniques ? 'Duplicate' : 'With error']) head.append(el('th', { scope: 'col' }, t));
+    const rows = [head];
+    // Past a few hundred buckets (minutes over days) the table lists the buckets with clicks only: tens of
+    // thousands of hidden rows rebuilt on every keystroke would cost more than they tell.
+    const all = h.layout.buckets.length <= MAX_TABLE_BUCKETS;
+    this.timeTable.setAttribute('aria-label', all ? 'Clicks over time' : 'Clicks over time (buckets with clicks)');
+    for (let i = 0; i < h.layout.buckets.length; i++) {
+      if (!all && h.clicks[i] === 0) continue;
+      const b = h.layout.buckets[i];
+      const lower = uniques ? h.unique[i] : h.clicks[i] - h.withError[i];
+      const tr = el('tr');
+      for (const t of [formatTimestamp(b.start, zone), formatTimestamp(b.end, zone), int(h.clicks[i]), int(lower), int(h.clicks[i] - lower)]) tr.append(el('td', {}, t));
+      rows.push(tr);
+    }
+    this.timeTable.replaceChildren(...rows);
+  }
+
+  private renderBars(b: Breakdown | undefined, measure: SecondMeasure, total: number): void {
+    if (!b) {
+      this.bars.replaceChildren();
+      this.barsInfo.textContent = '';
+      this.barTable.replaceChildren();
+      return;
+    }
+    const max = Math.max(1, ...b.items.map((i) => i.count), b.other?.count ?? 0);
+    const second = (f: BarFigures) => (measure === 'revenue' ? money(f.revenue) : measure === 'error' ? `${pct(f.errorShare)} err` : `${pct(f.uniqueShare)} uniq`);
+    const secondName = MEASURES.find((m) => m.id === measure)!.name;
+    const bar = (label: string, f: BarFigures, filter: { column: string; text: string } | undefined, other: boolean): HTMLElement => {
+      const node = el('button', {
+        class: other ? 'bar bar-other' : 'bar',
+        type: 'button',
+        role: 'listitem',
+        title: filter ? `${label}\nClick: show only this value · Alt/Ctrl-click or right-click: exclude it` : label,
+        'aria-label': `${label}: ${int(f.count)} clicks, ${pct(f.share)}; ${secondName} ${second(f)}`,
+        disabled: !filter,
+      });
+      const fill = el('span', { class: 'bar-fill' });
+      fill.style.width = `${((f.count / max) * 100).toFixed(2)}%`;
+      const track = el('span', { class: 'bar-track' });
+      track.append(fill);
+      node.append(el('span', { class: 'bar-label' }, short(label)), track, el('span', { class: 'bar-count' }, `${int(f.count)} · ${pct(f.share)}`), el('span', { class: 'bar-second' }, second(f)));
+      if (filter) {
+        node.dataset.column = filter.column;
+        node.addEventListener('click', (e) => this.events.filter(filter.column, filter.text, e.altKey || e.ctrlKey || e.metaKey));
+        node.addEventListener('contextmenu', (e) => {
+          e.preventDefault();
+          const at = node.getBoundingClientRect();
+          showMenu(
+            [
+              { label: `Show only “${short(label)}”`, run: () => this.events.filter(filter.column, filter.text, false) },
+              { label: `Exclude “${short(label)}”`, run: () => this.events.filter(filter.column, filter.text, true) },
+            ],
+            e.clientX || at.left,
+            e.clientY || at.bottom,
+            'Bar',
+          );
+        });
+      }
+      return node;
+    };
+    const nodes = b.items.map((i) => bar(i.label, i, b.column !== undefined && i.text !== undefined ? { column: b.column, text: i.text } : undefined, false));
+    if (b.other) nodes.push(bar(`${b.other.label} (${int(b.other.values)} values)`, b.other, undefined, true));
+    this.bars.replaceChildren(...nodes);
+    this.barsInfo.textContent = `${int(b.distinct)} distinct values of ${b.title} in ${int(total)} clicks`;
+    const head = el('tr');
+    for (const t of [b.title, 'Clicks', 'Share', secondName]) head.append(el('th', { scope: 'col' }, t));
+    const rows = [head];
+    for (const [label, f] of [...b.items.map((i) => [i.label, i] as const), ...(b.other ? [[`${b.other.label} (${b.other.values} values)`, b.other] as const] : [])]) {
+      const tr = el('tr');
+      for (const t of [label, int(f.count), pct(f.share), second(f)]) tr.append(el('td', {}, t));
+      rows.push(tr);
+    }
+    this.barTable.replaceChildren(...rows);
+  }
+}
