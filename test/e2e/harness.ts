@@ -281,15 +281,26 @@ export class Workbench {
 
   /** Quick Open (Ctrl+P): types a workspace-relative path and opens the file. */
   async openFile(relativePath: string): Promise<void> {
-    await this.dismissQuickInput();
-    await this.page.keyboard.press('ControlOrMeta+P');
-    await this.quickInputBox().waitFor({ state: 'visible', timeout: DEFAULT_WAIT });
-    await this.page.keyboard.type(relativePath);
     const base = path.basename(relativePath).toLowerCase();
-    await this.waitUntil(
-      async () => ((await this.focusedQuickPickLabel()) ?? '').toLowerCase().includes(base),
-      `Quick Open to offer ${relativePath}`,
-    );
+    // Quick Open lists files from a search it may have cached before the file was written: when it
+    // does not offer the file, close it and ask again (a new Quick Open searches anew).
+    for (let attempt = 1; ; attempt++) {
+      await this.dismissQuickInput();
+      await this.page.keyboard.press('ControlOrMeta+P');
+      await this.quickInputBox().waitFor({ state: 'visible', timeout: DEFAULT_WAIT });
+      await this.page.keyboard.type(relativePath);
+      try {
+        await this.waitUntil(
+          async () => ((await this.focusedQuickPickLabel()) ?? '').toLowerCase().includes(base),
+          `Quick Open to offer ${relativePath}`,
+          attempt === 1 ? 10_000 : DEFAULT_WAIT,
+        );
+        break;
+      } catch (e) {
+        if (attempt >= 2) throw e;
+        console.log(`[e2e] openFile(${relativePath}): Quick Open did not offer it; asking again`);
+      }
+    }
     await this.page.keyboard.press('Enter');
     await this.waitUntil(
       async () => ((await this.activeTabTitle()) ?? '').toLowerCase().includes(base) && (await this.activeEditorText()).trim() !== '',

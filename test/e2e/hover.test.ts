@@ -13,6 +13,9 @@ let ids: string[] = [];
 let hostile = '';
 const MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
 const MD5_PREFIX = '2026-03-18 09:22:09.000 DEBUG sdk device idfa_md5=';
+/** A 32-hex value no sandbox knows, written with no click-ID key in front (ticket.log). */
+const CHECKSUM = `${'c'.repeat(24)}0000000e`;
+const TICKET_PREFIX = 'Partner wrote: artifact ';
 
 before(
   async () => {
@@ -26,6 +29,10 @@ before(
     hostile = wb.sandbox.hostileSampleId();
     ids = wb.sampleIds.filter((id) => id !== hostile);
     assert.ok(wb.sampleIds.includes(hostile), 'sample.log holds the all-hostile click');
+    // Written now, long before a test opens it: Quick Open can take a while to list a file made after
+    // the window opened.
+    const lines = [`${TICKET_PREFIX}${CHECKSUM} uploaded`, `Partner wrote: please see ${ids[2]} for the details`];
+    fs.writeFileSync(path.join(wb.workspaceDir, 'ticket.log'), lines.join('\n') + '\n');
   },
   { timeout: 180_000 },
 );
@@ -151,12 +158,9 @@ test('an idfa_md5 value gets no card', { timeout: 60_000 }, async () => {
 
 test('a value without a click-ID key: no card when Everflow does not know it, the card when it does', { timeout: 120_000 }, async () => {
   const w = wb!;
-  const checksum = `${'c'.repeat(24)}0000000e`;
-  const prefix = 'Partner wrote: artifact ';
-  const lines = [`${prefix}${checksum} uploaded`, `Partner wrote: please see ${ids[2]} for the details`];
-  fs.writeFileSync(path.join(w.workspaceDir, 'ticket.log'), lines.join('\n') + '\n');
+  const checksum = CHECKSUM;
   await w.openFile('ticket.log');
-  await w.goto(1, prefix.length + 10);
+  await w.goto(1, TICKET_PREFIX.length + 10);
   const before = w.sandbox.requestLog.length;
   await w.runCommand('Show or Focus Hover');
   // The value is looked up; once Everflow has answered "not found" and the hover has settled, no card.
@@ -166,7 +170,7 @@ test('a value without a click-ID key: no card when Everflow does not know it, th
   await w.screenshot('05-candidate-unknown-no-card');
   await w.page.keyboard.press('Escape');
 
-  await w.goto(2, lines[1].indexOf(ids[2]) + 10);
+  await w.goto(2, 'Partner wrote: please see '.length + 10);
   const text = await completeHover(w);
   for (const label of ['Everflow click', ids[2], 'Offer', 'Open as JSON']) assert.ok(text.includes(label), `the card lacks "${label}":\n${text}`);
   await w.screenshot('06-candidate-known-card');
