@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   for (const seed of seeds) {
     const sandbox = await startSandboxProcess(seed);
     try {
-      await sandbox.knobs({ rateLimit: { perSecond: 5, enforce: true, headers: true } });
+      await sandbox.knobs({ rateLimit: { perSecond: 5, enforce: true, headers: true, windowMs: 30_000, perWindow: null, otherClientShare: 0 } });
       for (const n of ns) {
         await sandbox.knobs({ dayVolumes: { [DAY]: n } });
         const expected = await sandbox.count(dayRequest());

@@ -16,20 +16,16 @@ import { createWriteStream, createReadStream, existsSync, statSync } from 'node:
 import { createIdScanner } from '../../src/core/idDetection';
 import { LineSplitter } from '../../src/core/lineSplitter';
 import { scanFileForIds } from '../../src/host/fileIdScan';
+import { Rng } from '../../test/sandbox/rng';
 
 const [mode, file, megabytesArg] = process.argv.slice(2);
 const megabytes = Number(megabytesArg ?? 200);
 const POOL = 300_000;
 
+/** Seeded uniform numbers in [0, 1), from the sandbox's generator. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 const hex32 = (r: () => number): string => {

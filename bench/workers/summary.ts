@@ -26,6 +26,7 @@ import { SummaryModel } from '../../src/core/summary/model';
 import { packTable, type PackedTable } from '../../src/core/tablePack';
 import type { Click } from '../../src/core/types';
 import { summarise } from '../lib/stats';
+import { Rng } from '../../test/sandbox/rng';
 
 const ZONE = 'America/New_York';
 // No forced collection between repetitions: after `gc()` on this worker's heap (a million click objects
@@ -33,15 +34,10 @@ const ZONE = 'America/New_York';
 // collector's work into whatever is timed next (measured: 2 ms → 30 ms at 100,000 rows). Medians of
 // back-to-back repetitions leave out an occasional collection instead.
 
+/** Seeded uniform numbers in [0, 1), from the sandbox's generator. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 /** The clicks `copies` times over, each copy shifted a span later (shallow copies: the host's objects). */

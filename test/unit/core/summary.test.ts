@@ -11,6 +11,7 @@ import { refererHost } from '../../../src/core/summary/refererHost';
 import { packTable } from '../../../src/core/tablePack';
 import type { Click } from '../../../src/core/types';
 import { click } from './gridFixtures';
+import { Rng } from '../../sandbox/rng';
 
 // The summary above the grid: cards, clicks over time and top-N breakdowns over the rows the grid
 // shows, computed on the packed columns; checked by hand on small tables and against a plain loop over
@@ -301,15 +302,10 @@ describe('refererHost', () => {
 
 // ---- against a plain loop over the clicks ---------------------------------------------------------------
 
+/** Seeded uniform numbers in [0, 1), from the sandbox's generator. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 const HOSTILE = ['<b>bold</b>', '=cmd|" /C calc"!A0', '\u202Eevil', 'a\nb', '', '  '];
