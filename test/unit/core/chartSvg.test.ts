@@ -103,3 +103,11 @@ describe('chart as SVG', () => {
     assert.ok(!svg.includes('onload="x'), 'a colour became an attribute');
   });
 });
+
+describe('chart data as TSV in the webview', () => {
+  it('neutralises formulas by the exporters\' own rule (restated there so the webview needs no Buffer)', async () => {
+    const { neutraliseFormula } = await import('../../../src/core/exporters');
+    const { tsvText } = await import('../../../src/core/summary/chartTsv');
+    for (const s of ['=1+1', '+A1', '-2', '@SUM(A1)', 'plain', '', ' =x', "'=already", '😀', '=HYPERLINK("http://evil.example","click")']) assert.equal(tsvText(s), neutraliseFormula(s), s);
+  });
+});
