@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { neutraliseFormula } from '../../../src/core/exporters';
 import { flattenRows } from '../../../src/core/flatten';
 import { summarize } from '../../../src/core/summary/aggregate';
 import { breakdownSvg, histogramSvg, safeColor, xmlText, type ChartColors } from '../../../src/core/summary/chartSvg';
+import { tsvText } from '../../../src/core/summary/chartTsv';
 import { SummaryModel } from '../../../src/core/summary/model';
 import { packTable } from '../../../src/core/tablePack';
 import type { Click } from '../../../src/core/types';
@@ -105,9 +107,7 @@ describe('chart as SVG', () => {
 });
 
 describe('chart data as TSV in the webview', () => {
-  it('neutralises formulas by the exporters\' own rule (restated there so the webview needs no Buffer)', async () => {
-    const { neutraliseFormula } = await import('../../../src/core/exporters');
-    const { tsvText } = await import('../../../src/core/summary/chartTsv');
+  it('neutralises formulas by the exporters\' own rule (restated there so the webview needs no Buffer)', () => {
     for (const s of ['=1+1', '+A1', '-2', '@SUM(A1)', 'plain', '', ' =x', "'=already", '😀', '=HYPERLINK("http://evil.example","click")']) assert.equal(tsvText(s), neutraliseFormula(s), s);
   });
 });
