@@ -68,7 +68,7 @@ async function pasted(w: Workbench, name: string, expect: RegExp): Promise<strin
   const file = path.join(w.workspaceDir, name);
   let text = '';
   await waitUntil(() => `${name} on disk to match ${expect} (it holds ${JSON.stringify(text.slice(0, 200))})`, () => expect.test((text = fs.readFileSync(file, 'utf8'))));
-  await w.runCommand('View: Close Editor');
+  await w.runCommand('View: Revert and Close Editor');
   return text;
 }
 
