@@ -5,7 +5,7 @@
 // vscode-data-grid (bench/grid/toolkitMain.ts) with the same 5,000 rows, through the same host.
 //
 // Each run opens fresh pages (nothing cached in the JS heap from the run before): the results grid
-// with 5,000 rows, then scrolling; with 100,000 rows, then scrolling, a sort and a search there; 100,000
+// with 5,000 rows, then scrolling; 5,000 rows with the summary collapsed; with 100,000 rows, then scrolling, a sort and a search there; 100,000
 // rows again, searched the moment they are painted; the toolkit grid with 5,000 rows, then scrolling. Frames of all runs are pooled for the median and p95.
 /* global window -- inside page.evaluate() callbacks, which run in the page */
 import { randomBytes } from 'node:crypto';
@@ -85,13 +85,13 @@ async function heapBytes(page) {
   return usedSize;
 }
 
-/** One page: load it, post the payload, wait for painted rows. */
-async function openAndPaint(browser, base, pagePath, payload, cellSelector, log) {
+/** One page: load it, post the payload (its init patched with `init`), wait for painted rows. */
+async function openAndPaint(browser, base, pagePath, payload, cellSelector, log, init) {
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   page.on('pageerror', (e) => log(`[page error] ${e.message}`));
   await page.goto(base + pagePath, { waitUntil: 'load' });
-  const paint = await page.evaluate(([u, s, t]) => window.__bench.firstPaint(u, s, t), [`/data/${payload}`, cellSelector, TIMEOUT_MS]);
+  const paint = await page.evaluate(([u, s, t, i]) => window.__bench.firstPaint(u, s, t, i), [`/data/${payload}`, cellSelector, TIMEOUT_MS, init]);
   return { context, page, paint, heapBytes: await heapBytes(page) };
 }
 
@@ -127,6 +127,10 @@ export async function benchGrid({ buildRoot, dataFile, outDir, runs, log, runWor
         // Also scrolled, to compare like with like against the toolkit's 5,000 rows.
         const smallFrames = await scrollIn(small.page, '.slick-viewport');
         await small.context.close();
+        // The same 5,000 rows with the summary collapsed (as a user who hid it has it): rows paint first
+        // either way, so the two first paints should be within a few ms of each other.
+        const collapsed = await openAndPaint(browser, base, '/grid', payloads.grid5000, '.slick-cell', log, { summaryOpen: false });
+        await collapsed.context.close();
         const big = await openAndPaint(browser, base, '/grid', payloads.grid100000, '.slick-cell', log);
         const frames = await scrollIn(big.page, '.slick-viewport');
         await big.page.evaluate(() => window.__bench.arm());
@@ -135,6 +139,8 @@ export async function benchGrid({ buildRoot, dataFile, outDir, runs, log, runWor
         await big.page.evaluate(() => window.__bench.arm());
         await big.page.locator('vscode-textfield.search input').fill(payloads.searchId);
         const search = await big.page.evaluate((t) => window.__bench.afterInput(t), TIMEOUT_MS);
+        // The summary follows the search: input → its charts redrawn and painted (after the rows).
+        const summarySearch = await big.page.evaluate(([g, t]) => window.__bench.afterCharts(g, t), [search.toPaintMs, TIMEOUT_MS]);
         const shown = await big.page.evaluate(() => window.__bench.received.filter((r) => r.message.type === 'rendered').at(-1)?.message);
         if (run === 0) await big.page.screenshot({ path: path.join(outDir, 'grid-100000-search.png') });
         await big.context.close();
@@ -145,8 +151,8 @@ export async function benchGrid({ buildRoot, dataFile, outDir, runs, log, runWor
         await early.page.locator('vscode-textfield.search input').fill(payloads.searchId);
         const searchAtOnce = await early.page.evaluate((t) => window.__bench.afterInput(t), TIMEOUT_MS);
         await early.context.close();
-        out.grid.runs.push({ paint5000: small.paint, heap5000: small.heapBytes, frames5000: smallFrames, paint100000: big.paint, heap100000: big.heapBytes, frames, sort, search, searchShown: shown, searchAtOnce });
-        log(`grid run ${run + 1}: first paint ${small.paint.toPaintMs.toFixed(0)} ms (5,000) / ${big.paint.toPaintMs.toFixed(0)} ms (100,000), sort ${sort.toPaintMs.toFixed(0)} ms, search ${search.toPaintMs.toFixed(0)} ms (${searchAtOnce.toPaintMs.toFixed(0)} ms typed at once after paint)`);
+        out.grid.runs.push({ paint5000: small.paint, paint5000Collapsed: collapsed.paint, heap5000: small.heapBytes, frames5000: smallFrames, paint100000: big.paint, heap100000: big.heapBytes, frames, sort, search, summarySearch, searchShown: shown, searchAtOnce });
+        log(`grid run ${run + 1}: first paint ${small.paint.toPaintMs.toFixed(0)} ms (5,000, summary shown) / ${collapsed.paint.toPaintMs.toFixed(0)} ms (5,000, collapsed) / ${big.paint.toPaintMs.toFixed(0)} ms (100,000), sort ${sort.toPaintMs.toFixed(0)} ms, search ${search.toPaintMs.toFixed(0)} ms, summary charts ${summarySearch.toPaintMs.toFixed(0)} ms (${summarySearch.afterGridMs.toFixed(0)} ms after the rows) (${searchAtOnce.toPaintMs.toFixed(0)} ms typed at once after paint)`);
       }
       const tk = await openAndPaint(browser, base, '/toolkit', payloads.toolkit5000, 'vscode-data-grid-cell[cell-type="default"]', log);
       const tkFrames = await scrollIn(tk.page, '#app');

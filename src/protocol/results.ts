@@ -73,8 +73,13 @@ export type ResultsToHost =
   | { type: 'lookUp'; transactionId: string }
   /** Asks for one row's full click; answered with `rowJson` and the same id. */
   | { type: 'rowJson'; requestId: number; row: number }
+  /** "Save chart as PNG/SVG": base64 PNG bytes or SVG text, written as they are where the user picks. */
+  | { type: 'saveChart'; chart: 'time' | 'breakdown'; format: 'png' | 'svg'; data: string }
   /** After each render of a new view: what the grid shows (the host logs it; tests read it). */
   | { type: 'rendered'; shown: number; total: number; columns: string[] };
+
+/** Larger than any chart the summary draws (an 800-pixel-wide PNG at 3× is a few hundred KB). */
+export const MAX_CHART_CHARS = 20_000_000;
 
 const isRowScope = (v: unknown): v is RowScope => v === 'all' || (Array.isArray(v) && v.every((n) => Number.isInteger(n) && n >= 0));
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
@@ -94,6 +99,13 @@ export function isResultsToHost(m: unknown): m is ResultsToHost {
       return typeof msg.text === 'string';
     case 'summaryOpen':
       return typeof msg.open === 'boolean';
+    case 'saveChart':
+      return (
+        (msg.chart === 'time' || msg.chart === 'breakdown') &&
+        typeof msg.data === 'string' &&
+        msg.data.length <= MAX_CHART_CHARS &&
+        (msg.format === 'svg' || (msg.format === 'png' && /^[A-Za-z0-9+/]*={0,2}$/.test(msg.data)))
+      );
     case 'export':
       return (msg.format === 'csv' || msg.format === 'json') && isRowScope(msg.rows) && isStrings(msg.columns) && (msg.requestId === undefined || typeof msg.requestId === 'number');
     case 'openJson':

@@ -10,7 +10,7 @@ import { streamRequestOf } from '../results/fetchAllRun';
 import type { ResultRequestMeta, ResultSet } from '../results/resultSet';
 import type { Logger } from '../logger';
 import { renderWebviewHtml } from './html';
-import { copyRows, copyText, exportRows } from './resultsActions';
+import { copyRows, copyText, exportRows, saveChart } from './resultsActions';
 import { WebviewHost } from './webviewHost';
 
 // One results grid: a webview panel per result. The host keeps the rows (the webview is rebuilt
@@ -199,6 +199,9 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
         return;
       case 'copyText':
         await copyText(m.text);
+        return;
+      case 'saveChart':
+        await saveChart(result?.title ?? this.fallback.title, m.chart, m.format, m.data);
         return;
       case 'openJson':
         await this.owner.openJson(this, m.rows);

@@ -111,6 +111,26 @@ export async function exportRows(result: ResultSet, zone: string, format: Export
 }
 
 /**
+ * "Save chart as PNG/SVG" from the summary: the webview drew the chart (PNG bytes in base64, or SVG text
+ * with every label escaped); the host only asks where and writes the bytes, never reading them.
+ */
+export async function saveChart(resultTitle: string, chart: 'time' | 'breakdown', format: 'png' | 'svg', data: string): Promise<string | undefined> {
+  const what = chart === 'time' ? 'clicks over time' : 'breakdown';
+  const target = await vscode.window.showSaveDialog({
+    title: `Save the ${what} chart as ${format.toUpperCase()}`,
+    defaultUri: defaultUri(`${resultTitle} - ${what}`, format),
+    filters: format === 'png' ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] },
+    saveLabel: 'Save',
+  });
+  if (!target) return undefined;
+  await vscode.workspace.fs.writeFile(target, format === 'png' ? Buffer.from(data, 'base64') : Buffer.from(data, 'utf8'));
+  void showInfo(`Saved the ${what} chart to ${path.basename(target.fsPath)}.`, 'Reveal').then((c) => {
+    if (c) void vscode.commands.executeCommand('revealFileInOS', target);
+  });
+  return target.fsPath;
+}
+
+/**
  * The rows as a read-only JSON document, with the request beside them. Rows too many for a document
  * (VS Code opens up to 50 MB) are offered as a JSON export instead; returns whether a document opened.
  */

@@ -92,6 +92,8 @@ export class ResultsApp {
         this.layout.summary = c;
         this.saveState();
       },
+      copy: (text) => this.host.post({ type: 'copyText', text }),
+      save: (chart, format, data) => this.host.post({ type: 'saveChart', chart, format, data }),
     });
   }
 

@@ -1,8 +1,11 @@
 import { formatMoney, formatTimestamp } from '../../src/core/format';
 import { summarize, type BarFigures, type Breakdown, type MoneySum, type SecondMeasure, type SummaryResult } from '../../src/core/summary/aggregate';
 import { BUCKET_NAMES, BUCKET_SIZES, isBucketSize, type BucketSize } from '../../src/core/summary/buckets';
+import { breakdownSvg, histogramSvg } from '../../src/core/summary/chartSvg';
+import { breakdownTsv, histogramTsv } from '../../src/core/summary/chartTsv';
 import type { SummaryModel, WindowSpec } from '../../src/core/summary/model';
 import { el } from '../dom';
+import { breakdownPng, histogramPng, themeColors } from './chartExport';
 import { showMenu } from './contextMenu';
 import { TimeChart } from './timeChart';
 
@@ -24,7 +27,13 @@ export interface SummaryEvents {
   brush(start: number, end: number): void;
   toggled(open: boolean): void;
   choices(c: SummaryChoices): void;
+  /** "Copy chart data": TSV for the clipboard (the host writes it, as for the grid's Copy). */
+  copy(text: string): void;
+  /** "Save chart as PNG/SVG": base64 PNG bytes or SVG text, saved by the host through a save dialog. */
+  save(chart: 'time' | 'breakdown', format: 'png' | 'svg', data: string): void;
 }
+
+export type ChartName = 'time' | 'breakdown';
 
 const MEASURES: { id: SecondMeasure; name: string }[] = [
   { id: 'unique', name: 'Unique share' },
@@ -77,7 +86,7 @@ export class SummaryPanel {
     this.chart = new TimeChart({ brush: (a, b) => this.events.brush(a, b) });
     const timeBox = el('div', { class: 'chart-box time-box' });
     const timeHead = el('div', { class: 'chart-head' });
-    timeHead.append(el('span', { class: 'chart-title' }, 'Clicks over time'), this.bucketSelect, this.uniquesButton);
+    timeHead.append(el('span', { class: 'chart-title' }, 'Clicks over time'), this.bucketSelect, this.uniquesButton, this.actionsButton('time'));
     timeBox.append(timeHead, this.chart.root, this.chartInfo, this.timeTable);
 
     this.dimSelect = el('select', { class: 'dimension-select', 'aria-label': 'Breakdown by' });
@@ -87,13 +96,70 @@ export class SummaryPanel {
     this.measureSelect.addEventListener('change', () => this.choose({ measure: this.measureSelect.value }));
     const barBox = el('div', { class: 'chart-box bar-box' });
     const barHead = el('div', { class: 'chart-head' });
-    barHead.append(el('span', { class: 'chart-title' }, 'Top 10 by'), this.dimSelect, this.measureSelect);
+    barHead.append(el('span', { class: 'chart-title' }, 'Top 10 by'), this.dimSelect, this.measureSelect, this.actionsButton('breakdown'));
     barBox.append(barHead, this.bars, this.barsInfo, this.barTable);
 
     const charts = el('div', { class: 'charts' });
     charts.append(timeBox, barBox);
     this.body.append(this.cards, charts);
     this.root.append(this.toggle, this.body);
+  }
+
+  /** The "⋯" button of a chart: copy its numbers as TSV, save it as PNG or SVG. */
+  private actionsButton(chart: ChartName): HTMLButtonElement {
+    const name = chart === 'time' ? 'clicks over time' : 'breakdown';
+    const b = el('button', { class: 'summary-button chart-actions', type: 'button', 'data-chart': chart, 'aria-haspopup': 'menu', title: `Copy or save the ${name} chart`, 'aria-label': `Copy or save the ${name} chart` }, '⋯');
+    b.addEventListener('click', () => {
+      const at = b.getBoundingClientRect();
+      const ready = Boolean(this.last && (chart === 'time' ? this.last.histogram.layout.buckets.length : this.last.breakdown));
+      showMenu(
+        [
+          { label: 'Copy Chart Data (TSV)', disabled: !ready, run: () => this.copyChart(chart) },
+          { label: 'Save Chart as PNG…', disabled: !ready || (chart === 'time' && !this.chart.canvas()), run: () => this.saveChart(chart, 'png') },
+          { label: 'Save Chart as SVG…', disabled: !ready, run: () => this.saveChart(chart, 'svg') },
+        ],
+        at.left,
+        at.bottom,
+        'Chart',
+      );
+    });
+    return b;
+  }
+
+  private copyChart(chart: ChartName): void {
+    const r = this.last;
+    if (!r) return;
+    if (chart === 'time') this.events.copy(histogramTsv(r.histogram));
+    else if (r.breakdown) this.events.copy(breakdownTsv(r.breakdown));
+  }
+
+  private chartTitle(chart: ChartName): string {
+    const r = this.last!;
+    if (chart === 'time') return `Clicks over time (${BUCKET_NAMES[r.histogram.layout.size]} buckets, ${r.histogram.layout.zone}) — ${int(r.cards.clicks)} clicks`;
+    return `Top ${r.breakdown!.items.length} by ${r.breakdown!.title} — ${int(r.cards.clicks)} clicks`;
+  }
+
+  private saveChart(chart: ChartName, format: 'png' | 'svg'): void {
+    const r = this.last;
+    if (!r) return;
+    const uniques = Boolean(this.choices.uniques);
+    const colors = themeColors(uniques);
+    const title = this.chartTitle(chart);
+    if (chart === 'time') {
+      const canvas = this.chart.canvas();
+      if (format === 'png' && canvas) this.events.save(chart, format, histogramPng(canvas, title, colors));
+      else if (format === 'svg') this.events.save(chart, format, histogramSvg(r.histogram, { title, colors, uniques }));
+      return;
+    }
+    if (!r.breakdown) return;
+    const second = this.secondText();
+    if (format === 'png') this.events.save(chart, format, breakdownPng(r.breakdown, title, colors, second));
+    else this.events.save(chart, format, breakdownSvg(r.breakdown, { title, colors, second }));
+  }
+
+  private secondText(): (f: BarFigures) => string {
+    const measure = (this.measureSelect.value || 'unique') as SecondMeasure;
+    return (f) => (measure === 'revenue' ? money(f.revenue) : measure === 'error' ? `${pct(f.errorShare)} err` : `${pct(f.uniqueShare)} uniq`);
   }
 
   destroy(): void {
@@ -225,7 +291,7 @@ export class SummaryPanel {
       return;
     }
     const max = Math.max(1, ...b.items.map((i) => i.count), b.other?.count ?? 0);
-    const second = (f: BarFigures) => (measure === 'revenue' ? money(f.revenue) : measure === 'error' ? `${pct(f.errorShare)} err` : `${pct(f.uniqueShare)} uniq`);
+    const second = this.secondText();
     const secondName = MEASURES.find((m) => m.id === measure)!.name;
     const bar = (label: string, f: BarFigures, filter: { column: string; text: string } | undefined, other: boolean): HTMLElement => {
       const node = el('button', {

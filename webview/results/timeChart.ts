@@ -7,6 +7,11 @@ import { formatTimestamp } from '../../src/core/format';
 // styles through the CSSOM only, so it runs under the webview's CSP (no eval, no <style> injected).
 // Hovering shows the bucket's range and counts in uPlot's legend; dragging across selects a time range,
 // handed to `brush` snapped to bucket boundaries.
+//
+// Without a mouse: the chart itself takes focus. Left/Right move a bucket cursor (Home/End, PageUp/PageDown
+// by ten), Shift with them extends a range from where it started, Enter filters the grid to the range (or
+// the one bucket), Escape drops the range. The range shows as uPlot's selection box, the bucket under the
+// cursor in the legend, and a live region reads the bucket or range and its clicks to screen readers.
 
 export interface TimeChartEvents {
   brush(start: number, end: number): void;
@@ -26,10 +31,24 @@ export class TimeChart {
   private zone = 'UTC';
   private readonly resize: ResizeObserver;
   private readonly theme: MutationObserver;
+  private readonly live: HTMLElement;
+  /** The keyboard's bucket cursor and the other end of its range (bucket indices), while it has one. */
+  private cursor: number | undefined;
+  private anchor: number | undefined;
 
   constructor(private readonly events: TimeChartEvents) {
     this.root = document.createElement('div');
     this.root.className = 'time-chart';
+    this.root.tabIndex = 0;
+    this.root.setAttribute('role', 'group');
+    this.root.setAttribute('aria-roledescription', 'time range picker');
+    this.root.setAttribute('aria-label', 'Clicks over time. Left and Right arrows move between buckets, Shift with them selects a range, Enter filters the grid to it, Escape clears it');
+    this.live = document.createElement('div');
+    this.live.className = 'sr-only time-cursor';
+    this.live.setAttribute('aria-live', 'polite');
+    this.root.append(this.live);
+    this.root.addEventListener('keydown', (e) => this.onKey(e));
+    this.root.addEventListener('blur', () => this.drawRange());
     this.resize = new ResizeObserver(() => this.fit());
     this.resize.observe(this.root);
     // VS Code changes the body's class (vscode-dark, vscode-light, vscode-high-contrast…) on a theme change.
@@ -44,9 +63,15 @@ export class TimeChart {
     this.plot = undefined;
   }
 
+  /** uPlot's canvas (bars and axes), for "Save chart as PNG"; none while there is nothing to draw. */
+  canvas(): HTMLCanvasElement | undefined {
+    return this.plot?.ctx.canvas;
+  }
+
   /** Shows `hist`; the bars keep their place when only the counts changed (no flicker). */
   show(hist: Histogram, zone: string, uniques: boolean): void {
     const sameShape = this.plot && this.hist && this.uniques === uniques && this.zone === zone && this.hist.layout === hist.layout;
+    if (this.hist?.layout !== hist.layout) this.cursor = this.anchor = undefined;
     this.hist = hist;
     this.uniques = uniques;
     this.zone = zone;
@@ -122,6 +147,64 @@ export class TimeChart {
     };
     this.plot = new uPlot(opts, this.data(), this.root);
     this.plot.root.setAttribute('aria-hidden', 'true');
+    this.drawRange();
+  }
+
+  /** The keyboard's range [first, last] bucket indices, while the cursor is set. */
+  private range(): [number, number] | undefined {
+    if (this.cursor === undefined) return undefined;
+    const a = this.anchor ?? this.cursor;
+    return [Math.min(a, this.cursor), Math.max(a, this.cursor)];
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const h = this.hist;
+    const n = h?.layout.buckets.length ?? 0;
+    if (!h || n === 0 || e.target !== this.root) return;
+    const at = this.cursor ?? Math.max(0, h.clicks.findIndex((c) => c > 0));
+    const moves: Record<string, number> = { ArrowLeft: at - 1, ArrowRight: at + 1, PageUp: at - 10, PageDown: at + 10, Home: 0, End: n - 1 };
+    if (e.key in moves) {
+      const next = this.cursor === undefined && (e.key === 'ArrowLeft' || e.key === 'ArrowRight') ? at : Math.max(0, Math.min(n - 1, moves[e.key]));
+      if (!e.shiftKey) this.anchor = undefined;
+      else if (this.anchor === undefined) this.anchor = this.cursor ?? next;
+      this.cursor = next;
+    } else if (e.key === 'Enter' && this.cursor !== undefined) {
+      const [i, j] = this.range()!;
+      this.anchor = undefined;
+      this.events.brush(h.layout.buckets[i].start, h.layout.buckets[j].end);
+    } else if (e.key === 'Escape' && this.cursor !== undefined) {
+      this.cursor = this.anchor = undefined;
+    } else return;
+    e.preventDefault();
+    e.stopPropagation();
+    this.drawRange(true);
+  }
+
+  /** Shows the keyboard's range as the selection box and the cursor's bucket in the legend; says it aloud. */
+  private drawRange(announce = false): void {
+    const u = this.plot;
+    const h = this.hist;
+    const r = this.range();
+    if (!u || !h) return;
+    if (!r || document.activeElement !== this.root) {
+      if (!r) delete this.root.dataset.range;
+      if (u.select.width > 0) u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+      return;
+    }
+    const { buckets } = h.layout;
+    const [i, j] = r;
+    const left = u.valToPos(buckets[i].start, 'x');
+    const right = u.valToPos(buckets[j].end, 'x');
+    u.setSelect({ left, top: 0, width: Math.max(2, right - left), height: u.over.clientHeight }, false);
+    const c = this.cursor!;
+    u.setCursor({ left: (u.valToPos(buckets[c].start, 'x') + u.valToPos(buckets[c].end, 'x')) / 2, top: u.over.clientHeight / 2 });
+    this.root.dataset.range = `${i}-${j}`;
+    if (!announce) return;
+    let clicks = 0;
+    for (let k = i; k <= j; k++) clicks += h.clicks[k];
+    const span = `${formatTimestamp(buckets[i].start, this.zone)} – ${formatTimestamp(buckets[j].end, this.zone)}`;
+    const count = `${clicks.toLocaleString('en-US')} clicks`;
+    this.live.textContent = i === j ? `${span}: ${count}` : `${j - i + 1} buckets, ${span}: ${count}. Enter filters the grid to this range`;
   }
 
   private fit(): void {
