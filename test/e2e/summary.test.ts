@@ -92,7 +92,9 @@ async function setTheme(w: Workbench, name: string): Promise<void> {
   await w.quickInputAccept();
   await waitUntil(`the ${name} theme in the webview`, async () => {
     const cls = await gridFrame(w).locator('body').getAttribute('class');
-    return name.includes('High Contrast') ? /vscode-high-contrast/.test(cls ?? '') : name.includes('Light') ? /vscode-light/.test(cls ?? '') : /vscode-dark/.test(cls ?? '');
+    if (name.includes('Light High Contrast')) return /vscode-high-contrast-light/.test(cls ?? '');
+    if (name.includes('High Contrast')) return /vscode-high-contrast(?!-light)/.test(cls ?? '') && !/vscode-high-contrast-light/.test(cls ?? '');
+    return name.includes('Light') ? /vscode-light/.test(cls ?? '') : /vscode-dark/.test(cls ?? '');
   });
   // The chart reads the theme's colours on the body's class change, then draws.
   await gridFrame(w).locator('.time-chart canvas').first().waitFor({ state: 'attached' });
@@ -269,6 +271,8 @@ test('light and high-contrast themes; collapsing the summary', { timeout: 90_000
   await w.screenshot('06-summary-light');
   await setTheme(w, 'Dark High Contrast');
   await w.screenshot('07-summary-high-contrast');
+  await setTheme(w, 'Light High Contrast');
+  await w.screenshot('07b-summary-high-contrast-light');
   await g.locator('.summary-toggle').click();
   await g.locator('.summary-body').waitFor({ state: 'hidden' });
   assert.equal(await g.locator('.summary-toggle').getAttribute('aria-expanded'), 'false');
