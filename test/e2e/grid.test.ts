@@ -174,6 +174,15 @@ test('a column filter and "Exclude this value" narrow the rows, with the count i
   await waitUntil('fewer rows', async () => (await summary(w)) !== before);
   assert.ok(!(await columnTexts(w, 'City')).includes(city), `${city} is still shown`);
   await w.screenshot('03-filtered');
+  // The column filter shows as a chip too; removing it empties the header's box and widens the rows.
+  const containsChip = g.locator('.chip-contains');
+  assert.equal((await containsChip.textContent())?.replace('×', '').trim(), 'Country contains “Germany”');
+  const narrowed = await summary(w);
+  await containsChip.click();
+  await waitUntil('the column filter gone', async () => (await g.locator('.chip-contains').count()) === 0 && (await summary(w)) !== narrowed);
+  assert.equal(await g.locator('.slick-headerrow-column input.header-filter').nth(countryIdx).inputValue(), '');
+  await g.locator('.slick-headerrow-column input.header-filter').nth(countryIdx).fill('Germany');
+  await waitUntil('the column filter back', async () => (await summary(w)) === narrowed);
 });
 
 test('the column chooser shows and hides columns', { timeout: 120_000 }, async () => {

@@ -66,6 +66,13 @@ export class ResultsApp {
       exportMenu: (b) => this.menuAt(b, exportMenu(this.table?.rowCount ?? 0, this.rows, isFiltered(this.layout.spec), (f, r) => this.exportRows(f, r))),
       autoFit: () => this.grid?.autoFit(),
       removeFilter: (i) => this.setSpec({ values: (this.layout.spec.values ?? []).filter((_, j) => j !== i) }),
+      removeContains: (column) => {
+        const contains = { ...this.layout.spec.contains };
+        delete contains[column];
+        this.layout.spec = { ...this.layout.spec, contains };
+        this.applyColumns();
+        this.recompute();
+      },
       removeTimeRange: () => this.setSpec({ time: undefined }),
       clearFilters: () => this.clearFilters(),
     });
@@ -221,8 +228,8 @@ export class ResultsApp {
     if (typed) this.lastTypedViewMs = performance.now() - started;
     this.lastSpec = JSON.parse(JSON.stringify(spec)) as ViewSpec;
     this.grid.setRows(this.rows);
-    this.toolbar.setFilters(spec.values ?? [], isFiltered(spec), spec.time, table.zone);
-    this.summaryPanel.setRows(isFiltered(spec) ? this.rows : 'all');
+    this.toolbar.setFilters(spec.values ?? [], isFiltered(spec), spec.time, table.zone, spec.contains);
+    this.summaryPanel.setRows(isFiltered(spec) ? this.rows : 'all', JSON.stringify({ ...spec, sort: undefined }));
     this.empty.hidden = this.rows.length > 0;
     this.empty.replaceChildren(el('span', {}, table.rowCount === 0 && this.init ? emptyText(this.init) : 'No rows match the filters.'));
     if (table.rowCount > 0 && this.rows.length === 0) {

@@ -4,7 +4,7 @@ import type { TimeRange, ValueFilter } from '../../src/core/gridTable';
 import { el } from '../dom';
 
 // The toolbar above the grid: quick search over every cell, "Group by", the column chooser, row
-// details, copy and export menus, and the value filters in force as removable chips.
+// details, copy and export menus, and the filters in force as removable chips.
 
 export interface ToolbarActions {
   search(text: string): void;
@@ -15,6 +15,7 @@ export interface ToolbarActions {
   exportMenu(anchor: HTMLElement): void;
   autoFit(): void;
   removeFilter(index: number): void;
+  removeContains(column: string): void;
   removeTimeRange(): void;
   clearFilters(): void;
 }
@@ -69,25 +70,29 @@ export class Toolbar {
     this.detailsButton.toggleAttribute('secondary', !pressed);
   }
 
-  /** Shows the value filters (and a time range brushed on the summary) as chips; the last chip clears them all. */
-  setFilters(values: ValueFilter[], anyFilter: boolean, time?: TimeRange, zone = 'UTC'): void {
+  /**
+   * Shows the filters in force as chips: a time range brushed on the summary, the column filters typed
+   * under the headers and the value filters; the last chip clears them all.
+   */
+  setFilters(values: ValueFilter[], anyFilter: boolean, time?: TimeRange, zone = 'UTC', contains: Record<string, string> = {}): void {
+    const chip = (text: string, cls: string, remove: () => void): HTMLElement => {
+      const b = el('button', { class: cls, type: 'button', title: `Remove the filter ${text}`, 'aria-label': `Remove filter ${text}` });
+      b.append(el('span', { class: 'chip-text' }, text), el('span', { class: 'chip-x', 'aria-hidden': 'true' }, '×'));
+      b.addEventListener('click', remove);
+      return b;
+    };
+    const header = (id: string): string => columnById(id)?.header ?? id;
     const chips: HTMLElement[] = [];
     if (time) {
-      const text = `Time ${formatTimestamp(time.start, zone)} – ${formatTimestamp(time.end, zone)}`;
-      const chip = el('button', { class: 'chip chip-time', type: 'button', title: `Remove the filter ${text}`, 'aria-label': `Remove filter ${text}` });
-      chip.append(el('span', { class: 'chip-text' }, text), el('span', { class: 'chip-x', 'aria-hidden': 'true' }, '×'));
-      chip.addEventListener('click', () => this.actions.removeTimeRange());
-      chips.push(chip);
+      chips.push(chip(`Time ${formatTimestamp(time.start, zone)} – ${formatTimestamp(time.end, zone)}`, 'chip chip-time', () => this.actions.removeTimeRange()));
     }
-    const valueChips = values.map((f, i) => {
-      const header = columnById(f.column)?.header ?? f.column;
-      const text = `${header} ${f.exclude ? '≠' : '='} ${f.text === '' ? '(empty)' : f.text}`;
-      const chip = el('button', { class: f.exclude ? 'chip chip-exclude' : 'chip', type: 'button', title: `Remove the filter ${text}`, 'aria-label': `Remove filter ${text}` });
-      chip.append(el('span', { class: 'chip-text' }, text), el('span', { class: 'chip-x', 'aria-hidden': 'true' }, '×'));
-      chip.addEventListener('click', () => this.actions.removeFilter(i));
-      return chip;
+    for (const [id, text] of Object.entries(contains)) {
+      if (text.trim()) chips.push(chip(`${header(id)} contains “${text}”`, 'chip chip-contains', () => this.actions.removeContains(id)));
+    }
+    values.forEach((f, i) => {
+      const text = `${header(f.column)} ${f.exclude ? '≠' : '='} ${f.text === '' ? '(empty)' : f.text}`;
+      chips.push(chip(text, f.exclude ? 'chip chip-exclude' : 'chip', () => this.actions.removeFilter(i)));
     });
-    chips.push(...valueChips);
     if (anyFilter) {
       const clear = el('button', { class: 'chip chip-clear', type: 'button' }, 'Clear all filters');
       clear.addEventListener('click', () => this.actions.clearFilters());
