@@ -1,9 +1,10 @@
 import { formatMoney, formatTimestamp } from '../../src/core/format';
-import { summarize, type BarFigures, type Breakdown, type MoneySum, type SecondMeasure, type SummaryResult } from '../../src/core/summary/aggregate';
+import { type BarFigures, type Breakdown, type MoneySum, type SecondMeasure, type SummaryResult } from '../../src/core/summary/aggregate';
 import { BUCKET_NAMES, BUCKET_SIZES, isBucketSize, type BucketSize } from '../../src/core/summary/buckets';
 import { breakdownSvg, histogramSvg } from '../../src/core/summary/chartSvg';
 import { breakdownTsv, histogramTsv } from '../../src/core/summary/chartTsv';
 import type { SummaryModel, WindowSpec } from '../../src/core/summary/model';
+import { SummaryCounter } from '../../src/core/summary/summaryCounter';
 import { el } from '../dom';
 import { breakdownPng, histogramPng, themeColors } from './chartExport';
 import { showMenu } from './contextMenu';
@@ -66,6 +67,8 @@ export class SummaryPanel {
   private model: SummaryModel | undefined;
   private window: WindowSpec | undefined;
   private rows: ArrayLike<number> | 'all' = 'all';
+  private viewKey = '';
+  private readonly counter = new SummaryCounter();
   private choices: SummaryChoices = {};
   private open = true;
   private frame = 0;
@@ -191,9 +194,14 @@ export class SummaryPanel {
     this.syncControls();
   }
 
-  /** The rows the grid shows now; the charts follow on the next frame, after the rows paint. */
-  setRows(rows: ArrayLike<number> | 'all'): void {
+  /**
+   * The rows the grid shows now, chosen by the view named `viewKey` (its search and filters); the charts
+   * follow on the next frame, after the rows paint. Rows Fetch all appends under the same view are
+   * counted on their own.
+   */
+  setRows(rows: ArrayLike<number> | 'all', viewKey: string): void {
     this.rows = rows;
+    this.viewKey = viewKey;
     this.schedule();
   }
 
@@ -226,7 +234,7 @@ export class SummaryPanel {
     if (!model || !this.open) return;
     const measure = (this.measureSelect.value || 'unique') as SecondMeasure;
     const bucket = this.choices.bucket && isBucketSize(this.choices.bucket) ? (this.choices.bucket as BucketSize) : undefined;
-    const result = summarize(model, this.rows, { window: this.window, bucket, dimension: this.choices.dimension, measure });
+    const { result } = this.counter.count(model, this.rows, { window: this.window, bucket, dimension: this.choices.dimension, measure }, this.viewKey);
     this.last = result;
     this.renderCards(result);
     this.renderTime(result, model.zone);

@@ -8,6 +8,7 @@ import { layoutBuckets } from '../../../src/core/summary/buckets';
 import { breakdownTsv, histogramTsv } from '../../../src/core/summary/chartTsv';
 import { EMPTY_LABEL, NO_ERROR_LABEL, REFERER_HOST, requestWindow, SummaryModel } from '../../../src/core/summary/model';
 import { refererHost } from '../../../src/core/summary/refererHost';
+import { SummaryCounter } from '../../../src/core/summary/summaryCounter';
 import { packTable } from '../../../src/core/tablePack';
 import type { Click } from '../../../src/core/types';
 import { click } from './gridFixtures';
@@ -503,6 +504,30 @@ describe('summary against a reference loop on random data', () => {
     const expected = summarize(modelOf(rows, 'America/New_York'), [...shownBefore, ...added], opts);
     assert.deepEqual(comparable(acc.result()), comparable(expected));
     assert.deepEqual(comparable(acc.result()), comparable(reference(rows, [...shownBefore, ...added], opts, 'America/New_York')));
+  });
+
+  it('counts only the appended rows while the view stays the same, and starts over when it changes', () => {
+    const start = Date.UTC(2026, 9, 31) / 1000;
+    const window = { start, end: start + 86_400 };
+    const rows = randomClicks(21, 4000, window);
+    const opts: SummaryOptions = { window, dimension: 'geo.country_name', measure: 'error' };
+    const m = modelOf(rows.slice(0, 1500));
+    const counter = new SummaryCounter();
+    const grid = (n: number) => new GridTable(flattenRows(rows.slice(0, n)), 'UTC');
+    for (const [view, spec] of [['all', undefined], ['search', { search: 'a' }]] as const) {
+      const shown = (n: number) => (spec ? grid(n).view(spec) : ('all' as const));
+      const m2 = view === 'all' ? m : modelOf(rows.slice(0, 1500));
+      const first = counter.count(m2, shown(1500), opts, view);
+      assert.equal(first.incremental, false);
+      assert.equal(m2.extend(JSON.parse(JSON.stringify(packTable(flattenRows(rows.slice(0, 4000)))))), true);
+      const grown = counter.count(m2, shown(4000), opts, view);
+      assert.equal(grown.incremental, true, view);
+      assert.deepEqual(comparable(grown.result), comparable(summarize(modelOf(rows), shown(4000), opts)), view);
+    }
+    // Another view (or other options) is counted from scratch.
+    const other = counter.count(m, 'all', { ...opts, measure: 'unique' }, 'all');
+    assert.equal(other.incremental, false);
+    assert.deepEqual(comparable(other.result), comparable(summarize(modelOf(rows), 'all', { ...opts, measure: 'unique' })));
   });
 
   it('refuses to extend with a table that does not start with the same rows, and asks for a recount when the span grows', () => {
