@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { cellText, type ColumnDef } from './columns';
 import { clickAsJson } from './extras';
+import { neutraliseFormula } from './spreadsheetText';
 import type { Click, QueryFilter } from './types';
 
 // Exports and clipboard copies of click rows. Several fields are set by whoever clicks a tracking
@@ -51,17 +52,7 @@ export function exportMeta(meta: ExportMeta): ExportMeta {
   return out;
 }
 
-/**
- * OWASP's CSV-injection rule: a cell that a spreadsheet would read as a formula (or as a DDE call)
- * starts with `=`, `+`, `-`, `@`, a tab or a carriage return; a leading `'` makes Excel, Sheets and
- * LibreOffice show it as text. Applied to text only: a real negative number in a numeric column
- * must stay a number people can sum.
- */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-export function neutraliseFormula(text: string): string {
-  return FORMULA_START.test(text) ? `'${text}` : text;
-}
+export { neutraliseFormula };
 
 /**
  * A cell for a file a spreadsheet opens: numbers raw, everything else text that `clean` has made

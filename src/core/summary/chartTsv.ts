@@ -1,3 +1,4 @@
+import { neutraliseFormula } from '../spreadsheetText';
 import { formatInstant } from '../wallClock';
 import type { Breakdown, Histogram, MoneySum } from './aggregate';
 
@@ -5,11 +6,6 @@ import type { Breakdown, Histogram, MoneySum } from './aggregate';
 // chat message or a spreadsheet. Labels are attacker-controlled (sub ids, referers, coupons): tabs and
 // line breaks would split cells and rows, and a spreadsheet would run a cell starting with `=`, so
 // control characters become spaces and formulas are neutralised as the grid's own TSV does.
-
-// The rule is the one of src/core/exporters.ts (`neutraliseFormula`), restated here because this file
-// runs in the webview, and exporters.ts pulls in csv-stringify, which needs node's Buffer.
-const FORMULA_START = /^[=+\-@\t\r]/;
-const neutraliseFormula = (text: string) => (FORMULA_START.test(text) ? `'${text}` : text);
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/g;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { neutraliseFormula } from '../../../src/core/exporters';
+import { neutraliseFormula } from '../../../src/core/spreadsheetText';
 import { flattenRows } from '../../../src/core/flatten';
 import { summarize } from '../../../src/core/summary/aggregate';
 import { breakdownSvg, histogramSvg, safeColor, xmlText, type ChartColors } from '../../../src/core/summary/chartSvg';
