@@ -47,6 +47,34 @@ export function productionBuild() {
   return root;
 }
 
+/**
+ * The same production build of an earlier commit (`git archive <ref>`, built with today's node_modules),
+ * for a same-run comparison against the build before a change. Undefined, with the reason logged, when
+ * the commit is not in this clone or does not build.
+ */
+export function productionBuildAt(ref, log) {
+  const rev = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: repoRoot, encoding: 'utf8' });
+  if (rev.status !== 0) {
+    log(`no base build: ${ref} is not a commit in this clone`);
+    return undefined;
+  }
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'everflow-bench-base-'));
+  onCleanup(() => fs.rmSync(root, { recursive: true, force: true }));
+  const tar = spawnSync('git', ['archive', '--format=tar', rev.stdout.trim()], { cwd: repoRoot, maxBuffer: 1 << 30 });
+  const untar = tar.status === 0 ? spawnSync('tar', ['-x', '-C', root], { input: tar.stdout }) : tar;
+  if (untar.status !== 0) {
+    log(`no base build: git archive ${ref} failed`);
+    return undefined;
+  }
+  fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'));
+  const r = spawnSync(process.execPath, ['esbuild.js', '--production'], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) {
+    log(`no base build: node esbuild.js --production failed at ${ref}: ${(r.stderr || r.stdout).slice(0, 500)}`);
+    return undefined;
+  }
+  return { root, ref, commit: rev.stdout.trim().slice(0, 7) };
+}
+
 /** Raw and gzip -9 sizes of the shipped bundles (what .vscodeignore lets into the .vsix). */
 export function bundleSizes(buildRoot) {
   const files = ['dist/extension.js'];

@@ -101,7 +101,7 @@ const scrollIn = (page, selector) => page.evaluate(([s, f, st]) => window.__benc
  * Runs the section. `dataFile` is the 100,000-row response; `buildRoot` holds the production dist/.
  * Returns raw per-run figures; scripts/bench.mjs summarises them.
  */
-export async function benchGrid({ buildRoot, dataFile, outDir, runs, log, runWorker }) {
+export async function benchGrid({ buildRoot, baseBuild, dataFile, outDir, runs, log, runWorker }) {
   const gridBundle = path.join(buildRoot, 'dist', 'webview', `${GRID_BUNDLE}.js`);
   const hasGrid = fs.existsSync(gridBundle);
   const dataDir = path.join(outDir, 'grid-data');
@@ -112,14 +112,26 @@ export async function benchGrid({ buildRoot, dataFile, outDir, runs, log, runWor
     const rel = root === 'dist' ? `webview/${GRID_BUNDLE}.css` : `${GRID_BUNDLE}.css`;
     return fs.existsSync(path.join(root === 'dist' ? path.join(buildRoot, 'dist') : path.join(repoRoot, 'media'), rel)) ? [`/${root}/${rel}`] : [];
   });
+  const hasBase = Boolean(baseBuild && fs.existsSync(path.join(baseBuild.root, 'dist', 'webview', `${GRID_BUNDLE}.js`)));
+  const baseStyles = hasBase ? gridStyles.map((p) => p.replace(/^\/(dist|media)\//, '/base-$1/')) : [];
   const base = await serve(
-    { dist: path.join(buildRoot, 'dist'), media: path.join(repoRoot, 'media'), bench: benchDir, data: dataDir },
-    { '/grid': () => pageHtml(`/dist/webview/${GRID_BUNDLE}.js`, gridStyles), '/toolkit': () => pageHtml('/bench/toolkit.js', []) },
+    {
+      dist: path.join(buildRoot, 'dist'),
+      media: path.join(repoRoot, 'media'),
+      bench: benchDir,
+      data: dataDir,
+      ...(hasBase ? { 'base-dist': path.join(baseBuild.root, 'dist'), 'base-media': path.join(baseBuild.root, 'media') } : {}),
+    },
+    {
+      '/grid': () => pageHtml(`/dist/webview/${GRID_BUNDLE}.js`, gridStyles),
+      '/toolkit': () => pageHtml('/bench/toolkit.js', []),
+      ...(hasBase ? { '/grid-base': () => pageHtml(`/base-dist/webview/${GRID_BUNDLE}.js`, baseStyles) } : {}),
+    },
   );
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
   onCleanup(() => browser.close().catch(() => {}));
-  const out = { chromium: browser.version(), viewport: VIEWPORT, scroll: SCROLL, grid: hasGrid ? { bundle: `dist/webview/${GRID_BUNDLE}.js`, runs: [] } : { missing: `dist/webview/${GRID_BUNDLE}.js is not built (no webview/${GRID_BUNDLE}Main.ts)` }, toolkit: { runs: [] } };
+  const out = { chromium: browser.version(), viewport: VIEWPORT, scroll: SCROLL, ...(hasBase ? { base: { ref: baseBuild.ref, commit: baseBuild.commit } } : {}), grid: hasGrid ? { bundle: `dist/webview/${GRID_BUNDLE}.js`, runs: [] } : { missing: `dist/webview/${GRID_BUNDLE}.js is not built (no webview/${GRID_BUNDLE}Main.ts)` }, toolkit: { runs: [] } };
   try {
     for (let run = 0; run < runs; run++) {
       if (hasGrid) {
@@ -131,6 +143,12 @@ export async function benchGrid({ buildRoot, dataFile, outDir, runs, log, runWor
         // either way, so the two first paints should be within a few ms of each other.
         const collapsed = await openAndPaint(browser, base, '/grid', payloads.grid5000, '.slick-cell', log, { summaryOpen: false });
         await collapsed.context.close();
+        // The same 5,000 rows in the build before the summary existed (--base-ref), opened the same way.
+        let before;
+        if (hasBase) {
+          before = await openAndPaint(browser, base, '/grid-base', payloads.grid5000, '.slick-cell', log);
+          await before.context.close();
+        }
         const big = await openAndPaint(browser, base, '/grid', payloads.grid100000, '.slick-cell', log);
         const frames = await scrollIn(big.page, '.slick-viewport');
         await big.page.evaluate(() => window.__bench.arm());
@@ -151,8 +169,8 @@ export async function benchGrid({ buildRoot, dataFile, outDir, runs, log, runWor
         await early.page.locator('vscode-textfield.search input').fill(payloads.searchId);
         const searchAtOnce = await early.page.evaluate((t) => window.__bench.afterInput(t), TIMEOUT_MS);
         await early.context.close();
-        out.grid.runs.push({ paint5000: small.paint, paint5000Collapsed: collapsed.paint, heap5000: small.heapBytes, frames5000: smallFrames, paint100000: big.paint, heap100000: big.heapBytes, frames, sort, search, summarySearch, searchShown: shown, searchAtOnce });
-        log(`grid run ${run + 1}: first paint ${small.paint.toPaintMs.toFixed(0)} ms (5,000, summary shown) / ${collapsed.paint.toPaintMs.toFixed(0)} ms (5,000, collapsed) / ${big.paint.toPaintMs.toFixed(0)} ms (100,000), sort ${sort.toPaintMs.toFixed(0)} ms, search ${search.toPaintMs.toFixed(0)} ms, summary charts ${summarySearch.toPaintMs.toFixed(0)} ms (${summarySearch.afterGridMs.toFixed(0)} ms after the rows) (${searchAtOnce.toPaintMs.toFixed(0)} ms typed at once after paint)`);
+        out.grid.runs.push({ paint5000: small.paint, paint5000Collapsed: collapsed.paint, ...(before ? { paint5000Base: before.paint } : {}), heap5000: small.heapBytes, frames5000: smallFrames, paint100000: big.paint, heap100000: big.heapBytes, frames, sort, search, summarySearch, searchShown: shown, searchAtOnce });
+        log(`grid run ${run + 1}: first paint ${small.paint.toPaintMs.toFixed(0)} ms (5,000, summary shown) / ${collapsed.paint.toPaintMs.toFixed(0)} ms (5,000, collapsed)${before ? ` / ${before.paint.toPaintMs.toFixed(0)} ms (5,000, base build)` : ''} / ${big.paint.toPaintMs.toFixed(0)} ms (100,000), sort ${sort.toPaintMs.toFixed(0)} ms, search ${search.toPaintMs.toFixed(0)} ms, summary charts ${summarySearch.toPaintMs.toFixed(0)} ms (${summarySearch.afterGridMs.toFixed(0)} ms after the rows) (${searchAtOnce.toPaintMs.toFixed(0)} ms typed at once after paint)`);
       }
       const tk = await openAndPaint(browser, base, '/toolkit', payloads.toolkit5000, 'vscode-data-grid-cell[cell-type="default"]', log);
       const tkFrames = await scrollIn(tk.page, '#app');

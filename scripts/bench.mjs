@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import { repoRoot, resultsDir } from './lib/paths.mjs';
 import { runCleanups } from './lib/proc.mjs';
-import { benchActivation, bundleSizes, productionBuild } from './bench-activation.mjs';
+import { benchActivation, bundleSizes, productionBuild, productionBuildAt } from './bench-activation.mjs';
 import { benchGrid } from './bench-grid.mjs';
 
 const SECTIONS = ['core', 'transfer', 'grid', 'hover', 'fetch', 'scan', 'summary', 'activation'];
@@ -31,6 +31,9 @@ const { values: opts } = parseArgs({
     only: { type: 'string', default: SECTIONS.join(',') },
     out: { type: 'string', default: path.join('bench', 'results.json') },
     'scan-mb': { type: 'string', default: '200' },
+    // The build the grid's first paint is compared with in the same run: the last commit before the
+    // summary above the grid (906ae49 added it), so "first paint does not get slower" is measured.
+    'base-ref': { type: 'string', default: '906ae49^' },
   },
 });
 const runs = Math.max(1, Number(opts.runs));
@@ -156,7 +159,9 @@ async function main() {
   if (only.has('grid')) {
     await section('grid', async () => {
       ensureBenchDeps();
-      const raw = await benchGrid({ buildRoot: build(), dataFile: data[100_000], outDir: scratch, runs, log, runWorker });
+      log(`base build for the first-paint comparison (${opts['base-ref']})`);
+      const baseBuild = productionBuildAt(opts['base-ref'], log);
+      const raw = await benchGrid({ buildRoot: build(), baseBuild, dataFile: data[100_000], outDir: scratch, runs, log, runWorker });
       info.chromium = raw.chromium;
       if (raw.grid.runs) raw.grid.summary = report.summariseGrid(raw.grid.runs);
       raw.toolkit.summary = report.summariseGrid(raw.toolkit.runs);
