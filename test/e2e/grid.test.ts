@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { gridFrame, startWorkbench, waitUntil, type Workbench } from './harness';
+import { columnTexts, gridStatus } from './gridPage';
 
 let wb: Workbench | undefined;
 const dialogs: string[] = [];
@@ -28,28 +29,6 @@ before(async () => {
 after(async () => {
   await wb?.close();
 });
-
-
-
-async function summary(w: Workbench): Promise<string> {
-  return ((await gridFrame(w).locator('.summary-text').textContent()) ?? '').trim();
-}
-
-/** Texts of one column's cells on screen, top to bottom. */
-async function columnTexts(w: Workbench, header: string): Promise<string[]> {
-  return gridFrame(w)
-    .locator('body')
-    .evaluate((body, name) => {
-      const headers = Array.from(body.querySelectorAll('.slick-header-column'));
-      const idx = headers.findIndex((h) => h.querySelector('.slick-column-name')?.textContent?.trim() === name);
-      if (idx < 0) throw new Error(`no column ${name}`);
-      return Array.from(body.querySelectorAll<HTMLElement>(`.slick-cell.l${idx}`))
-        .map((c) => ({ top: c.parentElement!.getBoundingClientRect().top, text: c.textContent ?? '' }))
-        .filter((c) => c.top > 0 && c.top < window.innerHeight)
-        .sort((a, b) => a.top - b.top)
-        .map((c) => c.text);
-    }, header);
-}
 
 /**
  * Scrolls the grid sideways until a cell holding `text` is rendered (the grid renders only the columns
@@ -112,13 +91,13 @@ test('a capped stream opens as a 5,000-row grid with the cap marked', { timeout:
   const w = wb!;
   await setKey(w);
   await runStream(w, 'Yesterday');
-  await waitUntil('the grid summary', async () => /^5,000 rows/.test(await summary(w)));
+  await waitUntil('the grid summary', async () => /^5,000 rows/.test(await gridStatus(w)));
   const banner = (await gridFrame(w).locator('.banner-warning').first().textContent()) ?? '';
   assert.match(banner, /5,000 rows: Everflow's cap — more clicks match/);
   assert.match(banner, /Fetch all/);
   const rowsInDom = await gridFrame(w).locator('.slick-row').count();
   assert.ok(rowsInDom > 10 && rowsInDom < 200, `${rowsInDom} rows in the DOM: the grid does not virtualise`);
-  assert.match(await summary(w), /^5,000 rows · [\d,]+ unique · Revenue .* · .* → .* \(UTC\)$/);
+  assert.match(await gridStatus(w), /^5,000 rows · [\d,]+ unique · Revenue .* · .* → .* \(UTC\)$/);
   await w.screenshot('01-grid-5000');
 });
 
@@ -154,7 +133,7 @@ test('copying a row puts TSV with headers on the clipboard', { timeout: 60_000 }
   assert.deepEqual(rest, []);
   await w.screenshot('03-copied-row-pasted');
   await w.runCommand('View: Revert and Close Editor');
-  await waitUntil('the grid again', async () => /^5,000 rows/.test(await summary(w)));
+  await waitUntil('the grid again', async () => /^5,000 rows/.test(await gridStatus(w)));
   assert.equal(await w.quickInputState(), undefined, 'a quick input was left open');
 });
 
@@ -163,26 +142,26 @@ test('a column filter and "Exclude this value" narrow the rows, with the count i
   const g = gridFrame(w);
   const countryIdx = await g.locator('.slick-header-column').evaluateAll((hs) => hs.findIndex((h) => h.textContent?.trim() === 'Country'));
   await g.locator('.slick-headerrow-column input.header-filter').nth(countryIdx).fill('Germany');
-  await waitUntil('the filtered summary', async () => /^[\d,]+ of 5,000 rows/.test(await summary(w)));
+  await waitUntil('the filtered summary', async () => /^[\d,]+ of 5,000 rows/.test(await gridStatus(w)));
   const countries = await columnTexts(w, 'Country');
   assert.ok(countries.length > 0 && countries.every((c) => c === 'Germany'), JSON.stringify(countries.slice(0, 10)));
-  const before = await summary(w);
+  const before = await gridStatus(w);
   const city = (await columnTexts(w, 'City'))[0];
   await g.locator('.slick-cell', { hasText: city }).first().click({ button: 'right' });
   await g.locator('.menu-item', { hasText: 'Exclude This Value' }).click();
   await waitUntil('the exclusion chip', async () => (await g.locator('.chip-exclude').count()) === 1);
-  await waitUntil('fewer rows', async () => (await summary(w)) !== before);
+  await waitUntil('fewer rows', async () => (await gridStatus(w)) !== before);
   assert.ok(!(await columnTexts(w, 'City')).includes(city), `${city} is still shown`);
   await w.screenshot('03-filtered');
   // The column filter shows as a chip too; removing it empties the header's box and widens the rows.
   const containsChip = g.locator('.chip-contains');
   assert.equal((await containsChip.textContent())?.replace('×', '').trim(), 'Country contains “Germany”');
-  const narrowed = await summary(w);
+  const narrowed = await gridStatus(w);
   await containsChip.click();
-  await waitUntil('the column filter gone', async () => (await g.locator('.chip-contains').count()) === 0 && (await summary(w)) !== narrowed);
+  await waitUntil('the column filter gone', async () => (await g.locator('.chip-contains').count()) === 0 && (await gridStatus(w)) !== narrowed);
   assert.equal(await g.locator('.slick-headerrow-column input.header-filter').nth(countryIdx).inputValue(), '');
   await g.locator('.slick-headerrow-column input.header-filter').nth(countryIdx).fill('Germany');
-  await waitUntil('the column filter back', async () => (await summary(w)) === narrowed);
+  await waitUntil('the column filter back', async () => (await gridStatus(w)) === narrowed);
 });
 
 test('the column chooser shows and hides columns', { timeout: 120_000 }, async () => {
@@ -204,9 +183,9 @@ test('a click\'s error reads as words in the grid and the row details, never as 
   const g = gridFrame(w);
   // The sandbox sends code 101 with Everflow's "N/A" placeholder as its message.
   const search = g.locator('vscode-textfield.search input');
-  const before = await summary(w); // the filters the tests before left, which come back after
+  const before = await gridStatus(w); // the filters the tests before left, which come back after
   await search.fill('Sub1 value filtered');
-  await waitUntil('the clicks with error 101', async () => /^[1-9][\d,]* of 5,000 rows/.test(await summary(w)) && (await summary(w)) !== before);
+  await waitUntil('the clicks with error 101', async () => /^[1-9][\d,]* of 5,000 rows/.test(await gridStatus(w)) && (await gridStatus(w)) !== before);
   assert.ok(await scrollToCellWith(w, '101 · Sub1 value filtered'), 'no Error cell gives the code with its meaning');
   const errors = await columnTexts(w, 'Error');
   assert.ok(errors.length > 0 && errors.every((t) => t === '101 · Sub1 value filtered'), JSON.stringify(errors));
@@ -218,13 +197,13 @@ test('a click\'s error reads as words in the grid and the row details, never as 
   await g.locator('vscode-button', { hasText: 'Details' }).click();
   await g.locator('.detail').waitFor({ state: 'hidden' });
   await search.fill('');
-  await waitUntil('the rows from before the search', async () => (await summary(w)) === before);
+  await waitUntil('the rows from before the search', async () => (await gridStatus(w)) === before);
 });
 
 test('exporting the filtered rows to CSV writes them, with the query beside the file', { timeout: 120_000 }, async () => {
   const w = wb!;
   const g = gridFrame(w);
-  const shown = Number(/^([\d,]+) of/.exec(await summary(w))![1].replace(/,/g, ''));
+  const shown = Number(/^([\d,]+) of/.exec(await gridStatus(w))![1].replace(/,/g, ''));
   await g.locator('vscode-button', { hasText: 'Export' }).click();
   await g.locator('.menu-item', { hasText: 'Filtered Rows to CSV' }).click();
   const file = path.join(w.workspaceDir, 'germany-clicks.csv');
@@ -253,12 +232,12 @@ test('hostile values render as text: no element, no script, in the grid or the r
   // The clicks whose sub1 is an image tag with a handler (Everflow filters on the exact value).
   await runStream(w, 'Last 14 days', 'sub1=<img src=x onerror=alert(1)>');
   let g = gridFrame(w);
-  await waitUntil('the hostile rows', async () => /^[1-9][\d,]* rows?/.test(await summary(w)));
+  await waitUntil('the hostile rows', async () => /^[1-9][\d,]* rows?/.test(await gridStatus(w)));
   assert.ok(await scrollToCellWith(w, '<img src=x onerror=alert(1)>'), 'no cell shows the literal text');
   assert.equal(await g.locator('.grid-canvas').locator('img, script, svg, a, iframe').count(), 0, 'a value became an element');
   await w.screenshot('06-hostile-rows');
   await g.locator('vscode-textfield.search input').fill('onerror=alert(1)');
-  await waitUntil('the quick search to keep them', async () => /^[1-9][\d,]* rows?/.test(await summary(w)) && !/ of /.test(await summary(w)));
+  await waitUntil('the quick search to keep them', async () => /^[1-9][\d,]* rows?/.test(await gridStatus(w)) && !/ of /.test(await gridStatus(w)));
 
   // The day's all-hostile click: script tags, attribute break-outs, markdown links, a 100 KB referer.
   await w.runCommand('Everflow: Look Up Click by Transaction ID');
@@ -266,7 +245,7 @@ test('hostile values render as text: no element, no script, in the grid or the r
   await w.quickInputType(w.sandbox.hostileSampleId());
   await w.quickInputAccept();
   g = gridFrame(w);
-  await waitUntil('the one-row grid', async () => /^1 row/.test(await summary(w)));
+  await waitUntil('the one-row grid', async () => /^1 row/.test(await gridStatus(w)));
   assert.equal(await g.locator('.slick-cell', { hasText: /^<img src=x onerror=.*!\[x\]\(https:\/\/evil\.example/ }).count(), 1, 'the offer name is not shown as text');
   await g.locator('.slick-cell').first().click();
   assert.ok(await scrollToCellWith(w, '<script>alert(1)</script>'), 'Sub 1 does not show the script tag as text');
@@ -284,13 +263,13 @@ test('"Fetch all" gets every click of a 30,000-click day past the cap', { timeou
   const d = day(2);
   w.sandbox.setKnobs({ dayVolumes: { [d]: 30_000 } });
   await runStream(w, `${d} 00:00:00 → ${d} 23:59:59`);
-  await waitUntil('the capped grid', async () => /^5,000 rows/.test(await summary(w)));
+  await waitUntil('the capped grid', async () => /^5,000 rows/.test(await gridStatus(w)));
   const expected = w.sandbox.countClicks({ from: `${d} 00:00:00`, to: `${d} 23:59:59`, timezone_id: 67 });
   assert.equal(expected, 30_000);
   await gridFrame(w).locator('.banner vscode-button', { hasText: 'Fetch all' }).click();
   await w.waitForNotification(/Fetching every click|All 30,000 clicks/, 30_000).catch(() => undefined);
   await w.screenshot('08-fetching');
-  await waitUntil('30,000 rows in the grid', async () => /^30,000 rows/.test(await summary(w)), 180_000);
+  await waitUntil('30,000 rows in the grid', async () => /^30,000 rows/.test(await gridStatus(w)), 180_000);
   const banner = (await gridFrame(w).locator('.banner').first().textContent()) ?? '';
   assert.match(banner, /Every click of the window: 30,000 clicks, fetched in \d+ requests/);
   await w.screenshot('09-fetched-all');
@@ -301,7 +280,7 @@ test('the grid survives a window reload from the rows the extension kept, withou
   const streams = () => w.sandbox.requestLog.filter((r) => r.path.includes('/clicks/stream')).length;
   const before = streams();
   await w.reloadWindow();
-  await waitUntil('the restored grid', async () => /^30,000 rows/.test(await summary(w)), 90_000);
+  await waitUntil('the restored grid', async () => /^30,000 rows/.test(await gridStatus(w)), 90_000);
   assert.equal(streams(), before, 'the reload sent stream requests');
   assert.match((await gridFrame(w).locator('.banner').first().textContent()) ?? '', /Every click of the window: 30,000 clicks/);
   await w.screenshot('10-after-reload');

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { gridFrame, startWorkbench, waitUntil, type Workbench } from './harness';
+import { gridStatus, shownRows } from './gridPage';
 
 let wb: Workbench | undefined;
 const consoleProblems: string[] = [];
@@ -29,16 +30,6 @@ after(async () => {
 
 const day = (back: number): string => new Date(Date.now() - back * 86_400_000).toISOString().slice(0, 10);
 const num = (t: string) => Number(t.replace(/[^0-9]/g, ''));
-
-async function gridSummary(w: Workbench): Promise<string> {
-  return ((await gridFrame(w).locator('.summary-text').textContent()) ?? '').trim();
-}
-
-/** Rows the grid shows, from its status line ("1,234 of 5,000 rows …" or "5,000 rows …"). */
-async function shownRows(w: Workbench): Promise<number> {
-  const m = /^([\d,]+)(?: of [\d,]+)? rows?/.exec(await gridSummary(w));
-  return m ? num(m[1]) : NaN;
-}
 
 async function card(w: Workbench, label: string): Promise<string> {
   const c = gridFrame(w).locator('.card', { has: gridFrame(w).locator('.card-label', { hasText: new RegExp(`^${label}$`) }) });
@@ -104,7 +95,7 @@ test('the summary describes a 5,000-row result: cards, clicks over time, top cou
   const w = wb!;
   await w.setApiKey();
   await runStream(w, 'Yesterday');
-  await waitUntil('the grid', async () => /^5,000 rows/.test(await gridSummary(w)));
+  await waitUntil('the grid', async () => /^5,000 rows/.test(await gridStatus(w)));
   const g = gridFrame(w);
   assert.equal(await waitForAgreement(w, 'the Clicks card'), 5000);
   assert.match(await card(w, 'Unique'), /^\d+\.\d%$/);
@@ -284,7 +275,7 @@ test('hostile sub IDs as bar labels render as text; no CSP violation was reporte
   const hostile = '<img src=x onerror=alert(1)>';
   await runStream(w, 'Last 14 days', `sub1=${hostile}`);
   const g = gridFrame(w);
-  await waitUntil('the hostile rows', async () => /^[1-9][\d,]* rows?/.test(await gridSummary(w)));
+  await waitUntil('the hostile rows', async () => /^[1-9][\d,]* rows?/.test(await gridStatus(w)));
   // Collapsed in the other result, the summary stays collapsed in this workspace's new one.
   assert.equal(await g.locator('.summary-toggle').getAttribute('aria-expanded'), 'false');
   assert.equal(await g.locator('.summary-body').isVisible(), false);

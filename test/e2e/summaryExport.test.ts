@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { gridFrame, startWorkbench, waitUntil, type Workbench } from './harness';
+import { gridStatus, shownRows } from './gridPage';
 
 let wb: Workbench | undefined;
 /** The sandbox's formula sub ID (test/sandbox/hostile.ts): a spreadsheet would run it; quotes an SVG must escape. */
@@ -26,15 +27,6 @@ after(async () => {
 });
 
 const num = (t: string) => Number(t.replace(/[^0-9]/g, ''));
-
-async function gridSummary(w: Workbench): Promise<string> {
-  return ((await gridFrame(w).locator('.summary-text').textContent()) ?? '').trim();
-}
-
-async function shownRows(w: Workbench): Promise<number> {
-  const m = /^([\d,]+)(?: of [\d,]+)? rows?/.exec(await gridSummary(w));
-  return m ? num(m[1]) : NaN;
-}
 
 /** The histogram's screen-reader table: start, end, clicks per bucket. */
 async function bucketRows(w: Workbench): Promise<[string, string, number][]> {
@@ -94,7 +86,7 @@ test('a result whose only Sub 3 is hostile; the breakdown by Sub 3 shows it', { 
   await w.quickInputType(`sub3=${HOSTILE}`);
   await w.quickInputAccept();
   const g = gridFrame(w);
-  await waitUntil('the rows', async () => /^[1-9][\d,]* rows?/.test(await gridSummary(w)));
+  await waitUntil('the rows', async () => /^[1-9][\d,]* rows?/.test(await gridStatus(w)));
   await g.locator('select.dimension-select').selectOption('sub3');
   await waitUntil('the hostile bar', async () => (await bars(w)).some((b) => b.full === HOSTILE));
 });

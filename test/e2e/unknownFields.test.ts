@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { gridFrame, startWorkbench, waitUntil, type Workbench } from './harness';
+import { columnTexts, gridStatus } from './gridPage';
 import { LONG_FIELD_NAME, MARKUP_FIELD_NAME } from '../sandbox/unknownFields';
 
 let wb: Workbench | undefined;
@@ -28,26 +29,6 @@ before(async () => {
 after(async () => {
   await wb?.close();
 });
-
-async function summary(w: Workbench): Promise<string> {
-  return ((await gridFrame(w).locator('.summary-text').textContent()) ?? '').trim();
-}
-
-/** Texts of one column's cells on screen, top to bottom. */
-async function columnTexts(w: Workbench, header: string): Promise<string[]> {
-  return gridFrame(w)
-    .locator('body')
-    .evaluate((body, name) => {
-      const headers = Array.from(body.querySelectorAll('.slick-header-column'));
-      const idx = headers.findIndex((h) => h.querySelector('.slick-column-name')?.textContent?.trim() === name);
-      if (idx < 0) return [];
-      return Array.from(body.querySelectorAll<HTMLElement>(`.slick-cell.l${idx}`))
-        .map((c) => ({ top: c.parentElement!.getBoundingClientRect().top, text: c.textContent ?? '' }))
-        .filter((c) => c.top > 0 && c.top < window.innerHeight)
-        .sort((a, b) => a.top - b.top)
-        .map((c) => c.text);
-    }, header);
-}
 
 /** Elements a hostile name or value could have become, in the page's own DOM under `selector` (the controls' shadow DOM draws icons). */
 async function elementsIn(w: Workbench, selector: string): Promise<number> {
@@ -78,7 +59,7 @@ test('the column chooser lists the fields Everflow added, hidden, with readable 
   await w.quickInputAccept();
   await w.waitForQuickInput({ title: /filters/i });
   await w.quickInputAccept();
-  await waitUntil('the grid', async () => /^[1-9][\d,]* rows/.test(await summary(w)));
+  await waitUntil('the grid', async () => /^[1-9][\d,]* rows/.test(await gridStatus(w)));
   const g = gridFrame(w);
   // Hidden at first: none of their headers is in the grid.
   assert.equal(await g.locator('.slick-column-name', { hasText: /^Payout$/ }).count(), 0);
@@ -142,7 +123,7 @@ test('showing a new column shows its values; the row details show every added fi
 test('the exports carry them: the shown new columns in CSV, every field in JSON', { timeout: 120_000 }, async () => {
   const w = wb!;
   const g = gridFrame(w);
-  const total = Number(/^([\d,]+) rows/.exec(await summary(w))![1].replace(/,/g, ''));
+  const total = Number(/^([\d,]+) rows/.exec(await gridStatus(w))![1].replace(/,/g, ''));
   await g.locator('vscode-button', { hasText: 'Export' }).click();
   await g.locator('.menu-item', { hasText: /Export All .* Rows to CSV/ }).click();
   const csvFile = path.join(w.workspaceDir, 'unknown-fields.csv');
