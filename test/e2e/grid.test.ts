@@ -192,6 +192,8 @@ test('a click\'s error reads as words in the grid and the row details, never as 
   await g.locator('.slick-cell', { hasText: '101 · Sub1 value filtered' }).first().click();
   await w.page.keyboard.press('Enter');
   await waitUntil('the error above the row JSON', async () => ((await g.locator('.detail-error').textContent()) ?? '') === 'Error 101 · Sub1 value filtered');
+  // The row's JSON comes from the host ("Loading…" until it arrives).
+  await waitUntil('the row JSON', async () => !/^Loading/.test((await g.locator('.detail-json').textContent()) ?? 'Loading'));
   assert.match((await g.locator('.detail-json').textContent()) ?? '', /"error_message": "N\/A"/, 'the JSON is not what Everflow sent');
   await w.screenshot('04b-error-in-words');
   await g.locator('vscode-button', { hasText: 'Details' }).click();
