@@ -32,19 +32,43 @@ const common = {
   plugins: [problemReporter],
 };
 
-const targets = [
-  {
-    ...common,
-    entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    external: ['vscode'],
-    // jsonc-parser's `main` is a UMD build whose inner require() calls esbuild cannot follow; its
-    // `module` build bundles cleanly. Packages with an `exports` map are unaffected.
-    mainFields: ['module', 'main'],
+/**
+ * Packages the host loads on first use from a file of their own, so activation does not compile them:
+ * axios and the HTTP stack under it (form-data, mime-db, follow-redirects, proxy agents) are about half
+ * of the host bundle, and only a request needs them (src/core/client.ts imports axios dynamically). Each
+ * is self-contained, so a second copy of shared code cannot arise.
+ */
+const LAZY_PACKAGES = { axios: 'vendor/axios.js' };
+
+const lazyPackages = {
+  name: 'lazy-packages',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(LAZY_PACKAGES).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: `./${LAZY_PACKAGES[args.path]}`, external: true }));
   },
+};
+
+const host = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  external: ['vscode'],
+  // `import()` of a lazy package becomes `require()`: Node's ESM loader would hand the CommonJS file's
+  // whole `module.exports` over as `default`, and VS Code's extension host loads extensions through require.
+  supported: { 'dynamic-import': false },
+  // jsonc-parser's `main` is a UMD build whose inner require() calls esbuild cannot follow; its
+  // `module` build bundles cleanly. Packages with an `exports` map are unaffected.
+  mainFields: ['module', 'main'],
+};
+
+const targets = [
+  { ...host, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [...common.plugins, lazyPackages] },
+  ...Object.entries(LAZY_PACKAGES).map(([pkg, file]) => ({
+    ...host,
+    stdin: { contents: `export { default } from '${pkg}';`, resolveDir: __dirname, loader: 'js' },
+    outfile: `dist/${file}`,
+  })),
 ];
 
 // The webview app is added as soon as it has an entry point.

@@ -78,6 +78,8 @@ export function productionBuildAt(ref, log) {
 /** Raw and gzip -9 sizes of the shipped bundles (what .vscodeignore lets into the .vsix). */
 export function bundleSizes(buildRoot) {
   const files = ['dist/extension.js'];
+  const vendor = path.join(buildRoot, 'dist', 'vendor');
+  if (fs.existsSync(vendor)) for (const f of fs.readdirSync(vendor).sort()) if (f.endsWith('.js')) files.push(`dist/vendor/${f}`);
   const web = path.join(buildRoot, 'dist', 'webview');
   if (fs.existsSync(web)) for (const f of fs.readdirSync(web).sort()) if (/\.(js|css)$/.test(f)) files.push(`dist/webview/${f}`);
   return files.map((rel) => {
