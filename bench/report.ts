@@ -326,8 +326,9 @@ export function summariseActivation(pass: Raw): Raw {
 }
 
 function activationRows(a: Raw, rows: Row[], goals: Goal[]): void {
-  for (const pass of [a.startup, a.quiet].filter(Boolean)) {
+  for (const [pass, base] of [[a.startup, a.startupBase], [a.quiet, a.quietBase]].filter(([p]) => p)) {
     const v = pass.everflowMs?.median;
+    const b = base?.everflowMs?.median;
     const met = v === undefined ? null : v <= 50;
     const what = pass.quiet ? 'Activation after the window settled (same code, activated through the API)' : `Activation at window start-up (${pass.activationEvents.join(', ') || 'start-up'}), as VS Code reports it`;
     goals.push({ goal: `activation ≤ 50 ms (${pass.quiet ? 'settled window' : 'start-up'})`, value: ms(v), met });
@@ -335,8 +336,8 @@ function activationRows(a: Raw, rows: Row[], goals: Goal[]): void {
       section: 'Activation',
       measure: `${what}, median (min–max)`,
       ours: `${ms(v)} (${ms(pass.everflowMs?.min)}–${ms(pass.everflowMs?.max)})${pass.apiMs ? `; \`await ext.activate()\`: ${ms(pass.apiMs.median)}` : ''}`,
-      baseline: `empty extension: ${ms(pass.emptyMs.median)}`,
-      ratio: '—',
+      baseline: `empty extension: ${ms(pass.emptyMs.median)}${b !== undefined ? `; the build before the split (${a.base?.commit}): ${ms(b)}` : ''}`,
+      ratio: b !== undefined ? ratio(v, b) : '—',
       goal: `≤ 50 ms${verdict(met)}`,
     });
   }

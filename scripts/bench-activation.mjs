@@ -89,13 +89,13 @@ export function bundleSizes(buildRoot) {
 }
 
 /** An extension folder as the .vsix would unpack it (manifest, production bundles, media); `quiet` drops its activation events. */
-function packagedExtension(buildRoot, into, quiet) {
-  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+function packagedExtension(buildRoot, into, quiet, sourceRoot = repoRoot) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(sourceRoot, 'package.json'), 'utf8'));
   const dir = path.join(into, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(quiet ? { ...pkg, activationEvents: [] } : pkg, null, 2));
   fs.cpSync(path.join(buildRoot, 'dist'), path.join(dir, 'dist'), { recursive: true });
-  fs.cpSync(path.join(repoRoot, 'media'), path.join(dir, 'media'), { recursive: true });
+  fs.cpSync(path.join(sourceRoot, 'media'), path.join(dir, 'media'), { recursive: true });
   return { folderName: path.basename(dir), dir };
 }
 
@@ -131,7 +131,8 @@ async function waitForResult(dir, known, timeoutMs) {
 }
 
 /** Activation times over `runs` window loads in one pass (`quiet` or not, see above). */
-export async function benchActivation({ buildRoot, runs, quiet, log }) {
+/** `sourceRoot`: where the manifest and media of that build are (an earlier commit's tree for a base build). */
+export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label = '', runs, quiet, log }) {
   const host = await ensureTesthost({ log: (m) => log(`testhost: ${m}`) });
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'everflow-bench-ext-'));
   onCleanup(() => fs.rmSync(staging, { recursive: true, force: true }));
@@ -139,7 +140,7 @@ export async function benchActivation({ buildRoot, runs, quiet, log }) {
   fs.mkdirSync(resultsDir);
   // The probe waits for the start-up activations of the built-in extensions to finish first.
   const config = { ids: quiet ? [BASELINES[0], EVERFLOW_ID, BASELINES[1]] : BASELINES, resultsDir, settleMs: 2000 };
-  const extensions = [packagedExtension(buildRoot, staging, quiet), ...benchExtensions(staging, config)];
+  const extensions = [packagedExtension(buildRoot, staging, quiet, sourceRoot), ...benchExtensions(staging, config)];
   const profile = prepareProfile({ label: 'bench-activation', extensions, files: { 'notes.txt': 'benchmark workspace\n' } });
   onCleanup(() => profile.remove());
   const logs = ensureLogsDir('bench');
@@ -157,7 +158,7 @@ export async function benchActivation({ buildRoot, runs, quiet, log }) {
       const probe = await waitForResult(resultsDir, known, 120_000);
       const shown = await runningExtensions(wb.page, [EVERFLOW_NAME, ...BASELINE_NAMES]);
       perRun.push({ run, pid: probe.pid, vscode: shown, probe: probe.results });
-      log(`activation (${quiet ? 'quiet' : 'start-up'}) run ${run}: Everflow Clicks ${shown[EVERFLOW_NAME]?.ms} ms, empty extensions ${BASELINE_NAMES.map((n) => shown[n]?.ms).join(' / ')} ms`);
+      log(`activation${label ? ` ${label}` : ''} (${quiet ? 'quiet' : 'start-up'}) run ${run}: Everflow Clicks ${shown[EVERFLOW_NAME]?.ms} ms, empty extensions ${BASELINE_NAMES.map((n) => shown[n]?.ms).join(' / ')} ms`);
     }
   } finally {
     await wb.close();

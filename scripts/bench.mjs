@@ -34,6 +34,9 @@ const { values: opts } = parseArgs({
     // The build the grid's first paint is compared with in the same run: the last commit before the
     // summary above the grid (906ae49 added it), so "first paint does not get slower" is measured.
     'base-ref': { type: 'string', default: '906ae49^' },
+    // The build activation is compared with in the same run: the last one before axios moved to a file
+    // of its own (299590f).
+    'activation-base-ref': { type: 'string', default: '299590f^' },
   },
 });
 const runs = Math.max(1, Number(opts.runs));
@@ -209,7 +212,14 @@ async function main() {
         const buf = fs.readFileSync(toolkit);
         out.toolkitSize = { bytes: buf.length, gzipBytes: zlib.gzipSync(buf, { level: 9 }).length };
       }
+      const base = productionBuildAt(opts['activation-base-ref'], log);
+      if (base) out.base = { ref: base.ref, commit: base.commit, sizes: bundleSizes(base.root) };
       for (const quiet of [false, true]) {
+        // The base build first, then this one, back to back, so both see the same machine.
+        if (base) {
+          const pass = await benchActivation({ buildRoot: base.root, sourceRoot: base.root, label: `base ${base.commit}`, runs, quiet, log });
+          out[quiet ? 'quietBase' : 'startupBase'] = { ...report.summariseActivation(pass), raw: pass.runs };
+        }
         const pass = await benchActivation({ buildRoot: root, runs, quiet, log });
         info.codeServer = pass.codeServer;
         out[quiet ? 'quiet' : 'startup'] = { ...report.summariseActivation(pass), raw: pass.runs };
