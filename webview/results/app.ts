@@ -24,6 +24,9 @@ import type { HostApi } from '../hostApi';
 /** The grid's side of the host (webview/hostApi.ts). */
 export type HostBridge = HostApi<ResultsToHost, ResultsPanelState>;
 
+/** Rows a first look sizes the columns by: the first few screens, measured before the first paint. */
+const FIRST_LOOK_ROWS = 200;
+
 export class ResultsApp {
   private init: ResultsInit | undefined;
   private table: GridTable | undefined;
@@ -181,8 +184,8 @@ export class ResultsApp {
     this.toolbar.setDetailsPressed(this.layout.detailOpen);
     this.applyColumns();
     this.recompute();
-    // A first look fits the columns to what they hold (kept narrow); a restored layout keeps its widths.
-    if (Object.keys(this.layout.widths).length === 0) this.grid.autoFit(undefined, 320);
+    // A first look fits the columns to what the first screens hold (kept narrow); a restored layout keeps its widths.
+    if (Object.keys(this.layout.widths).length === 0) this.grid.autoFit(undefined, 320, FIRST_LOOK_ROWS);
     this.resizeObserver = new ResizeObserver(() => this.grid?.resize());
     this.resizeObserver.observe(main);
   }
