@@ -1,6 +1,6 @@
 import { isEverflowError } from './errors';
 import { formatTimestamp } from './format';
-import { densityAt, edgeGaps, lowerBound, planDensity, planSample, planSplit, TARGET_FILL, timestampsIn, type Model, type PlannedPiece } from './splitPlan';
+import { densityAt, edgeGaps, lowerBound, planDensity, planSample, planSplit, sampleTarget, TARGET_FILL, timestampsIn, type Model, type PlannedPiece } from './splitPlan';
 import type { Click, StreamRequest, StreamResult } from './types';
 import { chunkWindow, snapBoundary, type Piece } from './windowChunks';
 
@@ -39,6 +39,9 @@ const WALK_OVERLAP = 40;
 
 /** A walk's remainder estimated under this many caps is cut into pieces aimed at TAIL_FILL of the cap. */
 const [TAIL_PIECES, TAIL_FILL] = [1.6, 0.85];
+
+/** Overlapping rows needed before two samples' overlap is read as an estimate of a piece's total. */
+const RECAPTURE_MIN = 10;
 
 /** Which rows a capped response holds: what a run learned, and what a later one may start from. */
 export type Truncation = 'first' | 'newest' | 'arbitrary';
@@ -107,9 +110,12 @@ export async function fetchAll(req: StreamRequest, deps: FetchAllDeps): Promise<
   let stoppedBy: FetchAllResult['stoppedBy'];
   // The belief in force, whether this run has proven it, and whether any belief was disproved (then
   // none is taken up again: a server that changes its mind gets the sample planner, which is safe).
-  let belief: 'first' | 'newest' | undefined = deps.truncationHint === 'first' || deps.truncationHint === 'newest' ? deps.truncationHint : undefined;
+  // The hint is no belief: the first capped answer's shape decides, and the hint only spares the
+  // re-fetch that would prove it (an 'arbitrary' hint changes nothing, so a server is never kept
+  // from being found first- or newest-truncated later).
+  let belief: 'first' | 'newest' | undefined;
   let proven = false;
-  let refuted = deps.truncationHint === 'arbitrary';
+  let refuted = false;
   let disproved = false;
   const rowsIn = (lo: number, hi: number): number[] => timestampsIn([...rows.values()], lo, hi);
   const idsIn = (lo: number, hi: number): Set<string> => {
@@ -191,7 +197,13 @@ export async function fetchAll(req: StreamRequest, deps: FetchAllDeps): Promise<
 
   /** A capped response read without a belief: sample planning, or the start of a walk. */
   const split = (p: Work, res: StreamResult): void => {
-    const plan = planSplit(p, res, zone, { expected: p.expected, maxGuess: Math.min(20 * cap, Math.max(2 * cap, maxRows)) });
+    // Rows of the piece already in hand came from earlier capped answers (pieces are disjoint). If
+    // this answer is a fresh sample, each of them is in it with probability cap / total: their
+    // overlap tells the piece's total (capture–recapture), which one sample alone cannot.
+    const known = idsIn(p.fromSec, p.toSec);
+    const overlap = res.rows.reduce((a, r) => a + (known.has(r.transaction_id) ? 1 : 0), 0);
+    const estimate = overlap >= RECAPTURE_MIN && overlap < known.size ? { total: (known.size * res.rows.length) / overlap, totalErr: 1 / Math.sqrt(overlap) } : {};
+    const plan = planSplit(p, res, zone, { expected: p.expected, maxGuess: Math.min(20 * cap, Math.max(2 * cap, maxRows)), ...estimate });
     if (plan.pieces.length < 2) {
       keep(res);
       finish(p, true);
@@ -277,15 +289,15 @@ export async function fetchAll(req: StreamRequest, deps: FetchAllDeps): Promise<
     const m = group.model;
     const target = Math.max(1, Math.floor(TARGET_FILL * cap));
     let planned: PlannedPiece[];
-    if (m.kind === 'density') {
+    if (m.kind === 'sample') {
+      // Everything of the group before `range` is fetched: clicks there per sampled row there.
+      const sampled = lowerBound(m.sample, range.fromSec) - lowerBound(m.sample, m.origin);
+      if (sampled > 0) [m.perRow, m.err] = [Math.max(rowsIn(m.origin, range.fromSec - 1).length, 1) / sampled, 1 / Math.sqrt(sampled)];
+      planned = planSample(range, m.sample, m.perRow, m.err === undefined ? target : sampleTarget(cap, m.perRow, m.err), zone);
+    } else {
       const fetched = m.dir === 1 ? rowsIn(m.origin, range.fromSec - 1) : rowsIn(range.toSec + 1, m.originEnd);
       m.perSecond = densityAt(fetched, m.dir === 1 ? range.fromSec : range.toSec + 1, m.dir) ?? m.perSecond;
       planned = planDensity(range, m.perSecond, m.dir, target, zone);
-    } else {
-      // Everything of the group before `range` is fetched: clicks there per sampled row there.
-      const sampled = lowerBound(m.sample, range.fromSec) - lowerBound(m.sample, m.origin);
-      if (sampled > 0) m.perRow = Math.max(rowsIn(m.origin, range.fromSec - 1).length, 1) / sampled;
-      planned = planSample(range, m.sample, m.perRow, target, zone);
     }
     group.plannedAt = requests;
     push(planned.map((q): Work => ({ ...q, group })), m);

@@ -35,7 +35,7 @@ export interface PlannedPiece extends Piece {
 
 export type Model =
   | { kind: 'density'; dir: 1 | -1; perSecond: number; origin: number; originEnd: number }
-  | { kind: 'sample'; sample: number[]; perRow: number; origin: number };
+  | { kind: 'sample'; sample: number[]; perRow: number; origin: number; err?: number };
 
 export interface SplitPlan {
   shape: 'prefix' | 'suffix' | 'sample' | 'halve' | 'unsplittable';
@@ -109,6 +109,21 @@ export function planDensity(range: Piece, perSecond: number, dir: 1 | -1, target
   return pieces.map((p) => ({ ...p, basis: 'extrapolated', expected: perSecond * (p.toSec - p.fromSec + 1) }));
 }
 
+/** Standard deviations of room a piece cut from a sample keeps below the cap. */
+const SAMPLE_Z = 2;
+
+/**
+ * Clicks to aim a piece at when each sampled row stands for `perRow` clicks, known to within
+ * `relErr` (relative): a piece holding s sampled rows holds about perRow·s ± perRow·√s clicks, so
+ * the aim is the largest perRow·s with perRow·(1 + relErr)·(s + SAMPLE_Z·√s) ≤ cap — close to
+ * the cap where the sample is dense, further below it where it is thin.
+ */
+export function sampleTarget(cap: number, perRow: number, relErr: number): number {
+  const k = cap / (perRow * (1 + relErr));
+  const x = (-SAMPLE_Z + Math.sqrt(SAMPLE_Z * SAMPLE_Z + 4 * k)) / 2;
+  return Math.max(1, Math.floor(perRow * x * x));
+}
+
 /** Plans `range` at sample quantiles, each piece holding about `target / perRow` sampled rows. */
 export function planSample(range: Piece, sample: readonly number[], perRow: number, target: number, zone: string): PlannedPiece[] {
   const inRange = sample.slice(lowerBound(sample, range.fromSec), lowerBound(sample, range.toSec + 1));
@@ -136,6 +151,9 @@ export interface PlanOptions {
   expected?: number;
   /** Upper guess of a fully unknown piece's total, sizing the probe; default 20 × cap. */
   maxGuess?: number;
+  /** An estimate of the piece's total (two samples' overlap), known to within `totalErr` (relative). */
+  total?: number;
+  totalErr?: number;
 }
 
 /**
@@ -174,6 +192,13 @@ export function planSplit(piece: Piece, result: Pick<StreamResult, 'rows' | 'cap
     return { shape: 'suffix', pieces: [...planDensity(rest, perSecond, -1, target, zone), counted], model: { kind: 'density', dir: -1, perSecond, origin: lo, originEnd: hi } };
   }
   if (ts[0] === ts[n - 1]) return halve();
+  if (opts.total !== undefined) {
+    const perRow = Math.max(opts.total, result.cap) / n;
+    const err = opts.totalErr ?? 0.2;
+    const pieces = planSample(piece, ts, perRow, sampleTarget(result.cap, perRow, err), zone);
+    if (pieces.length < 2) return halve();
+    return { shape: 'sample', pieces, model: { kind: 'sample', sample: ts, perRow, origin: lo, err } };
+  }
   const total = opts.expected !== undefined ? Math.max(opts.expected, result.cap) * OVERFLOW_MARGIN : (opts.maxGuess ?? 20 * result.cap);
   const perRow = total / n;
   const pieces = planSample(piece, ts, perRow, target, zone);
