@@ -83,6 +83,32 @@ describe('fetchAll: requests against the bound, in every truncation mode', () =>
     }
   }
 
+  it('a second holding more than the cap stays one capped piece; every other second comes back whole', async () => {
+    // A cap of 3 at 17:00 on a 200,000-click day (about 4 clicks a second): many seconds are over it.
+    const req: StreamRequest = { from: '2026-11-19 17:00:00', to: '2026-11-19 17:01:59', timezone_id: 67 };
+    const small = new EverflowClient({ baseUrl: () => sb.url, getApiKey: async () => sb.keys.valid, limiter: new RateLimiter({ perSecond: 1000 }), cap: 3 });
+    for (const truncation of ['first', 'newest', 'arbitrary', 'shifting'] as const) {
+      sb.setKnobs({ truncation, cap: 3, dayVolumes: { '2026-11-19': 200_000 } });
+      const truth = new Set(sb.matchingIds(req));
+      const r = await fetchAll(req, { stream: (q, signal) => small.streamClicks(q, { signal }), zone: 'UTC', maxRows: 1_000_000 });
+      const got = r.rows.map((c) => c.transaction_id);
+      assert.equal(new Set(got).size, got.length, `${truncation}: a click came back twice`);
+      assert.ok(got.every((id) => truth.has(id)), `${truncation}: a click from outside the window`);
+      const capped = r.pieces.filter((p) => p.capped);
+      assert.ok(capped.length > 0, `${truncation}: no second was over the cap`);
+      assert.equal(r.complete, false);
+      for (const p of r.pieces) {
+        const count = sb.countClicks({ from: p.from, to: p.to, timezone_id: 67 });
+        if (p.capped) {
+          assert.equal(p.from, p.to, `${truncation}: capped piece ${p.from}..${p.to} is not one second`);
+          // At least the capped answer's rows; more when earlier samples of that second held others.
+          assert.ok(count >= 3 && p.rows >= 3 && p.rows <= count, `${truncation}: ${p.from} holds ${count}, kept ${p.rows}`);
+        } else assert.equal(p.rows, count, `${truncation}: piece ${p.from}..${p.to} kept ${p.rows} of ${count}`);
+      }
+      assert.equal(r.pieces.reduce((a, p) => a + p.rows, 0), got.length);
+    }
+  });
+
   it('a remembered truncation saves the learning request when it is right', async () => {
     for (const truncation of ['first', 'newest'] as const) {
       const cold = await run(SCENARIOS[0], truncation);
