@@ -22,17 +22,23 @@ export { planSplit, TARGET_FILL, type PlannedPiece, type SplitPlan } from './spl
 // - Learning. A capped response shaped like a prefix (nothing after its last row although the piece
 //   runs on) is re-fetched up to its last second once: an uncapped answer with exactly those rows
 //   proves it was the first N (a sample looks the same when traffic ends early, and then the
-//   re-fetch holds more). The newest-N shape is the mirror image. A belief remembered from an
-//   earlier run (`truncationHint`) skips that request; the checks below still catch a wrong one.
+//   re-fetch holds more). The newest-N shape is the mirror image. A truncation remembered from an
+//   earlier run (`truncationHint`) skips that request when the shape leaves no other reading (no
+//   gap on the side the other truncation would leave); the walk's checks still catch a wrong one.
 // - Walking. With the belief in force, each capped response is complete up to its last second
 //   (first N) or from its first second on (newest N), so the next request starts there and runs to
 //   the end of the chunk: one request per ~5,000 clicks, no density guess. Each request reaches back
 //   over WALK_OVERLAP rows already proven, and must return exactly those: a newest-N answer never
-//   holds them, a sample holds each only with probability cap / total. A mismatch drops the belief
-//   for the rest of the run, and that range is planned from its rows like an arbitrary sample.
+//   holds them, a sample holds all of them only with probability (cap / total)^WALK_OVERLAP. A
+//   mismatch drops the belief for the rest of the run, and that range is planned as a sample. That
+//   check is weakest where a piece's total is nearest the cap, so the last stretch (under
+//   TAIL_PIECES caps at the density just proven) is cut into pieces meant to come back uncapped.
 // - Without a belief, capped responses are split as samples (see splitPlan.ts): a probe measures
-//   how many clicks each sampled row stands for and the rest is cut at sample quantiles.
-// Rows are kept by transaction_id, so a capped response's rows and a re-fetch of its range count once.
+//   how many clicks each sampled row stands for and the rest is cut at sample quantiles, as close
+//   to the cap as the sample's density allows; a capped piece's overlap with the earlier sample
+//   estimates its total (capture–recapture).
+// An uncapped answer is always complete whatever the server does; rows are kept by transaction_id,
+// so a capped response's rows and a re-fetch of its range count once.
 
 /** Proven rows each walking request reaches back over, as its test of the belief. */
 const WALK_OVERLAP = 40;
