@@ -10,6 +10,7 @@ import { watchRateLimit } from './host/progress';
 import { LookupCache } from './core/lookupCache';
 import type { Click } from './core/types';
 import { HostGuard } from './hostGuard';
+import { hostOf, TruncationMemory } from './results/truncationMemory';
 import { ClickHoverProvider, ClickHovers } from './hovers/clickHoverProvider';
 import { registerClickTerminalLinks } from './hovers/terminalLinkProvider';
 import { Logger } from './logger';
@@ -62,7 +63,11 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     new ResultStore(historyDir ? `${historyDir}/history` : undefined, { maxFiles: MAX_HISTORY, maxBytes: HISTORY_RESULT_BYTES }, (m) => logger.warn(m)),
   );
   // The grids register their reload serializer here, during activation, as VS Code requires.
-  const grids = new ResultGrids(context, { client, timezones, logger, documents, history });
+  const truncation = new TruncationMemory(context.globalState, async () => {
+    const account = await accounts.active();
+    return account && `${account.id} ${hostOf(config.baseUrl())}`;
+  });
+  const grids = new ResultGrids(context, { client, timezones, logger, documents, history, truncation });
   const results = new ResultPresenter(documents, grids);
   // One cache of clicks for hovers, terminal links and every look-up. Ids are per account and host,
   // so a switch of either empties it (below).

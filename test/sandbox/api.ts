@@ -92,6 +92,8 @@ export interface ApiState {
   now: () => number;
   accounts: Map<string, Account>;
   limiter: RateLimiter;
+  /** Stream requests answered so far: 'shifting' truncation picks its mode from it. */
+  streams?: number;
   /** Clicks on a UTC day, after `dayVolumes` overrides. */
   volume: (day: number) => number;
 }
@@ -159,7 +161,7 @@ function stream(state: ApiState, source: ClickSource, text: string): unknown {
   const q = parseStreamRequest(body);
   const hits = findMatches(source, q, state.volume, Math.floor(state.now() / 1000));
   // The same request gets the same "arbitrary" sample, which keeps tests reproducible.
-  const picked = applyCap(hits, state.knobs, hash32(source.seed, hashString(text)));
+  const picked = applyCap(hits, state.knobs, hash32(source.seed, hashString(text)), (state.streams = (state.streams ?? 0) + 1));
   const scratch = newAttrs();
   const rows = picked.map((h) => {
     const { day, index } = unpackHit(h);

@@ -48,8 +48,11 @@ export interface RateLimitKnobs {
 export interface Knobs {
   /** Where the stream puts its rows: `{table: [...]}`, `{clicks: [...]}` or a bare array. */
   responseKey: 'table' | 'clicks' | 'bare';
-  /** Which rows come back when more than `cap` match. */
-  truncation: 'first' | 'newest' | 'arbitrary';
+  /**
+   * Which rows come back when more than `cap` match. 'shifting' plays a server that does not stick
+   * to one: each stream request picks first, newest or arbitrary afresh (from its serial number).
+   */
+  truncation: 'first' | 'newest' | 'arbitrary' | 'shifting';
   cap: number;
   latencyMs: number;
   isUniqueAs: 'number' | 'boolean';
@@ -117,7 +120,7 @@ export function mergeKnobs(current: Knobs, patch: unknown): Knobs {
   for (const key of Object.keys(p)) {
     switch (key) {
       case 'responseKey': next.responseKey = oneOf(key, ['table', 'clicks', 'bare'] as const); break;
-      case 'truncation': next.truncation = oneOf(key, ['first', 'newest', 'arbitrary'] as const); break;
+      case 'truncation': next.truncation = oneOf(key, ['first', 'newest', 'arbitrary', 'shifting'] as const); break;
       case 'isUniqueAs': next.isUniqueAs = oneOf(key, ['number', 'boolean'] as const); break;
       case 'carrierCodeAs': next.carrierCodeAs = oneOf(key, ['number', 'string'] as const); break;
       case 'unknownFields': next.unknownFields = oneOf(key, UNKNOWN_FIELD_MODES); break;

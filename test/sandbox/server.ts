@@ -9,7 +9,7 @@ import { Account, ApiState, RateLimiter, bucketOf, classify, handleApi, hugeRow,
 import { ClickSource, DAY_SECONDS, isoDay, isServed } from './clicks';
 import { FaultContext, MANGLING_FAULTS, sendFault, sendMangled, takeFault } from './faults';
 import { Knobs, KnobsPatch, defaultKnobs, frozenKnobs, mergeKnobs } from './knobs';
-import { BadRequest, RETENTION_DAYS, findMatches, parseStreamRequest } from './query';
+import { BadRequest, RETENTION_DAYS, findMatches, parseStreamRequest, unpackHit } from './query';
 import { jsonReply, readBody, sendReply, sleep } from './reply';
 import { hash32 } from './rng';
 
@@ -63,6 +63,8 @@ export interface Sandbox {
   hostileSampleId(): string;
   /** How many clicks match a stream request for the demo account, ignoring the cap. */
   countClicks(req: CountRequest): number;
+  /** The transaction ids of every click matching a stream request for the demo account, ignoring the cap. */
+  matchingIds(req: CountRequest): string[];
   close(): Promise<void>;
 }
 
@@ -218,6 +220,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         if (err instanceof BadRequest) throw new Error(`countClicks: ${err.message}`);
         throw err;
       }
+    },
+    matchingIds(req) {
+      return findMatches(demo, parseStreamRequest(req), state.volume, Math.floor(state.now() / 1000)).map((h) => {
+        const { day, index } = unpackHit(h);
+        return demo.codec.encode(day, index);
+      });
     },
     close() {
       return new Promise<void>((resolve) => {
