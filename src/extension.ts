@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { AccountStore } from './accounts';
 import { createApi, type EverflowClicksApi } from './api';
+import { registerChatTools } from './chat/chatTools';
 import { registerCommands } from './commands/registry';
 import * as config from './config';
 import { EverflowClient } from './core/client';
@@ -99,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     new ClickHovers(new ClickHoverProvider(services), context, (m) => logger.info(m)),
     registerClickTerminalLinks(),
     ...registerCommands(services),
+    ...registerChatTools(services),
   );
   void seedDemoAccount(accounts, logger);
   return createApi(accounts, {
