@@ -6,6 +6,7 @@ import { HOSTILE_PAYLOADS, INJECT_FENCE, PROMPT_INJECTIONS } from '../../sandbox
 
 const tag = () => randomBytes(12).toString('hex');
 /** What no fenced JSON may hold as a raw character: markup and fence starters, controls, hidden and bidi characters. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must not appear
 const RAW_UNSAFE = /[<>&`\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/u;
 
 describe('untrusted data fence (chat tool results)', () => {
