@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ChatToolsApi } from '../api';
 import type { Services } from '../services';
 import { summarizeGridTool } from './gridSummaryTool';
 import { lookUpClicksTool } from './lookUpClicksTool';
@@ -12,9 +13,30 @@ import type { AnyChatTool } from './toolKit';
 
 export const CHAT_TOOLS: readonly AnyChatTool[] = [lookUpClicksTool, runClickStreamTool, runSavedQueryTool, listSavedQueriesTool, summarizeGridTool];
 
-export function registerChatTools(services: Services): vscode.Disposable[] {
+export interface ChatToolsRegistration {
+  disposables: vscode.Disposable[];
+  api: ChatToolsApi;
+}
+
+export function registerChatTools(services: Services): ChatToolsRegistration {
+  const tools = new Map(CHAT_TOOLS.map((t) => [t.name, t.create(services)] as const));
+  const api: ChatToolsApi = {
+    async prepare(name, input) {
+      const tool = tools.get(name);
+      if (!tool) throw new Error(`No chat tool called ${name}.`);
+      const source = new vscode.CancellationTokenSource();
+      try {
+        const p = await tool.prepareInvocation?.({ input: input as never }, source.token);
+        // Plain text: the markdown escapes the confirmation uses (toolKit.escapeMarkdown) taken off again.
+        const text = (m: string | vscode.MarkdownString | undefined) => (typeof m === 'string' ? m : m?.value.replace(/\\(.)/g, '$1'));
+        return p ? { invocationMessage: text(p.invocationMessage), title: text(p.confirmationMessages?.title), message: text(p.confirmationMessages?.message) } : undefined;
+      } finally {
+        source.dispose();
+      }
+    },
+  };
   // VS Code before 1.95 has no tools API; the manifest's engines field keeps such versions out, and
   // this keeps a host without `lm` (some forks) working without the tools.
-  if (typeof vscode.lm?.registerTool !== 'function') return [];
-  return CHAT_TOOLS.map((t) => vscode.lm.registerTool(t.name, t.create(services)));
+  if (typeof vscode.lm?.registerTool !== 'function') return { disposables: [], api };
+  return { disposables: [...tools].map(([name, tool]) => vscode.lm.registerTool(name, tool)), api };
 }
