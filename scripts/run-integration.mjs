@@ -126,7 +126,7 @@ try {
   let announcedStart = false;
   for (;;) {
     if (fs.existsSync(config.resultsFile)) break;
-    await answerDialogRequest(wb.page, config.dialogRequestFile, config.dialogAnswerFile);
+    await answerDialogRequest(wb.page, config.dialogRequestFile, config.dialogAnswerFile, path.join(resultsDir, 'screenshots', 'integration'));
     if (!announcedStart && fs.existsSync(config.startedFile)) {
       announcedStart = true;
       log('the test-runner extension is running the suites');

@@ -5,11 +5,13 @@
 
 import fs from 'node:fs';
 
+let shots = 0;
+
 /**
  * Answers one pending request, if any: `{ button }` in `requestFile` → clicks the button of that label
  * in the open dialog, writes `{ title, detail, buttons, clicked }` to `answerFile`. Returns true when it answered.
  */
-export async function answerDialogRequest(page, requestFile, answerFile) {
+export async function answerDialogRequest(page, requestFile, answerFile, screenshotDir) {
   if (!fs.existsSync(requestFile)) return false;
   let request;
   try {
@@ -22,6 +24,11 @@ export async function answerDialogRequest(page, requestFile, answerFile) {
   const text = async (sel) => (await box.locator(sel).first().innerText().catch(() => '')).trim();
   const buttons = (await box.locator('.dialog-buttons .monaco-button').allInnerTexts().catch(() => [])).map((b) => b.trim());
   const answer = { title: await text('.dialog-message-text'), detail: await text('.dialog-message-detail'), buttons, clicked: null };
+  // What a person sees, kept for review (test-results/screenshots/dialog-<n>.png).
+  if (screenshotDir) {
+    fs.mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: `${screenshotDir}/dialog-${++shots}.png` }).catch(() => {});
+  }
   const target = box.locator('.dialog-buttons .monaco-button').filter({ hasText: String(request.button) }).first();
   if (await target.isVisible().catch(() => false)) {
     await target.click();
