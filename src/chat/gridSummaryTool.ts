@@ -1,6 +1,4 @@
-import { digest, modelOf, topValues } from '../core/clickDigest';
-import type { ViewSpec } from '../core/gridTable';
-import { formatTimestamp } from '../core/format';
+import { digest, gridFilters, modelOf, topValues } from '../core/clickDigest';
 import { defineTool, guarded, quote, toolResult, ToolError } from './toolKit';
 
 // everflow_summarizeGrid: what the active results grid shows now (its search, column filters and time
@@ -10,18 +8,6 @@ import { defineTool, guarded, quote, toolResult, ToolError } from './toolKit';
 export interface GridSummaryInput {
   column?: string;
   top?: number;
-}
-
-/** The grid's filters in a form for the fence (the values are cell texts: API data). */
-function viewOf(spec: ViewSpec | undefined, zone: string): Record<string, unknown> {
-  if (!spec) return {};
-  const out: Record<string, unknown> = {};
-  if (spec.search) out.search = spec.search;
-  if (spec.contains && Object.keys(spec.contains).length) out.columnContains = spec.contains;
-  if (spec.values?.length) out.valueFilters = spec.values.map((v) => ({ column: v.column, [v.exclude ? 'exclude' : 'keep']: v.text }));
-  if (spec.time) out.timeRange = { from: formatTimestamp(spec.time.start, zone), toBefore: formatTimestamp(spec.time.end, zone), zone };
-  if (spec.sort) out.sort = `${spec.sort.column} ${spec.sort.asc ? 'ascending' : 'descending'}`;
-  return out;
 }
 
 export const summarizeGridTool = defineTool<GridSummaryInput>({
@@ -42,7 +28,7 @@ export const summarizeGridTool = defineTool<GridSummaryInput>({
         const model = modelOf(result.rows, zone);
         const rows = shown.rows === 'all' ? 'all' : shown.rows;
         const shownCount = rows === 'all' ? result.rows.length : rows.length;
-        const view = viewOf(shown.view, zone);
+        const view = gridFilters(shown.view, zone);
         const r = result.request;
         const words = [
           `The active Everflow results grid ${quote(result.title)} shows ${shownCount.toLocaleString('en-US')} of its ${result.rows.length.toLocaleString('en-US')} clicks${Object.keys(view).length ? ' (the user\'s grid filters are applied; they are listed in the data)' : ' (no grid filters)'}.`,

@@ -53,7 +53,7 @@ export function requestLimit(job: Pick<StreamJob, 'request' | 'zone' | 'fetchAll
 export async function streamConfirmationLines(services: Services, job: StreamJob): Promise<string[]> {
   const limit = requestLimit(job);
   return [
-    `Run an Everflow click stream for ${quote(job.label)} with the user's API key.`,
+    job.source ? `Run the saved query ${quote(job.label)} with the user's API key.` : "Run an Everflow click stream with the user's API key.",
     await accountLine(services, job.account),
     `Window: ${job.request.from} to ${job.request.to} (${job.zone}, both ends included).`,
     `Filters: ${quote(describeLogic(job.request.query))}.`,
@@ -178,7 +178,7 @@ export async function streamReport(services: Services, job: StreamJob, outcome: 
   const rows = result.rows;
   const n = rows.length.toLocaleString('en-US');
   const words: string[] = [
-    `Everflow click stream ${quote(job.label)}: ${n} clicks from ${job.request.from} to ${job.request.to} (${job.zone}), filters: ${quote(describeLogic(job.request.query))}. ${outcome.requests} request(s) sent.`,
+    `${job.source ? `Saved query ${quote(job.label)}` : 'Everflow click stream'}: ${n} clicks from ${job.request.from} to ${job.request.to} (${job.zone}), filters: ${quote(describeLogic(job.request.query))}. ${outcome.requests} request(s) sent.`,
   ];
   if (stoppedBy === 'cancelled') words.push(`PARTIAL: the user cancelled, so only the ${n} clicks that had arrived are counted.`);
   else if (stoppedBy === 'rowBudget') words.push(`PARTIAL: stopped at the row budget of ${job.rowBudget.toLocaleString('en-US')} clicks; more clicks match. Ask with a larger rowBudget (up to ${MAX_ROW_BUDGET.toLocaleString('en-US')}), or narrow the window or filters.`);

@@ -2,6 +2,7 @@ import { columnsForRows } from './columns';
 import { describeClickError } from './errorCodes';
 import { flattenRows } from './flatten';
 import { formatTimestamp } from './format';
+import type { ViewSpec } from './gridTable';
 import { summarize, type RowSet } from './summary/aggregate';
 import { NO_ERROR_LABEL, REFERER_HOST, SummaryModel } from './summary/model';
 import { packTable } from './tablePack';
@@ -146,4 +147,19 @@ export function sampleIndices(count: number, n = SAMPLE_ROWS): number[] {
   const out = new Set<number>();
   for (let k = 0; k < n; k++) out.add(Math.round((k * (count - 1)) / (n - 1)));
   return [...out];
+}
+
+/**
+ * The grid's search, filters, time range and sort as plain data for the fence (filter values are cell
+ * texts, so API data). Empty when the grid shows every row in its own order.
+ */
+export function gridFilters(spec: ViewSpec | undefined, zone: string): Record<string, unknown> {
+  if (!spec) return {};
+  const out: Record<string, unknown> = {};
+  if (spec.search) out.search = spec.search;
+  if (spec.contains && Object.keys(spec.contains).length) out.columnContains = spec.contains;
+  if (spec.values?.length) out.valueFilters = spec.values.map((v) => ({ column: v.column, [v.exclude ? 'exclude' : 'keep']: v.text }));
+  if (spec.time) out.timeRange = { from: formatTimestamp(spec.time.start, zone), toBefore: formatTimestamp(spec.time.end, zone), zone };
+  if (spec.sort) out.sort = `${spec.sort.column} ${spec.sort.asc ? 'ascending' : 'descending'}`;
+  return out;
 }

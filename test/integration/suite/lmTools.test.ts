@@ -260,6 +260,7 @@ suite('Chat tools (language model tools)', () => {
     assert.deepStrictEqual(names, ['US offer 518', injected].sort());
     const confirm = await chat.prepare('everflow_runSavedQuery', { name: 'us OFFER 518' });
     assert.ok(confirm?.message?.includes('offer 518, and country United States'), confirm?.message);
+    assert.ok(confirm?.message?.startsWith('Run the saved query "US offer 518"'), confirm?.message);
     const { text } = await invokeConfirmed('everflow_runSavedQuery', { name: ' us offer 518 ', openInGrid: false });
     const expected = await directStream({ from: `${day(1)} 00:00:00`, to: `${day(1)} 05:59:59`, timezone_id: 67, query: { filters: file.queries[0].filters } });
     assertDigestMatches((split(text).data as { summary: Digest }).summary, expected);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compactClick, digest, modelOf, sampleIndices, topValues } from '../../../src/core/clickDigest';
+import { compactClick, digest, gridFilters, modelOf, sampleIndices, topValues } from '../../../src/core/clickDigest';
 import { click } from './gridFixtures';
 
 // The compact summary a chat tool hands a model: its numbers are checked against counts made here by hand.
@@ -47,5 +47,29 @@ describe('click digest (chat tools)', () => {
   test('samples are spread over the rows, first and last included', () => {
     assert.deepEqual(sampleIndices(3), [0, 1, 2]);
     assert.deepEqual(sampleIndices(101, 5), [0, 25, 50, 75, 100]);
+  });
+
+  test("the grid's filters as data: search, contains, value filters, time range, sort", () => {
+    assert.deepEqual(gridFilters(undefined, 'UTC'), {});
+    assert.deepEqual(gridFilters({ contains: {} }, 'UTC'), {});
+    assert.deepEqual(
+      gridFilters(
+        {
+          search: 'abc',
+          contains: { sub1: 'x' },
+          values: [{ column: 'geo.country_name', text: 'Canada', exclude: true }, { column: 'sub2', text: 'y', exclude: false }],
+          time: { start: 1_773_446_400, end: 1_773_450_000 },
+          sort: { column: 'time', asc: false },
+        },
+        'UTC',
+      ),
+      {
+        search: 'abc',
+        columnContains: { sub1: 'x' },
+        valueFilters: [{ column: 'geo.country_name', exclude: 'Canada' }, { column: 'sub2', keep: 'y' }],
+        timeRange: { from: '2026-03-14 00:00:00', toBefore: '2026-03-14 01:00:00', zone: 'UTC' },
+        sort: 'time descending',
+      },
+    );
   });
 });
