@@ -14,6 +14,13 @@ export interface EverflowClicksApi {
   savedQueries?: SavedQueriesApi;
   /** The open results grids, and their restore path (what the serializer runs after a reload). */
   results?: ResultsApi;
+  /** The chat tools' confirmations, as VS Code would show them before a run (tests read them). */
+  chatTools?: ChatToolsApi;
+}
+
+export interface ChatToolsApi {
+  /** What `prepareInvocation` of tool `name` answers for `input`: its title and message as plain text. */
+  prepare(name: string, input: object): Promise<{ invocationMessage?: string; title?: string; message?: string } | undefined>;
 }
 
 export interface SavedQueriesApi {
@@ -23,11 +30,12 @@ export interface SavedQueriesApi {
   openEditors(): string[];
 }
 
-export function createApi(accounts: AccountStore, savedQueries?: SavedQueriesApi, results?: ResultsApi): EverflowClicksApi {
+export function createApi(accounts: AccountStore, savedQueries?: SavedQueriesApi, results?: ResultsApi, chatTools?: ChatToolsApi): EverflowClicksApi {
   return {
     accountNames: async () => (await accounts.list()).map((a) => a.name),
     activeAccountName: async () => (await accounts.active())?.name,
     savedQueries,
     results,
+    chatTools,
   };
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { AccountStore } from './accounts';
 import { createApi, type EverflowClicksApi } from './api';
+import { registerChatTools } from './chat/chatTools';
 import { registerCommands } from './commands/registry';
 import * as config from './config';
 import { EverflowClient } from './core/client';
@@ -80,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   const savedQueries = new SavedQueries(context.globalState);
   const queryEditors = new QueryEditors({ extensionUri: context.extensionUri, savedQueries, timezones, accounts, logger });
   const services: Services = { accounts, client, logger, documents, results, timezones, hostGuard, clickCache, savedQueries, history, queryEditors, grids };
+  const chatTools = registerChatTools(services);
   const savedQueriesView = new SavedQueriesView(savedQueries, (items, target) => moveByDrop(services, items, target));
 
   context.subscriptions.push(
@@ -104,13 +106,14 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     new ClickHovers(new ClickHoverProvider(services), context, (m) => logger.info(m)),
     registerClickTerminalLinks(),
     ...registerCommands(services),
+    ...chatTools.disposables,
   );
   void seedDemoAccount(accounts, logger);
   return createApi(accounts, {
     tree: () => snapshotTree(savedQueriesView),
     history: () => history.entries().map((e) => ({ ...e, kept: history.hasResult(e.id) })),
     openEditors: () => queryEditors.openKeys(),
-  }, grids.api());
+  }, grids.api(), chatTools.api);
 }
 
 export function deactivate(): void {

@@ -4,6 +4,7 @@
 // `type`, a `ready` handshake before the host posts any data (src/webviews/webviewHost.ts), and request
 // ids echoed in replies so a late answer is never taken for the current one.
 
+import type { ViewSpec } from '../core/gridTable';
 import type { PackedTable } from '../core/tablePack';
 import type { ResultRequestMeta } from '../results/resultSet';
 
@@ -68,7 +69,8 @@ export type ResultsToHost =
   | { type: 'copy'; format: CopyFormat; rows: number[]; columns: string[] }
   /** One cell's text, as shown. */
   | { type: 'copyText'; text: string }
-  | { type: 'export'; requestId?: number; format: ExportFormat; rows: RowScope; columns: string[] }
+  /** `view`: the grid's search, filters, time range and sort, sent with the answer to an `exportRequest` (the chat tools describe it). */
+  | { type: 'export'; requestId?: number; format: ExportFormat; rows: RowScope; columns: string[]; view?: ViewSpec }
   | { type: 'openJson'; rows: RowScope }
   | { type: 'lookUp'; transactionId: string }
   /** Asks for one row's full click; answered with `rowJson` and the same id. */
@@ -107,7 +109,7 @@ export function isResultsToHost(m: unknown): m is ResultsToHost {
         (msg.format === 'svg' || (msg.format === 'png' && /^[A-Za-z0-9+/]*={0,2}$/.test(msg.data)))
       );
     case 'export':
-      return (msg.format === 'csv' || msg.format === 'json') && isRowScope(msg.rows) && isStrings(msg.columns) && (msg.requestId === undefined || typeof msg.requestId === 'number');
+      return (msg.format === 'csv' || msg.format === 'json') && isRowScope(msg.rows) && isStrings(msg.columns) && (msg.requestId === undefined || typeof msg.requestId === 'number') && (msg.view === undefined || (typeof msg.view === 'object' && msg.view !== null && !Array.isArray(msg.view)));
     case 'openJson':
       return isRowScope(msg.rows);
     case 'lookUp':

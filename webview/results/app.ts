@@ -121,7 +121,7 @@ export class ResultsApp {
         if (this.init) renderBanners(this.banners, this.init, this.fetching, this.bannerActions);
         return;
       case 'exportRequest':
-        this.host.post({ type: 'export', requestId: m.requestId, format: m.format, rows: isFiltered(this.layout.spec) ? this.rows : 'all', columns: this.grid?.columnIds() ?? [] });
+        this.host.post({ type: 'export', requestId: m.requestId, format: m.format, rows: isFiltered(this.layout.spec) ? this.rows : 'all', columns: this.grid?.columnIds() ?? [], view: this.layout.spec });
         return;
       case 'rowJson':
         this.detail.receive(m.requestId, m.row, m.json);
