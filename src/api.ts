@@ -14,6 +14,13 @@ export interface EverflowClicksApi {
   savedQueries?: SavedQueriesApi;
   /** The open results grids, and their restore path (what the serializer runs after a reload). */
   results?: ResultsApi;
+  /** Single-click conversion look-ups (hover line, Trace Click): what the user was told, requests sent. */
+  conversions?: ConversionsApi;
+}
+
+export interface ConversionsApi {
+  notices(): string[];
+  requests(): number;
 }
 
 export interface SavedQueriesApi {
@@ -23,11 +30,12 @@ export interface SavedQueriesApi {
   openEditors(): string[];
 }
 
-export function createApi(accounts: AccountStore, savedQueries?: SavedQueriesApi, results?: ResultsApi): EverflowClicksApi {
+export function createApi(accounts: AccountStore, savedQueries?: SavedQueriesApi, results?: ResultsApi, conversions?: ConversionsApi): EverflowClicksApi {
   return {
     accountNames: async () => (await accounts.list()).map((a) => a.name),
     activeAccountName: async () => (await accounts.active())?.name,
     savedQueries,
     results,
+    conversions,
   };
 }

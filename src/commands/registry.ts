@@ -12,6 +12,7 @@ import { newSavedQuery } from './newQueryFlow';
 import { exportSavedQueries, importSavedQueries } from './queryImportExport';
 import { copySavedQueryCurl, copySavedQueryJson, editSavedQuery, openSavedQueriesFile, refreshSavedQueries, runSavedQuery } from './savedQueryCommands';
 import { deleteSavedQuery, duplicateSavedQuery, moveSavedQuery, newQueryFolder, renameSavedQuery } from './savedQueryEdits';
+import { openTraceAsJson, traceClick } from '../conversions/traceClick';
 import { exportResultsCsv, exportResultsJson, fetchAllResults, openResultsAsJson } from './resultCommands';
 
 // Every command, by id, two hops from activate() (extension.ts → registerCommands).
@@ -29,6 +30,8 @@ const handlers: Record<CommandId, Handler> = {
   [CommandIds.openClickInGrid]: openClickInGrid,
   [CommandIds.copyTransactionId]: copyTransactionId,
   [CommandIds.copyClickJson]: copyClickJson,
+  [CommandIds.traceClick]: traceClick,
+  [CommandIds.openTraceAsJson]: openTraceAsJson,
   [CommandIds.runClickStream]: runClickStream,
   [CommandIds.showLog]: (s) => s.logger.show(),
   [CommandIds.runSavedQuery]: runSavedQuery,

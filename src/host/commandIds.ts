@@ -13,6 +13,9 @@ export const CommandIds = {
   openClickInGrid: 'everflow.openClickInGrid',
   copyTransactionId: 'everflow.copyTransactionId',
   copyClickJson: 'everflow.copyClickJson',
+  // Conversions (src/conversions/).
+  traceClick: 'everflow.traceClick',
+  openTraceAsJson: 'everflow.openTraceAsJson',
   runClickStream: 'everflow.runClickStream',
   showLog: 'everflow.showLog',
   // Saved queries and run history.

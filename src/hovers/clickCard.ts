@@ -23,6 +23,8 @@ export interface ClickCardOptions {
   links?: readonly CardLink[];
   /** Epoch milliseconds for "… ago"; default Date.now(). */
   now?: number;
+  /** The conversion line (plain text, escaped here); left out when undefined. */
+  conversions?: string;
 }
 
 const HEX_ID = /^[0-9a-f]{32}$/;
@@ -78,6 +80,8 @@ export function clickCardMarkdown(click: Click, opts: ClickCardOptions = {}): st
   if (subs.length > 0) rows.push([`Sub${NBSP}IDs`, subs.map((k) => `${k} ${escapeMarkdown(click[k], { maxLength: perSub })}`).join(' · ')]);
   rows.push(['Revenue', formatRevenue(click)]);
   rows.push(['Status', `${click.is_unique ? 'Unique' : 'Not unique'} · ${formatError(click)}`]);
+  // Event names and statuses in it are the API's text: escaped as a whole, like every other value.
+  if (opts.conversions !== undefined) rows.push(['Conversions', escapeMarkdown(opts.conversions, { maxLength: 160 })]);
 
   const table = [
     // A no-break space keeps the title on one line when a long row squeezes the first column.
