@@ -1,6 +1,8 @@
 import type { AxiosInstance, AxiosResponse, AxiosStatic, CreateAxiosDefaults } from 'axios';
 import { checkBaseUrl } from './baseUrl';
-import { EverflowError, cancelledError } from './errors';
+import { parseConversionPage, parseConversionResponse, type ConversionPage } from './conversions/parse';
+import type { Conversion, ConversionRequest } from './conversions/types';
+import { EverflowError, cancelledError, withTopic } from './errors';
 import { looksLikeHtml, reasonForStatus, redact, serverMessageOf, shorten, stripHtml, transportFailure } from './httpFailure';
 import type { Grant, Priority, RateLimiter } from './limiter';
 import { parseClickResponse, parseStreamResponse, parseTimezones } from './parse';
@@ -41,6 +43,7 @@ export interface CallOptions {
 export const STREAM_PATH = '/v1/affiliates/reporting/clicks/stream';
 export const CLICK_PATH = '/v1/affiliates/reporting/clicks/';
 export const TIMEZONES_PATH = '/v1/meta/timezones';
+export const CONVERSIONS_PATH = '/v1/affiliates/reporting/conversions';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_CAP = 5000;
@@ -143,6 +146,53 @@ export class EverflowClient {
     });
     if (exchange) sentExchanges.set(click, exchange);
     return click;
+  }
+
+  /**
+   * One page of the conversion report, unvalidated (conversions/fetch.ts validates and pages). `page` and
+   * `page_size` go in the query string (the endpoint's own page) and in the body (Everflow's generic guide
+   * for POST endpoints): each server reads the one it knows. Failures carry the `conversions` topic.
+   */
+  async conversionPage(body: ConversionRequest, page: number, pageSize: number, opts: CallOptions = {}): Promise<{ page: ConversionPage; exchange: ApiExchange }> {
+    const path = `${CONVERSIONS_PATH}?page=${page}&page_size=${pageSize}`;
+    const sent = { ...body, page, page_size: pageSize };
+    const exchange: ApiExchange = { method: 'POST', path, body: sent };
+    try {
+      const result = await this.send({
+        method: 'POST',
+        path,
+        body: sent,
+        signal: opts.signal,
+        priority: opts.priority ?? 'normal',
+        parse: parseConversionPage,
+        rows: (r) => r.rows.length,
+        received: (text, status) => Object.assign(exchange, { status, response: text }),
+      });
+      return { page: result, exchange };
+    } catch (e) {
+      throw withTopic(e, 'conversions');
+    }
+  }
+
+  /** One conversion by its id (`conversion_id` or the older integer id); a missing one is `notFound`. */
+  async getConversion(conversionId: string, opts: CallOptions = {}): Promise<Conversion> {
+    const id = typeof conversionId === 'string' ? conversionId.trim() : '';
+    if (id === '' || id.length > 200) {
+      const message = 'A conversion id is needed (the conversion_id Everflow reports).';
+      throw new EverflowError('invalidRequest', message, { problems: [{ field: 'conversionId', message }] });
+    }
+    try {
+      return await this.send({
+        method: 'GET',
+        path: `${CONVERSIONS_PATH}/${encodeURIComponent(id)}`,
+        signal: opts.signal,
+        priority: opts.priority ?? 'interactive',
+        parse: parseConversionResponse,
+        rows: () => 1,
+      });
+    } catch (e) {
+      throw withTopic(e, 'conversions');
+    }
   }
 
   async listTimezones(opts: { signal?: AbortSignal } = {}): Promise<Timezone[]> {
