@@ -147,3 +147,8 @@ export function onDidChange(keys: readonly string[], listener: () => void): vsco
 export function conversionsAttributionDays(): number {
   return Math.floor(clampedNumber('conversions.attributionDays', 30, 1, 365));
 }
+
+/** Whether every new results grid gets its conversions added at once ("Add Conversions"); off by default. */
+export function conversionsAddAutomatically(): boolean {
+  return section().get<unknown>('conversions.addAutomatically') === true;
+}

@@ -41,6 +41,7 @@ export const CommandIds = {
   resultsExportCsv: 'everflow.results.exportCsv',
   resultsExportJson: 'everflow.results.exportJson',
   resultsOpenAsJson: 'everflow.results.openAsJson',
+  addConversions: 'everflow.addConversions',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

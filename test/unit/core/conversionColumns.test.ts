@@ -4,6 +4,7 @@ import { cellText, columnsByIds, columnsForRows, CONVERSION_COLUMNS } from '../.
 import { attachConversions, conversionOf } from '../../../src/core/conversions/clickConversions';
 import { clickKeysOf, joinConversions } from '../../../src/core/conversions/join';
 import { conversionRates, groupRates, ratesText } from '../../../src/core/conversions/rates';
+import { resultConversionWindow } from '../../../src/core/conversions/resultWindow';
 import { toCsv } from '../../../src/core/exporters';
 import { flattenRows } from '../../../src/core/flatten';
 import { GridTable } from '../../../src/core/gridTable';
@@ -85,9 +86,30 @@ describe('conversion columns', () => {
 
   it('export as data: numbers raw in CSV, hostile status as neutral text', () => {
     const { rows } = result();
-    const csv = toCsv(rows.slice(0, 1), columnsByIds(['transaction_id', 'conversion.count', 'conversion.revenue', 'conversion.status']), 'UTC');
+    const csv = toCsv(rows.slice(0, 1), columnsByIds(['transaction_id', 'conversion.count', 'conversion.revenue', 'conversion.status']), { zone: 'UTC' });
     const line = csv.trim().split(/\r?\n/)[1];
     assert.ok(line.startsWith('t1,1,14,'), line);
     assert.ok(line.includes(HOSTILE), line);
+  });
+});
+
+describe('resultConversionWindow', () => {
+  const NOW = Date.UTC(2026, 11, 3, 12, 0, 0);
+  it('extends the end by the attribution window', () => {
+    const w = resultConversionWindow('2026-10-01 00:00:00', '2026-10-01 23:59:59', 'America/New_York', 30, NOW)!;
+    assert.deepEqual(w, { from: '2026-10-01 00:00:00', to: '2026-10-31 23:59:59', startClamped: false, endCapped: false });
+  });
+  it('caps the end at now, in the result\'s zone', () => {
+    const w = resultConversionWindow('2026-12-01 00:00:00', '2026-12-01 23:59:59', 'America/New_York', 30, NOW)!;
+    assert.equal(w.to, '2026-12-03 07:00:00');
+    assert.equal(w.endCapped, true);
+  });
+  it('starts no earlier than 365 days ago and spans at most a year', () => {
+    const w = resultConversionWindow('2025-11-01 00:00:00', '2025-12-10 00:00:00', 'UTC', 365, NOW)!;
+    assert.equal(w.from, '2025-12-03 12:01:00');
+    assert.equal(w.startClamped, true);
+    assert.equal(w.to, '2026-12-03 12:00:00');
+    assert.equal(resultConversionWindow('2020-01-01 00:00:00', '2020-01-02 00:00:00', 'UTC', 30, NOW), undefined);
+    assert.equal(resultConversionWindow('yesterday', '2020-01-02 00:00:00', 'UTC', 30, NOW), undefined);
   });
 });
