@@ -67,9 +67,14 @@ export function bucketFor(clickS: number, offerId: number, days: number, nowMs: 
   return { key: `${offer}|${dayStart}|${days}`, window: { fromS, toS, open: end > nowS }, request };
 }
 
-/** Whether a fetch that covered `covered` answers for `window` (its end may have moved on with now). */
+/**
+ * Whether a fetch that covered `covered` answers for `window`. An open window's end is "now", which
+ * moves on: a fetch of an open bucket still answers for clicks made before it ran (the cache keeps it
+ * only briefly, so conversions since then show up soon), but not for a click made after it.
+ */
 export function covers(covered: ConversionWindow, window: ConversionWindow): boolean {
-  return covered.fromS <= window.fromS && covered.toS >= window.toS;
+  if (covered.fromS > window.fromS) return false;
+  return covered.toS >= window.toS || (covered.open && window.fromS <= covered.toS);
 }
 
 /**

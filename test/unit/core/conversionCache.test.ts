@@ -109,3 +109,19 @@ describe('conversion cache', () => {
     assert.equal(cache.peek(b(2), w(2)).state, 'miss');
   });
 });
+
+describe('an open bucket', () => {
+  it('answers for clicks made before it was fetched, while its short TTL lasts', async () => {
+    let clock = NOW;
+    const cache = new ConversionCache({ max: 10, ttlMs: 60_000, openTtlMs: 300_000, now: () => clock });
+    let fetches = 0;
+    const fetch = async (): Promise<ConversionResult> => (fetches++, result());
+    const t = NOW / 1000 - 3600;
+    await cache.get(bucketFor(t, 5, 30, clock), attributionWindow(t, 30, clock), fetch);
+    clock += 60_000;
+    assert.equal(cache.peek(bucketFor(t, 5, 30, clock), attributionWindow(t, 30, clock)).state, 'hit');
+    clock += 300_000;
+    assert.equal(cache.peek(bucketFor(t, 5, 30, clock), attributionWindow(t, 30, clock)).state, 'miss');
+    assert.equal(fetches, 1);
+  });
+});
