@@ -85,8 +85,9 @@ export interface Sandbox {
   /** How many conversions (and events, with `show_events`) a conversion report body matches for the demo account, over all pages. */
   countConversions(req: ConversionCountRequest): number;
   /**
-   * Ids of demo clicks on the UTC day `daysAgo` days before now (default 1) with conversions of a kind that
-   * exist by now (see ConvertedKind); spread over the day. 'none': served, accepted clicks with no conversion.
+   * Ids of demo clicks on the UTC day `daysAgo` days before now (default 1), then earlier days as needed,
+   * with conversions of a kind that exist by now (see ConvertedKind); spread over each day. 'none': served,
+   * accepted, non-hostile clicks with no conversion, ever.
    */
   convertedSampleIds(n: number, opts?: { daysAgo?: number; kind?: ConvertedKind }): string[];
   /** The wire rows of a demo click's conversions and events that exist by now, in time order ([] for none or an unknown id). */
@@ -151,11 +152,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     throw new Error('no clicks in the last 90 days: set clicksPerDay above 0');
   };
 
-  const convertedSampleIds = (n: number, o: { daysAgo?: number; kind?: ConvertedKind } = {}): string[] => {
-    const day = today() - (o.daysAgo ?? 1);
+  /** Clicks of one UTC day matching `kind`, in index order. */
+  const convertedOfDay = (day: number, kind: ConvertedKind, limit: number): number[] => {
     const vol = state.volume(day);
-    const kind = o.kind ?? 'any';
-    if (n <= 0 || vol === 0) return [];
+    if (vol === 0) return [];
     const nowSec = Math.floor(state.now() / 1000);
     const byIndex = new Map<number, ConversionRecord[]>();
     for (const r of demoConversions.ofDay(day, vol)) {
@@ -164,21 +164,31 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       if (list) list.push(r);
       else byIndex.set(r.index, [r]);
     }
-    let found: number[];
-    if (kind === 'none') {
-      const cols = demo.columns(day, vol);
-      const a = newAttrs();
-      found = [];
-      for (let i = 0; i < vol && found.length < n * 20; i++) {
-        if (byIndex.has(i) || !isServed(cols.ts[i], cols.converted[i] === 1, nowSec, RETENTION_DAYS) || cols.converted[i] === 1) continue;
-        demo.draw(day, i, vol, a);
-        if (a.error === 0 && a.hostile === 0) found.push(i);
-      }
-    } else {
-      found = [...byIndex.keys()].filter((i) => isKind(byIndex.get(i)!, kind)).sort((x, y) => x - y);
+    if (kind !== 'none') return [...byIndex.keys()].filter((i) => isKind(byIndex.get(i)!, kind)).sort((x, y) => x - y);
+    const cols = demo.columns(day, vol);
+    const a = newAttrs();
+    const found: number[] = [];
+    for (let i = 0; i < vol && found.length < limit; i++) {
+      if (cols.converted[i] === 1 || !isServed(cols.ts[i], false, nowSec, RETENTION_DAYS)) continue;
+      demo.draw(day, i, vol, a);
+      if (a.error === 0 && a.hostile === 0) found.push(i);
     }
-    const picked = found.length <= n ? found : Array.from({ length: n }, (_, k) => found[Math.floor(((k + 0.5) * found.length) / n)]);
-    return picked.map((i) => demo.codec.encode(day, i));
+    return found;
+  };
+
+  const convertedSampleIds = (n: number, o: { daysAgo?: number; kind?: ConvertedKind } = {}): string[] => {
+    const kind = o.kind ?? 'any';
+    const out: string[] = [];
+    // Converted clicks are few (about 1 in 200) and some shapes rarer still: when the asked day has too
+    // few, earlier days fill up the list (up to 60 days back), so tests always get what they ask for.
+    for (let back = o.daysAgo ?? 1, tries = 0; out.length < n && tries <= 60; back++, tries++) {
+      const day = today() - back;
+      const found = convertedOfDay(day, kind, n * 20);
+      const want = n - out.length;
+      const picked = found.length <= want ? found : Array.from({ length: want }, (_, k) => found[Math.floor(((k + 0.5) * found.length) / want)]);
+      for (const i of picked) out.push(demo.codec.encode(day, i));
+    }
+    return out;
   };
 
   const conversionsOf = (id: string): Record<string, unknown>[] => {
