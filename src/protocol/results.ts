@@ -99,6 +99,8 @@ export type ResultsToHost =
   | { type: 'export'; requestId?: number; format: ExportFormat; rows: RowScope; columns: string[] }
   | { type: 'openJson'; rows: RowScope }
   | { type: 'lookUp'; transactionId: string }
+  /** "Trace Click…" on a row: the click, its conversions and a verdict (src/conversions/traceClick.ts). */
+  | { type: 'traceClick'; transactionId: string }
   /** Asks for one row's full click; answered with `rowJson` and the same id. */
   | { type: 'rowJson'; requestId: number; row: number }
   /** "Save chart as PNG/SVG": base64 PNG bytes or SVG text, written as they are where the user picks. */
@@ -141,6 +143,7 @@ export function isResultsToHost(m: unknown): m is ResultsToHost {
     case 'openJson':
       return isRowScope(msg.rows);
     case 'lookUp':
+    case 'traceClick':
       return typeof msg.transactionId === 'string';
     case 'rowJson':
       return typeof msg.requestId === 'number' && Number.isInteger(msg.row) && (msg.row as number) >= 0;

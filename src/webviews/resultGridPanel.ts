@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import * as config from '../config';
+import { CommandIds } from '../host/commandIds';
 import { columnsForRows } from '../core/columns';
 import { attachConversions } from '../core/conversions/clickConversions';
 import { clickKeysOf, joinConversions } from '../core/conversions/join';
@@ -271,6 +272,10 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
         return;
       case 'lookUp':
         await this.owner.lookUpAgain(m.transactionId);
+        return;
+      case 'traceClick':
+        // Checked like every other id argument: the command asks for one when this is not a transaction id.
+        await vscode.commands.executeCommand(CommandIds.traceClick, m.transactionId);
         return;
       case 'fetchAll':
         await this.owner.fetchAll(this);

@@ -374,6 +374,7 @@ export class ResultsApp {
           details: () => this.toggleDetail(true),
           openJson: (r) => this.host.post({ type: 'openJson', rows: r }),
           lookUp: (id) => this.host.post({ type: 'lookUp', transactionId: id }),
+          trace: (id) => this.host.post({ type: 'traceClick', transactionId: id }),
           groupBy: (c) => this.groupBy(c),
         },
       ),
