@@ -16,6 +16,8 @@ type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 let sb: Sandbox;
 
+const conversionsOf = (id: string): Row[] => sb.conversionsOf(id) as Row[];
+
 before(async () => {
   sb = await startSandbox({ seed: 42, now: NOW });
 });
@@ -79,10 +81,10 @@ describe('sandbox conversions: the data', () => {
     const day = { from: '2026-03-01 00:00:00', to: '2026-03-01 23:59:59', timezone_id: 67 };
     const clicks = await fetch(sb.url + '/v1/affiliates/reporting/clicks/stream', { method: 'POST', headers: { 'X-Eflow-API-Key': sb.keys.valid }, body: JSON.stringify(day) });
     const rows = ((await clicks.json()) as Row).table as Row[];
-    const converted = rows.filter((c) => sb.conversionsOf(c.transaction_id).length > 0);
+    const converted = rows.filter((c) => conversionsOf(c.transaction_id).length > 0);
     assert.ok(converted.length >= 3 && converted.length <= 25, `${converted.length} of ${rows.length}`);
     for (const c of converted) {
-      for (const conv of sb.conversionsOf(c.transaction_id)) {
+      for (const conv of conversionsOf(c.transaction_id)) {
         assert.equal(conv.click_unix_timestamp, c.unix_timestamp);
         assert.equal(conv.sub1, c.sub1);
         assert.equal(conv.relationship.offer.network_offer_id, c.relationship.offer.network_offer_id);
@@ -97,7 +99,7 @@ describe('sandbox conversions: the data', () => {
     for (const [kind, daysAgo] of Object.entries(kinds)) {
       const ids = sb.convertedSampleIds(2, { daysAgo, kind: kind as keyof typeof kinds });
       assert.ok(ids.length > 0, kind);
-      const convs = sb.conversionsOf(ids[0]);
+      const convs = conversionsOf(ids[0]);
       const bases = convs.filter((c) => !c.is_event);
       const delay = (bases[0].conversion_unix_timestamp as number) - (bases[0].click_unix_timestamp as number);
       if (kind === 'minutes') assert.ok(delay < 3600);
@@ -111,7 +113,7 @@ describe('sandbox conversions: the data', () => {
     }
     const none = sb.convertedSampleIds(3, { kind: 'none' });
     assert.equal(none.length, 3);
-    assert.ok(none.every((id) => sb.conversionsOf(id).length === 0));
+    assert.ok(none.every((id) => conversionsOf(id).length === 0));
   });
 
   it('serves a converted click older than the 90-day retention, with its conversions', async () => {
@@ -119,16 +121,16 @@ describe('sandbox conversions: the data', () => {
     assert.ok(old);
     const res = await fetch(sb.url + '/v1/affiliates/reporting/clicks/' + old, { headers: { 'X-Eflow-API-Key': sb.keys.valid } });
     assert.equal(res.status, 200);
-    assert.ok(sb.conversionsOf(old).length > 0);
+    assert.ok(conversionsOf(old).length > 0);
   });
 
   it('id style, status field, hostile text and 403 follow the knobs; one conversion by either id', async () => {
     const id = sb.convertedSampleIds(1, { daysAgo: 3 })[0];
-    const [plain] = sb.conversionsOf(id);
+    const [plain] = conversionsOf(id);
     assert.match(plain.conversion_id, /^[0-9a-f]{32}$/);
     assert.ok(!('conversion_status' in plain));
     sb.setKnobs({ conversions: { idStyle: 'network', status: 'present' } });
-    const [older] = sb.conversionsOf(id);
+    const [older] = conversionsOf(id);
     assert.equal(typeof older.network_conversion_id, 'number');
     assert.ok(!('conversion_id' in older));
     assert.match(older.conversion_status, /^(approved|pending|rejected|invalid)$/);
