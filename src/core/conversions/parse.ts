@@ -13,7 +13,7 @@ import type { Conversion } from './types';
 type Raw = Record<string, unknown>;
 
 /** The paging block of a response, when Everflow sent one. */
-export interface ConversionPaging {
+export interface ReportPaging {
   page: number;
   page_size: number;
   total_count: number;
@@ -21,7 +21,7 @@ export interface ConversionPaging {
 
 export interface ConversionPage {
   rows: Conversion[];
-  paging?: ConversionPaging;
+  paging?: ReportPaging;
 }
 
 /** Top-level keys the normalised row reads; `relationship` is read for the offer and also kept whole. */
@@ -151,7 +151,7 @@ function rowList(body: unknown): unknown[] {
   throw invalid(`expected a conversion report with \`conversions\`, got ${describeShape(body)}`);
 }
 
-function pagingOf(body: unknown): ConversionPaging | undefined {
+function pagingOf(body: unknown): ReportPaging | undefined {
   if (!isObject(body)) return undefined;
   const p = own(body, 'paging');
   if (!isObject(p)) return undefined;
