@@ -2,7 +2,7 @@
 // the timezone list. Each handler returns a Reply; the server decides how (or whether) it is sent.
 
 import { ClickSource, DAY_SECONDS, isServed, newAttrs } from './clicks';
-import { ConversionSource, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, buildConversionRow, parseConversionRequest } from './conversions';
+import { ConversionSource, DEFAULT_PAGE_SIZE, buildConversionRow, parseConversionRequest } from './conversions';
 import type { PathClass } from './faults';
 import type { Knobs, RateLimitKnobs } from './knobs';
 import { BadRequest, RETENTION_DAYS, applyCap, findMatches, parseStreamRequest, unpackHit } from './query';
@@ -207,8 +207,8 @@ function conversionReport(state: ApiState, conv: ConversionSource, text: string,
   const fromQuery = mode === 'body' ? {} : { page: pageNumber(search.get('page'), 'page'), size: pageNumber(search.get('page_size'), 'page_size') };
   const fromBody = mode === 'query' ? {} : { page: pageNumber(b.page, 'page'), size: pageNumber(b.page_size, 'page_size') };
   const page = fromQuery.page ?? fromBody.page ?? 1;
-  // Everflow documents "typically 2000" as the maximum: a larger size is served as 2000.
-  const pageSize = Math.min(MAX_PAGE_SIZE, fromQuery.size ?? fromBody.size ?? DEFAULT_PAGE_SIZE);
+  // Everflow documents "typically 2000" as the maximum: a larger size is served as the maximum.
+  const pageSize = Math.min(state.knobs.conversions.maxPageSize, fromQuery.size ?? fromBody.size ?? DEFAULT_PAGE_SIZE);
   if (state.knobs.conversions.failPage === page) return { failed: true };
   const all = conv.find(q, state.volume, nowSec);
   const rows = all.slice((page - 1) * pageSize, page * pageSize).map((r) => buildConversionRow(conv, r, state.volume(r.day), state.knobs));

@@ -25,8 +25,7 @@ import { TxIdCodec } from './txid';
 import { addUnknownFields } from './unknownFields';
 import { WireRow, buildRow } from './wire';
 
-/** The conversion report's documented maximum page size, and Everflow's default. */
-export const MAX_PAGE_SIZE = 2000;
+/** Everflow's default page size (the maximum is the `conversions.maxPageSize` knob). */
 export const DEFAULT_PAGE_SIZE = 50;
 /** Only the prior 365 days can be asked for. */
 export const LOOKBACK_DAYS = 365;

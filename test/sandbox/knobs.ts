@@ -57,6 +57,8 @@ export interface ConversionKnobs {
   forbidden: boolean;
   /** This page of the report answers 500 every time (null: none). */
   failPage: number | null;
+  /** The largest page served (Everflow documents "typically 2000"); larger asks are served this many. */
+  maxPageSize: number;
   /** Extra delay on conversions paths, on top of `latencyMs`. */
   latencyMs: number;
   /** Hostile order ids, coupons and user agents on about 1 conversion in 10 and on every hostile click's. */
@@ -107,7 +109,7 @@ export function defaultKnobs(): Knobs {
     errorKeyCasing: 'error',
     errorText: null,
     rateLimit: { perSecond: 5, enforce: false, headers: true, windowMs: 30_000, perWindow: null, otherClientShare: 0 },
-    conversions: { paging: 'either', idStyle: 'string', status: 'absent', forbidden: false, failPage: null, latencyMs: 0, hostile: true },
+    conversions: { paging: 'either', idStyle: 'string', status: 'absent', forbidden: false, failPage: null, maxPageSize: 2000, latencyMs: 0, hostile: true },
     fault: null,
     clicksPerDay: 2000,
     dayVolumes: {},
@@ -217,6 +219,10 @@ function mergeConversions(current: ConversionKnobs, v: unknown): ConversionKnobs
       case 'latencyMs':
         if (typeof r[key] !== 'number' || !Number.isInteger(r[key]) || (r[key] as number) < 0 || (r[key] as number) > 600_000) throw new Error('conversions.latencyMs must be an integer from 0 to 600000');
         out.latencyMs = r[key] as number;
+        break;
+      case 'maxPageSize':
+        if (typeof r[key] !== 'number' || !Number.isInteger(r[key]) || (r[key] as number) < 1 || (r[key] as number) > 100_000) throw new Error('conversions.maxPageSize must be an integer from 1 to 100000');
+        out.maxPageSize = r[key] as number;
         break;
       default: throw new Error(`unknown knob "conversions.${key}"`);
     }

@@ -111,6 +111,17 @@ describe('fetchConversions: paging', () => {
     assert.equal(conversionRequests(), Math.ceil(expected / 2000));
   });
 
+  it('never asks more than 2000 a page, and follows a server that serves fewer than asked', async () => {
+    sb.setKnobs({ conversions: { maxPageSize: 40 } });
+    const expected = sb.countConversions(TEN_DAYS);
+    const r = await fetchConversions(client(), TEN_DAYS, { pageSize: 5000, nowMs: NOW_MS });
+    assert.match(r.exchanges![0].path, /page_size=2000$/);
+    assert.equal(JSON.parse(r.exchanges![0].response!).paging.page_size, 40);
+    assert.equal(r.rows.length, expected);
+    assert.equal(r.pages, Math.ceil(expected / 40));
+    assert.equal(conversionRequests(), Math.ceil(expected / 40));
+  });
+
   it('sends every page through the shared rate limiter', async () => {
     const limiter = new CountingLimiter({ perSecond: 1000 });
     const r = await fetchConversions(client({ limiter }), TEN_DAYS, { pageSize: SMALL_PAGE, nowMs: NOW_MS });
