@@ -23,7 +23,7 @@ import { Rng, hash32 } from './rng';
 import { timezoneById, wallClockToUtc } from './timezones';
 import { TxIdCodec } from './txid';
 import { addUnknownFields } from './unknownFields';
-import { WireRow, buildRow } from './wire';
+import { WireRow, buildRow, dropEmpty } from './wire';
 
 /** Everflow's default page size (the maximum is the `conversions.maxPageSize` knob). */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -347,6 +347,8 @@ export function buildConversionRow(conv: ConversionSource, r: ConversionRecord, 
       events_count: r.event === '' ? r.eventCount : 0,
     },
   });
-  return addUnknownFields(row, knobs.unknownFields, r.day, r.index * SEQ_SLOTS + r.seq);
+  // `omitEmptyKeys` drops '' / 0 / false here too: a base conversion then has no `event` or `is_event`.
+  const shaped = knobs.omitEmptyKeys ? (dropEmpty(row) as WireRow) : row;
+  return addUnknownFields(shaped, knobs.unknownFields, r.day, r.index * SEQ_SLOTS + r.seq);
 }
 

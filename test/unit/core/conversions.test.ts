@@ -216,6 +216,18 @@ describe('fetchConversions: rows', () => {
     assert.ok(plain.rows.every((c) => /^[0-9a-f]{32}$/.test(c.conversion_id) && c.status === ''));
   });
 
+  it('reads rows whose empty keys were left out (no event, is_event, sub or zero revenue keys)', async () => {
+    const full = await fetchConversions(client(), TEN_DAYS, { nowMs: NOW_MS });
+    sb.setKnobs({ omitEmptyKeys: true });
+    sb.requestLog.length = 0;
+    const sparse = await fetchConversions(client(), TEN_DAYS, { nowMs: NOW_MS });
+    const wire = JSON.parse(sparse.exchanges![0].response!).conversions as Array<Record<string, unknown>>;
+    assert.ok(wire.some((c) => !('is_event' in c) && !('event' in c)), 'base conversions arrive without event keys');
+    // Normalised, the two are the same rows, field for field (only `other` differs: the dropped keys).
+    const strip = (rows: typeof full.rows): unknown[] => rows.map(({ other: _other, ...known }) => known);
+    assert.deepEqual(strip(sparse.rows), strip(full.rows));
+  });
+
   it('keeps unknown and hostile fields as sent, with __proto__ and markup keys as plain data', async () => {
     sb.setKnobs({ unknownFields: 'hostile' });
     const r = await fetchConversions(client(), TEN_DAYS, { nowMs: NOW_MS });
