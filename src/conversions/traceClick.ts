@@ -112,13 +112,14 @@ export async function traceClick(services: Services, idArg?: unknown, optionsArg
   const account = (await services.accounts.active())?.name;
   const timeZone = resolveZone(config.hoverTimezone());
   const conversionPath = '/v1/affiliates/reporting/conversions';
-  const requests = [`GET ${CLICK_PATH}${transactionId}: ${click ? 'found' : '404, no such click'}`];
+  // Our own words (the id is 32 hex characters by now); only Everflow's error text is escaped there.
+  const requests: { text: string; said?: string }[] = [{ text: `GET ${CLICK_PATH}${transactionId}: ${click ? 'found' : '404, no such click'}` }];
   if (result) {
     const what = click ? `the click's offer${click.relationship.offer.network_offer_id ? ` ${click.relationship.offer.network_offer_id}` : ''}, its UTC day plus ${days} days` : 'the prior 365 days, every offer';
     const how = sent > 0 ? `${sent} ${sent === 1 ? 'request' : 'requests'} now` : 'answered from the cache';
-    requests.push(`POST ${conversionPath} (${what}): ${result.rows.length.toLocaleString('en-US')} conversions and events read, ${how}${result.partial ? ', cancelled part-way' : ''}`);
+    requests.push({ text: `POST ${conversionPath} (${what}): ${result.rows.length.toLocaleString('en-US')} conversions and events read, ${how}${result.partial ? ', cancelled part-way' : ''}` });
   } else if (conversionsError) {
-    requests.push(`POST ${conversionPath}: failed (${conversionsError})`);
+    requests.push({ text: `POST ${conversionPath} failed`, said: conversionsError });
   }
   const markdown = traceMarkdown({ transactionId, click, conversions: conversions ?? [], verdict, window, attributionDays: days, timeZone, requests, account });
   const editor = await services.documents.openMarkdown(`Trace ${transactionId}`, markdown);

@@ -24,16 +24,21 @@ export interface TraceReport {
   attributionDays: number;
   /** IANA zone the times are shown in. */
   timeZone: string;
-  /** What was sent, in words ("GET /v1/…/clicks/<id>: 404"), never a key. */
-  requests: string[];
+  /**
+   * What was sent, in our own words ("GET /v1/…/clicks/<id>: 404"), never a key; `said` is what
+   * Everflow answered (API text, escaped).
+   */
+  requests: { text: string; said?: string }[];
   account?: string;
 }
 
 export function traceMarkdown(r: TraceReport): string {
   const out: string[] = [];
   out.push(`# Trace of click ${code(r.transactionId)}`, '');
-  if (r.account) out.push(`Account: ${escapeMarkdown(r.account, { maxLength: 60 })} · times in ${escapeMarkdown(r.timeZone)}`, '');
-  else out.push(`Times in ${escapeMarkdown(r.timeZone)}`, '');
+  // The zone is a name Intl knows (resolveZone): letters, digits, '/', '_', '+', '-', written as is.
+  const zone = /^[\w/+-]+$/.test(r.timeZone) ? r.timeZone : escapeMarkdown(r.timeZone);
+  if (r.account) out.push(`Account: ${escapeMarkdown(r.account, { maxLength: 60 })} · times in ${zone}`, '');
+  else out.push(`Times in ${zone}`, '');
   out.push(`## Verdict: ${escapeMarkdown(r.verdict.headline, { maxLength: 300 })}`, '');
   for (const d of r.verdict.details) out.push(`- ${escapeMarkdown(d, { maxLength: 400 })}`);
   out.push('');
@@ -49,7 +54,7 @@ export function traceMarkdown(r: TraceReport): string {
     out.push(`Conversions searched from ${windowText} (${dayWord(r.attributionDays)} after the click${r.window.open ? ', capped at now' : ''}).`, '');
   }
   out.push('## Requests', '');
-  for (const q of r.requests) out.push(`- ${escapeMarkdown(q, { maxLength: 300 })}`);
+  for (const q of r.requests) out.push(`- ${q.text}${q.said ? `: ${escapeMarkdown(q.said, { maxLength: 300 })}` : ''}`);
   out.push('', 'Open as JSON (the button in the editor title) shows each request beside Everflow\'s response as sent.', '');
   return out.join('\n');
 }

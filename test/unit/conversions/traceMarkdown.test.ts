@@ -48,7 +48,7 @@ describe('trace document', () => {
 
   it('reads: the verdict, then the click and its conversions in time order, then the requests', () => {
     const verdict = traceVerdict({ click: c, conversions: rows, window, attributionDays: 30 });
-    const text = traceMarkdown({ transactionId: c.transaction_id, click: c, conversions: rows, verdict, window, attributionDays: 30, timeZone: 'UTC', requests: ['GET /v1/affiliates/reporting/clicks/x: found'], account: 'Main' });
+    const text = traceMarkdown({ transactionId: c.transaction_id, click: c, conversions: rows, verdict, window, attributionDays: 30, timeZone: 'UTC', requests: [{ text: 'GET /v1/affiliates/reporting/clicks/x: found' }, { text: 'POST /v1/affiliates/reporting/conversions failed', said: HOSTILE[1]! }], account: 'Main' });
     assert.match(text, /^# Trace of click `[0-9a-f]{32}`/);
     assert.ok(text.includes('## Verdict: Converted 1 h after the click\\: \\$12\\.50\\.'), text.slice(0, 200));
     const body = text.split('\n').filter((l) => l.startsWith('| 2026'));
@@ -63,7 +63,7 @@ describe('trace document', () => {
 
   it('says not found and offers the year search in words', () => {
     const verdict = traceVerdict({ attributionDays: 30 });
-    const text = traceMarkdown({ transactionId: 'f'.repeat(32), conversions: [], verdict, attributionDays: 30, timeZone: 'UTC', requests: ['GET …: 404'] });
+    const text = traceMarkdown({ transactionId: 'f'.repeat(32), conversions: [], verdict, attributionDays: 30, timeZone: 'UTC', requests: [{ text: 'GET …: 404' }] });
     assert.match(text, /## Verdict: Click not found/);
     assert.doesNotMatch(text, /In time order/);
   });
