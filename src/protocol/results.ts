@@ -42,6 +42,11 @@ export interface ConversionsInfo {
   matched: number;
   /** Clicks of this result with a conversion or event. */
   convertedClicks: number;
+  /** Base conversions and post-conversion events joined to this result's clicks. */
+  baseConversions: number;
+  events: number;
+  /** Revenue of the joined rows per currency code. */
+  revenue: Record<string, number>;
   /** Conversions whose click is not in this result (offered as their own result). */
   unmatched: number;
   /** True when Cancel stopped the paging. */

@@ -181,12 +181,21 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
     if (conv) {
       const join = joinConversions(clickKeysOf(result.rows), conv.rows);
       attachConversions(result.rows, join);
+      let baseConversions = 0;
+      let events = 0;
+      for (let i = 0; i < join.clicks; i++) {
+        baseConversions += join.conversions[i];
+        events += join.events[i];
+      }
       this.conversions = {
         unmatched: join.unmatched,
         info: {
           rows: conv.rows.length - join.duplicates,
           matched: join.matched,
           convertedClicks: join.convertedClicks,
+          baseConversions,
+          events,
+          revenue: { ...join.revenueByCurrency },
           unmatched: join.unmatched.length,
           partial: conv.partial,
           from: conv.from,

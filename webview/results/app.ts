@@ -1,6 +1,7 @@
 import { groupCounts, selectionStats, summarize, typingPauseMs, type CellBlock } from '../../src/core/gridStats';
 import { GridTable, narrows, type SortSpec, type ViewSpec } from '../../src/core/gridTable';
-import { isExtraColumnId } from '../../src/core/columns';
+import { CONVERSION_COLUMNS, isExtraColumnId } from '../../src/core/columns';
+import { conversionRates, groupRates, ratesText } from '../../src/core/conversions/rates';
 import { unpackTable } from '../../src/core/tablePack';
 import { requestWindow, SummaryModel, type WindowSpec } from '../../src/core/summary/model';
 import type { CopyFormat, ExportFormat, HostToResults, ResultsInit, ResultsPanelState, ResultsToHost, RowScope } from '../../src/protocol/results';
@@ -14,6 +15,7 @@ import { closeMenu, showMenu } from './contextMenu';
 import { cellMenu, copyMenu, exportMenu, headerMenu } from './gridMenus';
 import { emptyText, missingPage, renderBanners, selectionText, summaryText } from './statusParts';
 import { Toolbar } from './toolbar';
+import { ConversionsBar, convertedFilterOf, withConvertedFilter } from './conversionsBar';
 import { SummaryPanel } from './summaryPanel';
 import type { HostApi } from '../hostApi';
 
@@ -37,6 +39,8 @@ export class ResultsApp {
   private readonly groups: GroupPanel;
   private readonly chooser: ColumnChooser;
   private readonly summaryPanel: SummaryPanel;
+  private readonly conversionsBar: ConversionsBar;
+  private addingConversions = false;
   /** The summary's typed columns, kept across a Fetch all of the same result (only new rows prepared). */
   private summaryModel: { resultId: string; model: SummaryModel; window: WindowSpec | undefined } | undefined;
   private readonly banners = el('div', { class: 'banners' });
@@ -81,6 +85,15 @@ export class ResultsApp {
       defaults: () => this.setColumns(defaultLayout().columns),
     });
     this.toolbar.bindSearchKeys(() => this.grid?.focus());
+    this.conversionsBar = new ConversionsBar({
+      add: () => {
+        this.conversionsBar.setRunning(true);
+        this.host.post({ type: 'addConversions' });
+      },
+      setFilter: (which) => this.setSpec({ values: withConvertedFilter(this.layout.spec.values ?? [], which) }),
+      openUnmatched: () => this.host.post({ type: 'openUnmatchedConversions' }),
+    });
+    this.toolbar.root.append(this.conversionsBar.button);
     this.summaryPanel = new SummaryPanel({
       filter: (c, t, x) => this.addValueFilter(c, t, x),
       brush: (start, end) => this.setSpec({ time: { start, end } }),
@@ -110,6 +123,10 @@ export class ResultsApp {
         this.fetching = m.running;
         if (this.init) renderBanners(this.banners, this.init, this.fetching, this.bannerActions);
         return;
+      case 'addingConversions':
+        this.addingConversions = m.running;
+        this.conversionsBar.setRunning(m.running);
+        return;
       case 'exportRequest':
         this.host.post({ type: 'export', requestId: m.requestId, format: m.format, rows: isFiltered(this.layout.spec) ? this.rows : 'all', columns: this.grid?.columnIds() ?? [] });
         return;
@@ -124,7 +141,11 @@ export class ResultsApp {
     this.init = init;
     this.table = new GridTable(unpackTable(init.table), init.zone, init.table.data);
     this.chooser.setExtras(init.table.columns.filter(isExtraColumnId), init.omittedColumns ?? 0);
+    this.chooser.setConversions(init.conversions !== undefined);
     this.layout = state?.resultId === init.resultId ? sanitizeLayout(state.view) : defaultLayout();
+    if (init.conversions && !this.layout.conversionColumns) this.showConversionColumns();
+    this.conversionsBar.set(init.canAddConversions === true, init.conversions);
+    this.conversionsBar.setRunning(this.addingConversions);
     this.lastSpec = undefined;
     const kept = this.summaryModel;
     if (!(kept && kept.resultId === init.resultId && kept.model.zone === init.zone && kept.model.extend(init.table))) {
@@ -161,7 +182,7 @@ export class ResultsApp {
     main.firstElementChild!.append(gridHost, this.empty);
     const statusBar = el('div', { class: 'statusbar' });
     statusBar.append(this.summary, this.selectionInfo);
-    this.root.replaceChildren(this.banners, this.toolbar.root, this.toolbar.chips, this.summaryPanel.root, main, statusBar, this.chooser.root);
+    this.root.replaceChildren(this.banners, this.toolbar.root, this.toolbar.chips, this.conversionsBar.root, this.summaryPanel.root, main, statusBar, this.chooser.root);
     const sm = this.summaryModel!;
     this.summaryPanel.setModel(sm.model, sm.window, this.layout.summary ?? {});
     this.summaryPanel.setOpen(this.init!.summaryOpen !== false);
@@ -230,7 +251,9 @@ export class ResultsApp {
       clear.addEventListener('click', () => this.clearFilters());
       this.empty.append(clear);
     }
-    this.summary.textContent = summaryText(summarize(table, this.rows), table.zone).join(' · ');
+    const rates = conversionRates(table, this.rows);
+    this.summary.textContent = [...summaryText(summarize(table, this.rows), table.zone), ...(rates ? [ratesText(rates)] : [])].join(' · ');
+    this.conversionsBar.setFilter(convertedFilterOf(spec.values ?? []));
     this.updateSelection();
     this.updateGroups();
     this.showDetail(this.grid.activeRow());
@@ -269,6 +292,15 @@ export class ResultsApp {
     if (this.table) this.host.post({ type: 'rendered', shown: this.rows.length, total: this.table.rowCount, columns });
   }
 
+  /** The first time a result shows its conversions, their columns go in after the transaction ID. */
+  private showConversionColumns(): void {
+    const l = this.layout;
+    const add = CONVERSION_COLUMNS.filter((c) => c.visibleByDefault && !l.columns.includes(c.id)).map((c) => c.id);
+    const at = l.columns.indexOf('transaction_id') + 1;
+    l.columns = [...l.columns.slice(0, at), ...add, ...l.columns.slice(at)];
+    l.conversionColumns = true;
+  }
+
   private groupBy(column: string | undefined): void {
     this.layout.groupBy = column;
     this.toolbar.setGroupBy(column);
@@ -280,7 +312,7 @@ export class ResultsApp {
   private updateGroups(): void {
     const column = this.layout.groupBy;
     if (!column || !this.table) return this.groups.hide();
-    this.groups.show(column, groupCounts(this.table, column, this.rows), this.rows.length);
+    this.groups.show(column, groupCounts(this.table, column, this.rows), this.rows.length, groupRates(this.table, column, this.rows));
   }
 
   // ---- selection, details, copy and export ------------------------------------------------------
