@@ -234,6 +234,20 @@ suite('Conversions: the hover line and Trace Click', () => {
     assertNoKey(activeResultText());
   });
 
+  test('bulk look-up with conversions: one conversion report over the IDs\' span, not one request per ID', async () => {
+    const ids = [...converted.minutes, ...converted.none, converted.days[0]];
+    const doc = await logDocument('conv-bulk.log', ids.map((id) => `postback transaction_id=${id}`));
+    const before = await conversionRequests();
+    const summary = await vscode.commands.executeCommand<{ rows: number; conversions?: { rows: number; pages: number } }>('everflow.lookUpAllInFile', doc.uri, { addConversions: true });
+    assert.ok(summary, 'no summary');
+    assert.strictEqual(summary.rows, ids.length);
+    assert.ok(summary.conversions, 'no conversions were added');
+    assert.strictEqual(summary.conversions.pages, Math.max(1, Math.ceil(summary.conversions.rows / 2000)));
+    assert.strictEqual(await conversionRequests(), before + summary.conversions.pages, 'conversion requests other than the report\'s pages');
+    assert.ok(summary.conversions.pages < ids.length);
+    await closeAllEditors();
+  });
+
   test('Trace Click: not found, then (when asked) the prior 365 days searched with the request count shown', async () => {
     const first = await trace(UNKNOWN_ID);
     assert.strictEqual(first.verdict, 'notFound');
