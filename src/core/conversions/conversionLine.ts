@@ -21,7 +21,7 @@ export function conversionLine(conversions: readonly Conversion[], clickS: numbe
 
 /** "No conversion within 30 days of the click", or, while the window is still open, how far it got. */
 export function noConversionText(clickS: number, days: number, window?: ConversionWindow): string {
-  if (window?.open) return `No conversion yet, ${formatDelay(window.toS - clickS)} after the click (the ${days}-day window is still open)`;
+  if (window?.open) return `No conversion yet: ${formatDelay(window.toS - clickS)} since the click, ${days}-day window still open`;
   return `No conversion within ${dayWord(days)} of the click`;
 }
 

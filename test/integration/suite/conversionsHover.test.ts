@@ -148,7 +148,7 @@ suite('Conversions: the hover line and Trace Click', () => {
     const open = converted.none[0];
     const late = converted.late[0];
     const doc = await logDocument('conv-none.log', [`click ${open}`, `click ${late}`]);
-    assert.match(conversionRow(await card(doc, open)) ?? '', /^No conversion yet, \d+ h after the click \(the 30-day window is still open\)$/);
+    assert.match(conversionRow(await card(doc, open)) ?? '', /^No conversion yet: \d+ h since the click, 30-day window still open$/);
     // "late" converts 31–60 days after its click: outside the 30-day window.
     assert.strictEqual(conversionRow(await card(doc, late)), 'No conversion within 30 days of the click');
     const outcome = await trace(late);

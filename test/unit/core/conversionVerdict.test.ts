@@ -102,7 +102,7 @@ describe('the hover line', () => {
   it('says no conversion, or not yet', () => {
     assert.equal(conversionLine([], t0, 30, closed), 'No conversion within 30 days of the click');
     assert.equal(conversionLine([], t0, 1, closed), 'No conversion within 1 day of the click');
-    assert.equal(conversionLine([], t0, 30, attributionWindow(t0, 30, (t0 + 90) * 1000)), 'No conversion yet, 1 min after the click (the 30-day window is still open)');
+    assert.equal(conversionLine([], t0, 30, attributionWindow(t0, 30, (t0 + 90) * 1000)), 'No conversion yet: 1 min since the click, 30-day window still open');
   });
 
   it('names three and counts the rest; long names are cut', () => {
