@@ -23,6 +23,16 @@ import type { HostApi } from '../hostApi';
 // layout and filters come back from this webview's state when it is the same result), and turns
 // what the user does into views of the table and messages to the host.
 
+const CONVERSION_WIDTHS: Record<string, number> = {
+  'conversion.count': 100,
+  'conversion.events': 70,
+  'conversion.revenue': 150,
+  'conversion.sale_amount': 110,
+  'conversion.first': 190,
+  'conversion.time_to_convert': 125,
+  'conversion.status': 150,
+};
+
 /** The grid's side of the host (webview/hostApi.ts). */
 export type HostBridge = HostApi<ResultsToHost, ResultsPanelState>;
 
@@ -252,7 +262,10 @@ export class ResultsApp {
       this.empty.append(clear);
     }
     const rates = conversionRates(table, this.rows);
-    this.summary.textContent = [...summaryText(summarize(table, this.rows), table.zone), ...(rates ? [ratesText(rates)] : [])].join(' · ');
+    // CVR and EPC right after the row counts: the line is cut at the panel's edge, the time span last.
+    const parts = summaryText(summarize(table, this.rows), table.zone);
+    if (rates) parts.splice(2, 0, ratesText(rates));
+    this.summary.textContent = parts.join(' · ');
     this.conversionsBar.setFilter(convertedFilterOf(spec.values ?? []));
     this.updateSelection();
     this.updateGroups();
@@ -298,6 +311,8 @@ export class ResultsApp {
     const add = CONVERSION_COLUMNS.filter((c) => c.visibleByDefault && !l.columns.includes(c.id)).map((c) => c.id);
     const at = l.columns.indexOf('transaction_id') + 1;
     l.columns = [...l.columns.slice(0, at), ...add, ...l.columns.slice(at)];
+    // Wide enough for their headers: the first auto-fit ran before these columns existed.
+    l.widths = { ...CONVERSION_WIDTHS, ...l.widths };
     l.conversionColumns = true;
   }
 
