@@ -74,7 +74,7 @@ const HOSTILE_QUERIES = [
 const NAME_1 = HOSTILE_QUERIES[0].name;
 /** The results grid exists once its webview bundle is built; until then its tests are skipped. */
 const gridBuilt = fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'webview', 'results.js'));
-const HOVER_LINK = /^command:everflow\.(openClickAsJson|openClickInGrid|copyTransactionId|copyClickJson)\?/;
+const HOVER_LINK = /^command:everflow\.(openClickAsJson|openClickInGrid|traceClick|copyTransactionId|copyClickJson)\?/;
 
 let wb: Workbench | undefined;
 let dialogs: string[] = [];
