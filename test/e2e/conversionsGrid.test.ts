@@ -81,7 +81,7 @@ test('Add Conversions fills the conversion columns and puts CVR and EPC in the s
     g.locator('.slick-pane-right .slick-row').evaluateAll(
       (rows, [a, b]) =>
         rows
-          .map((r) => ({ y: r.getBoundingClientRect().top, c: [...r.querySelectorAll('.slick-cell')].map((c) => c.textContent?.trim() ?? '') }))
+          .map((r) => ({ y: r.getBoundingClientRect().top, c: Array.from(r.querySelectorAll('.slick-cell')).map((c) => c.textContent?.trim() ?? '') }))
           .filter((r) => r.c.length > Math.max(a, b))
           .sort((x, y) => x.y - y.y)
           .map((r) => [r.c[a], r.c[b]]),
