@@ -3,7 +3,7 @@
 // and prints the Markdown table for the README; scratch output goes to test-results/bench/.
 //
 // Options: --runs <n>      runs per figure (default 5; fewer is for trying the script out)
-//          --only <list>   some of: core, transfer, grid, hover, fetch (or fetchAll), scan, summary, activation (comma-separated);
+//          --only <list>   some of: core, transfer, grid, hover, fetch (or fetchAll), scan, summary, conversions, activation (comma-separated);
 //                          the sections not run keep their figures (and dates) from the existing results file
 //          --scan-mb <n>   size of the generated log the scan section reads (default 200)
 //          --out <file>    where to write the results (default bench/results.json)
@@ -24,7 +24,7 @@ import { runCleanups } from './lib/proc.mjs';
 import { benchActivation, bundleSizes, productionBuild, productionBuildAt } from './bench-activation.mjs';
 import { benchGrid } from './bench-grid.mjs';
 
-const SECTIONS = ['core', 'transfer', 'grid', 'hover', 'fetch', 'scan', 'summary', 'activation'];
+const SECTIONS = ['core', 'transfer', 'grid', 'hover', 'fetch', 'scan', 'summary', 'conversions', 'activation'];
 const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
@@ -202,6 +202,12 @@ async function main() {
         out[`rows${n}`] = runWorker('summary', [data[100_000], String(n), String(runs)]);
       }
       return out;
+    });
+  }
+  if (only.has('conversions')) {
+    await section('conversions', () => {
+      log('conversions: join 100,000 clicks with 10,000 conversion rows');
+      return runWorker('conversions', [data[100_000], String(runs)]);
     });
   }
   if (only.has('activation')) {

@@ -9,6 +9,9 @@ import { EverflowError } from './core/errors';
 import { RateLimiter } from './core/limiter';
 import { watchRateLimit } from './host/progress';
 import { LookupCache } from './core/lookupCache';
+import { fetchConversions } from './core/conversions/fetch';
+import { ConversionLookups } from './conversions/conversionLookups';
+import { showWarning } from './notifications';
 import type { Click } from './core/types';
 import { HostGuard } from './hostGuard';
 import { hostOf, TruncationMemory } from './results/truncationMemory';
@@ -77,10 +80,17 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     ttlMs: config.hoverCacheTtlMs(),
     negativeTtlMs: config.hoverNegativeCacheTtlMs(),
   });
+  // Conversions of single clicks (hover line, Trace Click), per account and host like the clicks.
+  const conversions = new ConversionLookups({
+    fetcher: (request, opts) => fetchConversions(client, request, opts),
+    days: config.conversionsAttributionDays,
+    notify: (message) => void showWarning(message, 'Show Log').then((choice) => choice && logger.show()),
+    log: (message) => logger.warn(message),
+  });
   // Saved queries: the team's workspace file and the user's synced store.
   const savedQueries = new SavedQueries(context.globalState);
   const queryEditors = new QueryEditors({ extensionUri: context.extensionUri, savedQueries, timezones, accounts, logger });
-  const services: Services = { accounts, client, logger, documents, results, timezones, hostGuard, clickCache, savedQueries, history, queryEditors, grids };
+  const services: Services = { accounts, client, logger, documents, results, timezones, hostGuard, clickCache, conversions, savedQueries, history, queryEditors, grids };
   const chatTools = registerChatTools(services);
   const savedQueriesView = new SavedQueriesView(savedQueries, (items, target) => moveByDrop(services, items, target));
 
@@ -101,8 +111,8 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     config.onDidChange(config.HOVER_CACHE_KEYS, () =>
       clickCache.resize(config.hoverCacheSize(), config.hoverCacheTtlMs(), config.hoverNegativeCacheTtlMs()),
     ),
-    config.onDidChange(['baseUrl'], () => clickCache.clear()),
-    accounts.onDidChange(() => clickCache.clear()),
+    config.onDidChange(['baseUrl'], () => (clickCache.clear(), conversions.clear())),
+    accounts.onDidChange(() => (clickCache.clear(), conversions.clear())),
     new ClickHovers(new ClickHoverProvider(services), context, (m) => logger.info(m)),
     registerClickTerminalLinks(),
     ...registerCommands(services),
@@ -113,7 +123,7 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     tree: () => snapshotTree(savedQueriesView),
     history: () => history.entries().map((e) => ({ ...e, kept: history.hasResult(e.id) })),
     openEditors: () => queryEditors.openKeys(),
-  }, grids.api(), chatTools.api);
+  }, grids.api(), chatTools.api, { notices: () => [...conversions.notices], requests: () => conversions.fetches });
 }
 
 export function deactivate(): void {

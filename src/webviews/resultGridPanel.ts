@@ -1,11 +1,15 @@
 import * as vscode from 'vscode';
 import * as config from '../config';
+import { CommandIds } from '../host/commandIds';
 import { columnsForRows } from '../core/columns';
+import { attachConversions } from '../core/conversions/clickConversions';
+import { clickKeysOf, joinConversions } from '../core/conversions/join';
+import type { Conversion } from '../core/conversions/types';
 import { clickAsJson } from '../core/extras';
 import { flattenRows } from '../core/flatten';
 import { packTable, type PackedTable } from '../core/tablePack';
 import { isValidZone } from '../core/wallClock';
-import { isResultsToHost, type ExportFormat, type HostToResults, type ResultsToHost } from '../protocol/results';
+import { isResultsToHost, type ConversionsInfo, type ExportFormat, type HostToResults, type ResultsToHost } from '../protocol/results';
 import { streamRequestOf } from '../results/fetchAllRun';
 import type { ResultRequestMeta, ResultSet } from '../results/resultSet';
 import type { Logger } from '../logger';
@@ -28,6 +32,8 @@ export interface PanelOwner {
   /** Remembered per workspace: whether the summary above the grid is shown (SUMMARY_OPEN_KEY). */
   readonly workspaceState?: vscode.Memento;
   fetchAll(panel: ResultGridPanel): Promise<unknown>;
+  addConversions(panel: ResultGridPanel): Promise<unknown>;
+  openUnmatchedConversions(panel: ResultGridPanel): Promise<unknown>;
   runAgain(panel: ResultGridPanel): Promise<void>;
   lookUpAgain(transactionId: string): Promise<void>;
   openJson(panel: ResultGridPanel, rows: Extract<ResultsToHost, { type: 'openJson' }>['rows']): Promise<void>;
@@ -54,6 +60,9 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
   private readonly replies = new Map<number, (m: ExportReply) => void>();
   private nextRequestId = 1;
   private fetching = false;
+  private addingConversions = false;
+  /** The join of the result's conversions with its clicks, made with the table (undefined without conversions). */
+  private conversions: { info: ConversionsInfo; unmatched: Conversion[] } | undefined;
   /** What the grid last reported showing (tests and the log read it). */
   rendered: RenderedInfo | undefined;
 
@@ -95,6 +104,27 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
 
   get isFetching(): boolean {
     return this.fetching;
+  }
+
+  get isAddingConversions(): boolean {
+    return this.addingConversions;
+  }
+
+  /** What the join of the added conversions gave (undefined until conversions were added). */
+  get conversionsInfo(): ConversionsInfo | undefined {
+    this.prepare();
+    return this.conversions?.info;
+  }
+
+  /** Conversions whose click is not in this result. */
+  get unmatchedConversions(): readonly Conversion[] {
+    this.prepare();
+    return this.conversions?.unmatched ?? [];
+  }
+
+  setAddingConversions(running: boolean): void {
+    this.addingConversions = running;
+    this.post({ type: 'addingConversions', running });
   }
 
   /** The zone timestamps are shown in: the query's, else the hover setting's, else this machine's. */
@@ -139,6 +169,48 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
     this.sendInit();
   }
 
+  /**
+   * The table the grid gets, made once per result: the clicks joined with the conversions added to
+   * them (their values attached for the column getters, exports and copies), flattened and packed.
+   */
+  private prepare(): void {
+    const result = this.current;
+    if (!result || this.packed) return;
+    const conv = result.conversions;
+    this.conversions = undefined;
+    if (conv) {
+      const join = joinConversions(clickKeysOf(result.rows), conv.rows);
+      attachConversions(result.rows, join);
+      let baseConversions = 0;
+      let events = 0;
+      for (let i = 0; i < join.clicks; i++) {
+        baseConversions += join.conversions[i];
+        events += join.events[i];
+      }
+      this.conversions = {
+        unmatched: join.unmatched,
+        info: {
+          rows: conv.rows.length - join.duplicates,
+          matched: join.matched,
+          convertedClicks: join.convertedClicks,
+          baseConversions,
+          events,
+          revenue: { ...join.revenueByCurrency },
+          unmatched: join.unmatched.length,
+          partial: conv.partial,
+          from: conv.from,
+          to: conv.to,
+          attributionDays: conv.attribution_days,
+          pages: conv.pages,
+        },
+      };
+    }
+    // The catalogue's columns (and the conversions' when added) plus one per field Everflow sent that it does not name (hidden at first).
+    const { columns, omitted } = columnsForRows(result.rows, { conversions: conv !== undefined });
+    this.packed = packTable(flattenRows(result.rows, columns));
+    this.omittedColumns = omitted;
+  }
+
   private sendInit(): void {
     const result = this.current;
     if (!result) {
@@ -148,12 +220,8 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
       return;
     }
     // Flattened and packed once per result: the webview asks again each time the panel is shown.
-    if (!this.packed) {
-      // The catalogue's columns plus one per field Everflow sent that it does not name (hidden at first).
-      const { columns, omitted } = columnsForRows(result.rows);
-      this.packed = packTable(flattenRows(result.rows, columns));
-      this.omittedColumns = omitted;
-    }
+    this.prepare();
+    const packed = this.packed!;
     this.post({
       type: 'init',
       init: {
@@ -161,19 +229,24 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
         title: result.title,
         request: result.request,
         zone: this.zone(),
-        table: this.packed,
+        table: packed,
         canFetchAll: streamRequestOf(result) !== undefined,
+        canAddConversions: result.rows.length > 0,
+        ...(this.conversions ? { conversions: this.conversions.info } : {}),
         maxRows: config.resultsMaxRows(),
         summaryOpen: this.owner.workspaceState?.get<boolean>(SUMMARY_OPEN_KEY) !== false,
         ...(this.omittedColumns > 0 ? { omittedColumns: this.omittedColumns } : {}),
       },
     });
     if (this.fetching) this.post({ type: 'fetching', running: true });
+    if (this.addingConversions) this.post({ type: 'addingConversions', running: true });
   }
 
   /** Every message of the grid's webview, in one switch (the error boundary is WebviewHost's). */
   protected async handle(m: Exclude<ResultsToHost, { type: 'ready' }>): Promise<void> {
     const result = this.current;
+    // Copies and exports read the conversion columns' values, attached with the table.
+    this.prepare();
     switch (m.type) {
       case 'rendered':
         this.rendered = { shown: m.shown, total: m.total, columns: m.columns };
@@ -209,8 +282,18 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
       case 'lookUp':
         await this.owner.lookUpAgain(m.transactionId);
         return;
+      case 'traceClick':
+        // Checked like every other id argument: the command asks for one when this is not a transaction id.
+        await vscode.commands.executeCommand(CommandIds.traceClick, m.transactionId);
+        return;
       case 'fetchAll':
         await this.owner.fetchAll(this);
+        return;
+      case 'addConversions':
+        await this.owner.addConversions(this);
+        return;
+      case 'openUnmatchedConversions':
+        await this.owner.openUnmatchedConversions(this);
         return;
       case 'summaryOpen':
         await this.owner.workspaceState?.update(SUMMARY_OPEN_KEY, m.open);

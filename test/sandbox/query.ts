@@ -53,7 +53,7 @@ function canonicalType(t: string): string {
   return m ? `s${m[1]}` : t;
 }
 
-interface Clause {
+export interface Clause {
   column: ColumnName;
   /** allowed[v] = 1 when column value v matches one of the clause's values. */
   allowed: Uint8Array;
@@ -85,7 +85,7 @@ function parseWallClock(value: unknown, field: string): number {
   return ms;
 }
 
-function compileClauses(items: unknown, name: string): Clause[] {
+export function compileClauses(items: unknown, name: string): Clause[] {
   if (items === undefined || items === null) return [];
   if (!Array.isArray(items)) throw new BadRequest(`query.${name} must be an array`);
   const byType = new Map<string, Set<string>>();

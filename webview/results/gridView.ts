@@ -216,7 +216,7 @@ export class GridView {
         minWidth: 40,
         sortable: true,
         resizable: true,
-        cssClass: def.kind === 'money' || def.kind === 'number' ? 'cell-num' : def.kind === 'id' || id === 'transaction_id' ? 'cell-mono' : undefined,
+        cssClass: def.kind === 'money' || def.kind === 'number' || def.kind === 'duration' ? 'cell-num' : def.kind === 'id' || id === 'transaction_id' ? 'cell-mono' : undefined,
         formatter: (_row, _cell, _value, colDef, item: RowRef): string | FormatterResultWithText => {
           const cc = (colDef as GridColumn).c;
           const text = table.text(cc, item.r);
