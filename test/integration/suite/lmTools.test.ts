@@ -410,4 +410,14 @@ suite('Chat tools (language model tools)', () => {
     await assert.rejects(chat.prepare('everflow_traceClick', { transactionId: '12345' }), /Not a transaction ID/);
     assert.strictEqual((await sandboxState()).requestCount, before);
   });
+
+  test('trace: conversions the account may not read (403) make the verdict "unreadable", with the reason as data', async () => {
+    await setSandboxKnobs({ conversions: { forbidden: true } });
+    // A new account empties the conversion cache, as a switch does.
+    await useSandboxAccount('Sandbox 403');
+    const { words, data } = await traced((await convertedIds()).minutes[0]);
+    assert.match(words, /Verdict: CONVERSIONS UNREADABLE: the click was found, but its conversions could not be read/);
+    assert.strictEqual(data.verdict.kind, 'unknown');
+    assert.match(JSON.stringify(data), /403/);
+  });
 });
