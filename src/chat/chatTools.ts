@@ -6,12 +6,13 @@ import { lookUpClicksTool } from './lookUpClicksTool';
 import { runClickStreamTool } from './runClickStreamTool';
 import { listSavedQueriesTool, runSavedQueryTool } from './savedQueryTools';
 import type { AnyChatTool } from './toolKit';
+import { traceClickTool } from './traceClickTool';
 
 // The tools VS Code's chat agents can call (contributes.languageModelTools in package.json names the
 // same ones, with their input schemas). A new tool is one file exporting a `defineTool(...)`, one line
 // here and its entry in package.json.
 
-export const CHAT_TOOLS: readonly AnyChatTool[] = [lookUpClicksTool, runClickStreamTool, runSavedQueryTool, listSavedQueriesTool, summarizeGridTool];
+export const CHAT_TOOLS: readonly AnyChatTool[] = [lookUpClicksTool, runClickStreamTool, runSavedQueryTool, listSavedQueriesTool, summarizeGridTool, traceClickTool];
 
 export interface ChatToolsRegistration {
   disposables: vscode.Disposable[];

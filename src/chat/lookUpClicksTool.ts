@@ -33,7 +33,7 @@ export function idsOf(input: LookUpClicksInput): string[] {
 }
 
 /** The zone times are shown in: the hover setting's, else UTC. */
-function displayZone(): string {
+export function displayZone(): string {
   const z = config.hoverTimezone();
   return z && isValidZone(z) ? z : 'UTC';
 }

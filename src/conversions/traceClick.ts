@@ -1,21 +1,17 @@
 import * as vscode from 'vscode';
-import { fetchClick } from '../clickLookup';
 import { suggestedId, validateIdInput } from '../commands/lookUpClick';
 import * as config from '../config';
 import { asSentDocument } from '../core/asSent';
 import { CLICK_PATH, exchangeOfClick } from '../core/client';
-import { DAY_SECONDS, REPORT_DAYS, conversionsOfClick, type ConversionWindow } from '../core/conversions/clickWindow';
-import type { Conversion, ConversionRequest, ConversionResult } from '../core/conversions/types';
-import { traceVerdict, type VerdictKind } from '../core/conversions/verdict';
-import { describeError, isEverflowError } from '../core/errors';
-import { UTC_TIMEZONE_ID } from '../core/timezones';
+import type { ConversionRequest, ConversionResult } from '../core/conversions/types';
+import type { VerdictKind } from '../core/conversions/verdict';
 import type { ApiExchange, Click } from '../core/types';
-import { formatWallSeconds } from '../core/wallClock';
 import { CommandIds } from '../host/commandIds';
 import { withCancellableProgress } from '../host/progress';
 import { resolveZone } from '../hovers/clickCard';
 import { showInfo, showWarning } from '../notifications';
 import type { Services } from '../services';
+import { gatherTrace } from './traceFacts';
 import { traceMarkdown } from './traceMarkdown';
 
 // Everflow: Trace Click… — "did it convert, and if not, why not" for one transaction id: the click,
@@ -60,55 +56,11 @@ export async function traceClick(services: Services, idArg?: unknown, optionsArg
   }
   if (!id) return undefined;
   const transactionId = id.toLowerCase();
-  const days = config.conversionsAttributionDays();
   const searchYear = options.searchYear === true;
-
-  const facts = await withCancellableProgress(`Tracing click ${transactionId}…`, async (signal, progress) => {
-    let click: Click | undefined;
-    try {
-      click = await fetchClick(services, transactionId, { signal });
-    } catch (e) {
-      if (!(isEverflowError(e) && e.reason === 'notFound')) throw e;
-    }
-    let conversions: Conversion[] | undefined;
-    let window: ConversionWindow | undefined;
-    let result: ConversionResult | undefined;
-    let request: ConversionRequest | undefined;
-    let conversionsError: string | undefined;
-    let sent = 0;
-    try {
-      if (click) {
-        progress.report({ message: 'Looking up its conversions…' });
-        const before = services.conversions.fetches;
-        const found = await services.conversions.forClick(click, { signal });
-        sent = services.conversions.fetches > before ? found.result.pages : 0;
-        ({ conversions, window, result } = found);
-      } else if (searchYear) {
-        progress.report({ message: 'Searching the prior 365 days of conversions for the ID…' });
-        request = yearRequest(Date.now());
-        result = await services.conversions.search(request, {
-          signal,
-          onPage: (p) => progress.report({ message: `Searching the prior 365 days of conversions: page ${p.page} of ${p.pages} (${p.rows.toLocaleString('en-US')} rows)` }),
-        });
-        sent = result.pages;
-        conversions = conversionsOfClick(result.rows, transactionId);
-      }
-    } catch (e) {
-      if (isEverflowError(e) && e.reason === 'cancelled') throw e;
-      conversionsError = services.logger.redact(e instanceof Error && !isEverflowError(e) ? e.message : describeError(e));
-    }
-    return { click, conversions, window, result, request, conversionsError, sent };
-  });
-
-  const { click, conversions, window, result, conversionsError, sent } = facts;
-  const verdict = traceVerdict({
-    click,
-    conversions,
-    window,
-    attributionDays: days,
-    conversionsError,
-    yearSearch: !click && searchYear && result ? { requests: result.pages } : undefined,
-  });
+  const facts = await withCancellableProgress(`Tracing click ${transactionId}…`, (signal, progress) =>
+    gatherTrace(services, transactionId, { searchYear, signal, onProgress: (message) => progress.report({ message }) }),
+  );
+  const { click, conversions, window, result, conversionsError, sent, verdict, attributionDays: days } = facts;
   const account = (await services.accounts.active())?.name;
   const timeZone = resolveZone(config.hoverTimezone());
   const conversionPath = '/v1/affiliates/reporting/conversions';
@@ -146,13 +98,6 @@ export async function openTraceAsJson(services: Services, uriArg?: unknown): Pro
   }
   const id = (raw as { request?: { transaction_id?: string } }).request?.transaction_id ?? '';
   await services.documents.open(`trace ${id}`, raw);
-}
-
-/** The whole prior year, as far back as the report reaches (a day's margin for zones and clocks). */
-export function yearRequest(nowMs: number): ConversionRequest {
-  const nowS = Math.floor(nowMs / 1000);
-  const from = Math.floor(nowS / DAY_SECONDS) * DAY_SECONDS - (REPORT_DAYS - 1) * DAY_SECONDS;
-  return { from: formatWallSeconds(from), to: formatWallSeconds(nowS), timezone_id: UTC_TIMEZONE_ID, show_conversions: true, show_events: true };
 }
 
 function rawDocument(
