@@ -153,7 +153,8 @@ suite('Hover: transaction IDs in logs, terminals and bulk look-up', () => {
       assert.ok(command && HOVER_COMMANDS.includes(command), href);
       assert.ok(!href.includes('?') || JSON.parse(decodeURIComponent(href.split('?')[1]))[0] === hostile, `arguments of ${href}`);
     }
-    assert.match(value, /\\<\/?script\\>/, 'the script tag shows as escaped text');
+    // The sub IDs share one line of the card, so the tag may be cut ("<scrip…"): its "<" is escaped either way.
+    assert.match(value, /\\<\/?scrip/, 'the script tag shows as escaped text');
     assert.ok(!/[\u202e\u200b]/.test(value), 'a bidi override or zero-width space reached the card');
     assert.ok(value.length < 5000, `${value.length} characters`);
     // What VS Code keeps of the MarkdownString's trust settings (the API converts it on the way back).
