@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import * as config from '../config';
 import { columnsForRows } from '../core/columns';
 import { clickAsJson } from '../core/extras';
-import { flattenRows } from '../core/flatten';
-import { packTable, type PackedTable } from '../core/tablePack';
+import { encodeRows, type BinaryTable } from '../core/binaryTable';
 import { isValidZone } from '../core/wallClock';
 import { isResultsToHost, type ExportFormat, type HostToResults, type ResultsToHost } from '../protocol/results';
 import { streamRequestOf } from '../results/fetchAllRun';
@@ -48,7 +47,7 @@ export const SUMMARY_OPEN_KEY = 'everflow.results.summaryOpen';
 const REPLY_TIMEOUT_MS = 15_000;
 
 export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
-  private packed: PackedTable | undefined;
+  private packed: BinaryTable | undefined;
   /** Unknown fields of the rows left out of the columns (the limit in src/core/extras.ts). */
   private omittedColumns = 0;
   private readonly replies = new Map<number, (m: ExportReply) => void>();
@@ -147,11 +146,12 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
       this.post({ type: 'missing', title: this.fallback.title, request, canRunAgain });
       return;
     }
-    // Flattened and packed once per result: the webview asks again each time the panel is shown.
+    // Flattened and encoded once per result: the webview asks again each time the panel is shown. VS Code
+    // moves the typed arrays as binary (engines ≥ 1.57), so a million rows never become JSON.
     if (!this.packed) {
       // The catalogue's columns plus one per field Everflow sent that it does not name (hidden at first).
       const { columns, omitted } = columnsForRows(result.rows);
-      this.packed = packTable(flattenRows(result.rows, columns));
+      this.packed = encodeRows(result.rows, columns);
       this.omittedColumns = omitted;
     }
     this.post({
