@@ -155,6 +155,10 @@ async function main() {
     await section('transfer', () => ({
       grid: runWorker('core', ['transferGrid', data[100_000], String(runs)], { gc: true }),
       rows: runWorker('core', ['transferRows', data[100_000], String(runs)], { gc: true }),
+      binary: runWorker('core', ['transferBinary', data[100_000], String(runs)], { gc: true }),
+      // A million rows: the 100,000-click day ten times over (bench/lib/replicate.ts); fewer runs, each is long.
+      binary1m: runWorker('core', ['transferBinary', data[100_000], String(Math.min(runs, 3)), '1000000'], { gc: true }),
+      grid1m: runWorker('core', ['transferGrid', data[100_000], String(Math.min(runs, 3)), '1000000'], { gc: true }),
     }));
   }
   let buildRoot;
