@@ -166,11 +166,25 @@ export function encodeColumn(values: readonly unknown[]): BinaryColumn {
  * is half a gigabyte): only one column's values at a time, then its typed arrays.
  */
 export function encodeRows(rows: readonly Click[], columns: readonly Pick<ColumnDef, 'id' | 'get'>[]): BinaryTable {
-  const cols = columns.map((col) => {
-    const values: unknown[] = [];
-    for (let r = 0; r < rows.length; r++) values.push(col.get(rows[r]));
-    return encodeColumn(values);
-  });
+  return { columns: columns.map((c) => c.id), rows: rows.length, cols: columns.map((col) => encodeRowsColumn(rows, col)) };
+}
+
+function encodeRowsColumn(rows: readonly Click[], col: Pick<ColumnDef, 'get'>): BinaryColumn {
+  const values: unknown[] = [];
+  for (let r = 0; r < rows.length; r++) values.push(col.get(rows[r]));
+  return encodeColumn(values);
+}
+
+/**
+ * `encodeRows` with `pause()` awaited between columns: at a million rows a column takes tens of
+ * milliseconds and all of them seconds, which the extension host must not spend in one block.
+ */
+export async function encodeRowsInSteps(rows: readonly Click[], columns: readonly Pick<ColumnDef, 'id' | 'get'>[], pause: () => Promise<void>): Promise<BinaryTable> {
+  const cols: BinaryColumn[] = [];
+  for (const col of columns) {
+    cols.push(encodeRowsColumn(rows, col));
+    await pause();
+  }
   return { columns: columns.map((c) => c.id), rows: rows.length, cols };
 }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as config from '../config';
 import { columnsForRows } from '../core/columns';
 import { clickAsJson } from '../core/extras';
-import { encodeRows, type BinaryTable } from '../core/binaryTable';
+import { encodeRows, encodeRowsInSteps, type BinaryTable } from '../core/binaryTable';
 import { isValidZone } from '../core/wallClock';
 import { isResultsToHost, type ExportFormat, type HostToResults, type ResultsToHost } from '../protocol/results';
 import { streamRequestOf } from '../results/fetchAllRun';
@@ -43,11 +43,16 @@ export interface RenderedInfo {
 /** The workspaceState key of the summary area's shown/collapsed state (shown unless the user collapsed it). */
 export const SUMMARY_OPEN_KEY = 'everflow.results.summaryOpen';
 
+/** Rows past which the host encodes a column at a time, yielding between columns. */
+const IN_STEPS_FROM = 50_000;
+
 /** How long a palette command waits for the grid to say what it shows before giving up. */
 const REPLY_TIMEOUT_MS = 15_000;
 
 export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
   private packed: BinaryTable | undefined;
+  /** The encoding under way, so a second `ready` meanwhile waits for it instead of starting another. */
+  private encoding: { result: ResultSet; table: Promise<BinaryTable> } | undefined;
   /** Unknown fields of the rows left out of the columns (the limit in src/core/extras.ts). */
   private omittedColumns = 0;
   private readonly replies = new Map<number, (m: ExportReply) => void>();
@@ -106,7 +111,7 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
   setResult(result: ResultSet): void {
     this.current = result;
     this.packed = undefined;
-    this.sendInit();
+    void this.sendInit();
   }
 
   setFetching(running: boolean): void {
@@ -134,11 +139,11 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
     });
   }
 
-  protected onReady(): void {
-    this.sendInit();
+  protected onReady(): Promise<void> {
+    return this.sendInit();
   }
 
-  private sendInit(): void {
+  private async sendInit(): Promise<void> {
     const result = this.current;
     if (!result) {
       const request = this.fallback.request;
@@ -149,10 +154,19 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
     // Flattened and encoded once per result: the webview asks again each time the panel is shown. VS Code
     // moves the typed arrays as binary (engines ≥ 1.57), so a million rows never become JSON.
     if (!this.packed) {
-      // The catalogue's columns plus one per field Everflow sent that it does not name (hidden at first).
-      const { columns, omitted } = columnsForRows(result.rows);
-      this.packed = encodeRows(result.rows, columns);
-      this.omittedColumns = omitted;
+      if (this.encoding?.result !== result) {
+        // The catalogue's columns plus one per field Everflow sent that it does not name (hidden at first).
+        const { columns, omitted } = columnsForRows(result.rows);
+        this.omittedColumns = omitted;
+        // Big results a column at a time with a turn of the event loop between (seconds at a million rows).
+        const table = result.rows.length > IN_STEPS_FROM ? encodeRowsInSteps(result.rows, columns, () => new Promise((resolve) => setImmediate(resolve))) : Promise.resolve(encodeRows(result.rows, columns));
+        this.encoding = { result, table };
+      }
+      const table = await this.encoding.table;
+      // A newer result (Fetch all) or a closed panel took its place meanwhile: that one posts its own.
+      if (this.current !== result || this.disposed) return;
+      this.packed = table;
+      this.encoding = undefined;
     }
     this.post({
       type: 'init',
