@@ -84,8 +84,10 @@ const binaryTransport: Phase[] = [
       const buffers: ArrayBufferLike[] = [];
       const json = JSON.stringify(msg, (_k, v: unknown) => {
         if (!ArrayBuffer.isView(v)) return v;
-        buffers.push(v.buffer);
-        return { [REF]: buffers.length - 1, type: v.constructor.name, byteOffset: v.byteOffset, byteLength: v.byteLength };
+        // One entry per distinct buffer, as VS Code's ArrayBufferSet does (the table is one buffer).
+        let index = buffers.indexOf(v.buffer);
+        if (index < 0) index = buffers.push(v.buffer) - 1;
+        return { [REF]: index, type: v.constructor.name, byteOffset: v.byteOffset, byteLength: v.byteLength };
       });
       return { json, buffers };
     },

@@ -166,7 +166,7 @@ export function encodeColumn(values: readonly unknown[]): BinaryColumn {
  * is half a gigabyte): only one column's values at a time, then its typed arrays.
  */
 export function encodeRows(rows: readonly Click[], columns: readonly Pick<ColumnDef, 'id' | 'get'>[]): BinaryTable {
-  return { columns: columns.map((c) => c.id), rows: rows.length, cols: columns.map((col) => encodeRowsColumn(rows, col)) };
+  return oneBuffer({ columns: columns.map((c) => c.id), rows: rows.length, cols: columns.map((col) => encodeRowsColumn(rows, col)) });
 }
 
 function encodeRowsColumn(rows: readonly Click[], col: Pick<ColumnDef, 'get'>): BinaryColumn {
@@ -185,13 +185,51 @@ export async function encodeRowsInSteps(rows: readonly Click[], columns: readonl
     cols.push(encodeRowsColumn(rows, col));
     await pause();
   }
-  return { columns: columns.map((c) => c.id), rows: rows.length, cols };
+  return oneBuffer({ columns: columns.map((c) => c.id), rows: rows.length, cols });
 }
 
 /** The table as posted to the webview: typed arrays for the rows, JSON only for names and joined strings. */
 export function encodeTable(table: FlatTable): BinaryTable {
   const rows = table.data[0]?.length ?? 0;
-  return { columns: [...table.columns], rows, cols: table.data.map(encodeColumn) };
+  return oneBuffer({ columns: [...table.columns], rows, cols: table.data.map(encodeColumn) });
+}
+
+type Typed = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+
+/**
+ * Every typed array of the table moved into views of ONE ArrayBuffer (each 8-byte aligned, as a
+ * Float64Array needs). VS Code sends each distinct ArrayBuffer of a message as an argument of one
+ * internal call, and with a few hundred of them (five per column) the webview got empty arrays; one
+ * buffer is also one copy instead of hundreds.
+ */
+function oneBuffer(table: BinaryTable): BinaryTable {
+  const all: Typed[] = [];
+  const dict = (d: BinaryDict): void => void all.push(d.ends, d.tags, d.nums);
+  for (const col of table.cols) {
+    if (col.kind === 'codes') {
+      all.push(col.codes);
+      dict(col.dict);
+    } else {
+      all.push(col.values, col.restRows, col.restCodes);
+      dict(col.rest);
+    }
+  }
+  const padded = (n: number): number => Math.ceil(n / 8) * 8;
+  const buffer = new ArrayBuffer(all.reduce((n, a) => n + padded(a.byteLength), 0));
+  let at = 0;
+  const move = <T extends Typed>(a: T): T => {
+    const view = new (a.constructor as new (b: ArrayBuffer, o: number, n: number) => T)(buffer, at, a.length);
+    view.set(a as never);
+    at += padded(a.byteLength);
+    return view;
+  };
+  const moveDict = (d: BinaryDict): BinaryDict => ({ text: d.text, ends: move(d.ends), tags: move(d.tags), nums: move(d.nums) });
+  const cols = table.cols.map((col): BinaryColumn =>
+    col.kind === 'codes'
+      ? { kind: 'codes', codes: move(col.codes), dict: moveDict(col.dict) }
+      : { kind: 'numbers', values: move(col.values), restRows: move(col.restRows), restCodes: move(col.restCodes), rest: moveDict(col.rest) },
+  );
+  return { columns: table.columns, rows: table.rows, cols };
 }
 
 /** Every ArrayBuffer of an encoded table (for a transfer list, or to count the bytes). */
@@ -211,6 +249,8 @@ export function tableBuffers(table: BinaryTable): ArrayBufferLike[] {
 }
 
 const malformed = (what: string): Error => new Error(`The result table is malformed: ${what}.`);
+/** What arrived instead, for the error (a type name and a length; never the values). */
+const shape = (v: unknown): string => (v && typeof v === 'object' ? `${(v as object).constructor?.name ?? 'object'}(${String((v as { length?: unknown }).length)})` : typeof v);
 const isTyped = (v: unknown, ...types: (new (n: number) => ArrayLike<number>)[]): boolean => types.some((t) => v instanceof t);
 
 function decodeDict(d: BinaryDict, column: string): CellValue[] {
@@ -253,13 +293,13 @@ export function decodeTable(table: BinaryTable): PackedTable {
   const data = cols.map((col, c): PackedColumn => {
     const name = String(columns[c]);
     if (col?.kind === 'codes') {
-      if (!isTyped(col.codes, Uint8Array, Uint16Array, Uint32Array) || col.codes.length !== rows) throw malformed(`column ${name} does not have ${rows} rows`);
+      if (!isTyped(col.codes, Uint8Array, Uint16Array, Uint32Array) || col.codes.length !== rows) throw malformed(`column ${name} does not have ${rows} rows (${shape(col.codes)})`);
       const dict = decodeDict(col.dict, name);
       checkCodes(col.codes, dict.length, name);
       return { dict, codes: col.codes };
     }
     if (col?.kind === 'numbers') {
-      if (!isTyped(col.values, Float64Array) || col.values.length !== rows) throw malformed(`column ${name} does not have ${rows} rows`);
+      if (!isTyped(col.values, Float64Array) || col.values.length !== rows) throw malformed(`column ${name} does not have ${rows} rows (${shape(col.values)})`);
       if (!isTyped(col.restRows, Uint32Array) || !isTyped(col.restCodes, Uint32Array) || col.restRows.length !== col.restCodes.length) throw malformed(`column ${name} has mismatched exceptions`);
       const rest = decodeDict(col.rest, name);
       checkCodes(col.restCodes, rest.length, name);

@@ -63,6 +63,7 @@ describe('encodeTable / decodeTable', () => {
     const country = sent.cols[flat.columns.indexOf('geo.country_name')];
     assert.ok(country.kind === 'codes' && country.codes instanceof Uint8Array);
     assert.ok(tableBuffers(sent).every((b) => b instanceof ArrayBuffer));
+    assert.equal(new Set(tableBuffers(sent)).size, 1, 'one ArrayBuffer for the whole table (VS Code sends one argument per buffer)');
     assert.deepEqual(unpackTable(decodeTable(viaWebview(sent))), flat);
   });
   it('encodes straight from the clicks exactly as from their flat table', () => {
