@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const rows = scaleTo(parseStreamResponse(JSON.parse(readFileSync(file, 'utf8')), Infinity).rows, n);
   const result: ResultSet = { title: `${n} clicks`, request: { kind: 'stream', from: '', to: '', fetched_at: new Date(0).toISOString(), rows: n } as unknown as ResultSet['request'], rows };
-  const store = new ResultStore(dir, { maxFiles: 5, maxBytes: 8 * 1024 ** 3 });
+  const store = new ResultStore(dir, { maxFiles: 5, maxBytes: 8 * 1024 ** 3 }, (m) => process.stderr.write(`${m}\n`));
   const sampler = new PeakRss();
   const save: number[] = [];
   const saveBlock: number[] = [];

@@ -181,9 +181,12 @@ export class ResultStore {
  * is one line, parsed whole as before.
  */
 async function readResult(file: string): Promise<unknown> {
-  const input = fs.createReadStream(file).pipe(zlib.createGunzip());
+  const source = fs.createReadStream(file);
+  const input = source.pipe(zlib.createGunzip());
   const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  // `pipe` does not pass the file's errors on (a missing file would leave the read waiting forever).
   const failed = new Promise<never>((_, reject) => {
+    source.on('error', reject);
     input.on('error', reject);
   });
   failed.catch(() => undefined);
@@ -217,6 +220,7 @@ async function readResult(file: string): Promise<unknown> {
   } finally {
     lines.close();
     input.destroy();
+    source.destroy();
   }
 }
 

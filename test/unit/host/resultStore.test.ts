@@ -49,5 +49,6 @@ describe('ResultStore', () => {
     assert.equal(await store.load('r-cut'), undefined);
     fs.writeFileSync(path.join(dir, 'r-bad.json.gz'), Buffer.from('not gzip'));
     assert.equal(await store.load('r-bad'), undefined);
+    assert.equal(await store.load('r-never-saved'), undefined);
   });
 });
