@@ -85,14 +85,46 @@ async function heapBytes(page) {
   return usedSize;
 }
 
-/** One page: load it, post the payload (its init patched with `init`), wait for painted rows. */
-async function openAndPaint(browser, base, pagePath, payload, cellSelector, log, init) {
+/**
+ * One page: load it, post the payload (its init patched with `init`), wait for painted rows. With
+ * `tracePath`, Chromium's performance trace of it is written there and summarised.
+ */
+async function openAndPaint(browser, base, pagePath, payload, cellSelector, log, init, tracePath) {
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   page.on('pageerror', (e) => log(`[page error] ${e.message}`));
   await page.goto(base + pagePath, { waitUntil: 'load' });
+  if (tracePath) await browser.startTracing(page, { path: tracePath, categories: TRACE_CATEGORIES });
   const paint = await page.evaluate(([u, s, t, i]) => window.__bench.firstPaint(u, s, t, i), [`/data/${payload}`, cellSelector, TIMEOUT_MS, init]);
-  return { context, page, paint, heapBytes: await heapBytes(page) };
+  const trace = tracePath ? summariseTrace(await browser.stopTracing()) : undefined;
+  return { context, page, paint, heapBytes: await heapBytes(page), ...(trace ? { trace } : {}) };
+}
+
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', 'v8.execute'];
+/** The renderer's main-thread work a first paint is made of, by trace event name. */
+const TRACE_WORK = new Set(['FunctionCall', 'EvaluateScript', 'v8.compile', 'RunMicrotasks', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'HitTest', 'ParseHTML', 'MinorGC', 'MajorGC', 'V8.GC_SCAVENGER', 'V8.GC_MARK_COMPACTOR', 'FireAnimationFrame', 'EventDispatch', 'TimerFire']);
+
+/**
+ * Where the time between the page's `bench:post` and `bench:painted` marks went on the renderer's main
+ * thread: the summed duration of each kind of work (events nest: a FunctionCall holds the Layout it
+ * forced, so the figures overlap and are not meant to add up), and the forced layouts.
+ */
+function summariseTrace(buffer) {
+  const events = JSON.parse(buffer.toString('utf8')).traceEvents ?? [];
+  const mark = (name) => events.find((e) => e.name === name && (e.ph === 'R' || e.ph === 'I' || e.ph === 'n' || e.ph === 'b' || e.ph === 'e'));
+  const post = mark('bench:post');
+  const painted = mark('bench:painted');
+  if (!post || !painted) return { error: 'the user-timing marks are not in the trace' };
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.pid === post.pid);
+  const byName = {};
+  let forcedLayouts = 0;
+  for (const e of events) {
+    if (e.ph !== 'X' || e.pid !== post.pid || (main && e.tid !== main.tid) || e.ts < post.ts || e.ts > painted.ts || !TRACE_WORK.has(e.name)) continue;
+    byName[e.name] = (byName[e.name] ?? 0) + (e.dur ?? 0) / 1000;
+    if (e.name === 'Layout' && e.args?.beginData?.stackTrace) forcedLayouts++;
+  }
+  for (const k of Object.keys(byName)) byName[k] = Math.round(byName[k] * 10) / 10;
+  return { intervalMs: Math.round((painted.ts - post.ts) / 100) / 10, byName, forcedLayouts };
 }
 
 const scrollIn = (page, selector) => page.evaluate(([s, f, st]) => window.__bench.scroll(s, f, st), [selector, SCROLL.frames, SCROLL.step]);
@@ -135,7 +167,11 @@ export async function benchGrid({ buildRoot, baseBuild, dataFile, outDir, runs, 
   try {
     for (let run = 0; run < runs; run++) {
       if (hasGrid) {
-        const small = await openAndPaint(browser, base, '/grid', payloads.grid5000, '.slick-cell', log);
+        const small = await openAndPaint(browser, base, '/grid', payloads.grid5000, '.slick-cell', log, undefined, run === 0 ? path.join(outDir, 'trace-grid-5000.json') : undefined);
+        if (small.trace) {
+          out.grid.trace5000 = { file: 'test-results/bench/trace-grid-5000.json', ...small.trace };
+          log(`grid trace (5,000 rows, first paint): ${JSON.stringify(small.trace)}`);
+        }
         // Also scrolled, to compare like with like against the toolkit's 5,000 rows.
         const smallFrames = await scrollIn(small.page, '.slick-viewport');
         await small.context.close();

@@ -3,7 +3,7 @@
 // and prints the Markdown table for the README; scratch output goes to test-results/bench/.
 //
 // Options: --runs <n>      runs per figure (default 5; fewer is for trying the script out)
-//          --only <list>   some of: core, transfer, grid, hover, fetch, scan, summary, store, activation (comma-separated);
+//          --only <list>   some of: core, transfer, grid, hover, fetch (or fetchAll), scan, summary, store, conversions, activation (comma-separated);
 //                          the sections not run keep their figures (and dates) from the existing results file
 //          --scan-mb <n>   size of the generated log the scan section reads (default 200)
 //          --out <file>    where to write the results (default bench/results.json)
@@ -24,7 +24,7 @@ import { runCleanups } from './lib/proc.mjs';
 import { benchActivation, bundleSizes, productionBuild, productionBuildAt } from './bench-activation.mjs';
 import { benchGrid } from './bench-grid.mjs';
 
-const SECTIONS = ['core', 'transfer', 'grid', 'hover', 'fetch', 'scan', 'summary', 'store', 'activation'];
+const SECTIONS = ['core', 'transfer', 'grid', 'hover', 'fetch', 'scan', 'summary', 'store', 'conversions', 'activation'];
 const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
@@ -178,11 +178,12 @@ async function main() {
   if (only.has('hover')) {
     await section('hover', () => runWorker('hover', [data[5000], String(runs), ...(cardFile ? [cardFile] : [])]));
   }
-  if (only.has('fetch')) {
+  if (only.has('fetch') || only.has('fetchAll')) {
     await section('fetchAll', () => {
-      const seeds = Array.from({ length: runs }, (_, i) => i + 1).join(',');
-      log(`fetch-all: ${runs} days × 3 sizes × 3 truncation modes at 5 requests/s`);
-      const raw = runWorker('fetchAll', [seeds, '20000,60000,100000', 'first,newest,arbitrary', '--halving']);
+      // At most 3 seeds: each seed is 3 windows × 4 modes × 2 algorithms at 5 requests/s (minutes).
+      const seeds = Array.from({ length: Math.min(runs, 3) }, (_, i) => i + 1).join(',');
+      log(`fetch-all: ${seeds.split(',').length} seed(s) × 3 windows × 4 truncation modes, new and legacy, at 5 requests/s`);
+      const raw = runWorker('fetchAll', [seeds, 'first,newest,arbitrary,shifting', '--legacy', '--halving']);
       return { ...raw, summary: report.summariseFetchAll(raw) };
     });
   }
@@ -216,6 +217,12 @@ async function main() {
         out[`rows${n}`] = runWorker('store', [data[100_000], String(n), String(Math.min(runs, 3)), path.join(scratch, 'store')]);
       }
       return out;
+    });
+  }
+  if (only.has('conversions')) {
+    await section('conversions', () => {
+      log('conversions: join 100,000 clicks with 10,000 conversion rows');
+      return runWorker('conversions', [data[100_000], String(runs)]);
     });
   }
   if (only.has('activation')) {

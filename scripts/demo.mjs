@@ -19,6 +19,9 @@ function onPath(cmd) {
 
 function demoFiles(sandbox, ids) {
   const now = new Date();
+  // Clicks from a few days ago that converted (some several times, some with events), so the hover's
+  // conversion line, Trace Click and the grid's conversion columns have something to show.
+  const converted = [...sandbox.convertedSampleIds(2, { daysAgo: 3 }), ...sandbox.convertedSampleIds(1, { daysAgo: 10, kind: 'events' })];
   const line = (i, id) => {
     const t = new Date(now.getTime() - (8 - i) * 97_000).toISOString();
     return `${t} INFO  postback received transaction_id=${id} status=200 offer=883 payout=2.50`;
@@ -26,6 +29,7 @@ function demoFiles(sandbox, ids) {
   return {
     'app.log': [
       ...ids.map((id, i) => line(i, id)),
+      ...converted.map((id) => `${now.toISOString()} INFO  order confirmed transaction_id=${id} status=200`),
       `${now.toISOString()} WARN  device idfa_md5=9e107d9d372bb6826bd81d3542a419d6 is not a click id`,
       `${now.toISOString()} INFO  hostile sample: tid=${sandbox.hostileSampleId()}`,
       '',
@@ -37,7 +41,9 @@ function demoFiles(sandbox, ids) {
       '',
       '- Run **Everflow: Look Up Click by Transaction ID** with one of these IDs:',
       ...ids.map((id) => `  - \`${id}\``),
-      '- Run **Everflow: Run Click Stream…** and pick "Yesterday".',
+      '- These clicks converted (hover them, or run **Everflow: Trace Click…**):',
+      ...converted.map((id) => `  - \`${id}\``),
+      '- Run **Everflow: Run Click Stream…** and pick "Last 7 days", then **Add Conversions** on the grid: some clicks converted, some several times, some with events.',
       '- Open `app.log`: it is full of transaction IDs.',
       '',
     ].join('\n'),

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { buildExtension, buildRunnerExtension, buildSuites } from './lib/build.mjs';
+import { answerDialogRequest } from './lib/dialogs.mjs';
 import { integrationResultsFile as INTEGRATION_RESULTS, resultsDir, repoRoot } from './lib/paths.mjs';
 import { onCleanup, runCleanups, tail } from './lib/proc.mjs';
 import { appendProgress, describeProgress, progressFile, readProgress, resetProgress } from './lib/progress.mjs';
@@ -95,6 +96,8 @@ try {
     extensionId: ext.id,
     resultsFile: path.join(profile.root, 'results.json'),
     startedFile: path.join(profile.root, 'started.json'),
+    dialogRequestFile: path.join(profile.root, 'dialog-request.json'),
+    dialogAnswerFile: path.join(profile.root, 'dialog-answer.json'),
     progressFile: progress,
     suiteIndex,
     grep: opts.grep,
@@ -123,6 +126,7 @@ try {
   let announcedStart = false;
   for (;;) {
     if (fs.existsSync(config.resultsFile)) break;
+    await answerDialogRequest(wb.page, config.dialogRequestFile, config.dialogAnswerFile, path.join(resultsDir, 'screenshots', 'integration'));
     if (!announcedStart && fs.existsSync(config.startedFile)) {
       announcedStart = true;
       log('the test-runner extension is running the suites');

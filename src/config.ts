@@ -140,3 +140,15 @@ export function onDidChange(keys: readonly string[], listener: () => void): vsco
     if (keys.some((k) => e.affectsConfiguration(`${CONFIG_SECTION}.${k}`))) listener();
   });
 }
+
+// ---- conversions --------------------------------------------------------------------------------
+
+/** Days after a click its conversions are looked for (1…365, default 30); windows are capped at now. */
+export function conversionsAttributionDays(): number {
+  return Math.floor(clampedNumber('conversions.attributionDays', 30, 1, 365));
+}
+
+/** Whether every new results grid gets its conversions added at once ("Add Conversions"); off by default. */
+export function conversionsAddAutomatically(): boolean {
+  return section().get<unknown>('conversions.addAutomatically') === true;
+}

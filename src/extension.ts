@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { AccountStore } from './accounts';
 import { createApi, type EverflowClicksApi } from './api';
+import { registerChatTools } from './chat/chatTools';
 import { registerCommands } from './commands/registry';
 import * as config from './config';
 import { EverflowClient } from './core/client';
@@ -8,8 +9,12 @@ import { EverflowError } from './core/errors';
 import { RateLimiter } from './core/limiter';
 import { watchRateLimit } from './host/progress';
 import { LookupCache } from './core/lookupCache';
+import { fetchConversions } from './core/conversions/fetch';
+import { ConversionLookups } from './conversions/conversionLookups';
+import { showWarning } from './notifications';
 import type { Click } from './core/types';
 import { HostGuard } from './hostGuard';
+import { hostOf, TruncationMemory } from './results/truncationMemory';
 import { ClickHoverProvider, ClickHovers } from './hovers/clickHoverProvider';
 import { registerClickTerminalLinks } from './hovers/terminalLinkProvider';
 import { Logger } from './logger';
@@ -62,7 +67,11 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     new ResultStore(historyDir ? `${historyDir}/history` : undefined, { maxFiles: MAX_HISTORY, maxBytes: HISTORY_RESULT_BYTES }, (m) => logger.warn(m)),
   );
   // The grids register their reload serializer here, during activation, as VS Code requires.
-  const grids = new ResultGrids(context, { client, timezones, logger, documents, history });
+  const truncation = new TruncationMemory(context.globalState, async () => {
+    const account = await accounts.active();
+    return account && `${account.id} ${hostOf(config.baseUrl())}`;
+  });
+  const grids = new ResultGrids(context, { client, timezones, logger, documents, history, truncation });
   const results = new ResultPresenter(documents, grids);
   // One cache of clicks for hovers, terminal links and every look-up. Ids are per account and host,
   // so a switch of either empties it (below).
@@ -71,10 +80,18 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     ttlMs: config.hoverCacheTtlMs(),
     negativeTtlMs: config.hoverNegativeCacheTtlMs(),
   });
+  // Conversions of single clicks (hover line, Trace Click), per account and host like the clicks.
+  const conversions = new ConversionLookups({
+    fetcher: (request, opts) => fetchConversions(client, request, opts),
+    days: config.conversionsAttributionDays,
+    notify: (message) => void showWarning(message, 'Show Log').then((choice) => choice && logger.show()),
+    log: (message) => logger.warn(message),
+  });
   // Saved queries: the team's workspace file and the user's synced store.
   const savedQueries = new SavedQueries(context.globalState);
   const queryEditors = new QueryEditors({ extensionUri: context.extensionUri, savedQueries, timezones, accounts, logger });
-  const services: Services = { accounts, client, logger, documents, results, timezones, hostGuard, clickCache, savedQueries, history, queryEditors, grids };
+  const services: Services = { accounts, client, logger, documents, results, timezones, hostGuard, clickCache, conversions, savedQueries, history, queryEditors, grids };
+  const chatTools = registerChatTools(services);
   const savedQueriesView = new SavedQueriesView(savedQueries, (items, target) => moveByDrop(services, items, target));
 
   context.subscriptions.push(
@@ -94,18 +111,19 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     config.onDidChange(config.HOVER_CACHE_KEYS, () =>
       clickCache.resize(config.hoverCacheSize(), config.hoverCacheTtlMs(), config.hoverNegativeCacheTtlMs()),
     ),
-    config.onDidChange(['baseUrl'], () => clickCache.clear()),
-    accounts.onDidChange(() => clickCache.clear()),
+    config.onDidChange(['baseUrl'], () => (clickCache.clear(), conversions.clear())),
+    accounts.onDidChange(() => (clickCache.clear(), conversions.clear())),
     new ClickHovers(new ClickHoverProvider(services), context, (m) => logger.info(m)),
     registerClickTerminalLinks(),
     ...registerCommands(services),
+    ...chatTools.disposables,
   );
   void seedDemoAccount(accounts, logger);
   return createApi(accounts, {
     tree: () => snapshotTree(savedQueriesView),
     history: () => history.entries().map((e) => ({ ...e, kept: history.hasResult(e.id) })),
     openEditors: () => queryEditors.openKeys(),
-  }, grids.api());
+  }, grids.api(), chatTools.api, { notices: () => [...conversions.notices], requests: () => conversions.fetches });
 }
 
 export function deactivate(): void {

@@ -1,6 +1,7 @@
 import type { AccountStore } from './accounts';
 import type { EverflowClient } from './core/client';
 import type { LookupCache } from './core/lookupCache';
+import type { ConversionLookups } from './conversions/conversionLookups';
 import type { Click } from './core/types';
 import type { Logger } from './logger';
 import type { ResultPresenter } from './results/presenter';
@@ -24,6 +25,8 @@ export interface Services {
   readonly hostGuard: HostGuard;
   /** Clicks by transaction id, shared by hovers, terminal links and every look-up; cleared when the account or host changes. */
   readonly clickCache: LookupCache<Click>;
+  /** Conversions of single clicks (hover line, Trace Click), cached per offer and day; cleared with the click cache. */
+  readonly conversions: ConversionLookups;
   /** Saved queries of both scopes (workspace file, synced user store). */
   readonly savedQueries: SavedQueries;
   /** The last runs, for re-running and reopening. */

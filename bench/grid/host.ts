@@ -90,8 +90,11 @@ async function firstPaint(url: string, cellSelector: string, timeoutMs: number, 
   const t0 = performance.now();
   // Posted to this window, so the webview gets it as VS Code delivers it: a structured clone in a
   // `message` event.
+  performance.mark('bench:post');
   window.postMessage(message, '*');
   const { domAt, paintAt } = await paintedWhen(() => (document.querySelector(cellSelector)?.textContent ?? '') !== '', timeoutMs);
+  // For a trace of this interval (bench --trace): where the time between the two marks went.
+  performance.mark('bench:painted');
   const renderedAt = renderedAfter(t0);
   return { toRenderedMs: renderedAt === undefined ? undefined : renderedAt - t0, toDomMs: domAt - t0, toPaintMs: paintAt - t0 };
 }

@@ -2,14 +2,15 @@
 // and the real limiter at 5 requests/s, so the wall time is what a person waits (sandbox time
 // included: it builds each 5,000-row response from scratch, as a real server would).
 //
-//   node out/bench/fetchAll.cjs <seeds,comma-separated> <Ns> <modes> [--halving]
+//   node out/bench/fetchAll.cjs <seeds,comma-separated> <modes> [--legacy] [--halving]
 //
-// One run per seed: a seed is a different day of traffic (other ids, another daily curve), so the
-// runs show how the request count varies with the data, not only how the clock does. The sandbox
-// (its own process, see sandboxHost.ts) enforces 5/s too, so a limiter bug shows up as 429s.
-// `--halving` adds the baseline a first version would write: halve every capped window until none
-// is capped. Its request count is computed from the sandbox's exact counts (a window is capped
-// when it holds 5,000 or more), which is the count it would send, without spending a minute on it.
+// Each scenario of fetchScenarios.ts (busy day; busy + quiet day; 14 days) in each truncation mode,
+// once per seed (a seed is different traffic: other ids, other times). Every request is counted,
+// the first capped one included, and the clicks are checked against the sandbox's count. The
+// sandbox (its own process, see sandboxHost.ts) enforces 5/s too, so a limiter bug shows up as 429s.
+// `--legacy` runs the algorithm before issue #17 (bench/lib/legacyFetchAll.ts) on the same data,
+// and `--halving` counts what halving every capped window would send (from the sandbox's exact
+// counts: a window is capped when it holds 5,000 or more), without spending minutes on it.
 
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
@@ -18,9 +19,10 @@ import { fetchAll } from '../../src/core/fetchAll';
 import { RateLimiter } from '../../src/core/limiter';
 import type { StreamRequest } from '../../src/core/types';
 import type { CountRequest, Knobs } from '../../test/sandbox/server';
-import { DAY, dayRequest } from '../lib/sandboxDay';
+import { legacyFetchAll } from '../lib/legacyFetchAll';
+import { FETCH_SCENARIOS } from '../lib/fetchScenarios';
 
-type Mode = 'first' | 'newest' | 'arbitrary';
+type Mode = 'first' | 'newest' | 'arbitrary' | 'shifting';
 const CAP = 5000;
 
 interface SandboxProcess {
@@ -89,9 +91,8 @@ async function halvingRequests(sandbox: SandboxProcess, req: StreamRequest): Pro
 }
 
 async function main(): Promise<void> {
-  const [seedsArg, nsArg, modesArg] = process.argv.slice(2);
+  const [seedsArg, modesArg] = process.argv.slice(2);
   const seeds = seedsArg.split(',').map(Number);
-  const ns = nsArg.split(',').map(Number);
   const modes = modesArg.split(',') as Mode[];
   const runs: unknown[] = [];
   const baselines: unknown[] = [];
@@ -99,35 +100,42 @@ async function main(): Promise<void> {
     const sandbox = await startSandboxProcess(seed);
     try {
       await sandbox.knobs({ rateLimit: { perSecond: 5, enforce: true, headers: true, windowMs: 30_000, perWindow: null, otherClientShare: 0 } });
-      for (const n of ns) {
-        await sandbox.knobs({ dayVolumes: { [DAY]: n } });
-        const expected = await sandbox.count(dayRequest());
+      for (const s of FETCH_SCENARIOS) {
+        await sandbox.knobs({ clicksPerDay: 2000, dayVolumes: {}, ...s.knobs });
+        const expected = await sandbox.count(s.req);
+        const lowerBound = Math.ceil(expected / CAP);
         for (const mode of modes) {
           await sandbox.knobs({ truncation: mode });
-          const logStart = await sandbox.fresh();
-          let httpMs = 0;
-          const client = clientFor(sandbox, 5, (ms) => (httpMs += ms));
-          const t0 = performance.now();
-          const res = await fetchAll(dayRequest(), { stream: (r, signal) => client.streamClicks(r, { signal }), zone: 'UTC' });
-          const wallMs = performance.now() - t0;
-          const statuses = await sandbox.statuses(logStart);
-          runs.push({
-            seed,
-            n,
-            mode,
-            expected,
-            rows: res.rows.length,
-            complete: res.complete,
-            requests: res.requests,
-            lowerBound: Math.ceil(n / CAP),
-            wallMs: Math.round(wallMs),
-            httpMs,
-            rateLimited: statuses.filter((s) => s === 429).length,
-          });
+          for (const algorithm of process.argv.includes('--legacy') ? ['new', 'legacy'] : ['new']) {
+            const logStart = await sandbox.fresh();
+            let httpMs = 0;
+            const client = clientFor(sandbox, 5, (ms) => (httpMs += ms));
+            const t0 = performance.now();
+            const run = algorithm === 'new' ? fetchAll : legacyFetchAll;
+            const res = await run(s.req, { stream: (r, signal) => client.streamClicks(r, { signal }), zone: 'UTC', maxRows: 1_000_000 });
+            const wallMs = performance.now() - t0;
+            const statuses = await sandbox.statuses(logStart);
+            runs.push({
+              seed,
+              scenario: s.name,
+              n: expected,
+              mode,
+              algorithm,
+              expected,
+              rows: res.rows.length,
+              distinct: new Set(res.rows.map((r) => r.transaction_id)).size,
+              complete: res.complete,
+              requests: res.requests,
+              lowerBound,
+              wallMs: Math.round(wallMs),
+              httpMs,
+              rateLimited: statuses.filter((x) => x === 429).length,
+            });
+          }
         }
-        // A baseline, not the figure: counted on the first day only, to keep the run short.
+        // A baseline, not the figure: counted for the first seed only, to keep the run short.
         if (process.argv.includes('--halving') && seed === seeds[0]) {
-          baselines.push({ seed, n, method: 'halving', requests: await halvingRequests(sandbox, dayRequest()), lowerBound: Math.ceil(n / CAP) });
+          baselines.push({ seed, scenario: s.name, n: expected, method: 'halving', requests: await halvingRequests(sandbox, s.req), lowerBound });
         }
       }
     } finally {

@@ -11,6 +11,9 @@ import * as config from '../config';
 import type { Services } from '../services';
 import { scanFileForIds } from '../host/fileIdScan';
 import { withCancellableProgress } from '../host/progress';
+import { reportError } from '../host/errorReporting';
+import { fetchResultConversions } from '../conversions/gridConversions';
+import type { ResultSet } from '../results/resultSet';
 
 // "Look Up All Transaction IDs in File / Selection": every distinct id, fetched through the shared
 // cache (ids already hovered cost nothing) at the shared rate limit, in the normal lane so hovers
@@ -32,6 +35,21 @@ export interface BulkSummary {
   partial: boolean;
   /** The user pressed Cancel; the rows are those that arrived before. */
   cancelled: boolean;
+  /** When conversions were added in the same run: the report's rows and the pages (requests) read. */
+  conversions?: { rows: number; pages: number };
+}
+
+/** The bulk commands' options (their last argument). */
+export interface BulkOptions {
+  /**
+   * Add the clicks' conversions in the same run: ONE conversion report over the clicks' span plus the
+   * attribution window (not one request per id). Default: the everflow.conversions.addAutomatically setting.
+   */
+  addConversions?: boolean;
+}
+
+function bulkOptions(arg: unknown): BulkOptions {
+  return typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? (arg as BulkOptions) : {};
 }
 
 export interface BulkOutcome {
@@ -41,7 +59,8 @@ export interface BulkOutcome {
   cancelled: boolean;
 }
 
-export async function lookUpAllInFile(services: Services, uriArg?: unknown): Promise<BulkSummary | undefined> {
+export async function lookUpAllInFile(services: Services, uriArg?: unknown, optionsArg?: unknown): Promise<BulkSummary | undefined> {
+  const options = bulkOptions(optionsArg ?? uriArg);
   // VS Code hands an extension no document over 50 MB (the editor shows it, activeTextEditor is
   // undefined), so the active tab names the file too.
   const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
@@ -56,13 +75,13 @@ export async function lookUpAllInFile(services: Services, uriArg?: unknown): Pro
   // size. Unsaved changes, untitled files and other schemes are read from the document the user sees.
   if (target.scheme === 'file' && !open?.isDirty) {
     const found = await scanFile(target);
-    return found && lookUpAll(services, found, label);
+    return found && lookUpAll(services, found, label, options);
   }
   const document = open ?? (await vscode.workspace.openTextDocument(target));
-  return lookUpAll(services, foundInText(document.getText()), label);
+  return lookUpAll(services, foundInText(document.getText()), label, options);
 }
 
-export async function lookUpAllInSelection(services: Services): Promise<BulkSummary | undefined> {
+export async function lookUpAllInSelection(services: Services, optionsArg?: unknown): Promise<BulkSummary | undefined> {
   const editor = vscode.window.activeTextEditor;
   const selections = editor?.selections.filter((s) => !s.isEmpty) ?? [];
   if (!editor || selections.length === 0) {
@@ -70,7 +89,7 @@ export async function lookUpAllInSelection(services: Services): Promise<BulkSumm
     return undefined;
   }
   const text = selections.map((s) => editor.document.getText(s)).join('\n');
-  return lookUpAll(services, foundInText(text), `IDs in selection of ${path.basename(editor.document.uri.path) || 'file'}`);
+  return lookUpAll(services, foundInText(text), `IDs in selection of ${path.basename(editor.document.uri.path) || 'file'}`, bulkOptions(optionsArg));
 }
 
 /** The distinct ids of a text or file: all in first-seen order, and split by kind. */
@@ -113,7 +132,7 @@ async function scanFile(uri: vscode.Uri): Promise<FoundIds | undefined> {
   return { ordered: valid(result.ids), clicks: valid(result.clickIds), candidates: valid(result.candidateIds) };
 }
 
-async function lookUpAll(services: Services, found: FoundIds, label: string): Promise<BulkSummary | undefined> {
+async function lookUpAll(services: Services, found: FoundIds, label: string, options: BulkOptions = {}): Promise<BulkSummary | undefined> {
   const { clicks, candidates } = found;
   if (clicks.length === 0 && candidates.length === 0) {
     void showInfo('No transaction IDs found (32 hexadecimal characters, outside hash fields such as idfa_md5).');
@@ -148,7 +167,7 @@ async function lookUpAll(services: Services, found: FoundIds, label: string): Pr
   }
   const account = await services.accounts.active();
   const partial = outcome.cancelled || outcome.failed.length > 0;
-  await services.results.showGrid({
+  const result: ResultSet = {
     title: `${label}${partial ? ' (partial)' : ''}`,
     request: {
       kind: 'bulk',
@@ -160,7 +179,18 @@ async function lookUpAll(services: Services, found: FoundIds, label: string): Pr
       ...(partial ? { partial: true } : {}),
     },
     rows: outcome.clicks,
-  });
+  };
+  // Before the grid opens, so it opens joined (and the grid's own automatic add sees them there).
+  if ((options.addConversions ?? config.conversionsAddAutomatically()) && result.rows.length > 0 && !outcome.cancelled) {
+    try {
+      const conversions = await fetchResultConversions(services, result);
+      if (conversions) result.conversions = conversions;
+    } catch (e) {
+      // The clicks are what was asked for: shown all the same, with one message about the conversions.
+      reportError(e, services.logger, 'Adding conversions to the look-up (the clicks are shown without them)');
+    }
+  }
+  await services.results.showGrid(result);
   if (outcome.cancelled) {
     const answered = outcome.clicks.length + outcome.notFound.length + outcome.failed.length;
     const notFound = outcome.notFound.length > 0 ? ` (and ${outcome.notFound.length} not found)` : '';
@@ -174,7 +204,8 @@ async function lookUpAll(services: Services, found: FoundIds, label: string): Pr
       if (c) services.logger.show();
     });
   }
-  return { ids: ids.length, rows: outcome.clicks.length, notFound: outcome.notFound, failed: outcome.failed.length, partial, cancelled: outcome.cancelled };
+  const conv = result.conversions ? { conversions: { rows: result.conversions.rows.length, pages: result.conversions.pages } } : {};
+  return { ids: ids.length, rows: outcome.clicks.length, notFound: outcome.notFound, failed: outcome.failed.length, partial, cancelled: outcome.cancelled, ...conv };
 }
 
 type CandidateAnswer = 'all' | 'clicks';

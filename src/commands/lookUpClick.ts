@@ -21,7 +21,7 @@ function firstIdIn(text: string): string | undefined {
 }
 
 /** The ID the user most likely means: the selection, the ID under the cursor, then the clipboard. */
-async function suggestedId(): Promise<string | undefined> {
+export async function suggestedId(): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (editor) {
     const selected = editor.selection.isEmpty ? undefined : firstIdIn(editor.document.getText(editor.selection));

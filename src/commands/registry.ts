@@ -12,7 +12,8 @@ import { newSavedQuery } from './newQueryFlow';
 import { exportSavedQueries, importSavedQueries } from './queryImportExport';
 import { copySavedQueryCurl, copySavedQueryJson, editSavedQuery, openSavedQueriesFile, refreshSavedQueries, runSavedQuery } from './savedQueryCommands';
 import { deleteSavedQuery, duplicateSavedQuery, moveSavedQuery, newQueryFolder, renameSavedQuery } from './savedQueryEdits';
-import { exportResultsCsv, exportResultsJson, fetchAllResults, openResultsAsJson } from './resultCommands';
+import { openTraceAsJson, traceClick } from '../conversions/traceClick';
+import { addConversionsToResults, exportResultsCsv, exportResultsJson, fetchAllResults, openResultsAsJson } from './resultCommands';
 
 // Every command, by id, two hops from activate() (extension.ts → registerCommands).
 // Arguments arrive untyped from executeCommand, keybindings and menus; each handler checks its own.
@@ -29,6 +30,8 @@ const handlers: Record<CommandId, Handler> = {
   [CommandIds.openClickInGrid]: openClickInGrid,
   [CommandIds.copyTransactionId]: copyTransactionId,
   [CommandIds.copyClickJson]: copyClickJson,
+  [CommandIds.traceClick]: traceClick,
+  [CommandIds.openTraceAsJson]: openTraceAsJson,
   [CommandIds.runClickStream]: runClickStream,
   [CommandIds.showLog]: (s) => s.logger.show(),
   [CommandIds.runSavedQuery]: runSavedQuery,
@@ -52,6 +55,7 @@ const handlers: Record<CommandId, Handler> = {
   [CommandIds.resultsExportCsv]: exportResultsCsv,
   [CommandIds.resultsExportJson]: exportResultsJson,
   [CommandIds.resultsOpenAsJson]: openResultsAsJson,
+  [CommandIds.addConversions]: addConversionsToResults,
 };
 
 /** Registers every command with one error boundary; returns the disposables. */

@@ -1,5 +1,5 @@
 import { showInfo } from '../notifications';
-import type { ExportFormat } from '../protocol/results';
+import type { ConversionsInfo, ExportFormat } from '../protocol/results';
 import type { Services } from '../services';
 import { openRowsAsJson, type ExportOutcome } from '../webviews/resultsActions';
 import type { ResultGridPanel } from '../webviews/resultGridPanel';
@@ -23,6 +23,12 @@ export async function fetchAllResults(services: Services, arg?: unknown): Promis
     return panel.result?.rows.length;
   }
   return services.grids.fetchAll(panel);
+}
+
+/** Add Conversions: the conversion report of the grid's window joined into new columns. Returns what the join gave. */
+export async function addConversionsToResults(services: Services, arg?: unknown): Promise<ConversionsInfo | undefined> {
+  const panel = gridFor(services, arg);
+  return panel ? services.grids.addConversions(panel) : undefined;
 }
 
 function exportWith(format: ExportFormat) {

@@ -1,13 +1,18 @@
 import type { AxiosInstance, AxiosResponse, AxiosStatic, CreateAxiosDefaults } from 'axios';
 import { checkBaseUrl } from './baseUrl';
-import { EverflowError, cancelledError } from './errors';
-import { looksLikeHtml, reasonForStatus, redact, serverMessageOf, shorten, stripHtml, transportFailure } from './httpFailure';
+import { parseConversionPage, parseConversionResponse, type ConversionPage } from './conversions/parse';
+import type { Conversion, ConversionRequest } from './conversions/types';
+import { EverflowError, cancelledError, withTopic } from './errors';
+import { parseJson, reasonForStatus, redact, statusFailure, transportFailure } from './httpFailure';
 import type { Grant, Priority, RateLimiter } from './limiter';
 import { parseClickResponse, parseStreamResponse, parseTimezones } from './parse';
 import type { ApiExchange, Click, RequestLogEntry, StreamRequest, StreamResult, Timezone } from './types';
 import { UTC_TIMEZONE_ID } from './timezones';
 import { isTransactionId, normalizeRequest, validateStreamRequest } from './validation';
 import { formatEverflowDate } from './wallClock';
+
+/** Kept here for callers that imported it from the client before it moved to httpFailure.ts. */
+export { jsonFailureKind } from './httpFailure';
 
 // The Everflow API client. It knows nothing of VS Code: the base URL, key,
 // timeout and limiter are passed in, so the same code runs against the local sandbox in tests.
@@ -41,6 +46,7 @@ export interface CallOptions {
 export const STREAM_PATH = '/v1/affiliates/reporting/clicks/stream';
 export const CLICK_PATH = '/v1/affiliates/reporting/clicks/';
 export const TIMEZONES_PATH = '/v1/meta/timezones';
+export const CONVERSIONS_PATH = '/v1/affiliates/reporting/conversions';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_CAP = 5000;
@@ -143,6 +149,53 @@ export class EverflowClient {
     });
     if (exchange) sentExchanges.set(click, exchange);
     return click;
+  }
+
+  /**
+   * One page of the conversion report, unvalidated (conversions/fetch.ts validates and pages). `page` and
+   * `page_size` go in the query string (the endpoint's own page) and in the body (Everflow's generic guide
+   * for POST endpoints): each server reads the one it knows. Failures carry the `conversions` topic.
+   */
+  async conversionPage(body: ConversionRequest, page: number, pageSize: number, opts: CallOptions = {}): Promise<{ page: ConversionPage; exchange: ApiExchange }> {
+    const path = `${CONVERSIONS_PATH}?page=${page}&page_size=${pageSize}`;
+    const sent = { ...body, page, page_size: pageSize };
+    const exchange: ApiExchange = { method: 'POST', path, body: sent };
+    try {
+      const result = await this.send({
+        method: 'POST',
+        path,
+        body: sent,
+        signal: opts.signal,
+        priority: opts.priority ?? 'normal',
+        parse: parseConversionPage,
+        rows: (r) => r.rows.length,
+        received: (text, status) => Object.assign(exchange, { status, response: text }),
+      });
+      return { page: result, exchange };
+    } catch (e) {
+      throw withTopic(e, 'conversions');
+    }
+  }
+
+  /** One conversion by its id (`conversion_id` or the older integer id); a missing one is `notFound`. */
+  async getConversion(conversionId: string, opts: CallOptions = {}): Promise<Conversion> {
+    const id = typeof conversionId === 'string' ? conversionId.trim() : '';
+    if (id === '' || id.length > 200) {
+      const message = 'A conversion id is needed (the conversion_id Everflow reports).';
+      throw new EverflowError('invalidRequest', message, { problems: [{ field: 'conversionId', message }] });
+    }
+    try {
+      return await this.send({
+        method: 'GET',
+        path: `${CONVERSIONS_PATH}/${encodeURIComponent(id)}`,
+        signal: opts.signal,
+        priority: opts.priority ?? 'interactive',
+        parse: parseConversionResponse,
+        rows: () => 1,
+      });
+    } catch (e) {
+      throw withTopic(e, 'conversions');
+    }
   }
 
   async listTimezones(opts: { signal?: AbortSignal } = {}): Promise<Timezone[]> {
@@ -316,72 +369,6 @@ function headerNumber(v: unknown): number | undefined {
   if (typeof s !== 'string' && typeof s !== 'number') return undefined;
   const n = Number(s);
   return Number.isFinite(n) ? n : undefined;
-}
-
-const STATUS_WORDS: Readonly<Record<string, string>> = {
-  badRequest: 'Everflow rejected the request',
-  unauthorized: 'Everflow rejected the API key',
-  forbidden: 'Everflow refused access for this API key',
-  notFound: 'Everflow found nothing at this address',
-  rateLimited: 'Everflow is rate limiting requests',
-  server: 'Everflow had a server error',
-};
-
-function statusFailure(
-  reason: NonNullable<ReturnType<typeof reasonForStatus>>,
-  status: number,
-  text: string,
-  contentType: string | undefined,
-  key: string,
-  location: unknown,
-): EverflowError {
-  const serverMessage = serverMessageOf(text, contentType, key);
-  if (reason === 'invalidResponse') {
-    // Only the host and path of a redirect target: its query could hold anything.
-    let where = '';
-    if (typeof location === 'string') {
-      try {
-        const u = new URL(location, 'http://relative.invalid');
-        where = u.host === 'relative.invalid' ? ` to ${u.pathname}` : ` to ${u.protocol}//${u.host}${u.pathname}`;
-      } catch {
-        // An unparsable Location adds nothing useful.
-      }
-    }
-    return new EverflowError('invalidResponse', `Everflow answered with a redirect${shorten(where, 120)} instead of data`, { status, serverMessage });
-  }
-  return new EverflowError(reason, `${STATUS_WORDS[reason]} (HTTP ${status})`, { status, serverMessage });
-}
-
-/**
- * Why `JSON.parse(text)` threw: the text stops part way ('cutOff') or is not JSON ('malformed'). A body
- * cut right after a complete token ("…,\"revenue\":1") fails with "Expected ',' or '}'" at the very end
- * rather than "Unexpected end", so an error positioned at the end of the text counts as cut off too.
- */
-export function jsonFailureKind(error: unknown, text: string): 'cutOff' | 'malformed' {
-  if (!(error instanceof SyntaxError)) return 'malformed';
-  if (/end of (JSON )?input|Unterminated/i.test(error.message)) return 'cutOff';
-  const position = /at position (\d+)/.exec(error.message);
-  return position !== null && Number(position[1]) >= text.trimEnd().length ? 'cutOff' : 'malformed';
-}
-
-/** JSON of a 2xx body; HTML pages, empty, cut-off and malformed bodies are `invalidResponse`. */
-function parseJson(text: string, contentType: string | undefined, status: number, key: string): unknown {
-  if (text.trim() === '') throw new EverflowError('invalidResponse', 'the response was empty', { status });
-  if (looksLikeHtml(text, contentType)) {
-    const page = shorten(redact(stripHtml(text), key));
-    return failInvalid(`an HTML page came back instead of JSON${page ? ` ("${shorten(page, 120)}")` : ''}`, status);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    // V8's message quotes the body; only its kind is kept.
-    const cutOff = jsonFailureKind(e, text) === 'cutOff';
-    return failInvalid(cutOff ? 'the JSON ended early (the response was cut off)' : 'the JSON was malformed', status);
-  }
-}
-
-function failInvalid(message: string, status: number): never {
-  throw new EverflowError('invalidResponse', message, { status });
 }
 
 /** Waits `ms`, or rejects with `cancelled` as soon as `signal` aborts. */

@@ -1,3 +1,5 @@
+import { conversionOf } from './conversions/clickConversions';
+import { formatDuration } from './conversions/duration';
 import { describeClickError } from './errorCodes';
 import { extraHeader, extraPathOf, extraValue, scanExtraColumns, type ExtraPath } from './extras';
 import { formatBoolean, formatMoney, formatTimestamp } from './format';
@@ -8,7 +10,7 @@ import type { Click } from './types';
 // hashes. Ids are stable strings (saved column layouts and webview state refer to them), headers are
 // for people and may change.
 
-export type ColumnKind = 'text' | 'number' | 'boolean' | 'timestamp' | 'money' | 'id';
+export type ColumnKind = 'text' | 'number' | 'boolean' | 'timestamp' | 'money' | 'id' | 'duration';
 
 export type CellValue = string | number | boolean;
 
@@ -25,6 +27,8 @@ export interface ColumnDef {
   get(row: Click): CellValue;
   /** Set on a column of a field Everflow sent that the catalogue does not name (extras.ts). */
   extra?: ExtraPath;
+  /** For money: the column whose value is this amount's currency (default `currency_id`, the click's). */
+  currencyColumn?: string;
 }
 
 type Rel = Click['relationship'];
@@ -146,7 +150,31 @@ export const COLUMNS: readonly ColumnDef[] = Object.freeze([
   top('android_id_sha1', 'Android ID SHA1', 'id'),
 ] satisfies ColumnDef[]);
 
-const byId = new Map(COLUMNS.map((c) => [c.id, c]));
+// What a result's clicks joined with their conversions add (issue #15; conversions/join.ts): present
+// only in a result that has had conversions added. A click without conversions shows 0 and blanks.
+const none = (r: Click) => conversionOf(r);
+const blankNaN = (v: number | undefined): CellValue => (v === undefined || Number.isNaN(v) ? '' : v);
+
+export const CONVERSION_COLUMNS: readonly ColumnDef[] = Object.freeze([
+  { id: 'conversion.count', header: 'Conversions', kind: 'number', visibleByDefault: true, get: (r: Click) => none(r)?.conversions ?? 0 },
+  { id: 'conversion.events', header: 'Events', kind: 'number', visibleByDefault: true, get: (r: Click) => none(r)?.events ?? 0 },
+  { id: 'conversion.revenue', header: 'Conversion Revenue', kind: 'money', visibleByDefault: true, currencyColumn: 'conversion.currency', get: (r: Click) => none(r)?.revenue ?? 0 },
+  { id: 'conversion.sale_amount', header: 'Sale Amount', kind: 'money', visibleByDefault: true, currencyColumn: 'conversion.currency', get: (r: Click) => none(r)?.saleAmount ?? 0 },
+  { id: 'conversion.first', header: 'First Conversion', kind: 'timestamp', visibleByDefault: true, get: (r: Click) => blankNaN(none(r)?.first) },
+  { id: 'conversion.time_to_convert', header: 'Time to Convert', kind: 'duration', visibleByDefault: true, get: (r: Click) => blankNaN(none(r)?.timeToConvert) },
+  { id: 'conversion.status', header: 'Conversion Status', kind: 'text', visibleByDefault: true, get: (r: Click) => none(r)?.status ?? '' },
+  // The quick filter "Converted / Not converted" is a value filter on this column.
+  { id: 'conversion.converted', header: 'Converted', kind: 'boolean', visibleByDefault: false, get: (r: Click) => none(r) !== undefined },
+  // An amount's currency; a click without conversions shows its own, so its 0 reads "$0.00".
+  { id: 'conversion.currency', header: 'Conversion Currency', kind: 'text', visibleByDefault: false, get: (r: Click) => { const c = none(r); return c ? c.currency : r.currency_id; } },
+] satisfies ColumnDef[]);
+
+/** True for the id of a column the conversions add. */
+export function isConversionColumnId(id: string): boolean {
+  return id.startsWith('conversion.');
+}
+
+const byId = new Map([...COLUMNS, ...CONVERSION_COLUMNS].map((c) => [c.id, c]));
 
 /** Columns of unknown fields made so far, by id; bounded, since ids come from API data. */
 const extraById = new Map<string, ColumnDef>();
@@ -184,16 +212,20 @@ export interface ResultColumns {
   omitted: number;
 }
 
-/** Every column for these rows: the catalogue's, plus the unknown fields they carry (extras.ts). */
-export function columnsForRows(rows: readonly Click[]): ResultColumns {
+/**
+ * Every column for these rows: the catalogue's, the conversions' when they were added (`conversions`),
+ * plus the unknown fields the rows carry (extras.ts).
+ */
+export function columnsForRows(rows: readonly Click[], opts: { conversions?: boolean } = {}): ResultColumns {
+  const base = opts.conversions ? [...COLUMNS, ...CONVERSION_COLUMNS] : [...COLUMNS];
   const scan = scanExtraColumns(rows);
-  if (scan.ids.length === 0) return { columns: [...COLUMNS], omitted: scan.omitted };
+  if (scan.ids.length === 0) return { columns: base, omitted: scan.omitted };
   const extras: ColumnDef[] = [];
   for (const id of scan.ids) {
     const c = extraColumn(id);
     if (c) extras.push(c);
   }
-  return { columns: [...COLUMNS, ...extras], omitted: scan.omitted };
+  return { columns: [...base, ...extras], omitted: scan.omitted };
 }
 
 /** The columns a new grid or export shows, in catalogue order. */
@@ -230,10 +262,19 @@ export function cellText(col: ColumnDef, row: Click, opts: CellTextOptions): str
       return typeof v === 'number' ? formatTimestamp(v, opts.zone) : String(v);
     case 'money':
       if (typeof v !== 'number') return String(v);
-      return style === 'words' ? formatMoney(v, row.currency_id) : String(v);
+      return style === 'words' ? formatMoney(v, currencyOfRow(col, row)) : String(v);
+    case 'duration':
+      return typeof v === 'number' ? formatDuration(v) : String(v);
     case 'boolean':
       return typeof v === 'boolean' ? formatBoolean(v, style) : String(v);
     default:
       return typeof v === 'boolean' ? formatBoolean(v, style) : String(v);
   }
+}
+
+/** The currency of a money cell: the column named by `currencyColumn`, else the click's. */
+function currencyOfRow(col: ColumnDef, row: Click): string {
+  if (!col.currencyColumn) return row.currency_id;
+  const v = columnById(col.currencyColumn)?.get(row);
+  return typeof v === 'string' ? v : '';
 }

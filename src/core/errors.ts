@@ -11,7 +11,12 @@ export interface EverflowErrorInit {
   problems?: ValidationProblem[];
   /** Overrides the default for the reason (see `TRANSIENT`). */
   retryable?: boolean;
+  /** What was being read, where a status needs its own sentence (a 403 on the conversion report). */
+  topic?: ErrorTopic;
 }
+
+/** The API family a failure came from, when it is not the click stream or look-up. */
+export type ErrorTopic = 'conversions';
 
 /**
  * Reasons where the same request may succeed later. The client retries these itself, except
@@ -26,6 +31,7 @@ export class EverflowError extends Error {
   readonly serverMessage?: string;
   readonly problems?: ValidationProblem[];
   readonly retryable: boolean;
+  readonly topic?: ErrorTopic;
 
   constructor(reason: ErrorReason, message: string, init: EverflowErrorInit = {}) {
     super(message);
@@ -35,7 +41,14 @@ export class EverflowError extends Error {
     if (init.serverMessage !== undefined) this.serverMessage = init.serverMessage;
     if (init.problems !== undefined) this.problems = init.problems.map((p) => ({ field: p.field, message: p.message }));
     this.retryable = init.retryable ?? TRANSIENT.has(reason);
+    if (init.topic !== undefined) this.topic = init.topic;
   }
+}
+
+/** The same failure marked as coming from `topic` (a cancellation stays as it is: nothing to explain). */
+export function withTopic(e: unknown, topic: ErrorTopic): unknown {
+  if (!(e instanceof EverflowError) || e.reason === 'cancelled' || e.topic !== undefined) return e;
+  return new EverflowError(e.reason, e.message, { status: e.status, serverMessage: e.serverMessage, problems: e.problems, retryable: e.retryable, topic });
 }
 
 /**
@@ -119,18 +132,25 @@ function describe(err: unknown): string {
       return `The request was not sent (${problems.length} problems): ${problems.map((p) => p.message).join(' ')}`;
     }
     case 'badRequest':
+      if (err.topic === 'conversions') {
+        return withServer('Everflow rejected the conversion report request', err, 'Conversions can be read for the prior 365 days only, at most one year per request; check the window and filters.');
+      }
       return withServer('Everflow rejected the request', err, 'Check the time window, timezone and filters.');
     case 'unauthorized':
       // Without a status nothing was sent (no key set), and the message already says so.
       if (err.status === undefined) return err.message;
       return withServer('Everflow rejected the API key', err, 'Set a new key with "Everflow: Set API Key".');
     case 'forbidden':
+      if (err.topic === 'conversions') {
+        return withServer('Everflow refused the conversion report', err, 'This partner account may not read its conversion report; the network controls that. The clicks are unaffected.');
+      }
       return withServer(
         'Everflow refused this request for the API key',
         err,
         'The key may be of the wrong kind (an affiliate key is needed) or lack this permission; set another key with "Everflow: Set API Key".',
       );
     case 'notFound':
+      if (err.topic === 'conversions') return withServer('Everflow found no such conversion', err, '');
       // The caller knows what was looked up and adds that context.
       return withServer('Everflow found nothing there', err, '');
     case 'rateLimited':

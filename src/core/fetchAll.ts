@@ -1,12 +1,14 @@
 import { isEverflowError } from './errors';
 import { formatTimestamp } from './format';
+import { densityAt, edgeGaps, lowerBound, planDensity, planSample, planSplit, sampleTarget, TARGET_FILL, timestampsIn, type Model, type PlannedPiece } from './splitPlan';
 import type { Click, StreamRequest, StreamResult } from './types';
-import { chunkWindow, cutAt, snapBoundary, type Piece } from './windowChunks';
+import { chunkWindow, snapBoundary, type Piece } from './windowChunks';
 
 export { boundaryOk, chunkWindow, pieceOf, type Piece } from './windowChunks';
+export { planSplit, TARGET_FILL, type PlannedPiece, type SplitPlan } from './splitPlan';
 
 // Fetch every click of a window although one stream response stops at the cap (5,000): split the
-// window into pieces that each come back under the cap.
+// window into pieces that each come back under the cap, in as few requests as the data allows.
 //
 // Pieces are inclusive ranges of whole seconds, held as instants (epoch seconds) for arithmetic and
 // as wall-clock strings in the request's zone for Everflow, which reads `from`/`to` that way. A
@@ -14,178 +16,41 @@ export { boundaryOk, chunkWindow, pieceOf, type Piece } from './windowChunks';
 // that holds on the wall clock too (see `boundaryOk`), so the pieces together cover exactly what
 // Everflow reads for the original window, daylight saving included.
 //
-// How a capped piece is split depends on which rows came back, which Everflow does not document:
-// - the first N by time (a prefix): rows before the last returned second are all there is, so that
-//   stretch is re-fetched as one piece of known size and the rest is cut ahead at the density just
-//   measured. Re-fetched, not trusted: a random sample looks the same when the window runs past the
-//   last click, and then that piece comes back capped and is split again;
-// - the newest N (a suffix): the mirror image, working backwards;
-// - an arbitrary N: a random sample spans the whole window whatever the total, so "cap × window /
-//   span" would always say "about the cap" — the sample tells the shape of the traffic, not its
-//   size. A small probe piece measures how many clicks each sampled row stands for, and the rest is
-//   cut at sample quantiles holding ~75% of the cap each.
-// Planned-ahead pieces are re-planned from what has been fetched just before each is sent, so a
-// wrong guess costs one request, not a cascade. Rows are kept by transaction_id, so a capped
-// response's rows and the re-fetch of its range count once.
+// Everflow does not document which 5,000 rows a capped response holds. Three answers are plausible
+// (the first by time, the newest, an arbitrary sample) and a server might not even stick to one, so
+// the truncation is a belief that every response tests:
+// - Learning. A capped response shaped like a prefix (nothing after its last row although the piece
+//   runs on) is re-fetched up to its last second once: an uncapped answer with exactly those rows
+//   proves it was the first N (a sample looks the same when traffic ends early, and then the
+//   re-fetch holds more). The newest-N shape is the mirror image. A truncation remembered from an
+//   earlier run (`truncationHint`) skips that request when the shape leaves no other reading (no
+//   gap on the side the other truncation would leave); the walk's checks still catch a wrong one.
+// - Walking. With the belief in force, each capped response is complete up to its last second
+//   (first N) or from its first second on (newest N), so the next request starts there and runs to
+//   the end of the chunk: one request per ~5,000 clicks, no density guess. Each request reaches back
+//   over WALK_OVERLAP rows already proven, and must return exactly those: a newest-N answer never
+//   holds them, a sample holds all of them only with probability (cap / total)^WALK_OVERLAP. A
+//   mismatch drops the belief for the rest of the run, and that range is planned as a sample. That
+//   check is weakest where a piece's total is nearest the cap, so the last stretch (under
+//   TAIL_PIECES caps at the density just proven) is cut into pieces meant to come back uncapped.
+// - Without a belief, capped responses are split as samples (see splitPlan.ts): a probe measures
+//   how many clicks each sampled row stands for and the rest is cut at sample quantiles, as close
+//   to the cap as the sample's density allows; a capped piece's overlap with the earlier sample
+//   estimates its total (capture–recapture).
+// An uncapped answer is always complete whatever the server does; rows are kept by transaction_id,
+// so a capped response's rows and a re-fetch of its range count once.
 
-/** Share of the cap a planned piece aims at: room for estimation error without wasting requests. */
-export const TARGET_FILL = 0.75;
-/** A gap at an edge this many typical row spacings (and seconds) wide is a cut-off, not chance. */
-const [GAP_FACTOR, GAP_MIN_S] = [20, 2];
-/**
- * Rows nearest a boundary that measure the density there: few enough to follow a daily curve within
- * a busy day, enough to average over the curve when a piece spans days (tuned on the sandbox).
- */
-const DENSITY_ROWS = 1500;
-/** Pieces planned ahead per split; the remainder is one piece that is re-planned before it is sent. */
-const PLAN_AHEAD = 16;
-/** An over-cap piece with an estimate is assumed this much bigger than the larger of estimate and cap. */
-const OVERFLOW_MARGIN = 1.25;
+/** Proven rows each walking request reaches back over, as its test of the belief. */
+const WALK_OVERLAP = 40;
 
-/** counted: exact under prefix/suffix semantics; extrapolated/sampled: estimates, re-planned. */
-export type Basis = 'chunk' | 'counted' | 'extrapolated' | 'sampled' | 'halved';
+/** A walk's remainder estimated under this many caps is cut into pieces aimed at TAIL_FILL of the cap. */
+const [TAIL_PIECES, TAIL_FILL] = [1.6, 0.85];
 
-export interface PlannedPiece extends Piece {
-  basis: Basis;
-  expected?: number;
-}
+/** Overlapping rows needed before two samples' overlap is read as an estimate of a piece's total. */
+const RECAPTURE_MIN = 10;
 
-export type Model =
-  | { kind: 'density'; dir: 1 | -1; perSecond: number; origin: number; originEnd: number }
-  | { kind: 'sample'; sample: number[]; perRow: number; origin: number };
-
-export interface SplitPlan {
-  shape: 'prefix' | 'suffix' | 'sample' | 'halve' | 'unsplittable';
-  pieces: PlannedPiece[];
-  /** How the planned-ahead pieces were sized, for re-planning them. */
-  model?: Model;
-}
-
-// ---- planning -------------------------------------------------------------------------------------
-
-function timestampsIn(rows: readonly Click[], lo: number, hi: number): number[] {
-  const ts: number[] = [];
-  for (const r of rows) if (r.unix_timestamp >= lo && r.unix_timestamp <= hi) ts.push(r.unix_timestamp);
-  return ts.sort((a, b) => a - b);
-}
-
-/** Index of the first element ≥ v. */
-function lowerBound(a: readonly number[], v: number): number {
-  let [lo, hi] = [0, a.length];
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    [lo, hi] = a[mid] < v ? [mid + 1, hi] : [lo, mid];
-  }
-  return lo;
-}
-
-/** Clicks per second just before `edge` (dir 1) or from `edge` on (dir −1), from sorted timestamps. */
-function densityAt(ts: readonly number[], edge: number, dir: 1 | -1): number | undefined {
-  if (dir === 1) {
-    const end = lowerBound(ts, edge);
-    if (end === 0) return undefined;
-    const k = Math.min(end, DENSITY_ROWS);
-    return k / Math.max(1, edge - ts[end - k]);
-  }
-  const start = lowerBound(ts, edge);
-  if (start >= ts.length) return undefined;
-  const k = Math.min(ts.length - start, DENSITY_ROWS);
-  return k / Math.max(1, ts[start + k - 1] - edge + 1);
-}
-
-/** Valid piece starts in (lo, hi], each snapped and strictly increasing, from ascending wished-for ones. */
-function snapAll(wishes: number[], lo: number, hi: number, zone: string): number[] {
-  const out: number[] = [];
-  for (const w of wishes) {
-    const b = snapBoundary(w, out.at(-1) ?? lo, hi, zone);
-    if (b !== undefined) out.push(b);
-  }
-  return out;
-}
-
-/**
- * Boundaries (as offsets into a range of `size` units) for pieces of about `step` units: evenly
- * spread when that takes at most PLAN_AHEAD pieces (no sliver at the end costing a request),
- * else PLAN_AHEAD − 1 of exactly `step` and one remainder that is re-planned before it is sent.
- */
-function offsets(size: number, step: number): number[] {
-  const k = Math.ceil(size / Math.max(step, 1e-9));
-  if (k <= 1) return [];
-  const each = k <= PLAN_AHEAD ? size / k : step;
-  const out: number[] = [];
-  for (let j = 1; j < Math.min(k, PLAN_AHEAD); j++) out.push(Math.round(j * each));
-  return out;
-}
-
-/** Plans `range` at a uniform density, cutting from its start (dir 1) or its end (dir −1). */
-export function planDensity(range: Piece, perSecond: number, dir: 1 | -1, target: number, zone: string): PlannedPiece[] {
-  const span = range.toSec - range.fromSec + 1;
-  const step = perSecond > 0 ? Math.max(1, Math.floor(target / perSecond)) : span;
-  const wishes = offsets(span, step).map((o) => (dir === 1 ? range.fromSec + o : range.toSec + 1 - o));
-  const pieces = cutAt(range, snapAll(wishes.sort((a, b) => a - b), range.fromSec, range.toSec, zone), zone);
-  return pieces.map((p) => ({ ...p, basis: 'extrapolated', expected: perSecond * (p.toSec - p.fromSec + 1) }));
-}
-
-/** Plans `range` at sample quantiles, each piece holding about `target / perRow` sampled rows. */
-export function planSample(range: Piece, sample: readonly number[], perRow: number, target: number, zone: string): PlannedPiece[] {
-  const inRange = sample.slice(lowerBound(sample, range.fromSec), lowerBound(sample, range.toSec + 1));
-  const wishes = offsets(inRange.length, Math.max(1, Math.floor(target / perRow))).map((o) => inRange[o]);
-  const pieces = cutAt(range, snapAll(wishes, range.fromSec, range.toSec, zone), zone);
-  return pieces.map((p) => ({ ...p, basis: 'sampled', expected: perRow * (lowerBound(inRange, p.toSec + 1) - lowerBound(inRange, p.fromSec)) }));
-}
-
-export interface PlanOptions {
-  /** What the piece was expected to hold when it was planned (it held more). */
-  expected?: number;
-  /** Upper guess of a fully unknown piece's total, sizing the probe; default 20 × cap. */
-  maxGuess?: number;
-}
-
-/**
- * How to split a piece whose response reached the cap, from the timestamps that came back. Pure:
- * pieces come back contiguous, in time order, covering `piece` exactly.
- */
-export function planSplit(piece: Piece, result: Pick<StreamResult, 'rows' | 'cap'>, zone: string, opts: PlanOptions = {}): SplitPlan {
-  const { fromSec: lo, toSec: hi } = piece;
-  if (piece.from === piece.to || hi <= lo) return { shape: 'unsplittable', pieces: [] };
-  const target = Math.max(1, Math.floor(result.cap * TARGET_FILL));
-  const ts = timestampsIn(result.rows, lo, hi);
-  const n = ts.length;
-  const halve = (): SplitPlan => {
-    const b = snapBoundary(lo + Math.floor((hi - lo + 1) / 2), lo, hi, zone);
-    if (b === undefined) return { shape: 'unsplittable', pieces: [] };
-    return { shape: 'halve', pieces: cutAt(piece, [b], zone).map((p) => ({ ...p, basis: 'halved' })) };
-  };
-  if (n === 0) return halve();
-  const m = Math.min(n - 1, 100);
-  const spacingEnd = m > 0 ? (ts[n - 1] - ts[n - 1 - m]) / m : 0;
-  const spacingStart = m > 0 ? (ts[m] - ts[0]) / m : 0;
-  const wide = (gap: number, spacing: number): boolean => gap >= Math.max(GAP_MIN_S, GAP_FACTOR * spacing);
-
-  // A gap at both ends reads as a prefix too: the first N by time after a stretch with no clicks.
-  if (wide(hi - ts[n - 1], spacingEnd)) {
-    const b = snapBoundary(Math.max(ts[n - 1], lo + 1), lo, hi, zone, 'before') ?? snapBoundary(ts[n - 1], lo, hi, zone);
-    if (b === undefined) return halve();
-    const counted: PlannedPiece = { ...cutAt(piece, [b], zone)[0], basis: 'counted', expected: lowerBound(ts, b) };
-    const rest = { from: formatTimestamp(b, zone), to: piece.to, fromSec: b, toSec: hi };
-    const perSecond = densityAt(ts, b, 1) ?? 0;
-    return { shape: 'prefix', pieces: [counted, ...planDensity(rest, perSecond, 1, target, zone)], model: { kind: 'density', dir: 1, perSecond, origin: lo, originEnd: hi } };
-  }
-  if (wide(ts[0] - lo, spacingStart)) {
-    const b = snapBoundary(Math.min(ts[0] + 1, hi), lo, hi, zone, 'after') ?? snapBoundary(ts[0] + 1, lo, hi, zone);
-    if (b === undefined) return halve();
-    const counted: PlannedPiece = { ...cutAt(piece, [b], zone)[1], basis: 'counted', expected: n - lowerBound(ts, b) };
-    const rest = { from: piece.from, to: formatTimestamp(b - 1, zone), fromSec: lo, toSec: b - 1 };
-    const perSecond = densityAt(ts, b, -1) ?? 0;
-    return { shape: 'suffix', pieces: [...planDensity(rest, perSecond, -1, target, zone), counted], model: { kind: 'density', dir: -1, perSecond, origin: lo, originEnd: hi } };
-  }
-  if (ts[0] === ts[n - 1]) return halve();
-  const total = opts.expected !== undefined ? Math.max(opts.expected, result.cap) * OVERFLOW_MARGIN : (opts.maxGuess ?? 20 * result.cap);
-  const perRow = total / n;
-  const pieces = planSample(piece, ts, perRow, target, zone);
-  if (pieces.length < 2) return halve();
-  return { shape: 'sample', pieces, model: { kind: 'sample', sample: ts, perRow, origin: lo } };
-}
+/** Which rows a capped response holds: what a run learned, and what a later one may start from. */
+export type Truncation = 'first' | 'newest' | 'arbitrary';
 
 // ---- the fetch loop -------------------------------------------------------------------------------
 
@@ -199,6 +64,8 @@ export interface FetchAllDeps {
   onProgress?: (p: { piecesDone: number; piecesQueued: number; rows: number }) => void;
   /** The capped response to `req` already in hand; saves its request. */
   firstResult?: StreamResult;
+  /** What an earlier run against the same account and host learned; a wrong one costs requests only. */
+  truncationHint?: Truncation;
 }
 
 export interface FetchAllResult {
@@ -215,11 +82,22 @@ export interface FetchAllResult {
    * the cap are missing, and `complete` is false.
    */
   pieces: Array<{ from: string; to: string; rows: number; capped?: boolean }>;
+  /**
+   * The truncation this run saw proven (first/newest: a re-fetch or an overlap matched), or
+   * 'arbitrary' when a belief was disproved; undefined when no capped response told.
+   */
+  truncation?: Truncation;
 }
 
 interface Work extends PlannedPiece {
   group?: { model: Model; plannedAt: number };
+  /** A walking step: `rest` is the part not proven yet; the rest of the piece re-reads proven rows. */
+  walk?: { dir: 1 | -1; rest: Piece; bounds: Piece };
+  /** A re-fetch testing the belief `mode`: the ids the capped response held in this range. */
+  verify?: { mode: 'first' | 'newest'; ids: Set<string> };
 }
+
+const modeOf = (dir: 1 | -1): 'first' | 'newest' => (dir === 1 ? 'first' : 'newest');
 
 /**
  * Fetches every click of `req`, splitting as needed. One request at a time: the client's limiter
@@ -231,23 +109,118 @@ export async function fetchAll(req: StreamRequest, deps: FetchAllDeps): Promise<
   const { zone, signal } = deps;
   const maxRows = deps.maxRows ?? 100_000;
   const rows = new Map<string, Click>();
-  const done: Array<FetchAllResult['pieces'][number] & { at: number }> = [];
+  const done: Array<{ from: string; to: string; fromSec: number; toSec: number; capped?: boolean }> = [];
   const stack: Work[] = chunkWindow(req, zone).map((c): Work => ({ ...c, basis: 'chunk' })).reverse();
   let requests = 0;
   let cap = deps.firstResult?.cap ?? 5000;
   let stoppedBy: FetchAllResult['stoppedBy'];
+  // The belief in force, whether this run has proven it, and whether any belief was disproved (then
+  // none is taken up again: a server that changes its mind gets the sample planner, which is safe).
+  // The hint is no belief: the first capped answer's shape decides, and the hint only spares the
+  // re-fetch that would prove it (an 'arbitrary' hint changes nothing, so a server is never kept
+  // from being found first- or newest-truncated later).
+  let belief: 'first' | 'newest' | undefined;
+  let proven = false;
+  let refuted = false;
+  let disproved = false;
   const rowsIn = (lo: number, hi: number): number[] => timestampsIn([...rows.values()], lo, hi);
+  const idsIn = (lo: number, hi: number): Set<string> => {
+    const out = new Set<string>();
+    for (const r of rows.values()) if (r.unix_timestamp >= lo && r.unix_timestamp <= hi) out.add(r.transaction_id);
+    return out;
+  };
+  const keep = (res: StreamResult): void => {
+    for (const r of res.rows) rows.set(r.transaction_id, r);
+  };
+  const finish = (p: Piece, capped = false): void => {
+    done.push({ from: p.from, to: p.to, fromSec: p.fromSec, toSec: p.toSec, ...(capped ? { capped } : {}) });
+  };
+  const drop = (): void => {
+    belief = undefined;
+    proven = false;
+    refuted = true;
+    disproved = true;
+  };
   // The stack pops from its end: suffix plans run backwards from their counted piece, others forwards.
   const push = (work: Work[], model?: Model): number => stack.push(...(model?.kind === 'density' && model.dir === -1 ? work : work.reverse()));
 
-  const settle = (p: Work, res: StreamResult): void => {
-    for (const r of res.rows) rows.set(r.transaction_id, r);
-    const plan = res.truncated ? planSplit(p, res, zone, { expected: p.expected, maxGuess: Math.min(20 * cap, Math.max(2 * cap, maxRows)) }) : undefined;
-    if (!plan || plan.pieces.length < 2) {
-      done.push({ from: p.from, to: p.to, rows: res.rows.length, ...(plan ? { capped: true } : {}), at: p.fromSec });
+  /** The next walking request for `rest`, reaching back over up to WALK_OVERLAP proven rows within `bounds`. */
+  const walkStep = (dir: 1 | -1, rest: Piece, bounds: Piece): Work => {
+    if (dir === 1) {
+      const ts = rowsIn(bounds.fromSec, rest.fromSec - 1);
+      const t = ts[Math.max(0, ts.length - WALK_OVERLAP)];
+      const o = t === undefined ? rest.fromSec : t <= bounds.fromSec ? bounds.fromSec : (snapBoundary(t, bounds.fromSec, rest.fromSec, zone, 'before') ?? bounds.fromSec);
+      const from = o === rest.fromSec ? rest.from : o === bounds.fromSec ? bounds.from : formatTimestamp(o, zone);
+      return { from, fromSec: o, to: rest.to, toSec: rest.toSec, basis: 'counted', walk: { dir, rest, bounds } };
+    }
+    const ts = rowsIn(rest.toSec + 1, bounds.toSec);
+    const t = ts[Math.min(ts.length, WALK_OVERLAP) - 1];
+    const b = t === undefined ? undefined : t >= bounds.toSec ? bounds.toSec + 1 : snapBoundary(t + 1, rest.toSec + 1, bounds.toSec, zone, 'after');
+    const e = b === undefined ? (t === undefined ? rest.toSec : bounds.toSec) : b - 1;
+    const to = e === rest.toSec ? rest.to : e === bounds.toSec ? bounds.to : formatTimestamp(e, zone);
+    return { from: rest.from, fromSec: rest.fromSec, to, toSec: e, basis: 'counted', walk: { dir, rest, bounds } };
+  };
+
+  /**
+   * Walks on over `rest`, or, when what is left looks like less than TAIL_PIECES caps at the density
+   * just proven, cuts it into pieces meant to come back uncapped: those prove themselves whatever the
+   * server does, where a last capped step near the cap is the one a sample could pass for a prefix.
+   */
+  const advance = (dir: 1 | -1, rest: Piece, bounds: Piece): void => {
+    const perSecond = dir === 1 ? densityAt(rowsIn(bounds.fromSec, rest.fromSec - 1), rest.fromSec, 1) : densityAt(rowsIn(rest.toSec + 1, bounds.toSec), rest.toSec + 1, -1);
+    const left = (perSecond ?? Infinity) * (rest.toSec - rest.fromSec + 1);
+    if (left > TAIL_PIECES * cap) {
+      stack.push(walkStep(dir, rest, bounds));
+      return;
+    }
+    push(planDensity(rest, perSecond!, dir, Math.floor(TAIL_FILL * cap), zone).map((q): Work => q), { kind: 'density', dir, perSecond: perSecond!, origin: bounds.fromSec, originEnd: bounds.toSec });
+  };
+
+  /** Starts walking `p` from a capped response shaped like `dir`'s truncation, after proving it if need be. */
+  const startWalk = (p: Piece, res: StreamResult, counted: PlannedPiece, dir: 1 | -1): void => {
+    belief = modeOf(dir);
+    const rest: Piece =
+      dir === 1
+        ? { from: formatTimestamp(counted.toSec + 1, zone), fromSec: counted.toSec + 1, to: p.to, toSec: p.toSec }
+        : { from: p.from, fromSec: p.fromSec, to: formatTimestamp(counted.fromSec - 1, zone), toSec: counted.fromSec - 1 };
+    const inRange = timestampsIn(res.rows, p.fromSec, p.toSec);
+    const ids = new Set(res.rows.filter((r) => r.unix_timestamp >= counted.fromSec && r.unix_timestamp <= counted.toSec).map((r) => r.transaction_id));
+    keep(res);
+    advance(dir, rest, p);
+    // The belief proves only what lies wholly before the last second returned (after the first):
+    // a counted piece snapped past it (no valid boundary nearer, as in a repeated hour) is fetched.
+    if (dir === 1 ? counted.toSec >= inRange[inRange.length - 1] : counted.fromSec <= inRange[0]) {
+      stack.push({ ...counted });
+      return;
+    }
+    // A remembered belief is trusted only when the shape allows no other reading: no gap on the
+    // side a newest-N (or first-N) answer would leave, so nothing unseen can hide there.
+    const gaps = edgeGaps(p, inRange);
+    const hinted = deps.truncationHint === modeOf(dir) && !refuted && !(dir === 1 ? gaps.start : gaps.end);
+    if (proven || hinted) finish(counted);
+    else stack.push({ ...counted, verify: { mode: modeOf(dir), ids } });
+  };
+
+  /** A capped response read without a belief: sample planning, or the start of a walk. */
+  const split = (p: Work, res: StreamResult): void => {
+    // Rows of the piece already in hand came from earlier capped answers (pieces are disjoint). If
+    // this answer is a fresh sample, each of them is in it with probability cap / total: their
+    // overlap tells the piece's total (capture–recapture), which one sample alone cannot.
+    const known = idsIn(p.fromSec, p.toSec);
+    const overlap = res.rows.reduce((a, r) => a + (known.has(r.transaction_id) ? 1 : 0), 0);
+    const estimate = overlap >= RECAPTURE_MIN && overlap < known.size ? { total: (known.size * res.rows.length) / overlap, totalErr: 1 / Math.sqrt(overlap) } : {};
+    const plan = planSplit(p, res, zone, { expected: p.expected, maxGuess: Math.min(20 * cap, Math.max(2 * cap, maxRows)), ...estimate });
+    if (plan.pieces.length < 2) {
+      keep(res);
+      finish(p, true);
       return;
     }
     const { pieces, model } = plan;
+    const dir = plan.shape === 'prefix' ? 1 : plan.shape === 'suffix' ? -1 : undefined;
+    if (dir && !refuted && (belief === undefined || belief === modeOf(dir))) {
+      return startWalk(p, res, pieces[dir === 1 ? 0 : pieces.length - 1], dir);
+    }
+    keep(res);
     // A piece cut ahead at a density came back capped and reads the same way: its open remainder
     // and the parent's unsent pieces are one stretch now, planned from the fresher density.
     const parent = p.group?.model;
@@ -263,6 +236,55 @@ export async function fetchAll(req: StreamRequest, deps: FetchAllDeps): Promise<
     push(pieces.map((q): Work => (q.basis === 'extrapolated' || q.basis === 'sampled' ? { ...q, group } : q)), model);
   };
 
+  /** One walking step answered: claim what the belief proves, or drop the belief and split. */
+  const walked = (p: Work, res: StreamResult): void => {
+    const { dir, rest, bounds } = p.walk!;
+    if (!res.truncated) {
+      keep(res);
+      return finish(rest);
+    }
+    if (belief !== modeOf(dir)) return split({ ...rest, basis: 'counted' }, res);
+    // The overlap (the part of the piece outside `rest`) must come back exactly as proven.
+    const [lo, hi] = dir === 1 ? [p.fromSec, rest.fromSec - 1] : [rest.toSec + 1, p.toSec];
+    const known = idsIn(lo, hi);
+    const back = res.rows.filter((r) => r.unix_timestamp >= lo && r.unix_timestamp <= hi);
+    if (back.length !== known.size || !back.every((r) => known.has(r.transaction_id))) {
+      drop();
+      return split({ ...rest, basis: 'counted' }, res);
+    }
+    if (known.size > 0) proven = true;
+    const ts = res.rows.map((r) => r.unix_timestamp);
+    // First N: complete before its last second; newest N: complete after its first second.
+    const b = dir === 1 ? snapBoundary(Math.max(...ts), rest.fromSec, rest.toSec, zone, 'before') : snapBoundary(Math.min(...ts) + 1, rest.fromSec, rest.toSec, zone, 'after');
+    if (b === undefined) return split({ ...rest, basis: 'counted' }, res);
+    keep(res);
+    const [claimed, left]: [Piece, Piece] =
+      dir === 1
+        ? [{ ...rest, to: formatTimestamp(b - 1, zone), toSec: b - 1 }, { ...rest, from: formatTimestamp(b, zone), fromSec: b }]
+        : [{ ...rest, from: formatTimestamp(b, zone), fromSec: b }, { ...rest, to: formatTimestamp(b - 1, zone), toSec: b - 1 }];
+    finish(claimed);
+    advance(dir, left, bounds);
+  };
+
+  /** A re-fetch testing the belief answered: it proves the belief only if it holds exactly what the capped response did. */
+  const verified = (p: Work, res: StreamResult): void => {
+    const { mode, ids } = p.verify!;
+    const same = !res.truncated && res.rows.length === ids.size && res.rows.every((r) => ids.has(r.transaction_id));
+    if (same && belief === mode) proven = true;
+    else if (!same) drop();
+    if (res.truncated) return split({ ...p, basis: 'counted' }, res);
+    keep(res);
+    finish(p);
+  };
+
+  const settle = (p: Work, res: StreamResult): void => {
+    if (p.verify) return verified(p, res);
+    if (p.walk) return walked(p, res);
+    if (res.truncated) return split(p, res);
+    keep(res);
+    finish(p);
+  };
+
   /** Re-plans `p` and its unsent siblings from what has been fetched since they were planned. */
   const replan = (p: Work): Work => {
     const group = p.group!;
@@ -273,15 +295,15 @@ export async function fetchAll(req: StreamRequest, deps: FetchAllDeps): Promise<
     const m = group.model;
     const target = Math.max(1, Math.floor(TARGET_FILL * cap));
     let planned: PlannedPiece[];
-    if (m.kind === 'density') {
+    if (m.kind === 'sample') {
+      // Everything of the group before `range` is fetched: clicks there per sampled row there.
+      const sampled = lowerBound(m.sample, range.fromSec) - lowerBound(m.sample, m.origin);
+      if (sampled > 0) [m.perRow, m.err] = [Math.max(rowsIn(m.origin, range.fromSec - 1).length, 1) / sampled, 1 / Math.sqrt(sampled)];
+      planned = planSample(range, m.sample, m.perRow, m.err === undefined ? target : sampleTarget(cap, m.perRow, m.err), zone);
+    } else {
       const fetched = m.dir === 1 ? rowsIn(m.origin, range.fromSec - 1) : rowsIn(range.toSec + 1, m.originEnd);
       m.perSecond = densityAt(fetched, m.dir === 1 ? range.fromSec : range.toSec + 1, m.dir) ?? m.perSecond;
       planned = planDensity(range, m.perSecond, m.dir, target, zone);
-    } else {
-      // Everything of the group before `range` is fetched: clicks there per sampled row there.
-      const sampled = lowerBound(m.sample, range.fromSec) - lowerBound(m.sample, m.origin);
-      if (sampled > 0) m.perRow = Math.max(rowsIn(m.origin, range.fromSec - 1).length, 1) / sampled;
-      planned = planSample(range, m.sample, m.perRow, target, zone);
     }
     group.plannedAt = requests;
     push(planned.map((q): Work => ({ ...q, group })), m);
@@ -311,7 +333,13 @@ export async function fetchAll(req: StreamRequest, deps: FetchAllDeps): Promise<
 
   const all = [...rows.values()].sort((a, b) => a.unix_timestamp - b.unix_timestamp || (a.transaction_id < b.transaction_id ? -1 : 1));
   if (all.length > maxRows) stoppedBy ??= 'maxRows';
-  const pieces = done.sort((a, b) => a.at - b.at).map(({ at: _at, ...piece }) => piece);
+  const kept = all.slice(0, maxRows);
+  const times = kept.map((r) => r.unix_timestamp);
+  // Rows counted by the piece their time falls in: pieces tile the window, so each row counts once.
+  const pieces = done
+    .sort((a, b) => a.fromSec - b.fromSec)
+    .map(({ from, to, fromSec, toSec, capped }) => ({ from, to, rows: lowerBound(times, toSec + 1) - lowerBound(times, fromSec), ...(capped ? { capped } : {}) }));
   const complete = !stoppedBy && !pieces.some((p) => p.capped);
-  return { rows: all.slice(0, maxRows), requests, complete, ...(stoppedBy ? { stoppedBy } : {}), pieces };
+  const truncation: Truncation | undefined = disproved ? 'arbitrary' : proven ? belief : undefined;
+  return { rows: kept, requests, complete, ...(stoppedBy ? { stoppedBy } : {}), pieces, ...(truncation ? { truncation } : {}) };
 }

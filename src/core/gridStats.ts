@@ -102,7 +102,6 @@ export interface SelectionStats {
 export function selectionStats(t: GridTable, blocks: readonly CellBlock[]): SelectionStats {
   // One block (the usual drag or Ctrl+A) cannot overlap itself: no need to remember millions of cells.
   const seen = blocks.length > 1 ? new Set<number>() : undefined;
-  const currencyCol = t.col('currency_id');
   const currencies = new Set<string>();
   let cells = 0;
   let numeric = 0;
@@ -122,7 +121,7 @@ export function selectionStats(t: GridTable, blocks: readonly CellBlock[]): Sele
         if (typeof v !== 'number' || !Number.isFinite(v)) continue;
         numeric++;
         sum += v;
-        if (kind === 'money') currencies.add(currencyCol >= 0 ? String(t.raw(currencyCol, r)).trim().toUpperCase() : '');
+        if (kind === 'money') currencies.add(t.currencyOf(c, r).trim().toUpperCase());
       }
     }
   }

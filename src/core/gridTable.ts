@@ -1,5 +1,6 @@
 import { columnById, type CellValue, type ColumnKind } from './columns';
 import type { FlatTable } from './flatten';
+import { formatDuration } from './conversions/duration';
 import { formatBoolean, formatMoney, formatTimestamp, formatUtc } from './format';
 import { SearchIndex, type IndexSource } from './searchIndex';
 import { numericSort, rankedSort } from './rankedSort';
@@ -55,7 +56,8 @@ export class GridTable {
   private readonly kinds: ColumnKind[];
   private readonly index = new Map<string, number>();
   private readonly texts: (string | undefined)[][];
-  private readonly currency: number;
+  /** Per column: the column holding its amounts' currency (-1 for none). */
+  private readonly currency: number[];
   private readonly search: SearchIndex;
   /** Per column: its values per row, or (a column that came numbered) undefined and `dicts`/`codes`. */
   private readonly values: (readonly CellValue[] | undefined)[];
@@ -87,7 +89,7 @@ export class GridTable {
     this.kinds = table.columns.map((id) => columnById(id)?.kind ?? 'text');
     table.columns.forEach((id, c) => this.index.set(id, c));
     this.texts = table.columns.map(() => []);
-    this.currency = this.index.get('currency_id') ?? -1;
+    this.currency = table.columns.map((id) => this.index.get(columnById(id)?.currencyColumn ?? 'currency_id') ?? -1);
     this.search = new SearchIndex(this.indexSource(packed));
   }
 
@@ -99,7 +101,7 @@ export class GridTable {
       columnCount: this.columns.length,
       text: (c, r) => this.text(c, r),
       valueText: (c, v) => this.valueText(c, v),
-      rowKey: (_c, r) => this.currencyOf(r),
+      rowKey: (c, r) => this.currencyOf(c, r),
       packed: (c) => (packed?.length === this.columns.length && usable(packed[c]) ? packed[c] : packColumn(this.values[c] ?? this.columnValues(c))),
     };
   }
@@ -151,7 +153,7 @@ export class GridTable {
   }
 
   private format(c: number, r: number, v: CellValue): string {
-    return this.valueText(c, v) ?? formatMoney(v as number, this.currencyOf(r));
+    return this.valueText(c, v) ?? formatMoney(v as number, this.currencyOf(c, r));
   }
 
   /** The text a value shows in column `c` whatever its row; undefined for an amount (its row's currency decides). */
@@ -162,14 +164,17 @@ export class GridTable {
         return typeof v === 'number' ? formatTimestamp(v, this.zone) : String(v);
       case 'money':
         return typeof v === 'number' ? undefined : String(v);
+      case 'duration':
+        return typeof v === 'number' ? formatDuration(v) : String(v);
       default:
         return typeof v === 'boolean' ? formatBoolean(v) : String(v);
     }
   }
 
-  /** The currency code amounts of row `r` are shown in ('' when there is none). */
-  private currencyOf(r: number): string {
-    const cur = this.currency >= 0 ? this.raw(this.currency, r) : '';
+  /** The currency code amounts of column `c` in row `r` are shown in ('' when there is none). */
+  currencyOf(c: number, r: number): string {
+    const cc = this.currency[c];
+    const cur = cc >= 0 ? this.raw(cc, r) : '';
     return typeof cur === 'string' ? cur : '';
   }
 

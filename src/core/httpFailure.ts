@@ -124,3 +124,69 @@ export function transportFailure(e: unknown, ctx: { timedOut: boolean; cancelled
   }
   return new EverflowError('network', `the request failed (${code || shorten(message, 80)})`);
 }
+
+const STATUS_WORDS: Readonly<Record<string, string>> = {
+  badRequest: 'Everflow rejected the request',
+  unauthorized: 'Everflow rejected the API key',
+  forbidden: 'Everflow refused access for this API key',
+  notFound: 'Everflow found nothing at this address',
+  rateLimited: 'Everflow is rate limiting requests',
+  server: 'Everflow had a server error',
+};
+
+export function statusFailure(
+  reason: NonNullable<ReturnType<typeof reasonForStatus>>,
+  status: number,
+  text: string,
+  contentType: string | undefined,
+  key: string,
+  location: unknown,
+): EverflowError {
+  const serverMessage = serverMessageOf(text, contentType, key);
+  if (reason === 'invalidResponse') {
+    // Only the host and path of a redirect target: its query could hold anything.
+    let where = '';
+    if (typeof location === 'string') {
+      try {
+        const u = new URL(location, 'http://relative.invalid');
+        where = u.host === 'relative.invalid' ? ` to ${u.pathname}` : ` to ${u.protocol}//${u.host}${u.pathname}`;
+      } catch {
+        // An unparsable Location adds nothing useful.
+      }
+    }
+    return new EverflowError('invalidResponse', `Everflow answered with a redirect${shorten(where, 120)} instead of data`, { status, serverMessage });
+  }
+  return new EverflowError(reason, `${STATUS_WORDS[reason]} (HTTP ${status})`, { status, serverMessage });
+}
+
+/**
+ * Why `JSON.parse(text)` threw: the text stops part way ('cutOff') or is not JSON ('malformed'). A body
+ * cut right after a complete token ("…,\"revenue\":1") fails with "Expected ',' or '}'" at the very end
+ * rather than "Unexpected end", so an error positioned at the end of the text counts as cut off too.
+ */
+export function jsonFailureKind(error: unknown, text: string): 'cutOff' | 'malformed' {
+  if (!(error instanceof SyntaxError)) return 'malformed';
+  if (/end of (JSON )?input|Unterminated/i.test(error.message)) return 'cutOff';
+  const position = /at position (\d+)/.exec(error.message);
+  return position !== null && Number(position[1]) >= text.trimEnd().length ? 'cutOff' : 'malformed';
+}
+
+/** JSON of a 2xx body; HTML pages, empty, cut-off and malformed bodies are `invalidResponse`. */
+export function parseJson(text: string, contentType: string | undefined, status: number, key: string): unknown {
+  if (text.trim() === '') throw new EverflowError('invalidResponse', 'the response was empty', { status });
+  if (looksLikeHtml(text, contentType)) {
+    const page = shorten(redact(stripHtml(text), key));
+    return failInvalid(`an HTML page came back instead of JSON${page ? ` ("${shorten(page, 120)}")` : ''}`, status);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    // V8's message quotes the body; only its kind is kept.
+    const cutOff = jsonFailureKind(e, text) === 'cutOff';
+    return failInvalid(cutOff ? 'the JSON ended early (the response was cut off)' : 'the JSON was malformed', status);
+  }
+}
+
+function failInvalid(message: string, status: number): never {
+  throw new EverflowError('invalidResponse', message, { status });
+}

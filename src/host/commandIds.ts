@@ -13,6 +13,9 @@ export const CommandIds = {
   openClickInGrid: 'everflow.openClickInGrid',
   copyTransactionId: 'everflow.copyTransactionId',
   copyClickJson: 'everflow.copyClickJson',
+  // Conversions (src/conversions/).
+  traceClick: 'everflow.traceClick',
+  openTraceAsJson: 'everflow.openTraceAsJson',
   runClickStream: 'everflow.runClickStream',
   showLog: 'everflow.showLog',
   // Saved queries and run history.
@@ -38,6 +41,7 @@ export const CommandIds = {
   resultsExportCsv: 'everflow.results.exportCsv',
   resultsExportJson: 'everflow.results.exportJson',
   resultsOpenAsJson: 'everflow.results.openAsJson',
+  addConversions: 'everflow.addConversions',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

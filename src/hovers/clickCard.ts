@@ -23,6 +23,8 @@ export interface ClickCardOptions {
   links?: readonly CardLink[];
   /** Epoch milliseconds for "… ago"; default Date.now(). */
   now?: number;
+  /** The conversion line (plain text, escaped here); left out when undefined. */
+  conversions?: string;
 }
 
 const HEX_ID = /^[0-9a-f]{32}$/;
@@ -74,10 +76,14 @@ export function clickCardMarkdown(click: Click, opts: ClickCardOptions = {}): st
   rows.push(['Device', joinNonEmpty(device, ' · ')]);
   // All five in one row, empty ones left out, each cut to its share of the row.
   const subs = (['sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const).filter((k) => stringOf(click[k]) !== '');
-  const perSub = Math.max(10, Math.floor(ROW_BUDGET / Math.max(1, subs.length)) - 7);
+  // One line even with all five filled ("subN ", " · " and a cut's "…" cost 9 each): the conversion
+  // row below needs the height a second line of sub ids would take.
+  const perSub = Math.max(6, Math.floor((ROW_BUDGET + 3 - 9 * subs.length) / Math.max(1, subs.length)));
   if (subs.length > 0) rows.push([`Sub${NBSP}IDs`, subs.map((k) => `${k} ${escapeMarkdown(click[k], { maxLength: perSub })}`).join(' · ')]);
   rows.push(['Revenue', formatRevenue(click)]);
   rows.push(['Status', `${click.is_unique ? 'Unique' : 'Not unique'} · ${formatError(click)}`]);
+  // Event names and statuses in it are the API's text: escaped as a whole, like every other value.
+  if (opts.conversions !== undefined) rows.push(['Conversions', escapeMarkdown(opts.conversions, { maxLength: 160 })]);
 
   const table = [
     // A no-break space keeps the title on one line when a long row squeezes the first column.

@@ -9,6 +9,7 @@ import type { IdKind } from '../core/idDetection';
 import type { Click } from '../core/types';
 import { isTransactionId } from '../core/validation';
 import type { Services } from '../services';
+import { hoverConversionLine } from '../conversions/hoverLine';
 import { clickCardMarkdown, isValidTimeZone, statusCardMarkdown, type CardLink } from './clickCard';
 import { NOTICED_LANGUAGES_KEY, declaredLanguages, languageNoticeText, languagesToNotice } from './hoverLanguages';
 
@@ -29,13 +30,15 @@ export const HOVER_COMMANDS: readonly string[] = [
   CommandIds.copyClickJson,
   CommandIds.lookUpClick,
   CommandIds.setApiKey,
+  CommandIds.traceClick,
 ];
 
 const LOADING = 'Looking up… hover again in a moment.';
 const NO_KEY = 'Connect an Everflow account to see this click. Nothing is sent until you do.';
 
-function links(id: string): Record<'json' | 'grid' | 'copyId' | 'copyRow' | 'lookUp' | 'setKey', CardLink> {
+function links(id: string): Record<'json' | 'grid' | 'copyId' | 'copyRow' | 'lookUp' | 'setKey' | 'trace', CardLink> {
   return {
+    trace: { label: 'Trace', command: CommandIds.traceClick, args: [id], tooltip: 'Trace the click: its conversions and events in time order, and whether it converted' },
     json: { label: 'Open as JSON', command: CommandIds.openClickAsJson, args: [id], tooltip: 'Open the whole click as a JSON document' },
     grid: { label: 'Open in Grid', command: CommandIds.openClickInGrid, args: [id], tooltip: 'Open the click in the results grid' },
     copyId: { label: 'Copy ID', command: CommandIds.copyTransactionId, args: [id], tooltip: 'Copy the transaction ID' },
@@ -92,10 +95,12 @@ export class ClickHoverProvider implements vscode.HoverProvider {
    * card over a checksum.
    */
   async cardFor(id: string, token: vscode.CancellationToken, kind: IdKind = 'click'): Promise<string | undefined> {
+    // The conversion line gets what the click's look-up leaves of the budget.
+    const deadline = performance.now() + config.hoverTimeBudgetMs();
     const link = links(id);
     const candidate = kind === 'candidate';
     const cached = this.services.clickCache.get(id);
-    if (cached.state === 'hit') return this.foundCard(cached.value);
+    if (cached.state === 'hit') return this.foundCard(cached.value, deadline, token);
     if (cached.state === 'notFound') return candidate ? undefined : statusCardMarkdown(id, `No click: ${NOT_FOUND_EXPLANATION}.`, [link.copyId]);
     if (!(await this.services.accounts.activeKey())) return statusCardMarkdown(id, NO_KEY, [link.setKey]);
     if (token.isCancellationRequested) return undefined;
@@ -118,16 +123,17 @@ export class ClickHoverProvider implements vscode.HoverProvider {
         return candidate ? undefined : statusCardMarkdown(id, late ? rateLimitHoverText(late.remainingMs) : LOADING, [link.lookUp]);
       }
       case 'value':
-        return this.foundCard(outcome.value);
+        return this.foundCard(outcome.value, deadline, token);
       case 'error':
         if (candidate && isEverflowError(outcome.error) && outcome.error.reason === 'notFound') return undefined;
         return this.errorCard(id, outcome.error);
     }
   }
 
-  private foundCard(click: Click): string {
+  private async foundCard(click: Click, deadline: number, token: vscode.CancellationToken): Promise<string> {
     const link = links(click.transaction_id);
-    return clickCardMarkdown(click, { timeZone: this.timeZone(), links: [link.json, link.grid, link.copyId, link.copyRow] });
+    const conversions = await hoverConversionLine(this.services.conversions, click, Math.floor(deadline - performance.now()), token);
+    return clickCardMarkdown(click, { timeZone: this.timeZone(), links: [link.json, link.grid, link.trace, link.copyId, link.copyRow], conversions });
   }
 
   private errorCard(id: string, error: unknown): string {

@@ -5,6 +5,7 @@
 // ids echoed in replies so a late answer is never taken for the current one.
 
 import type { BinaryTable } from '../core/binaryTable';
+import type { ViewSpec } from '../core/gridTable';
 import type { ResultRequestMeta } from '../results/resultSet';
 
 /** Everything the grid shows, posted once after each `ready` (the webview is rebuilt when shown again). */
@@ -28,6 +29,33 @@ export interface ResultsInit {
   omittedColumns?: number;
   /** Whether the summary above the grid is shown: remembered per workspace by the host (shown by default). */
   summaryOpen?: boolean;
+  /** True when "Add Conversions" can run here: a result whose window and zone are known. */
+  canAddConversions?: boolean;
+  /** Set once conversions were added: the table then has the `conversion.*` columns. */
+  conversions?: ConversionsInfo;
+}
+
+/** What the grid says about the conversions added to it (src/core/conversions/join.ts). */
+export interface ConversionsInfo {
+  /** Conversion rows Everflow sent (after de-duplication by conversion_id). */
+  rows: number;
+  /** Of those, joined to a click of this result. */
+  matched: number;
+  /** Clicks of this result with a conversion or event. */
+  convertedClicks: number;
+  /** Base conversions and post-conversion events joined to this result's clicks. */
+  baseConversions: number;
+  events: number;
+  /** Revenue of the joined rows per currency code. */
+  revenue: Record<string, number>;
+  /** Conversions whose click is not in this result (offered as their own result). */
+  unmatched: number;
+  /** True when Cancel stopped the paging. */
+  partial: boolean;
+  from: string;
+  to: string;
+  attributionDays: number;
+  pages: number;
 }
 
 /** What the webview keeps with `setState` and the host's serializer reads back after a reload. */
@@ -52,6 +80,8 @@ export type HostToResults =
   | { type: 'missing'; title: string; request?: ResultRequestMeta; canRunAgain: boolean }
   /** A fetch-all is running (the banner's button waits) or has ended. */
   | { type: 'fetching'; running: boolean }
+  /** "Add Conversions" is running (the toolbar button waits) or has ended. */
+  | { type: 'addingConversions'; running: boolean }
   /** A palette command asks for an export of what the grid shows; answered with `export` and the same id. */
   | { type: 'exportRequest'; requestId: number; format: ExportFormat }
   /** The full click of a row (normalised, with the fields the catalogue does not name in place), for the detail panel. */
@@ -62,15 +92,22 @@ export type ResultsToHost =
   | { type: 'ready' }
   | { type: 'fetchAll' }
   | { type: 'runAgain' }
+  /** "Add Conversions": fetch the conversions of the result's window and join them into new columns. */
+  | { type: 'addConversions' }
+  /** Opens the conversions whose click is not in this result, as their own document. */
+  | { type: 'openUnmatchedConversions' }
   /** The user showed or collapsed the summary above the grid; the host remembers it for the workspace. */
   | { type: 'summaryOpen'; open: boolean }
   /** Rows as TSV with headers, JSON or Markdown, built by the host from the full clicks. */
   | { type: 'copy'; format: CopyFormat; rows: number[]; columns: string[] }
   /** One cell's text, as shown. */
   | { type: 'copyText'; text: string }
-  | { type: 'export'; requestId?: number; format: ExportFormat; rows: RowScope; columns: string[] }
+  /** `view`: the grid's search, filters, time range and sort, sent with the answer to an `exportRequest` (the chat tools describe it). */
+  | { type: 'export'; requestId?: number; format: ExportFormat; rows: RowScope; columns: string[]; view?: ViewSpec }
   | { type: 'openJson'; rows: RowScope }
   | { type: 'lookUp'; transactionId: string }
+  /** "Trace Click…" on a row: the click, its conversions and a verdict (src/conversions/traceClick.ts). */
+  | { type: 'traceClick'; transactionId: string }
   /** Asks for one row's full click; answered with `rowJson` and the same id. */
   | { type: 'rowJson'; requestId: number; row: number }
   /** "Save chart as PNG/SVG": base64 PNG bytes or SVG text, written as they are where the user picks. */
@@ -92,6 +129,8 @@ export function isResultsToHost(m: unknown): m is ResultsToHost {
     case 'ready':
     case 'fetchAll':
     case 'runAgain':
+    case 'addConversions':
+    case 'openUnmatchedConversions':
       return true;
     case 'copy':
       return (msg.format === 'tsv' || msg.format === 'json' || msg.format === 'markdown') && isRowScope(msg.rows) && msg.rows !== 'all' && isStrings(msg.columns);
@@ -107,10 +146,11 @@ export function isResultsToHost(m: unknown): m is ResultsToHost {
         (msg.format === 'svg' || (msg.format === 'png' && /^[A-Za-z0-9+/]*={0,2}$/.test(msg.data)))
       );
     case 'export':
-      return (msg.format === 'csv' || msg.format === 'json') && isRowScope(msg.rows) && isStrings(msg.columns) && (msg.requestId === undefined || typeof msg.requestId === 'number');
+      return (msg.format === 'csv' || msg.format === 'json') && isRowScope(msg.rows) && isStrings(msg.columns) && (msg.requestId === undefined || typeof msg.requestId === 'number') && (msg.view === undefined || (typeof msg.view === 'object' && msg.view !== null && !Array.isArray(msg.view)));
     case 'openJson':
       return isRowScope(msg.rows);
     case 'lookUp':
+    case 'traceClick':
       return typeof msg.transactionId === 'string';
     case 'rowJson':
       return typeof msg.requestId === 'number' && Number.isInteger(msg.row) && (msg.row as number) >= 0;

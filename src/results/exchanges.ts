@@ -1,4 +1,4 @@
-import { keepWithinBudget } from '../core/asSent';
+import { asSentDocument, keepWithinBudget } from '../core/asSent';
 import { exchangeOfClick } from '../core/client';
 import type { ApiExchange } from '../core/types';
 import type { ResultSet } from './resultSet';
@@ -16,4 +16,17 @@ export function exchangesOf(result: ResultSet): ApiExchange[] {
     if (x) out.push(x);
   }
   return keepWithinBudget(out);
+}
+
+/**
+ * "Open as JSON" of a result with conversions added: the document gains `conversions`, the report's
+ * request and each page as Everflow sent it (kept apart from the clicks' exchanges, whose rows the
+ * document matches by transaction ID).
+ */
+export function withConversionExchanges(doc: unknown, result: ResultSet): unknown {
+  const c = result.conversions;
+  if (!c || typeof doc !== 'object' || doc === null) return doc;
+  const { rows, exchanges, ...meta } = c;
+  const request = { ...meta, rows: rows.length };
+  return { ...doc, conversions: exchanges?.length ? asSentDocument({ request, exchanges, rows: [] }) : { request, rows } };
 }

@@ -8,6 +8,7 @@ import type { ApiExchange, StreamRequest } from '../core/types';
 import type { EverflowClient } from '../core/client';
 import type { Logger } from '../logger';
 import type { TimezoneService } from '../timezoneService';
+import type { TruncationMemory } from './truncationMemory';
 import type { ResultSet } from './resultSet';
 
 // "Fetch all": every click of a capped stream's window, through the shared client (so its limiter
@@ -32,6 +33,8 @@ export interface FetchAllDeps {
   readonly client: EverflowClient;
   readonly timezones: TimezoneService;
   readonly logger: Logger;
+  /** Which rows a capped stream holds, as learned by earlier runs on this account and host. */
+  readonly truncation?: Pick<TruncationMemory, 'recall' | 'remember'>;
 }
 
 /** The result with every click of its window, or undefined when nothing arrived (cancelled at once). */
@@ -41,6 +44,7 @@ export async function runFetchAll(services: FetchAllDeps, result: ResultSet): Pr
   const zone = await services.timezones.zoneOf(request.timezone_id, result.request.timezone);
   if (!zone) throw new Error(`The timezone of this result (id ${request.timezone_id}) is not in Everflow's list, so its window cannot be split.`);
   const maxRows = config.resultsMaxRows();
+  const truncationHint = await services.truncation?.recall();
   const started = performance.now();
   // A stream that ran as one request is the first piece already: fetchAll re-plans from its rows.
   const first = result.request.truncated && !result.request.chunks && !result.request.fetch_all && result.request.cap
@@ -67,9 +71,11 @@ export async function runFetchAll(services: FetchAllDeps, result: ResultSet): Pr
       maxRows,
       signal,
       firstResult: first,
+      truncationHint,
       onProgress: (p) => progress.report({ message: `${p.piecesDone.toLocaleString('en-US')} piece(s) done, ${p.rows.toLocaleString('en-US')} clicks so far` }),
     }),
   );
+  if (outcome.truncation && outcome.truncation !== truncationHint) await services.truncation?.remember(outcome.truncation);
   if (outcome.rows.length === 0 && outcome.stoppedBy === 'cancelled') return undefined;
   const capped = outcome.pieces.filter((p) => p.capped).length;
   const next: ResultSet = {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { asSentDocument, rowsAsSentDocument } from '../core/asSent';
 import type { Click } from '../core/types';
-import { exchangesOf } from './exchanges';
+import { exchangesOf, withConversionExchanges } from './exchanges';
 import type { ResultSet } from './resultSet';
 
 // Results as read-only JSON documents. A content provider's documents cannot be edited or saved
@@ -40,14 +40,22 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
 
   /** Opens `value` as formatted JSON in a new read-only editor titled `title`. */
   async open(title: string, value: unknown): Promise<vscode.TextEditor> {
+    return this.openText(title, JSON.stringify(value, null, 2) + '\n', 'json');
+  }
+
+  /** Opens `text` (already written for reading: a trace) as a read-only Markdown document. */
+  openMarkdown(title: string, text: string): Promise<vscode.TextEditor> {
+    return this.openText(title, text, 'markdown');
+  }
+
+  private async openText(title: string, text: string, language: 'json' | 'markdown'): Promise<vscode.TextEditor> {
     // Titles become a URI path: keep them to characters that are safe in a file name.
     const safeTitle = title.replace(/[^\p{L}\p{N} ._()+,=@-]+/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 80) || 'result';
-    const uri = vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/${safeTitle}.json`, query: String(++this.counter) });
-    const text = JSON.stringify(value, null, 2) + '\n';
+    const uri = vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/${safeTitle}.${language === 'json' ? 'json' : 'md'}`, query: String(++this.counter) });
     if (text.length > MAX_DOCUMENT_CHARS) throw new DocumentTooLargeError(text.length);
     this.contents.set(uri.toString(), text);
     const doc = await vscode.workspace.openTextDocument(uri);
-    const typed = doc.languageId === 'json' ? doc : await vscode.languages.setTextDocumentLanguage(doc, 'json');
+    const typed = doc.languageId === language ? doc : await vscode.languages.setTextDocumentLanguage(doc, language);
     return vscode.window.showTextDocument(typed, { preview: false });
   }
 
@@ -66,7 +74,7 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
       : lookUp
         ? rowsAsSentDocument({ request: result.request, exchanges, rows: result.rows, single })
         : asSentDocument({ request: result.request, exchanges, rows: result.rows });
-    return this.open(title, body);
+    return this.open(title, withConversionExchanges(body, result));
   }
 
   dispose(): void {

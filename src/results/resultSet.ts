@@ -1,3 +1,4 @@
+import type { Conversion } from '../core/conversions/types';
 import type { ApiExchange, Click } from '../core/types';
 
 // The shape of a result, shared by the host (presenter, panels, exports, storage) and the results
@@ -44,6 +45,25 @@ export interface ResultRequestMeta {
   fetch_all?: FetchAllMeta;
 }
 
+/** The conversions added to a result ("Add Conversions", issue #15): what was asked and what came back. */
+export interface ResultConversions {
+  /** The conversion report's window (the result's, its end extended by the attribution window, capped at now). */
+  from: string;
+  to: string;
+  timezone_id: number;
+  attribution_days: number;
+  fetched_at: string;
+  /** Pages read and `paging.total_count` as Everflow last gave it. */
+  pages: number;
+  total_count: number;
+  /** True when Cancel stopped the paging: `rows` are the pages that arrived. */
+  partial: boolean;
+  /** The rows as normalised (src/core/conversions/types.ts); the join is recomputed from them. */
+  rows: Conversion[];
+  /** The conversion report's requests and responses, for "Open as JSON". */
+  exchanges?: ApiExchange[];
+}
+
 export interface ResultSet {
   /** Shown as the editor or panel title, e.g. "Yesterday US · 14:02". */
   title: string;
@@ -57,4 +77,6 @@ export interface ResultSet {
   exchanges?: ApiExchange[];
   /** The run-history entry this result came from, so what Fetch all adds is recorded there too. */
   historyId?: string;
+  /** Set once conversions were added to this result. */
+  conversions?: ResultConversions;
 }

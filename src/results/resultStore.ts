@@ -6,7 +6,7 @@ import { pipeline } from 'stream/promises';
 import * as zlib from 'zlib';
 import type { ApiExchange } from '../core/types';
 import { exchangesOf } from './exchanges';
-import type { ResultSet } from './resultSet';
+import type { ResultConversions, ResultSet } from './resultSet';
 
 // The rows behind each results panel, kept by the host so a panel survives a window reload without
 // asking Everflow again (a reload must not spend requests the user did not ask for). One gzipped
@@ -103,7 +103,18 @@ export class ResultStore {
           await new Promise((resolve) => setImmediate(resolve));
         }
       }
-      await put(']}\n');
+      await put(']');
+      // Conversions added to the result ("Add Conversions"), so their columns survive a reload.
+      if (result.conversions) {
+        const { rows, ...meta } = result.conversions;
+        await put(`,"conversions":${JSON.stringify({ ...meta, rows: [] }).slice(0, -2)}`);
+        for (let i = 0; i < rows.length; i += BATCH) {
+          await put((i > 0 ? ',' : '') + rows.slice(i, i + BATCH).map((r) => JSON.stringify(r)).join(','));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        await put(']}');
+      }
+      await put('}\n');
       gzip.end();
       await done;
       await fs.promises.rename(tmp, file);
@@ -124,6 +135,7 @@ export class ResultStore {
       if (!isResultSet(parsed)) return undefined;
       // A file of an older version has no exchanges; a damaged list is dropped rather than trusted.
       if (parsed.exchanges !== undefined && !isExchangeList(parsed.exchanges)) delete parsed.exchanges;
+      if (parsed.conversions !== undefined && !isResultConversions(parsed.conversions)) delete parsed.conversions;
       return parsed;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`Results: could not read kept result ${id}: ${e instanceof Error ? e.message : String(e)}`);
@@ -228,6 +240,18 @@ function isExchangeList(v: unknown): v is ApiExchange[] {
   return (
     Array.isArray(v) &&
     v.every((x) => typeof x === 'object' && x !== null && typeof (x as ApiExchange).method === 'string' && typeof (x as ApiExchange).path === 'string' && ((x as ApiExchange).response === undefined || typeof (x as ApiExchange).response === 'string'))
+  );
+}
+
+function isResultConversions(v: unknown): v is ResultConversions {
+  if (typeof v !== 'object' || v === null) return false;
+  const c = v as Partial<ResultConversions>;
+  return (
+    typeof c.from === 'string' &&
+    typeof c.to === 'string' &&
+    Array.isArray(c.rows) &&
+    c.rows.every((r) => typeof r === 'object' && r !== null && typeof r.transaction_id === 'string' && typeof r.conversion_id === 'string') &&
+    (c.exchanges === undefined || isExchangeList(c.exchanges))
   );
 }
 

@@ -1,10 +1,14 @@
 import * as vscode from 'vscode';
 import * as config from '../config';
-import { columnsForRows } from '../core/columns';
+import { CommandIds } from '../host/commandIds';
+import { columnsForRows, type ColumnDef } from '../core/columns';
+import { attachConversions } from '../core/conversions/clickConversions';
+import { clickKeysOf, joinConversions } from '../core/conversions/join';
+import type { Conversion } from '../core/conversions/types';
 import { clickAsJson } from '../core/extras';
 import { encodeRows, encodeRowsInSteps, type BinaryTable } from '../core/binaryTable';
 import { isValidZone } from '../core/wallClock';
-import { isResultsToHost, type ExportFormat, type HostToResults, type ResultsToHost } from '../protocol/results';
+import { isResultsToHost, type ConversionsInfo, type ExportFormat, type HostToResults, type ResultsToHost } from '../protocol/results';
 import { streamRequestOf } from '../results/fetchAllRun';
 import type { ResultRequestMeta, ResultSet } from '../results/resultSet';
 import type { Logger } from '../logger';
@@ -27,6 +31,8 @@ export interface PanelOwner {
   /** Remembered per workspace: whether the summary above the grid is shown (SUMMARY_OPEN_KEY). */
   readonly workspaceState?: vscode.Memento;
   fetchAll(panel: ResultGridPanel): Promise<unknown>;
+  addConversions(panel: ResultGridPanel): Promise<unknown>;
+  openUnmatchedConversions(panel: ResultGridPanel): Promise<unknown>;
   runAgain(panel: ResultGridPanel): Promise<void>;
   lookUpAgain(transactionId: string): Promise<void>;
   openJson(panel: ResultGridPanel, rows: Extract<ResultsToHost, { type: 'openJson' }>['rows']): Promise<void>;
@@ -53,11 +59,16 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
   private packed: BinaryTable | undefined;
   /** The encoding under way, so a second `ready` meanwhile waits for it instead of starting another. */
   private encoding: { result: ResultSet; table: Promise<BinaryTable> } | undefined;
+  /** The result the conversions were joined into and the columns its table gets (prepare()). */
+  private prepared: { result: ResultSet; columns: ColumnDef[] } | undefined;
   /** Unknown fields of the rows left out of the columns (the limit in src/core/extras.ts). */
   private omittedColumns = 0;
   private readonly replies = new Map<number, (m: ExportReply) => void>();
   private nextRequestId = 1;
   private fetching = false;
+  private addingConversions = false;
+  /** The join of the result's conversions with its clicks, made with the table (undefined without conversions). */
+  private conversions: { info: ConversionsInfo; unmatched: Conversion[] } | undefined;
   /** What the grid last reported showing (tests and the log read it). */
   rendered: RenderedInfo | undefined;
 
@@ -99,6 +110,27 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
 
   get isFetching(): boolean {
     return this.fetching;
+  }
+
+  get isAddingConversions(): boolean {
+    return this.addingConversions;
+  }
+
+  /** What the join of the added conversions gave (undefined until conversions were added). */
+  get conversionsInfo(): ConversionsInfo | undefined {
+    this.prepare();
+    return this.conversions?.info;
+  }
+
+  /** Conversions whose click is not in this result. */
+  get unmatchedConversions(): readonly Conversion[] {
+    this.prepare();
+    return this.conversions?.unmatched ?? [];
+  }
+
+  setAddingConversions(running: boolean): void {
+    this.addingConversions = running;
+    this.post({ type: 'addingConversions', running });
   }
 
   /** The zone timestamps are shown in: the query's, else the hover setting's, else this machine's. */
@@ -143,6 +175,50 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
     return this.sendInit();
   }
 
+  /**
+   * Made once per result, before its table: the clicks joined with the conversions added to them (their
+   * values attached for the column getters, exports and copies) and the columns the table gets.
+   */
+  private prepare(): ColumnDef[] | undefined {
+    const result = this.current;
+    if (!result) return undefined;
+    if (this.prepared?.result === result) return this.prepared.columns;
+    const conv = result.conversions;
+    this.conversions = undefined;
+    if (conv) {
+      const join = joinConversions(clickKeysOf(result.rows), conv.rows);
+      attachConversions(result.rows, join);
+      let baseConversions = 0;
+      let events = 0;
+      for (let i = 0; i < join.clicks; i++) {
+        baseConversions += join.conversions[i];
+        events += join.events[i];
+      }
+      this.conversions = {
+        unmatched: join.unmatched,
+        info: {
+          rows: conv.rows.length - join.duplicates,
+          matched: join.matched,
+          convertedClicks: join.convertedClicks,
+          baseConversions,
+          events,
+          revenue: { ...join.revenueByCurrency },
+          unmatched: join.unmatched.length,
+          partial: conv.partial,
+          from: conv.from,
+          to: conv.to,
+          attributionDays: conv.attribution_days,
+          pages: conv.pages,
+        },
+      };
+    }
+    // The catalogue's columns (and the conversions' when added) plus one per field Everflow sent that it does not name (hidden at first).
+    const { columns, omitted } = columnsForRows(result.rows, { conversions: conv !== undefined });
+    this.omittedColumns = omitted;
+    this.prepared = { result, columns };
+    return columns;
+  }
+
   private async sendInit(): Promise<void> {
     const result = this.current;
     if (!result) {
@@ -151,13 +227,11 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
       this.post({ type: 'missing', title: this.fallback.title, request, canRunAgain });
       return;
     }
-    // Flattened and encoded once per result: the webview asks again each time the panel is shown. VS Code
-    // moves the typed arrays as binary (engines ≥ 1.57), so a million rows never become JSON.
+    // Joined, flattened and encoded once per result: the webview asks again each time the panel is shown.
+    // VS Code moves the typed arrays as binary (engines ≥ 1.57), so a million rows never become JSON.
     if (!this.packed) {
       if (this.encoding?.result !== result) {
-        // The catalogue's columns plus one per field Everflow sent that it does not name (hidden at first).
-        const { columns, omitted } = columnsForRows(result.rows);
-        this.omittedColumns = omitted;
+        const columns = this.prepare()!;
         // Big results a column at a time with a turn of the event loop between (seconds at a million rows).
         const table = result.rows.length > IN_STEPS_FROM ? encodeRowsInSteps(result.rows, columns, () => new Promise((resolve) => setImmediate(resolve))) : Promise.resolve(encodeRows(result.rows, columns));
         this.encoding = { result, table };
@@ -168,6 +242,7 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
       this.packed = table;
       this.encoding = undefined;
     }
+    const packed = this.packed;
     this.post({
       type: 'init',
       init: {
@@ -175,19 +250,24 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
         title: result.title,
         request: result.request,
         zone: this.zone(),
-        table: this.packed,
+        table: packed,
         canFetchAll: streamRequestOf(result) !== undefined,
+        canAddConversions: result.rows.length > 0,
+        ...(this.conversions ? { conversions: this.conversions.info } : {}),
         maxRows: config.resultsMaxRows(),
         summaryOpen: this.owner.workspaceState?.get<boolean>(SUMMARY_OPEN_KEY) !== false,
         ...(this.omittedColumns > 0 ? { omittedColumns: this.omittedColumns } : {}),
       },
     });
     if (this.fetching) this.post({ type: 'fetching', running: true });
+    if (this.addingConversions) this.post({ type: 'addingConversions', running: true });
   }
 
   /** Every message of the grid's webview, in one switch (the error boundary is WebviewHost's). */
   protected async handle(m: Exclude<ResultsToHost, { type: 'ready' }>): Promise<void> {
     const result = this.current;
+    // Copies and exports read the conversion columns' values, attached with the table.
+    this.prepare();
     switch (m.type) {
       case 'rendered':
         this.rendered = { shown: m.shown, total: m.total, columns: m.columns };
@@ -223,8 +303,18 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
       case 'lookUp':
         await this.owner.lookUpAgain(m.transactionId);
         return;
+      case 'traceClick':
+        // Checked like every other id argument: the command asks for one when this is not a transaction id.
+        await vscode.commands.executeCommand(CommandIds.traceClick, m.transactionId);
+        return;
       case 'fetchAll':
         await this.owner.fetchAll(this);
+        return;
+      case 'addConversions':
+        await this.owner.addConversions(this);
+        return;
+      case 'openUnmatchedConversions':
+        await this.owner.openUnmatchedConversions(this);
         return;
       case 'summaryOpen':
         await this.owner.workspaceState?.update(SUMMARY_OPEN_KEY, m.open);

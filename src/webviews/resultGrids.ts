@@ -1,5 +1,11 @@
 import * as vscode from 'vscode';
+import * as config from '../config';
+import { failureContext, fetchResultConversions } from '../conversions/gridConversions';
+import type { ConversionPaging } from '../core/conversions/fetch';
 import { CommandIds } from '../host/commandIds';
+import { reportError } from '../host/errorReporting';
+import { showInfo } from '../notifications';
+import type { ConversionsInfo } from '../protocol/results';
 import { isTransactionId } from '../core/validation';
 import type { ExportFormat, ResultsPanelState, RowScope } from '../protocol/results';
 import { runFetchAll, streamRequestOf, type FetchAllDeps } from '../results/fetchAllRun';
@@ -29,6 +35,8 @@ export interface ResultPanelInfo {
   distinctIds?: number;
   /** Every column the grid was sent (visible or not), once it has been sent; `extra:…` for fields the catalogue does not name. */
   columns?: string[];
+  /** Set once conversions were added: what their join gave. */
+  conversions?: ConversionsInfo;
 }
 
 export interface ResultsApi {
@@ -76,6 +84,8 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
     this.track(grid);
     // Not awaited: a big result takes seconds to write, and nothing waits for it but a restore (which does).
     void this.store.save(grid.id, result);
+    // The setting's "add automatically": the same as the button, after the grid is open (errors reported the same way).
+    if (config.conversionsAddAutomatically() && !result.conversions && result.rows.length > 0) void this.addConversions(grid);
   }
 
   async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
@@ -118,6 +128,7 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
       rendered: p.rendered,
       distinctIds: p.result ? new Set(p.result.rows.map((r) => r.transaction_id)).size : undefined,
       columns: p.columnIds,
+      conversions: p.result?.conversions ? p.conversionsInfo : undefined,
     }));
   }
 
@@ -163,8 +174,10 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
     if (!result || panel.isFetching) return undefined;
     panel.setFetching(true);
     try {
-      const next = await runFetchAll(this.deps, result);
-      if (!next) return result.rows.length;
+      const fetched = await runFetchAll(this.deps, result);
+      if (!fetched) return result.rows.length;
+      // Conversions added before stay: they are joined again with the clicks Fetch all brought.
+      const next: ResultSet = result.conversions && !fetched.conversions ? { ...fetched, conversions: result.conversions } : fetched;
       panel.setResult(next);
       void this.store.save(panel.id, next);
       if (next.historyId) void this.deps.history.recordFetchAll(next.historyId, next);
@@ -172,6 +185,49 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
     } finally {
       panel.setFetching(false);
     }
+  }
+
+  /**
+   * "Add Conversions": the conversion report of the result's window joined into new columns. On a
+   * failure (403, 400, a page failing after retries) one message says which, and the grid stays as it
+   * was. Returns what the join gave, or undefined when nothing was added.
+   */
+  async addConversions(panel: ResultGridPanel): Promise<ConversionsInfo | undefined> {
+    const result = panel.result;
+    if (!result || panel.isAddingConversions) return undefined;
+    panel.setAddingConversions(true);
+    let last: ConversionPaging | undefined;
+    try {
+      const conversions = await fetchResultConversions(this.deps, result, { onPage: (p) => (last = p) });
+      if (!conversions) return undefined;
+      // The rows may have changed meanwhile (Fetch all): join with what the panel holds now.
+      const now = panel.result ?? result;
+      const next: ResultSet = { ...now, conversions };
+      panel.setResult(next);
+      void this.store.save(panel.id, next);
+      return panel.conversionsInfo;
+    } catch (e) {
+      reportError(e, this.deps.logger, failureContext(last));
+      return undefined;
+    } finally {
+      panel.setAddingConversions(false);
+    }
+  }
+
+  /** The conversions whose click is not in the grid's result, as a JSON document of their own. */
+  async openUnmatchedConversions(panel: ResultGridPanel): Promise<void> {
+    const conv = panel.result?.conversions;
+    const unmatched = panel.unmatchedConversions;
+    if (!conv || unmatched.length === 0) {
+      void showInfo('Every conversion of this report belongs to a click of this result.');
+      return;
+    }
+    const { rows: _rows, exchanges: _x, ...report } = conv;
+    await this.deps.documents.open(`${panel.title} conversions without their click`, {
+      note: `${unmatched.length.toLocaleString('en-US')} conversion(s) of the report whose click is not in "${panel.title}" (clicks outside its window or filters, or not fetched: a capped result).`,
+      report,
+      conversions: unmatched,
+    });
   }
 
   /** Exports what the grid shows (its columns in order, its filtered rows). */

@@ -20,14 +20,14 @@ export function pickRows(result: ResultSet, scope: RowScope): Click[] {
 }
 
 /** The columns named (in that order), or every column the rows have (unknown fields too) when none is known. */
-function columnsOf(ids: readonly string[], rows: readonly Click[]): ColumnDef[] {
+function columnsOf(ids: readonly string[], rows: readonly Click[], result?: ResultSet): ColumnDef[] {
   const cols = columnsByIds(ids);
-  return cols.length ? cols : columnsForRows(rows).columns;
+  return cols.length ? cols : columnsForRows(rows, { conversions: result?.conversions !== undefined }).columns;
 }
 
 export async function copyRows(result: ResultSet, zone: string, format: CopyFormat, rows: number[], columns: string[]): Promise<number> {
   const picked = pickRows(result, rows);
-  const cols = columnsOf(columns, picked);
+  const cols = columnsOf(columns, picked, result);
   const text = format === 'tsv' ? toTsv(picked, cols, zone) : format === 'markdown' ? toMarkdown(picked, cols, zone) : `${JSON.stringify(clicksAsJson(picked), null, 2)}\n`;
   await vscode.env.clipboard.writeText(text);
   const what = format === 'tsv' ? 'TSV (with headers)' : format === 'markdown' ? 'a Markdown table' : 'JSON';
@@ -96,7 +96,7 @@ export async function exportRows(result: ResultSet, zone: string, format: Export
   const write = (uri: vscode.Uri, text: string) => vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
   let sidecar: vscode.Uri | undefined;
   if (format === 'csv') {
-    await write(target, toCsv(rows, columnsOf(columns, rows), { zone }));
+    await write(target, toCsv(rows, columnsOf(columns, rows, result), { zone }));
     sidecar = target.with({ path: `${target.path}.meta.json` });
     await write(sidecar, meta ? metaSidecar(meta) : `${JSON.stringify(lookupMeta(result.request, rows.length), null, 2)}\n`);
   } else {

@@ -2,6 +2,7 @@
 // the timezone list. Each handler returns a Reply; the server decides how (or whether) it is sent.
 
 import { ClickSource, DAY_SECONDS, isServed, newAttrs } from './clicks';
+import { ConversionSource, DEFAULT_PAGE_SIZE, buildConversionRow, parseConversionRequest } from './conversions';
 import type { PathClass } from './faults';
 import type { Knobs, RateLimitKnobs } from './knobs';
 import { BadRequest, RETENTION_DAYS, applyCap, findMatches, parseStreamRequest, unpackHit } from './query';
@@ -17,6 +18,8 @@ export interface Account {
   /** Network keys are known but "out of realm" on affiliate paths. */
   kind: 'affiliate' | 'network';
   source?: ClickSource;
+  /** The conversions of `source`'s clicks (shared by every key of the account). */
+  conversions?: ConversionSource;
 }
 
 /**
@@ -92,6 +95,8 @@ export interface ApiState {
   now: () => number;
   accounts: Map<string, Account>;
   limiter: RateLimiter;
+  /** Stream requests answered so far: 'shifting' truncation picks its mode from it. */
+  streams?: number;
   /** Clicks on a UTC day, after `dayVolumes` overrides. */
   volume: (day: number) => number;
 }
@@ -99,11 +104,14 @@ export interface ApiState {
 const STREAM = /^\/v1\/affiliates\/reporting\/clicks\/stream\/?$/;
 const CLICK = /^\/v1\/affiliates\/reporting\/clicks\/([^/]+)\/?$/;
 const TIMEZONES = /^\/v1\/meta\/timezones\/?$/;
+const CONVERSIONS = /^\/v1\/affiliates\/reporting\/conversions\/?$/;
+const CONVERSION = /^\/v1\/affiliates\/reporting\/conversions\/([^/]+)\/?$/;
 const NETWORK = /^\/v1\/networks\/reporting\/clicks\/[^/]+\/?$/;
 
 export function classify(method: string, path: string): PathClass {
   if (method === 'POST' && STREAM.test(path)) return 'stream';
   if (method === 'GET' && TIMEZONES.test(path)) return 'timezones';
+  if ((method === 'POST' && CONVERSIONS.test(path)) || (method === 'GET' && CONVERSION.test(path))) return 'conversions';
   if (method === 'GET' && CLICK.test(path)) return 'click';
   return 'other';
 }
@@ -118,7 +126,7 @@ export function bucketOf(state: ApiState, apiKey: string | undefined): string {
 }
 
 /** Answers one Everflow API request. */
-export function handleApi(state: ApiState, method: string, path: string, apiKey: string | undefined, body: string): Reply {
+export function handleApi(state: ApiState, method: string, path: string, apiKey: string | undefined, body: string, search = new URLSearchParams()): Reply {
   const { knobs } = state;
   const account = apiKey === undefined ? undefined : state.accounts.get(apiKey);
   // Real time, not the sandbox clock: a fixed `now` must not freeze the rolling window.
@@ -140,6 +148,15 @@ export function handleApi(state: ApiState, method: string, path: string, apiKey:
   if (cls === 'timezones') return jsonReply(200, { timezones: timezoneList(state.now()) }, headers);
   if (account.kind !== 'affiliate' || !account.source) return fail(403, 'Out of realm');
   try {
+    if (cls === 'conversions') {
+      if (knobs.conversions.forbidden || !account.conversions) return fail(403, 'Conversion reporting is not available to this affiliate');
+      if (method === 'GET') {
+        const row = conversionById(state, account.conversions, decodeURIComponent(CONVERSION.exec(path)![1]));
+        return row ? jsonReply(200, row, headers) : fail(404, 'Conversion not found');
+      }
+      const report = conversionReport(state, account.conversions, body, search);
+      return report.failed ? fail(500, 'Internal Server Error') : jsonReply(200, report.body, headers);
+    }
     if (cls === 'stream') return jsonReply(200, stream(state, account.source, body), headers);
     const row = lookUp(state, account.source, decodeURIComponent(CLICK.exec(path)![1]));
     return row ? jsonReply(200, row, headers) : fail(404, 'Click not found');
@@ -159,7 +176,7 @@ function stream(state: ApiState, source: ClickSource, text: string): unknown {
   const q = parseStreamRequest(body);
   const hits = findMatches(source, q, state.volume, Math.floor(state.now() / 1000));
   // The same request gets the same "arbitrary" sample, which keeps tests reproducible.
-  const picked = applyCap(hits, state.knobs, hash32(source.seed, hashString(text)));
+  const picked = applyCap(hits, state.knobs, hash32(source.seed, hashString(text)), (state.streams = (state.streams ?? 0) + 1));
   const scratch = newAttrs();
   const rows = picked.map((h) => {
     const { day, index } = unpackHit(h);
@@ -167,6 +184,46 @@ function stream(state: ApiState, source: ClickSource, text: string): unknown {
   });
   const key = state.knobs.responseKey;
   return key === 'bare' ? rows : { [key]: rows };
+}
+
+/** A page number or size from the query string (text) or the body (number or text); undefined when absent. */
+function pageNumber(v: unknown, name: string): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v.trim()) : NaN;
+  if (!Number.isInteger(n) || n < 1) throw new BadRequest(`${name} must be a positive integer`);
+  return n;
+}
+
+/** One page of the conversion report; `failed` when the `failPage` knob says this page breaks. */
+function conversionReport(state: ApiState, conv: ConversionSource, text: string, search: URLSearchParams): { body?: unknown; failed?: boolean } {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new BadRequest('Request body is not valid JSON');
+  }
+  const nowSec = Math.floor(state.now() / 1000);
+  const q = parseConversionRequest(body, nowSec);
+  const mode = state.knobs.conversions.paging;
+  const b = body as Record<string, unknown>;
+  const fromQuery = mode === 'body' ? {} : { page: pageNumber(search.get('page'), 'page'), size: pageNumber(search.get('page_size'), 'page_size') };
+  const fromBody = mode === 'query' ? {} : { page: pageNumber(b.page, 'page'), size: pageNumber(b.page_size, 'page_size') };
+  const page = fromQuery.page ?? fromBody.page ?? 1;
+  // Everflow documents "typically 2000" as the maximum: a larger size is served as the maximum.
+  const pageSize = Math.min(state.knobs.conversions.maxPageSize, fromQuery.size ?? fromBody.size ?? DEFAULT_PAGE_SIZE);
+  if (state.knobs.conversions.failPage === page) return { failed: true };
+  const all = conv.find(q, state.volume, nowSec);
+  const rows = all.slice((page - 1) * pageSize, page * pageSize).map((r) => buildConversionRow(conv, r, state.volume(r.day), state.knobs));
+  return { body: { conversions: rows, paging: { page, page_size: pageSize, total_count: all.length } } };
+}
+
+function conversionById(state: ApiState, conv: ConversionSource, id: string): Record<string, unknown> | undefined {
+  const d = conv.decodeId(id);
+  if (!d) return undefined;
+  const n = state.volume(d.day);
+  if (d.index >= n) return undefined;
+  const r = conv.ofClick(d.day, d.index, n, Math.floor(state.now() / 1000)).find((x) => x.seq === d.seq);
+  return r ? buildConversionRow(conv, r, n, state.knobs) : undefined;
 }
 
 function lookUp(state: ApiState, source: ClickSource, id: string): Record<string, unknown> | undefined {

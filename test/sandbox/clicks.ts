@@ -160,8 +160,11 @@ export class ClickSource {
     a.coupon = COUPON_W.pick(rng);
     a.error = ERROR_W.pick(rng);
     a.unique = a.error !== DUPLICATE_ERROR && rng.chance(0.85);
-    // About 1 click in 500 converts; converted clicks are the only ones older than 3 months.
-    a.converted = rng.chance(1 / 500) && a.error === 0;
+    // About 1 click in 200 converts (conversions.ts); converted clicks are the only ones older than 3
+    // months. A hash of the click decides, so conversions.ts can find a day's converters without
+    // drawing every click; the draw is still taken so the fields after it stay as they were.
+    rng.next();
+    a.converted = a.error === 0 && isConverterCandidate(this.seed, day, i);
     a.proxy = rng.chance(0.02);
     const randomHostile = rng.chance(1 / 200);
     if (i === this.hostileIndex(day, n)) {
@@ -223,6 +226,14 @@ export class ClickSource {
   clearCache(): void {
     this.cache.clear();
   }
+}
+
+/** One click in this many is a conversion candidate (it converts unless the click was rejected). */
+export const CONVERSION_ONE_IN = 200;
+
+/** Whether click (day, i) converts when it was not rejected: a pure hash, O(1) per click. */
+export function isConverterCandidate(seed: number, day: number, i: number): boolean {
+  return hash32(seed, day, i, 0xc0417) % CONVERSION_ONE_IN === 0;
 }
 
 /** `YYYY-MM-DD` of a UTC day number (the key `dayVolumes` uses). */

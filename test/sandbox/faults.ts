@@ -7,7 +7,7 @@ import type { FaultKind, Knobs } from './knobs';
 import { Reply, errorReply, errorTextOf, sendReply } from './reply';
 import type { WireRow } from './wire';
 
-export type PathClass = 'stream' | 'click' | 'timezones' | 'other';
+export type PathClass = 'stream' | 'click' | 'timezones' | 'conversions' | 'other';
 
 /** Uses up one application of the configured fault if it covers this request, and returns its kind. */
 export function takeFault(knobs: Knobs, cls: PathClass): FaultKind | undefined {

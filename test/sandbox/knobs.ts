@@ -20,7 +20,7 @@ export type FaultKind =
 
 export const FAULT_KINDS: readonly FaultKind[] = ['429', '429-no-headers', '500', '502', '503', 'malformed-json', 'truncated-json', 'html-error', 'drop-connection', 'reset-mid-body', 'hang', 'huge'];
 
-export type FaultPath = 'stream' | 'click' | 'timezones' | 'any';
+export type FaultPath = 'stream' | 'click' | 'timezones' | 'conversions' | 'any';
 
 export interface Fault {
   kind: FaultKind;
@@ -45,11 +45,34 @@ export interface RateLimitKnobs {
   otherClientShare: number;
 }
 
+/** The conversion report's variants and failures (conversions.ts). */
+export interface ConversionKnobs {
+  /** Where `page`/`page_size` are read: the query string (the endpoint's page), the body (the generic guide) or either. */
+  paging: 'query' | 'body' | 'either';
+  /** `conversion_id` (string, current reference) or `network_conversion_id` (integer, older draft). */
+  idStyle: 'string' | 'network';
+  /** `conversion_status` sent (older draft) or not (current reference). */
+  status: 'absent' | 'present';
+  /** 403 on every conversions path, as for a partner the network does not let read its report. */
+  forbidden: boolean;
+  /** This page of the report answers 500 every time (null: none). */
+  failPage: number | null;
+  /** The largest page served (Everflow documents "typically 2000"); larger asks are served this many. */
+  maxPageSize: number;
+  /** Extra delay on conversions paths, on top of `latencyMs`. */
+  latencyMs: number;
+  /** Hostile order ids, coupons and user agents on about 1 conversion in 10 and on every hostile click's. */
+  hostile: boolean;
+}
+
 export interface Knobs {
   /** Where the stream puts its rows: `{table: [...]}`, `{clicks: [...]}` or a bare array. */
   responseKey: 'table' | 'clicks' | 'bare';
-  /** Which rows come back when more than `cap` match. */
-  truncation: 'first' | 'newest' | 'arbitrary';
+  /**
+   * Which rows come back when more than `cap` match. 'shifting' plays a server that does not stick
+   * to one: each stream request picks first, newest or arbitrary afresh (from its serial number).
+   */
+  truncation: 'first' | 'newest' | 'arbitrary' | 'shifting';
   cap: number;
   latencyMs: number;
   isUniqueAs: 'number' | 'boolean';
@@ -66,6 +89,7 @@ export interface Knobs {
    */
   errorText: string | null;
   rateLimit: RateLimitKnobs;
+  conversions: ConversionKnobs;
   fault: Fault | null;
   clicksPerDay: number;
   /** Per-UTC-day click counts (`YYYY-MM-DD` → clicks) that override `clicksPerDay`. */
@@ -73,7 +97,7 @@ export interface Knobs {
 }
 
 /** A partial update: `rateLimit` merges field by field, so it may be partial too. */
-export type KnobsPatch = Partial<Omit<Knobs, 'rateLimit'>> & { rateLimit?: Partial<RateLimitKnobs> };
+export type KnobsPatch = Partial<Omit<Knobs, 'rateLimit' | 'conversions'>> & { rateLimit?: Partial<RateLimitKnobs>; conversions?: Partial<ConversionKnobs> };
 
 export function defaultKnobs(): Knobs {
   return {
@@ -88,6 +112,7 @@ export function defaultKnobs(): Knobs {
     errorKeyCasing: 'error',
     errorText: null,
     rateLimit: { perSecond: 5, enforce: false, headers: true, windowMs: 30_000, perWindow: null, otherClientShare: 0 },
+    conversions: { paging: 'either', idStyle: 'string', status: 'absent', forbidden: false, failPage: null, maxPageSize: 2000, latencyMs: 0, hostile: true },
     fault: null,
     clicksPerDay: 2000,
     dayVolumes: {},
@@ -105,7 +130,7 @@ const MAX_DAY_VOLUME = 2_000_000;
 export function mergeKnobs(current: Knobs, patch: unknown): Knobs {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw new Error('knobs must be a JSON object');
   const p = patch as Record<string, unknown>;
-  const next: Knobs = { ...current, rateLimit: { ...current.rateLimit }, dayVolumes: { ...current.dayVolumes } };
+  const next: Knobs = { ...current, rateLimit: { ...current.rateLimit }, conversions: { ...current.conversions }, dayVolumes: { ...current.dayVolumes } };
   const oneOf = <T extends string>(name: string, allowed: readonly T[]): T => {
     if (!allowed.includes(p[name] as T)) throw new Error(`${name} must be one of ${allowed.join(', ')}`);
     return p[name] as T;
@@ -117,7 +142,7 @@ export function mergeKnobs(current: Knobs, patch: unknown): Knobs {
   for (const key of Object.keys(p)) {
     switch (key) {
       case 'responseKey': next.responseKey = oneOf(key, ['table', 'clicks', 'bare'] as const); break;
-      case 'truncation': next.truncation = oneOf(key, ['first', 'newest', 'arbitrary'] as const); break;
+      case 'truncation': next.truncation = oneOf(key, ['first', 'newest', 'arbitrary', 'shifting'] as const); break;
       case 'isUniqueAs': next.isUniqueAs = oneOf(key, ['number', 'boolean'] as const); break;
       case 'carrierCodeAs': next.carrierCodeAs = oneOf(key, ['number', 'string'] as const); break;
       case 'unknownFields': next.unknownFields = oneOf(key, UNKNOWN_FIELD_MODES); break;
@@ -134,6 +159,7 @@ export function mergeKnobs(current: Knobs, patch: unknown): Knobs {
         next.omitEmptyKeys = p[key] as boolean;
         break;
       case 'rateLimit': next.rateLimit = mergeRateLimit(next.rateLimit, p[key]); break;
+      case 'conversions': next.conversions = mergeConversions(next.conversions, p[key]); break;
       case 'fault': next.fault = parseFault(p[key]); break;
       case 'dayVolumes': next.dayVolumes = parseVolumes(p[key], count); break;
       default: throw new Error(`unknown knob "${key}"`);
@@ -171,6 +197,42 @@ function mergeRateLimit(current: Knobs['rateLimit'], v: unknown): Knobs['rateLim
   return out;
 }
 
+function mergeConversions(current: ConversionKnobs, v: unknown): ConversionKnobs {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('conversions must be an object');
+  const r = v as Record<string, unknown>;
+  const out = { ...current };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[]): T => {
+    if (!allowed.includes(r[name] as T)) throw new Error(`conversions.${name} must be one of ${allowed.join(', ')}`);
+    return r[name] as T;
+  };
+  for (const key of Object.keys(r)) {
+    switch (key) {
+      case 'paging': out.paging = oneOf(key, ['query', 'body', 'either'] as const); break;
+      case 'idStyle': out.idStyle = oneOf(key, ['string', 'network'] as const); break;
+      case 'status': out.status = oneOf(key, ['absent', 'present'] as const); break;
+      case 'forbidden':
+      case 'hostile':
+        if (typeof r[key] !== 'boolean') throw new Error(`conversions.${key} must be true or false`);
+        out[key] = r[key] as boolean;
+        break;
+      case 'failPage':
+        if (r[key] !== null && (typeof r[key] !== 'number' || !Number.isInteger(r[key]) || (r[key] as number) < 1)) throw new Error('conversions.failPage must be null or a page number from 1');
+        out.failPage = r[key] as number | null;
+        break;
+      case 'latencyMs':
+        if (typeof r[key] !== 'number' || !Number.isInteger(r[key]) || (r[key] as number) < 0 || (r[key] as number) > 600_000) throw new Error('conversions.latencyMs must be an integer from 0 to 600000');
+        out.latencyMs = r[key] as number;
+        break;
+      case 'maxPageSize':
+        if (typeof r[key] !== 'number' || !Number.isInteger(r[key]) || (r[key] as number) < 1 || (r[key] as number) > 100_000) throw new Error('conversions.maxPageSize must be an integer from 1 to 100000');
+        out.maxPageSize = r[key] as number;
+        break;
+      default: throw new Error(`unknown knob "conversions.${key}"`);
+    }
+  }
+  return out;
+}
+
 function parseFault(v: unknown): Fault | null {
   if (v === null || v === undefined) return null;
   if (typeof v !== 'object') throw new Error('fault must be an object or null');
@@ -179,7 +241,7 @@ function parseFault(v: unknown): Fault | null {
   const count = f.count ?? 1;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < -1) throw new Error('fault.count must be -1 or a positive integer');
   const path = f.path ?? 'any';
-  if (!['stream', 'click', 'timezones', 'any'].includes(path as string)) throw new Error('fault.path must be stream, click, timezones or any');
+  if (!['stream', 'click', 'timezones', 'conversions', 'any'].includes(path as string)) throw new Error('fault.path must be stream, click, timezones, conversions or any');
   // A fault for zero requests is no fault at all.
   if (count === 0) return null;
   return { kind: f.kind as FaultKind, count, path: path as FaultPath };
@@ -197,6 +259,6 @@ function parseVolumes(v: unknown, count: (name: string, v: unknown, max?: number
 
 /** A deep copy that callers cannot use to change the sandbox behind its back. */
 export function frozenKnobs(k: Knobs): Readonly<Knobs> {
-  const copy: Knobs = { ...k, rateLimit: Object.freeze({ ...k.rateLimit }), fault: k.fault ? Object.freeze({ ...k.fault }) : null, dayVolumes: Object.freeze({ ...k.dayVolumes }) };
+  const copy: Knobs = { ...k, rateLimit: Object.freeze({ ...k.rateLimit }), conversions: Object.freeze({ ...k.conversions }), fault: k.fault ? Object.freeze({ ...k.fault }) : null, dayVolumes: Object.freeze({ ...k.dayVolumes }) };
   return Object.freeze(copy);
 }

@@ -38,6 +38,8 @@ async function main(): Promise<void> {
     '  sample transaction ids (yesterday, UTC):',
     ...ids.map((id) => `    ${id}`),
     `  hostile-strings click:      ${sandbox.hostileSampleId()}`,
+    '  clicks that converted (3 days ago, UTC):',
+    ...sandbox.convertedSampleIds(3, { daysAgo: 3 }).map((id) => `    ${id}`),
     '',
     `  try: curl -s -H 'X-Eflow-API-Key: ${sandbox.keys.valid}' ${sandbox.url}/v1/affiliates/reporting/clicks/${ids[0] ?? '<id>'}`,
     `  control: GET ${sandbox.url}/__sandbox/state · POST /__sandbox/knobs · POST /__sandbox/reset`,

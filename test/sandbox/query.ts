@@ -4,7 +4,7 @@
 import { BROWSERS, CAMPAIGNS, CONNECTION_TYPES, COUNTRIES, DEVICES, OFFERS, SOURCE_IDS } from './catalog';
 import { CARRIERS, COUPON_POOL, CREATIVES, ClickSource, ColumnName, DAY_SECONDS, DayColumns, LANGUAGES, OFFER_URLS, SUB_FILTER_POOLS, isServed } from './clicks';
 import { Knobs } from './knobs';
-import { Rng } from './rng';
+import { Rng, hash32 } from './rng';
 import { timezoneById, wallClockToUtc } from './timezones';
 
 /** A request Everflow would answer with 400; the message goes into the error body. */
@@ -53,7 +53,7 @@ function canonicalType(t: string): string {
   return m ? `s${m[1]}` : t;
 }
 
-interface Clause {
+export interface Clause {
   column: ColumnName;
   /** allowed[v] = 1 when column value v matches one of the clause's values. */
   allowed: Uint8Array;
@@ -85,7 +85,7 @@ function parseWallClock(value: unknown, field: string): number {
   return ms;
 }
 
-function compileClauses(items: unknown, name: string): Clause[] {
+export function compileClauses(items: unknown, name: string): Clause[] {
   if (items === undefined || items === null) return [];
   if (!Array.isArray(items)) throw new BadRequest(`query.${name} must be an array`);
   const byType = new Map<string, Set<string>>();
@@ -174,14 +174,17 @@ function matches(cols: DayColumns, i: number, q: StreamQuery): boolean {
   return true;
 }
 
+const SHIFTS = ['first', 'newest', 'arbitrary'] as const;
+
 /**
  * Applies the cap the way the `truncation` knob says. Everflow documents only "will not be returned",
  * so the sandbox can play each plausible behaviour. In 'arbitrary' mode rows are always shuffled (not
  * just when truncated), so a client that assumes time order is caught either way.
  */
-export function applyCap(hits: Hit[], knobs: Knobs, shuffleSeed: number): Hit[] {
+export function applyCap(hits: Hit[], knobs: Knobs, shuffleSeed: number, serial = 0): Hit[] {
   const cap = knobs.cap;
-  if (knobs.truncation === 'arbitrary') {
+  const truncation = knobs.truncation === 'shifting' ? SHIFTS[(hash32(shuffleSeed, serial) >>> 0) % SHIFTS.length] : knobs.truncation;
+  if (truncation === 'arbitrary') {
     const pool = hits.slice();
     const rng = new Rng(shuffleSeed);
     const take = Math.min(cap, pool.length);
@@ -193,5 +196,5 @@ export function applyCap(hits: Hit[], knobs: Knobs, shuffleSeed: number): Hit[] 
     return pool.slice(0, take);
   }
   if (hits.length <= cap) return hits;
-  return knobs.truncation === 'newest' ? hits.slice(hits.length - cap) : hits.slice(0, cap);
+  return truncation === 'newest' ? hits.slice(hits.length - cap) : hits.slice(0, cap);
 }

@@ -154,7 +154,7 @@ export function buildRow(source: ClickSource, day: number, i: number, n: number,
 }
 
 /** Removes '' / 0 / false values at every depth (null stays: it is a value some generations send). */
-function dropEmpty(v: unknown): unknown {
+export function dropEmpty(v: unknown): unknown {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {

@@ -9,7 +9,7 @@ export const SECURITY_REPORT = path.join('test-results', 'security-report.json')
 
 /** The command that reproduces every figure in the report. */
 export const REPRODUCE =
-  'npm run test:integration -- --grep "Key audit|Faults through the extension|Saved data"; ' +
+  'npm run test:integration -- --grep "Key audit|Faults through the extension|Saved data|Chat tools"; ' +
   'npm run test:e2e -- test/e2e/hostile.test.ts test/e2e/keyAudit.test.ts test/e2e/faults.test.ts test/e2e/trust.test.ts';
 
 export interface SectionFigures {

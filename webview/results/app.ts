@@ -1,6 +1,7 @@
 import { groupCounts, selectionStats, summarize, typingPauseMs, type CellBlock } from '../../src/core/gridStats';
 import { GridTable, narrows, type SortSpec, type ViewSpec } from '../../src/core/gridTable';
-import { isExtraColumnId } from '../../src/core/columns';
+import { CONVERSION_COLUMNS, isExtraColumnId } from '../../src/core/columns';
+import { conversionRates, groupRates, ratesText } from '../../src/core/conversions/rates';
 import { decodeTable } from '../../src/core/binaryTable';
 import { requestWindow, SummaryModel, type WindowSpec } from '../../src/core/summary/model';
 import type { CopyFormat, ExportFormat, HostToResults, ResultsInit, ResultsPanelState, ResultsToHost, RowScope } from '../../src/protocol/results';
@@ -14,6 +15,7 @@ import { closeMenu, showMenu } from './contextMenu';
 import { cellMenu, copyMenu, exportMenu, headerMenu } from './gridMenus';
 import { emptyText, missingPage, renderBanners, selectionText, summaryText } from './statusParts';
 import { Toolbar } from './toolbar';
+import { ConversionsBar, convertedFilterOf, withConvertedFilter } from './conversionsBar';
 import { SummaryPanel } from './summaryPanel';
 import type { HostApi } from '../hostApi';
 
@@ -21,8 +23,21 @@ import type { HostApi } from '../hostApi';
 // layout and filters come back from this webview's state when it is the same result), and turns
 // what the user does into views of the table and messages to the host.
 
+const CONVERSION_WIDTHS: Record<string, number> = {
+  'conversion.count': 100,
+  'conversion.events': 70,
+  'conversion.revenue': 150,
+  'conversion.sale_amount': 110,
+  'conversion.first': 190,
+  'conversion.time_to_convert': 125,
+  'conversion.status': 150,
+};
+
 /** The grid's side of the host (webview/hostApi.ts). */
 export type HostBridge = HostApi<ResultsToHost, ResultsPanelState>;
+
+/** Rows a first look sizes the columns by: the first few screens, measured before the first paint. */
+const FIRST_LOOK_ROWS = 200;
 
 export class ResultsApp {
   private init: ResultsInit | undefined;
@@ -37,6 +52,8 @@ export class ResultsApp {
   private readonly groups: GroupPanel;
   private readonly chooser: ColumnChooser;
   private readonly summaryPanel: SummaryPanel;
+  private readonly conversionsBar: ConversionsBar;
+  private addingConversions = false;
   /** The summary's typed columns, kept across a Fetch all of the same result (only new rows prepared). */
   private summaryModel: { resultId: string; model: SummaryModel; window: WindowSpec | undefined } | undefined;
   private readonly banners = el('div', { class: 'banners' });
@@ -88,6 +105,15 @@ export class ResultsApp {
       defaults: () => this.setColumns(defaultLayout().columns),
     });
     this.toolbar.bindSearchKeys(() => this.grid?.focus());
+    this.conversionsBar = new ConversionsBar({
+      add: () => {
+        this.conversionsBar.setRunning(true);
+        this.host.post({ type: 'addConversions' });
+      },
+      setFilter: (which) => this.setSpec({ values: withConvertedFilter(this.layout.spec.values ?? [], which) }),
+      openUnmatched: () => this.host.post({ type: 'openUnmatchedConversions' }),
+    });
+    this.toolbar.root.append(this.conversionsBar.button);
     this.summaryPanel = new SummaryPanel({
       filter: (c, t, x) => this.addValueFilter(c, t, x),
       brush: (start, end) => this.setSpec({ time: { start, end } }),
@@ -117,8 +143,12 @@ export class ResultsApp {
         this.fetching = m.running;
         if (this.init) renderBanners(this.banners, this.init, this.fetching, this.bannerActions);
         return;
+      case 'addingConversions':
+        this.addingConversions = m.running;
+        this.conversionsBar.setRunning(m.running);
+        return;
       case 'exportRequest':
-        this.host.post({ type: 'export', requestId: m.requestId, format: m.format, rows: isFiltered(this.layout.spec) ? this.rows : 'all', columns: this.grid?.columnIds() ?? [] });
+        this.host.post({ type: 'export', requestId: m.requestId, format: m.format, rows: isFiltered(this.layout.spec) ? this.rows : 'all', columns: this.grid?.columnIds() ?? [], view: this.layout.spec });
         return;
       case 'rowJson':
         this.detail.receive(m.requestId, m.row, m.json);
@@ -132,7 +162,11 @@ export class ResultsApp {
     const packed = decodeTable(init.table);
     this.table = new GridTable(packed, init.zone);
     this.chooser.setExtras(packed.columns.filter(isExtraColumnId), init.omittedColumns ?? 0);
+    this.chooser.setConversions(init.conversions !== undefined);
     this.layout = state?.resultId === init.resultId ? sanitizeLayout(state.view) : defaultLayout();
+    if (init.conversions && !this.layout.conversionColumns) this.showConversionColumns();
+    this.conversionsBar.set(init.canAddConversions === true, init.conversions);
+    this.conversionsBar.setRunning(this.addingConversions);
     this.lastSpec = undefined;
     const kept = this.summaryModel;
     if (!(kept && kept.resultId === init.resultId && kept.model.zone === init.zone && kept.model.extend(packed))) {
@@ -169,7 +203,7 @@ export class ResultsApp {
     main.firstElementChild!.append(gridHost, this.empty);
     const statusBar = el('div', { class: 'statusbar' });
     statusBar.append(this.summary, this.selectionInfo);
-    this.root.replaceChildren(this.banners, this.toolbar.root, this.toolbar.chips, this.summaryPanel.root, main, statusBar, this.chooser.root);
+    this.root.replaceChildren(this.banners, this.toolbar.root, this.toolbar.chips, this.conversionsBar.root, this.summaryPanel.root, main, statusBar, this.chooser.root);
     const sm = this.summaryModel!;
     this.summaryPanel.setModel(sm.model, sm.window, this.layout.summary ?? {});
     this.summaryPanel.setOpen(this.init!.summaryOpen !== false);
@@ -182,8 +216,8 @@ export class ResultsApp {
     this.toolbar.setDetailsPressed(this.layout.detailOpen);
     this.applyColumns();
     this.recompute();
-    // A first look fits the columns to what they hold (kept narrow); a restored layout keeps its widths.
-    if (Object.keys(this.layout.widths).length === 0) this.grid.autoFit(undefined, 320);
+    // A first look fits the columns to what the first screens hold (kept narrow); a restored layout keeps its widths.
+    if (Object.keys(this.layout.widths).length === 0) this.grid.autoFit(undefined, 320, FIRST_LOOK_ROWS);
     this.resizeObserver = new ResizeObserver(() => this.grid?.resize());
     this.resizeObserver.observe(main);
   }
@@ -238,7 +272,12 @@ export class ResultsApp {
       clear.addEventListener('click', () => this.clearFilters());
       this.empty.append(clear);
     }
-    this.summary.textContent = summaryText(summarize(table, this.rows), table.zone).join(' · ');
+    const rates = conversionRates(table, this.rows);
+    // CVR and EPC right after the row counts: the line is cut at the panel's edge, the time span last.
+    const parts = summaryText(summarize(table, this.rows), table.zone);
+    if (rates) parts.splice(2, 0, ratesText(rates));
+    this.summary.textContent = parts.join(' · ');
+    this.conversionsBar.setFilter(convertedFilterOf(spec.values ?? []));
     this.updateSelection();
     this.updateGroups();
     this.showDetail(this.grid.activeRow());
@@ -277,6 +316,17 @@ export class ResultsApp {
     if (this.table) this.host.post({ type: 'rendered', shown: this.rows.length, total: this.table.rowCount, columns });
   }
 
+  /** The first time a result shows its conversions, their columns go in after the transaction ID. */
+  private showConversionColumns(): void {
+    const l = this.layout;
+    const add = CONVERSION_COLUMNS.filter((c) => c.visibleByDefault && !l.columns.includes(c.id)).map((c) => c.id);
+    const at = l.columns.indexOf('transaction_id') + 1;
+    l.columns = [...l.columns.slice(0, at), ...add, ...l.columns.slice(at)];
+    // Wide enough for their headers: the first auto-fit ran before these columns existed.
+    l.widths = { ...CONVERSION_WIDTHS, ...l.widths };
+    l.conversionColumns = true;
+  }
+
   private groupBy(column: string | undefined): void {
     this.layout.groupBy = column;
     this.toolbar.setGroupBy(column);
@@ -288,7 +338,7 @@ export class ResultsApp {
   private updateGroups(): void {
     const column = this.layout.groupBy;
     if (!column || !this.table) return this.groups.hide();
-    this.groups.show(column, groupCounts(this.table, column, this.rows), this.rows.length);
+    this.groups.show(column, groupCounts(this.table, column, this.rows), this.rows.length, groupRates(this.table, column, this.rows));
   }
 
   // ---- selection, details, copy and export ------------------------------------------------------
@@ -382,6 +432,7 @@ export class ResultsApp {
           details: () => this.toggleDetail(true),
           openJson: (r) => this.host.post({ type: 'openJson', rows: r }),
           lookUp: (id) => this.host.post({ type: 'lookUp', transactionId: id }),
+          trace: (id) => this.host.post({ type: 'traceClick', transactionId: id }),
           groupBy: (c) => this.groupBy(c),
         },
       ),

@@ -1,4 +1,4 @@
-import { COLUMNS, columnById } from '../../src/core/columns';
+import { COLUMNS, CONVERSION_COLUMNS, columnById } from '../../src/core/columns';
 import { MAX_COUNTED } from '../../src/core/extras';
 import { el } from '../dom';
 
@@ -23,6 +23,9 @@ export class ColumnChooser {
   private readonly boxes: (HTMLElement & { checked: boolean })[];
   private extraBoxes: (HTMLElement & { checked: boolean })[] = [];
   private extraIds: string[] = [];
+  /** The conversion columns' ids when the result has them (conversions added). */
+  private conversionIds: string[] = [];
+  private conversionBoxes: (HTMLElement & { checked: boolean })[] = [];
   private readonly extraList: HTMLElement;
   private onOutside = (e: MouseEvent): void => {
     if (!this.root.contains(e.target as Node) && !(e.target as HTMLElement).closest?.('[data-opens="columns"]')) this.close();
@@ -37,7 +40,7 @@ export class ColumnChooser {
     const all = el('vscode-button', { secondary: true }, 'Show all');
     defaults.addEventListener('click', () => actions.defaults());
     all.addEventListener('click', () =>
-      actions.apply([...this.visible, ...COLUMNS.map((c) => c.id), ...this.extraIds].filter((id, i, ids) => ids.indexOf(id) === i)),
+      actions.apply([...this.visible, ...COLUMNS.map((c) => c.id), ...this.conversionIds, ...this.extraIds].filter((id, i, ids) => ids.indexOf(id) === i)),
     );
     buttons.append(defaults, all);
     this.list = el('div', { class: 'column-list', role: 'group', 'aria-label': 'Columns' });
@@ -66,6 +69,16 @@ export class ColumnChooser {
       this.actions.apply(next);
     });
     return box;
+  }
+
+  /** Offers the conversion columns (after the catalogue's) while the result has conversions added. */
+  setConversions(on: boolean): void {
+    if (on === this.conversionIds.length > 0) return;
+    for (const b of this.conversionBoxes) b.remove();
+    this.conversionIds = on ? CONVERSION_COLUMNS.map((c) => c.id) : [];
+    this.conversionBoxes = on ? CONVERSION_COLUMNS.map((c) => this.box(c.id, c.header)) : [];
+    this.list.append(...this.conversionBoxes);
+    this.update(this.visible);
   }
 
   /**
@@ -122,12 +135,12 @@ export class ColumnChooser {
   /** Marks the visible columns (the boxes stay, so the one being clicked keeps focus). */
   update(visible: string[]): void {
     this.visible = visible;
-    for (const box of [...this.boxes, ...this.extraBoxes]) box.checked = visible.includes(box.dataset.column ?? '');
+    for (const box of [...this.boxes, ...this.conversionBoxes, ...this.extraBoxes]) box.checked = visible.includes(box.dataset.column ?? '');
   }
 
   private filter(): void {
     const needle = (this.find.value ?? '').trim().toLowerCase();
-    for (const box of [...this.boxes, ...this.extraBoxes]) {
+    for (const box of [...this.boxes, ...this.conversionBoxes, ...this.extraBoxes]) {
       box.hidden = needle !== '' && !(box.getAttribute('label') ?? '').toLowerCase().includes(needle);
     }
   }

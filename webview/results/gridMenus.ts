@@ -25,6 +25,7 @@ export interface CellMenuActions {
   details(): void;
   openJson(rows: number[]): void;
   lookUp(transactionId: string): void;
+  trace(transactionId: string): void;
   groupBy(column: string): void;
 }
 
@@ -48,6 +49,7 @@ export function cellMenu(ctx: CellMenuContext, a: CellMenuActions): MenuEntry[] 
     { label: 'Show Row Details', hint: 'Enter', run: () => a.details() },
     { label: ctx.rows.length === 1 ? 'Open Row as JSON Document' : `Open ${rows} as JSON Document`, run: () => a.openJson(ctx.rows) },
     { label: 'Look Up Again by ID', disabled: !/^[0-9a-f]{32}$/i.test(ctx.transactionId), run: () => a.lookUp(ctx.transactionId) },
+    { label: 'Trace Click…', disabled: !/^[0-9a-f]{32}$/i.test(ctx.transactionId), run: () => a.trace(ctx.transactionId) },
   ];
 }
 

@@ -1,4 +1,5 @@
 import { columnById } from '../../src/core/columns';
+import { ratesText, type ConversionRates } from '../../src/core/conversions/rates';
 import type { GroupCount } from '../../src/core/gridStats';
 import { el } from '../dom';
 
@@ -33,7 +34,8 @@ export class GroupPanel {
     this.root.hidden = true;
   }
 
-  show(column: string, groups: GroupCount[], total: number): void {
+  /** `rates`: CVR and EPC per value, when conversions were added to the result. */
+  show(column: string, groups: GroupCount[], total: number, rates?: Map<string, ConversionRates>): void {
     const header = columnById(column)?.header ?? column;
     this.root.hidden = false;
     this.heading.textContent = `${header}: ${groups.length.toLocaleString('en-US')} value${groups.length === 1 ? '' : 's'}`;
@@ -53,6 +55,8 @@ export class GroupPanel {
         el('span', { class: 'group-count' }, g.count.toLocaleString('en-US')),
         el('span', { class: 'group-share' }, `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`),
       );
+      const r = rates?.get(g.text);
+      if (r) item.append(el('span', { class: 'group-rates' }, `${r.converted.toLocaleString('en-US')} converted · ${ratesText(r)}`));
       item.addEventListener('click', () => this.actions.filter(column, g.text, false));
       item.addEventListener('keydown', (e) => {
         if (e.key === 'Enter') this.actions.filter(column, g.text, false);

@@ -14,6 +14,8 @@ export interface GridLayout {
   spec: ViewSpec;
   groupBy?: string;
   detailOpen: boolean;
+  /** Set once the conversion columns were put into `columns` (after that, hiding them is the user's choice). */
+  conversionColumns?: boolean;
   /** The summary's choices: breakdown dimension, second measure, bucket size, unique-vs-duplicate view. */
   summary?: { dimension?: string; measure?: string; bucket?: string; uniques?: boolean };
 }
@@ -78,6 +80,7 @@ export function sanitizeLayout(raw: unknown): GridLayout {
     spec: { search: typeof spec.search === 'string' ? spec.search : '', contains, values, ...(time ? { time } : {}), ...(sort ? { sort } : {}) },
     ...(known(raw.groupBy) ? { groupBy: raw.groupBy } : {}),
     detailOpen: raw.detailOpen === true,
+    ...(raw.conversionColumns === true ? { conversionColumns: true } : {}),
     ...(isObject(raw.summary) ? { summary: summaryChoices(raw.summary) } : {}),
   };
 }

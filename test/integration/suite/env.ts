@@ -28,6 +28,13 @@ export interface IntegrationTestConfig {
   extensionId: string;
   /** Where the suite entry writes its results JSON. */
   resultsFile: string;
+  /**
+   * A suite writes `{ "button": "Yes" }` here to have the harness press that button of the next modal
+   * dialog of the workbench; the harness then writes what the dialog showed to `dialogAnswerFile`.
+   * Only the code-server route has these (helpers.answerDialog).
+   */
+  dialogRequestFile?: string;
+  dialogAnswerFile?: string;
   /** Written by the runner extension when it starts the suites (harness use). */
   startedFile: string;
   /** Where the suites append progress lines as tests start and end (format: scripts/lib/progress.mjs). */

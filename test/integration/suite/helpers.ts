@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { ResultsApi } from '../../../src/webviews/resultGrids';
 import { testConfig } from './env';
@@ -56,4 +57,26 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** What a workbench dialog showed, as read from the screen by the harness. */
+export interface DialogAnswer {
+  title: string;
+  detail: string;
+  buttons: string[];
+  clicked: string | null;
+}
+
+/**
+ * Has the harness press `button` of the next modal dialog the workbench shows (one a suite cannot reach
+ * from the extension host), and resolves with what the dialog showed. Start it before the call that opens the dialog.
+ */
+export async function answerDialog(button: string): Promise<DialogAnswer> {
+  const { dialogRequestFile, dialogAnswerFile } = testConfig();
+  if (!dialogRequestFile || !dialogAnswerFile) throw new Error('this harness cannot answer dialogs');
+  fs.rmSync(dialogAnswerFile, { force: true });
+  fs.writeFileSync(dialogRequestFile, JSON.stringify({ button }));
+  const text = await waitFor('the harness to answer the dialog', () => fs.existsSync(dialogAnswerFile) && fs.readFileSync(dialogAnswerFile, 'utf8'), 30_000);
+  fs.rmSync(dialogAnswerFile, { force: true });
+  return JSON.parse(text) as DialogAnswer;
 }

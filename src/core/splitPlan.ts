@@ -1,0 +1,208 @@
+import { formatTimestamp } from './format';
+import type { Click, StreamResult } from './types';
+import { cutAt, snapBoundary, type Piece } from './windowChunks';
+
+// Planning how to split a piece whose stream response reached the cap (fetchAll.ts sends the pieces).
+// How a capped piece is split depends on which rows came back, which Everflow does not document:
+// - the first N by time (a prefix): rows before the last returned second are all there is;
+// - the newest N (a suffix): the mirror image;
+// - an arbitrary N: a random sample spans the whole window whatever the total, so "cap × window /
+//   span" would always say "about the cap" — the sample tells the shape of the traffic, not its
+//   size. A small probe piece measures how many clicks each sampled row stands for, and the rest is
+//   cut at sample quantiles.
+
+/** Share of the cap a planned piece aims at: room for estimation error without wasting requests. */
+export const TARGET_FILL = 0.75;
+/** A gap at an edge this many typical row spacings (and seconds) wide is a cut-off, not chance. */
+const [GAP_FACTOR, GAP_MIN_S] = [20, 2];
+/**
+ * Rows nearest a boundary that measure the density there: few enough to follow a daily curve within
+ * a busy day, enough to average over the curve when a piece spans days (tuned on the sandbox).
+ */
+const DENSITY_ROWS = 1500;
+/** Pieces planned ahead per split; the remainder is one piece that is re-planned before it is sent. */
+const PLAN_AHEAD = 16;
+/** An over-cap piece with an estimate is assumed this much bigger than the larger of estimate and cap. */
+const OVERFLOW_MARGIN = 1.25;
+
+/** counted: exact under prefix/suffix semantics; extrapolated/sampled: estimates, re-planned. */
+export type Basis = 'chunk' | 'counted' | 'extrapolated' | 'sampled' | 'halved';
+
+export interface PlannedPiece extends Piece {
+  basis: Basis;
+  expected?: number;
+}
+
+export type Model =
+  | { kind: 'density'; dir: 1 | -1; perSecond: number; origin: number; originEnd: number }
+  | { kind: 'sample'; sample: number[]; perRow: number; origin: number; err?: number };
+
+export interface SplitPlan {
+  shape: 'prefix' | 'suffix' | 'sample' | 'halve' | 'unsplittable';
+  pieces: PlannedPiece[];
+  /** How the planned-ahead pieces were sized, for re-planning them. */
+  model?: Model;
+}
+
+// ---- planning -------------------------------------------------------------------------------------
+
+export function timestampsIn(rows: readonly Click[], lo: number, hi: number): number[] {
+  const ts: number[] = [];
+  for (const r of rows) if (r.unix_timestamp >= lo && r.unix_timestamp <= hi) ts.push(r.unix_timestamp);
+  return ts.sort((a, b) => a - b);
+}
+
+/** Index of the first element ≥ v. */
+export function lowerBound(a: readonly number[], v: number): number {
+  let [lo, hi] = [0, a.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    [lo, hi] = a[mid] < v ? [mid + 1, hi] : [lo, mid];
+  }
+  return lo;
+}
+
+/** Clicks per second just before `edge` (dir 1) or from `edge` on (dir −1), from sorted timestamps. */
+export function densityAt(ts: readonly number[], edge: number, dir: 1 | -1): number | undefined {
+  if (dir === 1) {
+    const end = lowerBound(ts, edge);
+    if (end === 0) return undefined;
+    const k = Math.min(end, DENSITY_ROWS);
+    return k / Math.max(1, edge - ts[end - k]);
+  }
+  const start = lowerBound(ts, edge);
+  if (start >= ts.length) return undefined;
+  const k = Math.min(ts.length - start, DENSITY_ROWS);
+  return k / Math.max(1, ts[start + k - 1] - edge + 1);
+}
+
+/** Valid piece starts in (lo, hi], each snapped and strictly increasing, from ascending wished-for ones. */
+function snapAll(wishes: number[], lo: number, hi: number, zone: string): number[] {
+  const out: number[] = [];
+  for (const w of wishes) {
+    const b = snapBoundary(w, out.at(-1) ?? lo, hi, zone);
+    if (b !== undefined) out.push(b);
+  }
+  return out;
+}
+
+/**
+ * Boundaries (as offsets into a range of `size` units) for pieces of about `step` units: evenly
+ * spread when that takes at most PLAN_AHEAD pieces (no sliver at the end costing a request),
+ * else PLAN_AHEAD − 1 of exactly `step` and one remainder that is re-planned before it is sent.
+ */
+function offsets(size: number, step: number): number[] {
+  const k = Math.ceil(size / Math.max(step, 1e-9));
+  if (k <= 1) return [];
+  const each = k <= PLAN_AHEAD ? size / k : step;
+  const out: number[] = [];
+  for (let j = 1; j < Math.min(k, PLAN_AHEAD); j++) out.push(Math.round(j * each));
+  return out;
+}
+
+/** Plans `range` at a uniform density, cutting from its start (dir 1) or its end (dir −1). */
+export function planDensity(range: Piece, perSecond: number, dir: 1 | -1, target: number, zone: string): PlannedPiece[] {
+  const span = range.toSec - range.fromSec + 1;
+  const step = perSecond > 0 ? Math.max(1, Math.floor(target / perSecond)) : span;
+  const wishes = offsets(span, step).map((o) => (dir === 1 ? range.fromSec + o : range.toSec + 1 - o));
+  const pieces = cutAt(range, snapAll(wishes.sort((a, b) => a - b), range.fromSec, range.toSec, zone), zone);
+  return pieces.map((p) => ({ ...p, basis: 'extrapolated', expected: perSecond * (p.toSec - p.fromSec + 1) }));
+}
+
+/** Standard deviations of room a piece cut from a sample keeps below the cap. */
+const SAMPLE_Z = 2;
+
+/**
+ * Clicks to aim a piece at when each sampled row stands for `perRow` clicks, known to within
+ * `relErr` (relative): a piece holding s sampled rows holds about perRow·s ± perRow·√s clicks, so
+ * the aim is the largest perRow·s with perRow·(1 + relErr)·(s + SAMPLE_Z·√s) ≤ cap — close to
+ * the cap where the sample is dense, further below it where it is thin.
+ */
+export function sampleTarget(cap: number, perRow: number, relErr: number): number {
+  const k = cap / (perRow * (1 + relErr));
+  const x = (-SAMPLE_Z + Math.sqrt(SAMPLE_Z * SAMPLE_Z + 4 * k)) / 2;
+  return Math.max(1, Math.floor(perRow * x * x));
+}
+
+/** Plans `range` at sample quantiles, each piece holding about `target / perRow` sampled rows. */
+export function planSample(range: Piece, sample: readonly number[], perRow: number, target: number, zone: string): PlannedPiece[] {
+  const inRange = sample.slice(lowerBound(sample, range.fromSec), lowerBound(sample, range.toSec + 1));
+  const wishes = offsets(inRange.length, Math.max(1, Math.floor(target / perRow))).map((o) => inRange[o]);
+  const pieces = cutAt(range, snapAll(wishes, range.fromSec, range.toSec, zone), zone);
+  return pieces.map((p) => ({ ...p, basis: 'sampled', expected: perRow * (lowerBound(inRange, p.toSec + 1) - lowerBound(inRange, p.fromSec)) }));
+}
+
+/**
+ * Whether sorted timestamps leave a gap at the start or end of `piece` too wide for chance (many
+ * typical row spacings): where a time-ordered cut-off, or traffic starting or ending, would leave one.
+ */
+export function edgeGaps(piece: Piece, ts: readonly number[]): { start: boolean; end: boolean } {
+  const n = ts.length;
+  if (n === 0) return { start: true, end: true };
+  const m = Math.min(n - 1, 100);
+  const spacingEnd = m > 0 ? (ts[n - 1] - ts[n - 1 - m]) / m : 0;
+  const spacingStart = m > 0 ? (ts[m] - ts[0]) / m : 0;
+  const wide = (gap: number, spacing: number): boolean => gap >= Math.max(GAP_MIN_S, GAP_FACTOR * spacing);
+  return { start: wide(ts[0] - piece.fromSec, spacingStart), end: wide(piece.toSec - ts[n - 1], spacingEnd) };
+}
+
+export interface PlanOptions {
+  /** What the piece was expected to hold when it was planned (it held more). */
+  expected?: number;
+  /** Upper guess of a fully unknown piece's total, sizing the probe; default 20 × cap. */
+  maxGuess?: number;
+  /** An estimate of the piece's total (two samples' overlap), known to within `totalErr` (relative). */
+  total?: number;
+  totalErr?: number;
+}
+
+/**
+ * How to split a piece whose response reached the cap, from the timestamps that came back. Pure:
+ * pieces come back contiguous, in time order, covering `piece` exactly.
+ */
+export function planSplit(piece: Piece, result: Pick<StreamResult, 'rows' | 'cap'>, zone: string, opts: PlanOptions = {}): SplitPlan {
+  const { fromSec: lo, toSec: hi } = piece;
+  if (piece.from === piece.to || hi <= lo) return { shape: 'unsplittable', pieces: [] };
+  const target = Math.max(1, Math.floor(result.cap * TARGET_FILL));
+  const ts = timestampsIn(result.rows, lo, hi);
+  const n = ts.length;
+  const halve = (): SplitPlan => {
+    const b = snapBoundary(lo + Math.floor((hi - lo + 1) / 2), lo, hi, zone);
+    if (b === undefined) return { shape: 'unsplittable', pieces: [] };
+    return { shape: 'halve', pieces: cutAt(piece, [b], zone).map((p) => ({ ...p, basis: 'halved' })) };
+  };
+  if (n === 0) return halve();
+  const gaps = edgeGaps(piece, ts);
+
+  // A gap at both ends reads as a prefix too: the first N by time after a stretch with no clicks.
+  if (gaps.end) {
+    const b = snapBoundary(Math.max(ts[n - 1], lo + 1), lo, hi, zone, 'before') ?? snapBoundary(ts[n - 1], lo, hi, zone);
+    if (b === undefined) return halve();
+    const counted: PlannedPiece = { ...cutAt(piece, [b], zone)[0], basis: 'counted', expected: lowerBound(ts, b) };
+    const rest = { from: formatTimestamp(b, zone), to: piece.to, fromSec: b, toSec: hi };
+    const perSecond = densityAt(ts, b, 1) ?? 0;
+    return { shape: 'prefix', pieces: [counted, ...planDensity(rest, perSecond, 1, target, zone)], model: { kind: 'density', dir: 1, perSecond, origin: lo, originEnd: hi } };
+  }
+  if (gaps.start) {
+    const b = snapBoundary(Math.min(ts[0] + 1, hi), lo, hi, zone, 'after') ?? snapBoundary(ts[0] + 1, lo, hi, zone);
+    if (b === undefined) return halve();
+    const counted: PlannedPiece = { ...cutAt(piece, [b], zone)[1], basis: 'counted', expected: n - lowerBound(ts, b) };
+    const rest = { from: piece.from, to: formatTimestamp(b - 1, zone), fromSec: lo, toSec: b - 1 };
+    const perSecond = densityAt(ts, b, -1) ?? 0;
+    return { shape: 'suffix', pieces: [...planDensity(rest, perSecond, -1, target, zone), counted], model: { kind: 'density', dir: -1, perSecond, origin: lo, originEnd: hi } };
+  }
+  if (ts[0] === ts[n - 1]) return halve();
+  if (opts.total !== undefined) {
+    const perRow = Math.max(opts.total, result.cap) / n;
+    const err = opts.totalErr ?? 0.2;
+    const pieces = planSample(piece, ts, perRow, sampleTarget(result.cap, perRow, err), zone);
+    if (pieces.length < 2) return halve();
+    return { shape: 'sample', pieces, model: { kind: 'sample', sample: ts, perRow, origin: lo, err } };
+  }
+  const total = opts.expected !== undefined ? Math.max(opts.expected, result.cap) * OVERFLOW_MARGIN : (opts.maxGuess ?? 20 * result.cap);
+  const perRow = total / n;
+  const pieces = planSample(piece, ts, perRow, target, zone);
+  if (pieces.length < 2) return halve();
+  return { shape: 'sample', pieces, model: { kind: 'sample', sample: ts, perRow, origin: lo } };
+}
+
