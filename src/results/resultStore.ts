@@ -30,6 +30,7 @@ const ID_RE = /^[a-z0-9-]{1,64}$/;
 const SUFFIX = '.json.gz';
 const BATCH = 500;
 const EXCHANGES_LINE = '],"exchanges":[';
+const CONVERSIONS_LINE = '],"conversions":';
 
 export function newResultId(): string {
   return `r-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
@@ -103,18 +104,19 @@ export class ResultStore {
           await new Promise((resolve) => setImmediate(resolve));
         }
       }
-      await put(']');
-      // Conversions added to the result ("Add Conversions"), so their columns survive a reload.
+      // Conversions added to the result ("Add Conversions"), so their columns survive a reload: their
+      // head on a line of its own, then a conversion row per line, like the clicks.
       if (result.conversions) {
         const { rows, ...meta } = result.conversions;
-        await put(`,"conversions":${JSON.stringify({ ...meta, rows: [] }).slice(0, -2)}`);
+        await put(`${CONVERSIONS_LINE}${JSON.stringify({ ...meta, rows: [] }).slice(0, -2)}\n`);
         for (let i = 0; i < rows.length; i += BATCH) {
-          await put((i > 0 ? ',' : '') + rows.slice(i, i + BATCH).map((r) => JSON.stringify(r)).join(','));
+          await put((i > 0 ? ',' : '') + rows.slice(i, i + BATCH).map((r) => JSON.stringify(r)).join('\n,') + '\n');
           await new Promise((resolve) => setImmediate(resolve));
         }
-        await put(']}');
+        await put(']}}\n');
+      } else {
+        await put(']}\n');
       }
-      await put('}\n');
       gzip.end();
       await done;
       await fs.promises.rename(tmp, file);
@@ -189,8 +191,8 @@ export class ResultStore {
 
 /**
  * A kept result, a line at a time: the head line up to `"rows":[`, a row per line (after the first,
- * led by a comma), then the exchanges the same way. A file written before rows had lines of their own
- * is one line, parsed whole as before.
+ * led by a comma), then the exchanges the same way, then the conversions' head and their rows the same
+ * way. A file written before rows had lines of their own is one line, parsed whole as before.
  */
 async function readResult(file: string): Promise<unknown> {
   const source = fs.createReadStream(file);
@@ -207,6 +209,7 @@ async function readResult(file: string): Promise<unknown> {
     let list: unknown[] = [];
     const rows = list;
     let exchanges: unknown[] | undefined;
+    let conversions: Record<string, unknown> | undefined;
     let whole = '';
     let ended = false;
     for await (const line of lines) {
@@ -216,16 +219,19 @@ async function readResult(file: string): Promise<unknown> {
           continue;
         }
         head = JSON.parse(line + ']}') as Record<string, unknown>;
-      } else if (line === ']}') {
+      } else if (line === (conversions ? ']}}' : ']}')) {
         ended = true;
         break;
-      }
-      else if (line === EXCHANGES_LINE) list = exchanges = [];
-      else list.push(JSON.parse(line.startsWith(',') ? line.slice(1) : line));
+      } else if (line === EXCHANGES_LINE) list = exchanges = [];
+      else if (!conversions && line.startsWith(CONVERSIONS_LINE) && line.endsWith('"rows":[')) {
+        conversions = JSON.parse(line.slice(CONVERSIONS_LINE.length) + ']}') as Record<string, unknown>;
+        list = [];
+        conversions.rows = list;
+      } else list.push(JSON.parse(line.startsWith(',') ? line.slice(1) : line));
     }
     if (!head) return JSON.parse(whole);
     if (!ended) throw new Error('the file ends early');
-    return { ...head, rows, ...(exchanges ? { exchanges } : {}) };
+    return { ...head, rows, ...(exchanges ? { exchanges } : {}), ...(conversions ? { conversions } : {}) };
   };
   try {
     return await Promise.race([read(), failed]);

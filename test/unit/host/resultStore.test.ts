@@ -31,6 +31,20 @@ describe('ResultStore', () => {
     assert.equal(text.split('\n').length, 1203 + 5, 'a head line, a line per row, the exchanges line, one exchange, the end');
     assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(r)), 'the file is still one JSON document');
   });
+  it('round-trips the conversions added to a result, a conversion row per line', async () => {
+    const store = new ResultStore(dir);
+    const conv = (i: number): Record<string, unknown> => ({ conversion_id: `c${i}`, transaction_id: `t${i}`, sub1: hostile[i % hostile.length], revenue: i / 4 });
+    const conversions = { from: request.from, to: request.to, timezone_id: 67, attribution_days: 30, fetched_at: request.fetched_at, pages: 2, total_count: 601, partial: false, exchanges: [{ method: 'POST', path: '/v1/affiliates/reporting/conversions', response: ']}}\n' }], rows: Array.from({ length: 601 }, (_, i) => conv(i)) };
+    for (const r of [{ ...result(700), conversions }, { ...result(0), conversions: { ...conversions, rows: [] } }, { ...result(3), exchanges: [{ method: 'GET', path: '/v1/y' }], conversions }] as unknown as ResultSet[]) {
+      await store.save('r-conv', r);
+      assert.deepEqual(await store.load('r-conv'), JSON.parse(JSON.stringify(r)));
+      const text = zlib.gunzipSync(fs.readFileSync(path.join(dir, 'r-conv.json.gz'))).toString('utf8');
+      assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(r)), 'the file is still one JSON document');
+    }
+    const text = zlib.gunzipSync(fs.readFileSync(path.join(dir, 'r-conv.json.gz'))).toString('utf8');
+    fs.writeFileSync(path.join(dir, 'r-conv.json.gz'), zlib.gzipSync(text.slice(0, text.lastIndexOf(']}}'))));
+    assert.equal(await store.load('r-conv'), undefined, 'a file cut in the conversions gives nothing');
+  });
   it('keeps an empty result', async () => {
     const store = new ResultStore(dir);
     await store.save('r-empty', result(0));
