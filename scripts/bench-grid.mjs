@@ -182,7 +182,7 @@ export async function benchGrid({ buildRoot, baseBuild, dataFile, outDir, runs, 
         // The same 5,000 rows in the build before the summary existed (--base-ref), opened the same way.
         let before;
         if (hasBase) {
-          before = await openAndPaint(browser, base, '/grid-base', payloads.grid5000, '.slick-cell', log);
+          before = await openAndPaint(browser, base, '/grid-base', payloads.grid5000Packed, '.slick-cell', log);
           await before.context.close();
         }
         const big = await openAndPaint(browser, base, '/grid', payloads.grid100000, '.slick-cell', log);
@@ -205,7 +205,20 @@ export async function benchGrid({ buildRoot, baseBuild, dataFile, outDir, runs, 
         await early.page.locator('vscode-textfield.search input').fill(payloads.searchId);
         const searchAtOnce = await early.page.evaluate((t) => window.__bench.afterInput(t), TIMEOUT_MS);
         await early.context.close();
-        out.grid.runs.push({ paint5000: small.paint, paint5000Collapsed: collapsed.paint, ...(before ? { paint5000Base: before.paint } : {}), heap5000: small.heapBytes, frames5000: smallFrames, paint100000: big.paint, heap100000: big.heapBytes, frames, sort, search, summarySearch, searchShown: shown, searchAtOnce });
+        // A million rows (the day ten times over): first paint, scroll, sort and search, heap.
+        const million = await openAndPaint(browser, base, '/grid', payloads.grid1000000, '.slick-cell', log);
+        const frames1m = await scrollIn(million.page, '.slick-viewport');
+        await million.page.evaluate(() => window.__bench.arm());
+        await million.page.locator('.slick-column-name', { hasText: /^Country$/ }).first().click();
+        const sort1m = await million.page.evaluate((t) => window.__bench.afterInput(t), TIMEOUT_MS);
+        await million.page.evaluate(() => window.__bench.arm());
+        await million.page.locator('vscode-textfield.search input').fill(payloads.searchId);
+        const search1m = await million.page.evaluate((t) => window.__bench.afterInput(t), TIMEOUT_MS);
+        const heap1m = await heapBytes(million.page);
+        if (run === 0) await million.page.screenshot({ path: path.join(outDir, 'grid-1000000-search.png') });
+        await million.context.close();
+        log(`grid run ${run + 1} at 1,000,000: first paint ${million.paint.toPaintMs.toFixed(0)} ms, sort ${sort1m.toPaintMs.toFixed(0)} ms, search ${search1m.toPaintMs.toFixed(0)} ms, heap ${(heap1m / 1e6).toFixed(0)} MB`);
+        out.grid.runs.push({ paint1m: million.paint, heap1m: million.heapBytes, heap1mAfter: heap1m, frames1m, sort1m, search1m, paint5000: small.paint, paint5000Collapsed: collapsed.paint, ...(before ? { paint5000Base: before.paint } : {}), heap5000: small.heapBytes, frames5000: smallFrames, paint100000: big.paint, heap100000: big.heapBytes, frames, sort, search, summarySearch, searchShown: shown, searchAtOnce });
         log(`grid run ${run + 1}: first paint ${small.paint.toPaintMs.toFixed(0)} ms (5,000, summary shown) / ${collapsed.paint.toPaintMs.toFixed(0)} ms (5,000, collapsed)${before ? ` / ${before.paint.toPaintMs.toFixed(0)} ms (5,000, base build)` : ''} / ${big.paint.toPaintMs.toFixed(0)} ms (100,000), sort ${sort.toPaintMs.toFixed(0)} ms, search ${search.toPaintMs.toFixed(0)} ms, summary charts ${summarySearch.toPaintMs.toFixed(0)} ms (${summarySearch.afterGridMs.toFixed(0)} ms after the rows) (${searchAtOnce.toPaintMs.toFixed(0)} ms typed at once after paint)`);
       }
       const tk = await openAndPaint(browser, base, '/toolkit', payloads.toolkit5000, 'vscode-data-grid-cell[cell-type="default"]', log);

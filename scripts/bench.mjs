@@ -3,7 +3,7 @@
 // and prints the Markdown table for the README; scratch output goes to test-results/bench/.
 //
 // Options: --runs <n>      runs per figure (default 5; fewer is for trying the script out)
-//          --only <list>   some of: core, transfer, grid, hover, fetch (or fetchAll), scan, summary, conversions, activation (comma-separated);
+//          --only <list>   some of: core, transfer, grid, hover, fetch (or fetchAll), scan, summary, store, conversions, activation (comma-separated);
 //                          the sections not run keep their figures (and dates) from the existing results file
 //          --scan-mb <n>   size of the generated log the scan section reads (default 200)
 //          --out <file>    where to write the results (default bench/results.json)
@@ -24,7 +24,7 @@ import { runCleanups } from './lib/proc.mjs';
 import { benchActivation, bundleSizes, productionBuild, productionBuildAt } from './bench-activation.mjs';
 import { benchGrid } from './bench-grid.mjs';
 
-const SECTIONS = ['core', 'transfer', 'grid', 'hover', 'fetch', 'scan', 'summary', 'conversions', 'activation'];
+const SECTIONS = ['core', 'transfer', 'grid', 'hover', 'fetch', 'scan', 'summary', 'store', 'conversions', 'activation'];
 const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
@@ -155,6 +155,10 @@ async function main() {
     await section('transfer', () => ({
       grid: runWorker('core', ['transferGrid', data[100_000], String(runs)], { gc: true }),
       rows: runWorker('core', ['transferRows', data[100_000], String(runs)], { gc: true }),
+      binary: runWorker('core', ['transferBinary', data[100_000], String(runs)], { gc: true }),
+      // A million rows: the 100,000-click day ten times over (bench/lib/replicate.ts); fewer runs, each is long.
+      binary1m: runWorker('core', ['transferBinary', data[100_000], String(Math.min(runs, 3)), '1000000'], { gc: true }),
+      grid1m: runWorker('core', ['transferGrid', data[100_000], String(Math.min(runs, 3)), '1000000'], { gc: true }),
     }));
   }
   let buildRoot;
@@ -200,6 +204,17 @@ async function main() {
       for (const n of [100_000, 1_000_000]) {
         log(`summary: recompute over ${n.toLocaleString('en-US')} rows`);
         out[`rows${n}`] = runWorker('summary', [data[100_000], String(n), String(runs)]);
+      }
+      return out;
+    });
+  }
+  if (only.has('store')) {
+    await section('store', () => {
+      // The results store's save and load (a window reload), timed with the event loop's longest block.
+      const out = {};
+      for (const n of [100_000, 1_000_000]) {
+        log(`store: save and load ${n.toLocaleString('en-US')} rows`);
+        out[`rows${n}`] = runWorker('store', [data[100_000], String(n), String(Math.min(runs, 3)), path.join(scratch, 'store')]);
       }
       return out;
     });

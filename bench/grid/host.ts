@@ -62,9 +62,28 @@ new MutationObserver(() => {
   ch.port2.postMessage(0);
 }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-clicks'] });
 
+/** A payload of bench/workers/gridData.ts: JSON, with its typed arrays in a .bin beside it. */
+async function loadMessage(url: string): Promise<{ init?: Record<string, unknown> }> {
+  const payload = JSON.parse(await (await fetch(url)).text());
+  if (!payload?.$binary) return payload;
+  const bin = await (await fetch(new URL(payload.$binary, new URL(url, location.href)))).arrayBuffer();
+  const types: Record<string, { new (b: ArrayBuffer, o: number, n: number): unknown; BYTES_PER_ELEMENT: number }> = { Uint8Array, Uint16Array, Uint32Array, Float64Array };
+  const revive = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(revive);
+    if (!v || typeof v !== 'object') return v;
+    const o = v as Record<string, unknown>;
+    if (typeof o.$typed === 'string') {
+      const T = types[o.$typed];
+      return new T(bin.slice(o.offset as number, (o.offset as number) + (o.length as number)), 0, (o.length as number) / T.BYTES_PER_ELEMENT);
+    }
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, revive(x)]));
+  };
+  return revive(payload.message) as { init?: Record<string, unknown> };
+}
+
 /** `init` is merged into the payload's init message (e.g. `{ summaryOpen: false }` for a collapsed summary). */
 async function firstPaint(url: string, cellSelector: string, timeoutMs: number, init?: Record<string, unknown>): Promise<Record<string, number | undefined>> {
-  const message = JSON.parse(await (await fetch(url)).text());
+  const message = await loadMessage(url);
   if (init && message.init) Object.assign(message.init, init);
   await ready;
   await frame();

@@ -12,9 +12,12 @@ import { COLUMNS, columnsForRows } from '../../src/core/columns';
 import { toCsv } from '../../src/core/exporters';
 import { flattenRows } from '../../src/core/flatten';
 import { parseStreamResponse } from '../../src/core/parse';
+import { decodeTable, encodeRows, type BinaryTable } from '../../src/core/binaryTable';
+import { GridTable } from '../../src/core/gridTable';
 import { packTable, unpackTable, type PackedTable } from '../../src/core/tablePack';
 import type { Click } from '../../src/core/types';
 import { PeakRss } from '../lib/peakRss';
+import { scaleTo } from '../lib/replicate';
 import { summarise } from '../lib/stats';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -58,6 +61,53 @@ const gridInit = (rows: Click[]): unknown => ({
   init: { resultId: 'bench', title: 'bench', zone: ZONE, table: packTable(flattenRows(rows, columnsForRows(rows).columns)), canFetchAll: false, maxRows: 100_000 },
 });
 
+/** The same message with its table as typed arrays (src/core/binaryTable.ts), as the grid panel now posts it. */
+const gridInitBinary = (rows: Click[]): unknown => ({
+  type: 'init',
+  init: { resultId: 'bench', title: 'bench', zone: ZONE, table: encodeRows(rows, columnsForRows(rows).columns), canFetchAll: false, maxRows: 1_000_000 },
+});
+
+// VS Code 1.57+ (extHostWebview's serializeWebviewMessage and the webview's reviver): typed arrays and
+// ArrayBuffers anywhere in a message are replaced in its JSON by a reference and sent beside it as
+// binary, then put back in the webview. Timed the same way: JSON in the host, JSON in the renderer,
+// a structured clone (a copy, where VS Code may transfer) into the webview, then the grid's table.
+const REF = '$$vscode_array_buffer_reference$$';
+interface Wire {
+  json: string;
+  buffers: ArrayBufferLike[];
+}
+const binaryTransport: Phase[] = [
+  { name: 'encode', run: (rows) => gridInitBinary(rows as Click[]) },
+  {
+    name: 'stringify',
+    run: (msg): Wire => {
+      const buffers: ArrayBufferLike[] = [];
+      const json = JSON.stringify(msg, (_k, v: unknown) => {
+        if (!ArrayBuffer.isView(v)) return v;
+        // One entry per distinct buffer, as VS Code's ArrayBufferSet does (the table is one buffer).
+        let index = buffers.indexOf(v.buffer);
+        if (index < 0) index = buffers.push(v.buffer) - 1;
+        return { [REF]: index, type: v.constructor.name, byteOffset: v.byteOffset, byteLength: v.byteLength };
+      });
+      return { json, buffers };
+    },
+  },
+  {
+    name: 'parse',
+    run: (wire) => {
+      const { json, buffers } = wire as Wire;
+      const types: Record<string, new (b: ArrayBufferLike, o: number, n: number) => unknown> = { Uint8Array, Uint16Array, Uint32Array, Float64Array };
+      return JSON.parse(json, (_k, v: { [REF]?: number; type: string; byteOffset: number; byteLength: number }) => {
+        if (!v || typeof v !== 'object' || v[REF] === undefined) return v;
+        const T = types[v.type] as unknown as { new (b: ArrayBufferLike, o: number, n: number): unknown; BYTES_PER_ELEMENT: number };
+        return new T(buffers[v[REF]], v.byteOffset, v.byteLength / T.BYTES_PER_ELEMENT);
+      });
+    },
+  },
+  { name: 'clone', run: (obj) => structuredClone(obj) },
+  { name: 'decode', run: (msg) => new GridTable(decodeTable((msg as { init: { table: BinaryTable } }).init.table), ZONE) },
+];
+
 const TASKS: Record<string, Task> = {
   parse: { input: (t) => t, phases: [{ name: 'total', run: (t) => parseStreamResponse(JSON.parse(t as string), CAP) }] },
   jsonParse: { input: (t) => t, phases: [{ name: 'total', run: (t) => JSON.parse(t as string) }] },
@@ -81,16 +131,18 @@ const TASKS: Record<string, Task> = {
     bytes: (json) => ({ file: Buffer.byteLength(json as string) }),
   },
   transferGrid: { input: rowsOf, phases: transport(gridInit, (msg) => unpackTable((msg as { init: { table: PackedTable } }).init.table)) },
+  transferBinary: { input: rowsOf, phases: binaryTransport },
   transferRows: { input: rowsOf, phases: transport((rows) => ({ type: 'init', rows })) },
 };
 
 function main(): void {
-  const [taskName, file, runsArg] = process.argv.slice(2);
+  const [taskName, file, runsArg, rowsArg] = process.argv.slice(2);
   const task = TASKS[taskName];
-  if (!task || !file) throw new Error(`usage: core.cjs <${Object.keys(TASKS).join('|')}> <clicks.json> [runs]`);
+  if (!task || !file) throw new Error(`usage: core.cjs <${Object.keys(TASKS).join('|')}> <clicks.json> [runs] [rows: the clicks replicated to this many]`);
   const runs = Math.max(1, Number(runsArg ?? 5));
   const text = readFileSync(file, 'utf8');
-  const input: unknown = task.input(text);
+  let input: unknown = task.input(text);
+  if (rowsArg && Array.isArray(input)) input = scaleTo(input as Click[], Number(rowsArg));
   let rowCount = Array.isArray(input) ? input.length : 0;
   const sampler = new PeakRss();
 
@@ -124,7 +176,10 @@ function main(): void {
       // What the result keeps alive (every phase's output, e.g. the table and its message).
       resultHeap = process.memoryUsage().heapUsed - heapBefore;
       bytes = task.bytes?.(value) ?? {};
-      if (taskName.startsWith('transfer')) bytes = { json: Buffer.byteLength(outputs[1] as string), structuredClone: serialize(outputs[3]).length };
+      if (taskName === 'transferBinary') {
+        const wire = outputs[1] as Wire;
+        bytes = { json: Buffer.byteLength(wire.json), binary: wire.buffers.reduce((n, b) => n + b.byteLength, 0), structuredClone: serialize(outputs[3]).length };
+      } else if (taskName.startsWith('transfer')) bytes = { json: Buffer.byteLength(outputs[1] as string), structuredClone: serialize(outputs[3]).length };
     }
   }
   void sampler.stop();

@@ -25,6 +25,7 @@ import { bucketIndex, layoutBuckets } from '../../src/core/summary/buckets';
 import { SummaryModel } from '../../src/core/summary/model';
 import { packTable, type PackedTable } from '../../src/core/tablePack';
 import type { Click } from '../../src/core/types';
+import { replicate } from '../lib/replicate';
 import { summarise } from '../lib/stats';
 import { Rng } from '../../test/sandbox/rng';
 
@@ -38,21 +39,6 @@ const ZONE = 'America/New_York';
 function rng(seed: number): () => number {
   const r = new Rng(seed);
   return () => r.next();
-}
-
-/** The clicks `copies` times over, each copy shifted a span later (shallow copies: the host's objects). */
-function replicate(rows: Click[], copies: number): Click[] {
-  if (copies === 1) return rows;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const r of rows) {
-    lo = Math.min(lo, r.unix_timestamp);
-    hi = Math.max(hi, r.unix_timestamp);
-  }
-  const span = hi - lo + 1;
-  const out: Click[] = [];
-  for (let k = 0; k < copies; k++) for (const r of rows) out.push(k === 0 ? r : { ...r, unix_timestamp: r.unix_timestamp + k * span, transaction_id: `${r.transaction_id}.${k}` });
-  return out;
 }
 
 function sliceTable(t: FlatTable, n: number): FlatTable {

@@ -8,7 +8,8 @@ import type { FlatTable } from './flatten';
 // whose values are mostly distinct (transaction ids, timestamps) stay plain, where a dictionary
 // would only add the codes.
 
-export type PackedColumn = { values: CellValue[] } | { dict: CellValue[]; codes: number[] };
+// `codes` is a plain array when packed for JSON, a typed array when it came as binary (binaryTable.ts).
+export type PackedColumn = { values: CellValue[] } | { dict: CellValue[]; codes: ArrayLike<number> };
 
 export interface PackedTable {
   columns: string[];
@@ -56,8 +57,8 @@ export function unpackTable(packed: PackedTable): FlatTable {
     }
     if (col.codes.length !== rows) throw new Error(`The result table is malformed: column ${columns[c]} has ${col.codes.length} rows, not ${rows}.`);
     const out: CellValue[] = [];
-    for (const code of col.codes) {
-      const v = col.dict[code];
+    for (let r = 0; r < rows; r++) {
+      const v = col.dict[col.codes[r]];
       if (v === undefined) throw new Error(`The result table is malformed: column ${columns[c]} has an unknown code.`);
       out.push(v);
     }

@@ -4,8 +4,8 @@
 // `type`, a `ready` handshake before the host posts any data (src/webviews/webviewHost.ts), and request
 // ids echoed in replies so a late answer is never taken for the current one.
 
+import type { BinaryTable } from '../core/binaryTable';
 import type { ViewSpec } from '../core/gridTable';
-import type { PackedTable } from '../core/tablePack';
 import type { ResultRequestMeta } from '../results/resultSet';
 
 /** Everything the grid shows, posted once after each `ready` (the webview is rebuilt when shown again). */
@@ -15,8 +15,8 @@ export interface ResultsInit {
   request: ResultRequestMeta;
   /** IANA zone the timestamps are shown in (UTC is in each cell's tooltip). */
   zone: string;
-  /** Every column of every click, column-major, raw values (src/core/flatten.ts, packed). */
-  table: PackedTable;
+  /** Every column of every click, column-major, raw values (src/core/flatten.ts), as typed arrays (binaryTable.ts). */
+  table: BinaryTable;
   /** True when "Fetch all" can run here: a stream result whose window and zone are known. */
   canFetchAll: boolean;
   /** The `everflow.results.maxRows` limit, for the banner's wording. */

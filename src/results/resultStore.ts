@@ -1,8 +1,8 @@
 import { once } from 'events';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as readline from 'readline';
 import { pipeline } from 'stream/promises';
-import { promisify } from 'util';
 import * as zlib from 'zlib';
 import type { ApiExchange } from '../core/types';
 import { exchangesOf } from './exchanges';
@@ -14,7 +14,10 @@ import type { ResultConversions, ResultSet } from './resultSet';
 // a byte budget; a panel whose file was evicted says so and offers "Run again".
 //
 // Written in batches with a yield between them: a 100,000-row result is a few hundred MB of JSON,
-// and stringifying it in one go would freeze every extension in the window for seconds.
+// and stringifying it in one go would freeze every extension in the window for seconds. Each row
+// (and each exchange) is on its own line of the JSON, which is still one JSON document, so loading
+// streams it back a line at a time: a million rows are about two gigabytes of JSON, past the longest
+// string V8 makes, and parsing them in one go would block the extension host for many seconds.
 
 export interface ResultStoreLimits {
   maxFiles: number;
@@ -26,7 +29,8 @@ export const DEFAULT_STORE_LIMITS: ResultStoreLimits = { maxFiles: 30, maxBytes:
 const ID_RE = /^[a-z0-9-]{1,64}$/;
 const SUFFIX = '.json.gz';
 const BATCH = 500;
-const gunzip = promisify(zlib.gunzip);
+const EXCHANGES_LINE = '],"exchanges":[';
+const CONVERSIONS_LINE = '],"conversions":';
 
 export function newResultId(): string {
   return `r-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
@@ -85,33 +89,34 @@ export class ResultStore {
       if (!gzip.write(text)) await once(gzip, 'drain');
     };
     try {
-      await put(`{"title":${JSON.stringify(result.title)},"request":${JSON.stringify(result.request)},"rows":[`);
+      await put(`{"title":${JSON.stringify(result.title)},"request":${JSON.stringify(result.request)},"rows":[\n`);
       for (let i = 0; i < result.rows.length; i += BATCH) {
         const batch = result.rows.slice(i, i + BATCH).map((r) => JSON.stringify(r));
-        await put((i > 0 ? ',' : '') + batch.join(','));
+        await put((i > 0 ? ',' : '') + batch.join('\n,') + '\n');
         await new Promise((resolve) => setImmediate(resolve));
       }
       // What Everflow sent, so "Open as JSON" after a reload still shows it (texts within the budget).
       const exchanges = exchangesOf(result);
       if (exchanges.length > 0) {
-        await put('],"exchanges":[');
+        await put(EXCHANGES_LINE + '\n');
         for (let i = 0; i < exchanges.length; i++) {
-          await put((i > 0 ? ',' : '') + JSON.stringify(exchanges[i]));
+          await put((i > 0 ? ',' : '') + JSON.stringify(exchanges[i]) + '\n');
           await new Promise((resolve) => setImmediate(resolve));
         }
       }
-      await put(']');
-      // Conversions added to the result ("Add Conversions"), so their columns survive a reload.
+      // Conversions added to the result ("Add Conversions"), so their columns survive a reload: their
+      // head on a line of its own, then a conversion row per line, like the clicks.
       if (result.conversions) {
         const { rows, ...meta } = result.conversions;
-        await put(`,"conversions":${JSON.stringify({ ...meta, rows: [] }).slice(0, -2)}`);
+        await put(`${CONVERSIONS_LINE}${JSON.stringify({ ...meta, rows: [] }).slice(0, -2)}\n`);
         for (let i = 0; i < rows.length; i += BATCH) {
-          await put((i > 0 ? ',' : '') + rows.slice(i, i + BATCH).map((r) => JSON.stringify(r)).join(','));
+          await put((i > 0 ? ',' : '') + rows.slice(i, i + BATCH).map((r) => JSON.stringify(r)).join('\n,') + '\n');
           await new Promise((resolve) => setImmediate(resolve));
         }
-        await put(']}');
+        await put(']}}\n');
+      } else {
+        await put(']}\n');
       }
-      await put('}\n');
       gzip.end();
       await done;
       await fs.promises.rename(tmp, file);
@@ -128,7 +133,7 @@ export class ResultStore {
     if (!this.dir || !isResultId(id)) return undefined;
     await this.writing.get(id);
     try {
-      const parsed: unknown = JSON.parse((await gunzip(await fs.promises.readFile(this.file(id)))).toString('utf8'));
+      const parsed = await readResult(this.file(id));
       if (!isResultSet(parsed)) return undefined;
       // A file of an older version has no exchanges; a damaged list is dropped rather than trusted.
       if (parsed.exchanges !== undefined && !isExchangeList(parsed.exchanges)) delete parsed.exchanges;
@@ -181,6 +186,59 @@ export class ResultStore {
         this.log(`Results: dropped the kept rows of ${f.name} (over the storage budget).`);
       }
     }
+  }
+}
+
+/**
+ * A kept result, a line at a time: the head line up to `"rows":[`, a row per line (after the first,
+ * led by a comma), then the exchanges the same way, then the conversions' head and their rows the same
+ * way. A file written before rows had lines of their own is one line, parsed whole as before.
+ */
+async function readResult(file: string): Promise<unknown> {
+  const source = fs.createReadStream(file);
+  const input = source.pipe(zlib.createGunzip());
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  // `pipe` does not pass the file's errors on (a missing file would leave the read waiting forever).
+  const failed = new Promise<never>((_, reject) => {
+    source.on('error', reject);
+    input.on('error', reject);
+  });
+  failed.catch(() => undefined);
+  const read = async (): Promise<unknown> => {
+    let head: Record<string, unknown> | undefined;
+    let list: unknown[] = [];
+    const rows = list;
+    let exchanges: unknown[] | undefined;
+    let conversions: Record<string, unknown> | undefined;
+    let whole = '';
+    let ended = false;
+    for await (const line of lines) {
+      if (!head) {
+        if (!line.endsWith('"rows":[')) {
+          whole += line;
+          continue;
+        }
+        head = JSON.parse(line + ']}') as Record<string, unknown>;
+      } else if (line === (conversions ? ']}}' : ']}')) {
+        ended = true;
+        break;
+      } else if (line === EXCHANGES_LINE) list = exchanges = [];
+      else if (!conversions && line.startsWith(CONVERSIONS_LINE) && line.endsWith('"rows":[')) {
+        conversions = JSON.parse(line.slice(CONVERSIONS_LINE.length) + ']}') as Record<string, unknown>;
+        list = [];
+        conversions.rows = list;
+      } else list.push(JSON.parse(line.startsWith(',') ? line.slice(1) : line));
+    }
+    if (!head) return JSON.parse(whole);
+    if (!ended) throw new Error('the file ends early');
+    return { ...head, rows, ...(exchanges ? { exchanges } : {}), ...(conversions ? { conversions } : {}) };
+  };
+  try {
+    return await Promise.race([read(), failed]);
+  } finally {
+    lines.close();
+    input.destroy();
+    source.destroy();
   }
 }
 

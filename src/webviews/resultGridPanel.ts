@@ -1,13 +1,12 @@
 import * as vscode from 'vscode';
 import * as config from '../config';
 import { CommandIds } from '../host/commandIds';
-import { columnsForRows } from '../core/columns';
+import { columnsForRows, type ColumnDef } from '../core/columns';
 import { attachConversions } from '../core/conversions/clickConversions';
 import { clickKeysOf, joinConversions } from '../core/conversions/join';
 import type { Conversion } from '../core/conversions/types';
 import { clickAsJson } from '../core/extras';
-import { flattenRows } from '../core/flatten';
-import { packTable, type PackedTable } from '../core/tablePack';
+import { encodeRows, encodeRowsInSteps, type BinaryTable } from '../core/binaryTable';
 import { isValidZone } from '../core/wallClock';
 import { isResultsToHost, type ConversionsInfo, type ExportFormat, type HostToResults, type ResultsToHost } from '../protocol/results';
 import { streamRequestOf } from '../results/fetchAllRun';
@@ -50,11 +49,18 @@ export interface RenderedInfo {
 /** The workspaceState key of the summary area's shown/collapsed state (shown unless the user collapsed it). */
 export const SUMMARY_OPEN_KEY = 'everflow.results.summaryOpen';
 
+/** Rows past which the host encodes a column at a time, yielding between columns. */
+const IN_STEPS_FROM = 50_000;
+
 /** How long a palette command waits for the grid to say what it shows before giving up. */
 const REPLY_TIMEOUT_MS = 15_000;
 
 export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
-  private packed: PackedTable | undefined;
+  private packed: BinaryTable | undefined;
+  /** The encoding under way, so a second `ready` meanwhile waits for it instead of starting another. */
+  private encoding: { result: ResultSet; table: Promise<BinaryTable> } | undefined;
+  /** The result the conversions were joined into and the columns its table gets (prepare()). */
+  private prepared: { result: ResultSet; columns: ColumnDef[] } | undefined;
   /** Unknown fields of the rows left out of the columns (the limit in src/core/extras.ts). */
   private omittedColumns = 0;
   private readonly replies = new Map<number, (m: ExportReply) => void>();
@@ -137,7 +143,7 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
   setResult(result: ResultSet): void {
     this.current = result;
     this.packed = undefined;
-    this.sendInit();
+    void this.sendInit();
   }
 
   setFetching(running: boolean): void {
@@ -165,17 +171,18 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
     });
   }
 
-  protected onReady(): void {
-    this.sendInit();
+  protected onReady(): Promise<void> {
+    return this.sendInit();
   }
 
   /**
-   * The table the grid gets, made once per result: the clicks joined with the conversions added to
-   * them (their values attached for the column getters, exports and copies), flattened and packed.
+   * Made once per result, before its table: the clicks joined with the conversions added to them (their
+   * values attached for the column getters, exports and copies) and the columns the table gets.
    */
-  private prepare(): void {
+  private prepare(): ColumnDef[] | undefined {
     const result = this.current;
-    if (!result || this.packed) return;
+    if (!result) return undefined;
+    if (this.prepared?.result === result) return this.prepared.columns;
     const conv = result.conversions;
     this.conversions = undefined;
     if (conv) {
@@ -207,11 +214,12 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
     }
     // The catalogue's columns (and the conversions' when added) plus one per field Everflow sent that it does not name (hidden at first).
     const { columns, omitted } = columnsForRows(result.rows, { conversions: conv !== undefined });
-    this.packed = packTable(flattenRows(result.rows, columns));
     this.omittedColumns = omitted;
+    this.prepared = { result, columns };
+    return columns;
   }
 
-  private sendInit(): void {
+  private async sendInit(): Promise<void> {
     const result = this.current;
     if (!result) {
       const request = this.fallback.request;
@@ -219,9 +227,22 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
       this.post({ type: 'missing', title: this.fallback.title, request, canRunAgain });
       return;
     }
-    // Flattened and packed once per result: the webview asks again each time the panel is shown.
-    this.prepare();
-    const packed = this.packed!;
+    // Joined, flattened and encoded once per result: the webview asks again each time the panel is shown.
+    // VS Code moves the typed arrays as binary (engines ≥ 1.57), so a million rows never become JSON.
+    if (!this.packed) {
+      if (this.encoding?.result !== result) {
+        const columns = this.prepare()!;
+        // Big results a column at a time with a turn of the event loop between (seconds at a million rows).
+        const table = result.rows.length > IN_STEPS_FROM ? encodeRowsInSteps(result.rows, columns, () => new Promise((resolve) => setImmediate(resolve))) : Promise.resolve(encodeRows(result.rows, columns));
+        this.encoding = { result, table };
+      }
+      const table = await this.encoding.table;
+      // A newer result (Fetch all) or a closed panel took its place meanwhile: that one posts its own.
+      if (this.current !== result || this.disposed) return;
+      this.packed = table;
+      this.encoding = undefined;
+    }
+    const packed = this.packed;
     this.post({
       type: 'init',
       init: {

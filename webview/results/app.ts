@@ -2,7 +2,7 @@ import { groupCounts, selectionStats, summarize, typingPauseMs, type CellBlock }
 import { GridTable, narrows, type SortSpec, type ViewSpec } from '../../src/core/gridTable';
 import { CONVERSION_COLUMNS, isExtraColumnId } from '../../src/core/columns';
 import { conversionRates, groupRates, ratesText } from '../../src/core/conversions/rates';
-import { unpackTable } from '../../src/core/tablePack';
+import { decodeTable } from '../../src/core/binaryTable';
 import { requestWindow, SummaryModel, type WindowSpec } from '../../src/core/summary/model';
 import type { CopyFormat, ExportFormat, HostToResults, ResultsInit, ResultsPanelState, ResultsToHost, RowScope } from '../../src/protocol/results';
 import { el } from '../dom';
@@ -159,8 +159,9 @@ export class ResultsApp {
   private start(init: ResultsInit): void {
     const state = this.host.getState();
     this.init = init;
-    this.table = new GridTable(unpackTable(init.table), init.zone, init.table.data);
-    this.chooser.setExtras(init.table.columns.filter(isExtraColumnId), init.omittedColumns ?? 0);
+    const packed = decodeTable(init.table);
+    this.table = new GridTable(packed, init.zone);
+    this.chooser.setExtras(packed.columns.filter(isExtraColumnId), init.omittedColumns ?? 0);
     this.chooser.setConversions(init.conversions !== undefined);
     this.layout = state?.resultId === init.resultId ? sanitizeLayout(state.view) : defaultLayout();
     if (init.conversions && !this.layout.conversionColumns) this.showConversionColumns();
@@ -168,9 +169,9 @@ export class ResultsApp {
     this.conversionsBar.setRunning(this.addingConversions);
     this.lastSpec = undefined;
     const kept = this.summaryModel;
-    if (!(kept && kept.resultId === init.resultId && kept.model.zone === init.zone && kept.model.extend(init.table))) {
+    if (!(kept && kept.resultId === init.resultId && kept.model.zone === init.zone && kept.model.extend(packed))) {
       const r = init.request;
-      this.summaryModel = { resultId: init.resultId, model: new SummaryModel(init.table, init.zone), window: requestWindow(r.from, r.to, r.timezone ?? init.zone) };
+      this.summaryModel = { resultId: init.resultId, model: new SummaryModel(packed, init.zone), window: requestWindow(r.from, r.to, r.timezone ?? init.zone) };
     }
     this.build();
     this.saveState(true);

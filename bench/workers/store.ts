@@ -1,0 +1,113 @@
+// The results store (src/results/resultStore.ts) at 100,000 and 1,000,000 rows: save and load time,
+// the longest the event loop was blocked meanwhile (the extension host's other work waits that
+// long), and the process's peak RSS. Baseline, same rows, same run: the one-shot load the store did
+// before (gunzip the file, one string, one JSON.parse), which at a million rows meets V8's longest
+// string and fails.
+//
+//   node out/bench/store.cjs <clicks-100000.json> <rows> <runs> <dir>
+
+import { createReadStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createGunzip, gunzip } from 'node:zlib';
+import { parseStreamResponse } from '../../src/core/parse';
+import { ResultStore } from '../../src/results/resultStore';
+import type { ResultSet } from '../../src/results/resultSet';
+import { PeakRss } from '../lib/peakRss';
+import { scaleTo } from '../lib/replicate';
+import { summarise } from '../lib/stats';
+
+const gunzipAsync = promisify(gunzip);
+
+/** Runs `f`, timing it and the longest event-loop block while it ran. */
+async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; maxBlockMs: number; value: T }> {
+  // A 1 ms interval: the longest gap between its ticks is the longest block (less the 1 ms).
+  let last = performance.now();
+  let max = 0;
+  const tick = setInterval(() => {
+    const now = performance.now();
+    max = Math.max(max, now - last);
+    last = now;
+  }, 1);
+  const t0 = performance.now();
+  const value = await f();
+  const ms = performance.now() - t0;
+  // One more tick, so a block at the very end is seen too.
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  clearInterval(tick);
+  return { ms, maxBlockMs: max, value };
+}
+
+/** Bytes of the JSON inside a gzip file, counted as it streams (never held at once). */
+async function jsonBytes(file: string): Promise<number> {
+  let n = 0;
+  for await (const chunk of createReadStream(file).pipe(createGunzip())) n += (chunk as Buffer).length;
+  return n;
+}
+
+async function main(): Promise<void> {
+  const [file, rowsArg, runsArg, dir] = process.argv.slice(2);
+  const n = Number(rowsArg);
+  const runs = Math.max(1, Number(runsArg ?? 3));
+  mkdirSync(dir, { recursive: true });
+  const rows = scaleTo(parseStreamResponse(JSON.parse(readFileSync(file, 'utf8')), Infinity).rows, n);
+  const result: ResultSet = { title: `${n} clicks`, request: { kind: 'stream', from: '', to: '', fetched_at: new Date(0).toISOString(), rows: n } as unknown as ResultSet['request'], rows };
+  const store = new ResultStore(dir, { maxFiles: 5, maxBytes: 8 * 1024 ** 3 }, (m) => process.stderr.write(`${m}\n`));
+  const sampler = new PeakRss();
+  const save: number[] = [];
+  const saveBlock: number[] = [];
+  const load: number[] = [];
+  const loadBlock: number[] = [];
+  const oneShot: number[] = [];
+  const oneShotBlock: number[] = [];
+  let oneShotError: string | undefined;
+  let loadedRows = 0;
+  sampler.reset();
+  for (let i = 0; i < runs; i++) {
+    const s = await timed(() => store.save('r-bench', result));
+    save.push(s.ms);
+    saveBlock.push(s.maxBlockMs);
+    const l = await timed(() => store.load('r-bench'));
+    loadedRows = l.value?.rows.length ?? 0;
+    load.push(l.ms);
+    loadBlock.push(l.maxBlockMs);
+    // The one-shot read needs the whole JSON as one string: past V8's longest (2^29 - 24 UTF-16 units)
+    // it cannot work, so it is not tried (it would only spend minutes gunzipping into one buffer).
+    const textBytes = await jsonBytes(join(dir, 'r-bench.json.gz'));
+    if (textBytes >= 2 ** 29 - 24) {
+      oneShotError = `not possible: ${Math.round(textBytes / 2 ** 20)} MiB of JSON is past V8's longest string (512 MiB)`;
+      continue;
+    }
+    try {
+      const o = await timed(async () => JSON.parse((await gunzipAsync(await readFile(join(dir, 'r-bench.json.gz')))).toString('utf8')) as unknown);
+      oneShot.push(o.ms);
+      oneShotBlock.push(o.maxBlockMs);
+    } catch (e) {
+      oneShotError = e instanceof Error ? e.message : String(e);
+    }
+  }
+  const fileBytes = (await readFile(join(dir, 'r-bench.json.gz'))).byteLength;
+  rmSync(dir, { recursive: true, force: true });
+  const peak = sampler.peak();
+  void sampler.stop();
+  const out = {
+    rows: n,
+    loadedRows,
+    fileBytes,
+    save: summarise(save),
+    saveMaxBlockMs: Math.max(...saveBlock),
+    load: summarise(load),
+    loadMaxBlockMs: Math.max(...loadBlock),
+    oneShot: oneShot.length ? summarise(oneShot) : undefined,
+    oneShotMaxBlockMs: oneShotBlock.length ? Math.max(...oneShotBlock) : undefined,
+    oneShotError,
+    peakRssBytes: peak,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+void main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

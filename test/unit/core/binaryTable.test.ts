@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeTable, encodeColumn, encodeRows, encodeTable, tableBuffers, type BinaryTable } from '../../../src/core/binaryTable';
+import { columnsForRows } from '../../../src/core/columns';
+import { flattenRows } from '../../../src/core/flatten';
+import { GridTable } from '../../../src/core/gridTable';
+import { normalizeClick } from '../../../src/core/parse';
+import { unpackTable, type PackedColumn } from '../../../src/core/tablePack';
+import { click } from './gridFixtures';
+
+// The rows as they cross to the webview as binary: typed arrays plus the JSON of the rest, the way
+// VS Code 1.57+ sends a webview message (typed arrays moved aside, the rest through JSON).
+
+const TYPED = '__typed';
+function viaWebview(table: BinaryTable): BinaryTable {
+  const moved: ArrayBufferView[] = [];
+  const json = JSON.stringify(table, (_k, v: unknown) => (ArrayBuffer.isView(v) ? { [TYPED]: moved.push(structuredClone(v)) - 1 } : v));
+  return JSON.parse(json, (_k, v: unknown) => (v && typeof v === 'object' && TYPED in v ? moved[(v as Record<string, number>)[TYPED]] : v)) as BinaryTable;
+}
+
+const hostile = ['<img src=x onerror=alert(1)>', '\ud800', 'a\udc00b', '😀', '', '\u0000', '"},{"x":1', 'command:workbench.action.quit', '\\', '\n\r\t', 'Ünïcödé'];
+
+const cells = (col: PackedColumn, rows: number): unknown[] => Array.from({ length: rows }, (_, r) => ('values' in col ? col.values[r] : col.dict[col.codes[r]]));
+function roundTrip(columns: string[], data: unknown[][]): unknown[][] {
+  const decoded = decodeTable(viaWebview(encodeTable({ columns, data: data as never })));
+  return decoded.data.map((col) => cells(col, decoded.rows));
+}
+
+describe('encodeTable / decodeTable', () => {
+  it('round-trips hostile strings exactly, lone surrogates included', () => {
+    const col = Array.from({ length: 500 }, (_, i) => hostile[i % hostile.length] + (i % 3 === 0 ? String(i) : ''));
+    assert.deepEqual(roundTrip(['sub1'], [col]), [col]);
+  });
+  it('round-trips an empty table and a table of no columns', () => {
+    assert.deepEqual(roundTrip(['a', 'b'], [[], []]), [[], []]);
+    assert.deepEqual(decodeTable(viaWebview(encodeTable({ columns: [], data: [] }))), { columns: [], rows: 0, data: [] });
+  });
+  it('keeps NaN, ±Infinity, -0, booleans, null and undefined, in numbered and number columns alike', () => {
+    const odd = [NaN, Infinity, -Infinity, -0, 0, true, false, null, undefined, 'text', 1.5];
+    const few = Array.from({ length: 1000 }, (_, i) => odd[i % odd.length]);
+    const many = Array.from({ length: 1000 }, (_, i) => (i % 97 === 0 ? odd[(i / 97) % odd.length] : i * 1.25));
+    const [a, b] = roundTrip(['x', 'y'], [few, many]);
+    for (const [got, want] of [
+      [a, few],
+      [b, many],
+    ] as const) {
+      assert.equal(got.length, want.length);
+      want.forEach((v, r) => assert.ok(Object.is(got[r], v), `row ${r}: ${String(got[r])} is not ${String(v)}`));
+    }
+    assert.equal(encodeColumn(many).kind, 'numbers');
+    assert.equal(encodeColumn(few).kind, 'codes');
+  });
+  it('round-trips real clicks, unknown-field columns included, as typed arrays of the right width', () => {
+    const rows = Array.from({ length: 700 }, (_, i) =>
+      normalizeClick({
+        ...click({ sub1: hostile[i % hostile.length], revenue: i % 5 ? 0 : 2.5, geo: { country_name: ['US', 'DE'][i % 2] } }),
+        brand_new_field: i % 3 ? 'x' : '<b>y</b>',
+      }),
+    );
+    const flat = flattenRows(rows, columnsForRows(rows).columns);
+    assert.ok(flat.columns.some((id) => id.startsWith('extra:')), 'an unknown field gets a column');
+    const sent = encodeTable(flat);
+    const country = sent.cols[flat.columns.indexOf('geo.country_name')];
+    assert.ok(country.kind === 'codes' && country.codes instanceof Uint8Array);
+    assert.ok(tableBuffers(sent).every((b) => b instanceof ArrayBuffer));
+    assert.equal(new Set(tableBuffers(sent)).size, 1, 'one ArrayBuffer for the whole table (VS Code sends one argument per buffer)');
+    assert.deepEqual(unpackTable(decodeTable(viaWebview(sent))), flat);
+  });
+  it('encodes straight from the clicks exactly as from their flat table', () => {
+    const rows = Array.from({ length: 300 }, (_, i) => click({ sub2: i % 2 ? hostile[i % hostile.length] : `u${i}`, revenue: i * 0.25 }));
+    const { columns } = columnsForRows(rows);
+    assert.deepEqual(unpackTable(decodeTable(viaWebview(encodeRows(rows, columns)))), flattenRows(rows, columns));
+  });
+  it('gives mostly distinct strings an entry each, with a repeat or a number among them kept', () => {
+    const col: unknown[] = Array.from({ length: 5000 }, (_, i) => `tx-${i}`);
+    col[10] = 'tx-3';
+    col[20] = 7;
+    const sent = encodeColumn(col);
+    assert.ok(sent.kind === 'codes' && sent.dict.ends.length === 4999 && sent.dict.tags.length === 1);
+    assert.deepEqual(roundTrip(['transaction_id'], [col]), [col]);
+  });
+  it('wide code arrays past 256 and 65,536 distinct values', () => {
+    const col = Array.from({ length: 70_000 }, (_, i) => `id-${i}`);
+    const sent = encodeColumn(col);
+    assert.ok(sent.kind === 'codes' && sent.codes instanceof Uint32Array);
+    assert.deepEqual(roundTrip(['transaction_id'], [col]), [col]);
+  });
+  it('refuses a malformed table with a clear error', () => {
+    const good = encodeTable({ columns: ['a'], data: [['x', 'y', 'x']] });
+    const bad = (mutate: (t: BinaryTable) => void): BinaryTable => {
+      const t = viaWebview(good);
+      mutate(t);
+      return t;
+    };
+    assert.throws(() => decodeTable(bad((t) => (t.rows = 4))), /malformed/);
+    assert.throws(() => decodeTable(bad((t) => t.columns.push('b'))), /malformed/);
+    assert.throws(() => decodeTable(bad((t) => ((t.cols[0] as { codes: Uint8Array }).codes[1] = 9))), /unknown code/);
+    assert.throws(() => decodeTable(bad((t) => ((t.cols[0] as { kind: string }).kind = 'json'))), /unknown kind/);
+    assert.throws(() => decodeTable(bad((t) => ((t.cols[0] as { dict: { ends: unknown } }).dict.ends = [1, 2]))), /dictionary/);
+    assert.throws(() => decodeTable(null as never), /malformed/);
+  });
+});
+
+describe('GridTable over decoded binary columns', () => {
+  it('shows, filters, searches and sorts exactly as over the plain table', () => {
+    const countries = ['United States', 'Germany', 'france', 'Österreich', ''];
+    const rows = Array.from({ length: 1200 }, (_, i) =>
+      click({ revenue: (i * 37) % 11 === 0 ? 1.25 : (i % 13) * 0.5, sub1: `s${(i * 7) % 23}`, geo: { country_name: countries[(i * 3) % 5] }, unix_timestamp: 1_773_446_400 + ((i * 7919) % 5000) }),
+    );
+    const flat = flattenRows(rows);
+    const plain = new GridTable(flat, 'Europe/Berlin');
+    const binary = new GridTable(decodeTable(viaWebview(encodeTable(flat))), 'Europe/Berlin');
+    assert.equal(binary.rowCount, plain.rowCount);
+    for (const r of [0, 1, 599, 1199]) for (let c = 0; c < flat.columns.length; c++) assert.equal(binary.text(c, r), plain.text(c, r));
+    for (const column of ['geo.country_name', 'sub1', 'time', 'revenue', 'transaction_id', 'is_unique']) {
+      for (const asc of [true, false]) {
+        const spec = { sort: { column, asc }, search: 's1' };
+        assert.deepEqual(binary.view(spec), plain.view(spec), `${column} ${asc ? 'asc' : 'desc'}`);
+        // A base in another order (a previous sort) gives the same result.
+        const base = plain.view({ sort: { column: 'sub1', asc: false } });
+        assert.deepEqual(binary.view({ sort: { column, asc } }, base), plain.view({ sort: { column, asc } }, base));
+      }
+    }
+    assert.deepEqual(binary.view({ values: [{ column: 'geo.country_name', text: 'Germany', exclude: true }] }), plain.view({ values: [{ column: 'geo.country_name', text: 'Germany', exclude: true }] }));
+  });
+});
