@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeTable, encodeColumn, encodeRows, encodeTable, tableBuffers, type BinaryTable } from '../../../src/core/binaryTable';
+import { decodeTable, encodeColumn, encodeRows, encodeRowsInSteps, encodeTable, tableBuffers, type BinaryTable } from '../../../src/core/binaryTable';
 import { columnsForRows } from '../../../src/core/columns';
 import { flattenRows } from '../../../src/core/flatten';
 import { GridTable } from '../../../src/core/gridTable';
@@ -70,6 +70,26 @@ describe('encodeTable / decodeTable', () => {
     const rows = Array.from({ length: 300 }, (_, i) => click({ sub2: i % 2 ? hostile[i % hostile.length] : `u${i}`, revenue: i * 0.25 }));
     const { columns } = columnsForRows(rows);
     assert.deepEqual(unpackTable(decodeTable(viaWebview(encodeRows(rows, columns)))), flattenRows(rows, columns));
+  });
+  it('reads the clicks in blocks of rows, in steps or not, whatever the rows the mode was sampled from miss', async () => {
+    // 20,000 rows span three blocks. The mode of a column is chosen from every 4th row here: the
+    // other rows hold what those did not show (repeats in a distinct column, -0 and repeats in a
+    // number column, a value on the last row only), and must come back as they were.
+    const n = 20_000;
+    const rows = Array.from({ length: n }, (_, i) =>
+      click({ sub1: i % 4 ? hostile[i % hostile.length] : `s${i}`, sub2: i === n - 1 ? 'last' : '', revenue: i % 4 ? (i % 7 ? -0 : 1.5) : i * 0.5 }),
+    );
+    const { columns } = columnsForRows(rows);
+    const flat = flattenRows(rows, columns);
+    const once = encodeRows(rows, columns);
+    let pauses = 0;
+    const stepped = await encodeRowsInSteps(rows, columns, async () => void pauses++);
+    assert.ok(pauses >= 2, `${pauses} pauses for three blocks`);
+    for (const sent of [once, stepped]) {
+      const back = unpackTable(decodeTable(viaWebview(sent)));
+      assert.deepEqual(back.columns, flat.columns);
+      back.data.forEach((col, c) => col.forEach((v, r) => assert.ok(Object.is(v, flat.data[c][r]), `${flat.columns[c]} row ${r}: ${String(v)} is not ${String(flat.data[c][r])}`)));
+    }
   });
   it('gives mostly distinct strings an entry each, with a repeat or a number among them kept', () => {
     const col: unknown[] = Array.from({ length: 5000 }, (_, i) => `tx-${i}`);
