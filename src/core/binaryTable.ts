@@ -217,17 +217,21 @@ function rowEncoder(rows: readonly Click[], columns: readonly Pick<ColumnDef, 'i
     return new ColumnBuilder(n, modeOf(sample, n));
   });
   let at = 0;
+  const cols: BinaryColumn[] = [];
   return {
+    // Blocks of rows, then a column's finishing (its codes and dictionary) per step.
     step(): boolean {
-      const end = Math.min(n, at + BLOCK_ROWS);
-      for (let r = at; r < end; r++) {
-        const row = rows[r];
-        for (let c = 0; c < getters.length; c++) builders[c].add(r, getters[c](row));
-      }
-      at = end;
-      return at < n;
+      if (at < n) {
+        const end = Math.min(n, at + BLOCK_ROWS);
+        for (let r = at; r < end; r++) {
+          const row = rows[r];
+          for (let c = 0; c < getters.length; c++) builders[c].add(r, getters[c](row));
+        }
+        at = end;
+      } else if (cols.length < builders.length) cols.push(builders[cols.length].finish());
+      return at < n || cols.length < builders.length;
     },
-    table: () => oneBuffer({ columns: columns.map((c) => c.id), rows: n, cols: builders.map((b) => b.finish()) }),
+    table: () => oneBuffer({ columns: columns.map((c) => c.id), rows: n, cols }),
   };
 }
 
