@@ -1,6 +1,9 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { sandboxState, setSandboxKnobs } from './env';
+import { CONVERSIONS_PATH } from '../../../src/core/client';
+import { bucketFor } from '../../../src/core/conversions/clickWindow';
+import type { Click } from '../../../src/core/types';
+import { sandboxState, setSandboxKnobs, testConfig } from './env';
 import { useSandboxAccount, type DialogAnswer } from './helpers';
 import { day, invokeConfirmed, invokeError, split, assertNoKey, directStream, chatToolsHooks } from './lmToolsSupport';
 
@@ -36,7 +39,7 @@ suite('Chat tools: trace a click', () => {
     assert.ok(confirm?.message?.startsWith(`Trace the click ${id} with the user's API key`), confirm?.message);
     assert.match(confirm?.message ?? '', /Account: "Sandbox" \(the active account\)/);
     assert.match(confirm?.message ?? '', /the conversion report of the click's offer from the click's UTC day through 30 days after it/);
-    assert.match(confirm?.message ?? '', /At most 2 requests when that offer has up to 2,000 conversions/);
+    assert.match(confirm?.message ?? '', /At most 5 requests \(the look-up and up to 4 pages of 2,000 conversions and events\).*An offer with more conversions in the window gives an incomplete trace/s);
     assertNoKey(`${confirm?.title} ${confirm?.message}`, 'a confirmation');
     assert.strictEqual((await sandboxState()).requestCount, before, 'preparing sent a request');
   });
@@ -105,5 +108,47 @@ suite('Chat tools: trace a click', () => {
     assert.match(words, /Verdict: CONVERSIONS UNREADABLE: the click was found, but its conversions could not be read/);
     assert.strictEqual(data.verdict.kind, 'unknown');
     assert.match(JSON.stringify(data), /403/);
+  });
+  /** What the sandbox answers directly (not through the extension): one click, and a report's total_count. */
+  async function direct<T>(route: string, body?: object): Promise<T> {
+    const res = await fetch(`${testConfig().sandboxUrl}${route}`, {
+      method: body ? 'POST' : 'GET',
+      headers: { 'content-type': 'application/json', 'X-Eflow-API-Key': testConfig().keys.valid },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return (await res.json()) as T;
+  }
+
+  test('trace: an offer with more conversions than the confirmed requests can read stops at the limit, and says so and how to read the rest', async function () {
+    this.timeout(60_000);
+    // The server serves 10 a page (Everflow: up to 2,000), so this offer's report takes more pages than the
+    // trace may read: the same paging as an offer with more than 8,000 conversions at 2,000 a page.
+    await setSandboxKnobs({ conversions: { maxPageSize: 10 } });
+    // A new account empties the conversion cache, as a switch does.
+    await useSandboxAccount('Sandbox busy offer');
+    const id = (await convertedIds()).late[0];
+    const click = await direct<Click>(`/v1/affiliates/reporting/clicks/${id}`);
+    const bucket = bucketFor(click.unix_timestamp, click.relationship.offer.network_offer_id, 30, Date.now());
+    const total = (await direct<{ paging: { total_count: number } }>(`${CONVERSIONS_PATH}?page=1&page_size=1`, bucket.request)).paging.total_count;
+    assert.ok(total > 4 * 10, `${total} conversions of the offer: not more than the trace may read; the test proves nothing`);
+    const confirm = await chat().prepare('everflow_traceClick', { transactionId: id });
+    const limit = Number(/At most (\d+) requests/.exec(confirm?.message ?? '')?.[1]);
+    assert.strictEqual(limit, 5);
+    const reports = async () => ((await sandboxState()).requests as { path: string }[]).filter((r) => r.path.startsWith(CONVERSIONS_PATH)).length;
+    const before = (await sandboxState()).requestCount;
+    const reportsBefore = await reports();
+    const { words, data } = await traced(id);
+    const sent = (await sandboxState()).requestCount - before;
+    assert.ok(sent <= limit, `${sent} requests, more than the ${limit} confirmed`);
+    assert.strictEqual((await reports()) - reportsBefore, 4, 'conversion report pages read');
+    assert.ok(
+      words.includes(`INCOMPLETE: the offer has ${total.toLocaleString('en-US')} conversions and events in the window; this trace read the first 40 (4 requests, the limit the user confirmed) and stopped. To read them all, ask the user to run "Everflow: Trace Click…" on ${id}`),
+      words,
+    );
+    // Not finding the click's ID in a part of the report is no "not converted".
+    assert.match(words, /Verdict: NOT KNOWN: no conversion or event with its ID is in the part/);
+    assert.doesNotMatch(words, /NOT CONVERTED/);
+    assert.strictEqual(data.verdict.kind, 'unknown');
+    assert.match(words, /stopped at the request limit/);
   });
 });
