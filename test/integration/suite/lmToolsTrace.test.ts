@@ -121,16 +121,16 @@ suite('Chat tools: trace a click', () => {
 
   test('trace: an offer with more conversions than the confirmed requests can read stops at the limit, and says so and how to read the rest', async function () {
     this.timeout(60_000);
-    // The server serves 10 a page (Everflow: up to 2,000), so this offer's report takes more pages than the
-    // trace may read: the same paging as an offer with more than 8,000 conversions at 2,000 a page.
-    await setSandboxKnobs({ conversions: { maxPageSize: 10 } });
     // A new account empties the conversion cache, as a switch does.
     await useSandboxAccount('Sandbox busy offer');
     const id = (await convertedIds()).late[0];
     const click = await direct<Click>(`/v1/affiliates/reporting/clicks/${id}`);
-    const bucket = bucketFor(click.unix_timestamp, click.relationship.offer.network_offer_id, 30, Date.now());
+    const offer = click.relationship.offer.network_offer_id;
+    // Every valid click of the click's offer converts: its report runs past what 4 pages of 2,000 hold.
+    await setSandboxKnobs({ conversions: { busyOffer: offer } });
+    const bucket = bucketFor(click.unix_timestamp, offer, 30, Date.now());
     const total = (await direct<{ paging: { total_count: number } }>(`${CONVERSIONS_PATH}?page=1&page_size=1`, bucket.request)).paging.total_count;
-    assert.ok(total > 4 * 10, `${total} conversions of the offer: not more than the trace may read; the test proves nothing`);
+    assert.ok(total > 4 * 2000, `${total} conversions of offer ${offer}: not more than the trace may read; the test proves nothing`);
     const confirm = await chat().prepare('everflow_traceClick', { transactionId: id });
     const limit = Number(/At most (\d+) requests/.exec(confirm?.message ?? '')?.[1]);
     assert.strictEqual(limit, 5);
@@ -142,7 +142,7 @@ suite('Chat tools: trace a click', () => {
     assert.ok(sent <= limit, `${sent} requests, more than the ${limit} confirmed`);
     assert.strictEqual((await reports()) - reportsBefore, 4, 'conversion report pages read');
     assert.ok(
-      words.includes(`INCOMPLETE: the offer has ${total.toLocaleString('en-US')} conversions and events in the window; this trace read the first 40 (4 requests, the limit the user confirmed) and stopped. To read them all, ask the user to run "Everflow: Trace Click…" on ${id}`),
+      words.includes(`INCOMPLETE: the offer has ${total.toLocaleString('en-US')} conversions and events in the window; this trace read the first 8,000 (4 requests, the limit the user confirmed) and stopped. To read them all, ask the user to run "Everflow: Trace Click…" on ${id}`),
       words,
     );
     // Not finding the click's ID in a part of the report is no "not converted".
