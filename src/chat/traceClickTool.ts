@@ -21,6 +21,14 @@ export interface TraceClickInput {
   account?: string;
 }
 
+/**
+ * Conversion report pages a trace reads at most (2,000 conversions and events each). With the click
+ * look-up this is the "at most N requests" of the confirmation, a hard limit: an offer with more
+ * conversions in the window gives an incomplete trace that says so and names the command that reads all.
+ */
+export const MAX_TRACE_CONVERSION_PAGES = 4;
+export const MAX_TRACE_REQUESTS = 1 + MAX_TRACE_CONVERSION_PAGES;
+
 /** Entries of the time line kept in the result; a click with more says how many were left out. */
 export const MAX_TIMELINE = 40;
 
@@ -44,7 +52,7 @@ export const traceClickTool = defineTool<TraceClickInput>({
           `Trace the click ${id} with the user's API key: did it convert, and if not, why not.`,
           await accountLine(services, plan),
           `Requests: the click look-up (none when it was looked up recently), then the conversion report of the click's offer from the click's UTC day through ${dayWord(days)} after it (the attribution window setting), capped at now (none when a hover already read it).`,
-          `At most 2 requests when that offer has up to 2,000 conversions and events in the window (one more per further 2,000), from the account's shared budget of 5 requests a second.`,
+          `At most ${MAX_TRACE_REQUESTS} requests (the look-up and up to ${MAX_TRACE_CONVERSION_PAGES} pages of 2,000 conversions and events), from the account's shared budget of 5 requests a second. An offer with more conversions in the window gives an incomplete trace, marked as such.`,
         ]);
       }),
     invoke: (options, token) =>
@@ -55,7 +63,7 @@ export const traceClickTool = defineTool<TraceClickInput>({
         const cancel = signalOf(token);
         let trace: GatheredTrace;
         try {
-          trace = await gatherTrace(services, id, { signal: cancel.signal });
+          trace = await gatherTrace(services, id, { signal: cancel.signal, maxConversionPages: MAX_TRACE_CONVERSION_PAGES });
         } finally {
           cancel.dispose();
         }
@@ -65,6 +73,10 @@ export const traceClickTool = defineTool<TraceClickInput>({
           `Verdict: ${ownVerdict(trace)}`,
           `Sent: ${requestWords(trace)}. Times are wall-clock in ${zone}. The full trace, with the raw responses, opens with "Everflow: Trace Click…".`,
         ];
+        const r = trace.result;
+        if (r?.capped) {
+          words.splice(2, 0, `INCOMPLETE: the offer has ${r.totalCount.toLocaleString('en-US')} conversions and events in the window; this trace read the first ${r.rows.length.toLocaleString('en-US')} (${count(r.pages, 'request')}, the limit the user confirmed) and stopped. To read them all, ask the user to run "Everflow: Trace Click…" on ${id} (about ${Math.ceil(r.totalCount / 2000).toLocaleString('en-US')} requests).`);
+        }
         return toolResult(services, words.join('\n'), { what: 'The verdict as the trace words it (it can quote Everflow), the click and its conversions and events in time order', value: traceData(trace, zone) });
       }),
   }),
@@ -101,13 +113,14 @@ export function ownVerdict(t: GatheredTrace): string {
         ? "CLICK NOT FOUND: older than Everflow's 3-month raw-click retention, or not one of this account's clicks; its conversions could not be searched either (the reason is in the data)."
         : "CLICK NOT FOUND: older than Everflow's 3-month raw-click retention, or not one of this account's clicks. Conversions are kept longer: the user can search the prior 365 days of conversions for it with \"Everflow: Trace Click…\" (Search 365 Days; one request per 2,000 conversions).";
     case 'unknown':
+      if (t.result?.capped && !t.conversionsError) return 'NOT KNOWN: no conversion or event with its ID is in the part of its offer\'s conversion report that was read; the rest was not read (see INCOMPLETE).';
       return 'CONVERSIONS UNREADABLE: the click was found, but its conversions could not be read, so whether it converted is not known (the reason is in the data; a 403 means this account may not read conversions).';
   }
 }
 
 function requestWords(t: GatheredTrace): string {
   const parts = [`the click look-up (${t.click ? 'found' : 'not found'})`];
-  if (t.result) parts.push(`the conversion report (${t.result.rows.length.toLocaleString('en-US')} conversions and events of the offer read, ${t.sent > 0 ? `${count(t.sent, 'request')} now` : 'answered from the cache'}${t.result.partial ? ', cancelled part-way' : ''})`);
+  if (t.result) parts.push(`the conversion report (${t.result.rows.length.toLocaleString('en-US')} conversions and events of the offer read, ${t.sent > 0 ? `${count(t.sent, 'request')} now` : 'answered from the cache'}${t.result.partial ? ', cancelled part-way' : ''}${t.result.capped ? ', stopped at the request limit' : ''})`);
   else if (t.conversionsError) parts.push('the conversion report failed');
   return parts.join(', then ');
 }

@@ -23,6 +23,8 @@ export interface PageProgress {
 export interface FetcherOptions {
   priority: Priority;
   signal?: AbortSignal;
+  /** The most pages to read (fetchConversions' hard limit). */
+  maxPages?: number;
   onPage?: (p: PageProgress) => void;
 }
 
@@ -67,9 +69,12 @@ export class ConversionLookups {
     this.cache = new ConversionCache({ max: 200, ttlMs: 30 * 60_000, openTtlMs: 5 * 60_000, now: this.now });
   }
 
-  /** Requests sent so far (tests compare it with the sandbox's count). */
+  /** Capped fetches started outside the cache. */
+  private cappedFetches = 0;
+
+  /** Fetches started so far (tests compare it with the sandbox's count). */
   get fetches(): number {
-    return this.cache.fetches;
+    return this.cache.fetches + this.cappedFetches;
   }
 
   /** What is known for `click` now, without sending anything. */
@@ -87,11 +92,20 @@ export class ConversionLookups {
    * EverflowError when they cannot be read (and remembers that, see the top of the file).
    * `signal` ends this caller's wait only: the fetch goes on for the cache.
    */
-  async forClick(click: Click, opts: { priority?: Priority; signal?: AbortSignal } = {}): Promise<ClickConversions> {
+  async forClick(click: Click, opts: { priority?: Priority; signal?: AbortSignal; maxPages?: number } = {}): Promise<ClickConversions> {
     const why = this.blockedWhy();
     if (why) throw new Error(why);
     const plan = this.plan(click);
     const priority = opts.priority ?? 'interactive';
+    if (opts.maxPages !== undefined && this.cache.peek(plan.bucket, plan.need).state === 'miss') {
+      // A page limit the caller promised: fetched outside the cache, so no hover joins (and trusts) an
+      // answer the limit may cut short; kept for them only when it turned out whole.
+      this.cappedFetches++;
+      const fetchedAtMs = this.now();
+      const result = await this.fetch(plan.bucket.request, { priority, signal: opts.signal, maxPages: opts.maxPages });
+      this.cache.put(plan.bucket, result, fetchedAtMs);
+      return this.answer(click, plan, result);
+    }
     const pending = this.cache.get(plan.bucket, plan.need, (request) => this.fetch(request, { priority }));
     const cached = await (opts.signal ? abortable(pending, opts.signal) : pending);
     return this.answer(click, plan, cached.result);

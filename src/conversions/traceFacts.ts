@@ -17,6 +17,8 @@ export interface TraceFactsOptions {
   /** When the click is not found: search the prior 365 days of conversions for its id. */
   searchYear?: boolean;
   signal?: AbortSignal;
+  /** The most conversion report pages to read now (a limit the chat tool promised); default all. */
+  maxConversionPages?: number;
   /** Says what the trace is doing now (progress notifications). */
   onProgress?: (message: string) => void;
 }
@@ -59,7 +61,7 @@ export async function gatherTrace(services: Services, transactionId: string, opt
     if (click) {
       opts.onProgress?.('Looking up its conversions…');
       const before = services.conversions.fetches;
-      const found = await services.conversions.forClick(click, { signal });
+      const found = await services.conversions.forClick(click, { signal, maxPages: opts.maxConversionPages });
       sent = services.conversions.fetches > before ? found.result.pages : 0;
       ({ conversions, window, result } = found);
     } else if (searchYear) {
@@ -83,6 +85,7 @@ export async function gatherTrace(services: Services, transactionId: string, opt
     attributionDays,
     conversionsError,
     yearSearch: !click && searchYear && result ? { requests: result.pages } : undefined,
+    incomplete: result?.capped ? { read: result.rows.length, total: result.totalCount } : undefined,
   });
   return { transactionId, click, conversions, window, result, request, conversionsError, sent, attributionDays, searchYear, verdict };
 }

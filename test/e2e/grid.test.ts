@@ -7,6 +7,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { gridFrame, startWorkbench, waitUntil, type Workbench } from './harness';
 import { columnTexts, gridStatus } from './gridPage';
+import { invokeChatTool } from './toolProbe';
+import type { Click } from '../../src/core/types';
 
 let wb: Workbench | undefined;
 const dialogs: string[] = [];
@@ -19,6 +21,8 @@ before(async () => {
     settings: { 'everflow.results.openIn': 'grid' },
     sandbox: { knobs: { clicksPerDay: 8000 } },
     files: { 'paste-here.txt': 'The copied row is pasted here.\n' },
+    // The chat tools are called as an agent would (vscode.lm.invokeTool) through a test-only extension.
+    chatToolProbe: true,
   });
   wb.page.on('dialog', (d) => {
     dialogs.push(d.message());
@@ -162,6 +166,44 @@ test('a column filter and "Exclude this value" narrow the rows, with the count i
   assert.equal(await g.locator('.slick-headerrow-column input.header-filter').nth(countryIdx).inputValue(), '');
   await g.locator('.slick-headerrow-column input.header-filter').nth(countryIdx).fill('Germany');
   await waitUntil('the column filter back', async () => (await gridStatus(w)) === narrowed);
+});
+
+test('the chat tool\'s grid summary counts the rows the filtered grid shows, and lists its filters inside the fence', { timeout: 60_000 }, async () => {
+  const w = wb!;
+  const g = gridFrame(w);
+  // The filters the test before left: Country contains "Germany", and one city excluded.
+  const status = await gridStatus(w);
+  const shown = Number(/^([\d,]+) of 5,000 rows/.exec(status)?.[1]?.replace(/,/g, ''));
+  assert.ok(shown > 0, status);
+  const [, city] = ((await g.locator('.chip-exclude').first().textContent()) ?? '').replace('×', '').trim().split(' ≠ ');
+  assert.ok(city, 'no excluded city');
+  const { text, error } = await invokeChatTool(w, 'everflow_summarizeGrid', {});
+  assert.equal(error, undefined);
+  const m = /<<<BEGIN UNTRUSTED EVERFLOW DATA ([0-9a-f]{16,})>>>\n/.exec(text ?? '');
+  assert.ok(m && text, `no fence: ${text}`);
+  const words = text.slice(0, m.index);
+  const data = JSON.parse(text.slice(m.index + m[0].length, text.length - `\n<<<END UNTRUSTED EVERFLOW DATA ${m[1]}>>>`.length)) as {
+    gridFilters: { columnContains?: Record<string, string>; valueFilters?: { column: string; exclude?: string }[] };
+    summary: { clicks: number; unique: number; withError: number };
+  };
+  assert.match(words, new RegExp(`shows ${shown.toLocaleString('en-US')} of its 5,000 clicks \\(the user's grid filters are applied; they are listed in the data\\)`));
+  // The filter values are the user's text: inside the fence only.
+  assert.deepEqual(Object.values(data.gridFilters.columnContains ?? {}), ['Germany']);
+  assert.deepEqual(data.gridFilters.valueFilters?.map((f) => f.exclude), [city]);
+  assert.ok(!words.includes('Germany') && !words.includes(city), `a filter value is outside the fence: ${words}`);
+  // The same numbers from the sandbox's own answer to the stream the grid came from, filtered here.
+  const [, from, to] = /from (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) to (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) \(UTC\)/.exec(words) ?? [];
+  assert.ok(from && to, words);
+  const res = await fetch(`${w.sandbox.url}/v1/affiliates/reporting/clicks/stream`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'X-Eflow-API-Key': w.sandbox.keys.valid },
+    body: JSON.stringify({ from, to, timezone_id: 67 }),
+  });
+  const rows = ((await res.json()) as { table: Click[] }).table.filter((r) => r.relationship.geolocation.country_name.toLowerCase().includes('germany') && r.relationship.geolocation.city_name !== city);
+  assert.equal(rows.length, shown, 'the sandbox and the grid disagree: the check proves nothing');
+  assert.equal(data.summary.clicks, rows.length);
+  assert.equal(data.summary.unique, rows.filter((r) => Boolean(r.is_unique)).length);
+  assert.equal(data.summary.withError, rows.filter((r) => r.error_code !== 0).length);
 });
 
 test('the column chooser shows and hides columns', { timeout: 120_000 }, async () => {

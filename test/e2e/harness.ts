@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server';
+import { installToolProbe } from './toolProbe';
 
 // The launch code is shared with scripts/run-integration.mjs. Those are ES modules and this file compiles
 // as CommonJS, so they are loaded with import().
@@ -36,6 +37,8 @@ export interface WorkbenchOptions {
    * `.code-workspace` file) of the usual folder, named "workspace", and these, in this order.
    */
   moreFolders?: Record<string, Record<string, string>>;
+  /** Installs the test-only chat tool probe (toolProbe.ts), so the test can call the chat tools. */
+  chatToolProbe?: boolean;
 }
 
 export interface QuickInputState {
@@ -51,6 +54,9 @@ const DEFAULT_WAIT = 20_000;
 const FIRST_PALETTE_WAIT = 5_000;
 
 export class Workbench {
+  /** The chat tool probe's folder, when the workbench was started with `chatToolProbe`. */
+  toolProbeDir: string | undefined;
+
   private constructor(
     readonly page: Page,
     readonly sandbox: Sandbox,
@@ -87,6 +93,7 @@ export class Workbench {
         fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), ...trust }, null, 2));
       }
       cleanups.push(() => profile.remove());
+      const probeDir = opts.chatToolProbe ? await installToolProbe(profile.extensionsDir) : undefined;
       const logs = ensureLogsDir(path.join('e2e', opts.label));
       cleanups.push(() => collectVscodeLogs(profile, path.join(logs, 'vscode')));
       const server = await startCodeServer({ profile, logFile: path.join(logs, 'code-server.log'), workspaceTrust: opts.restrictedMode === true });
@@ -94,6 +101,7 @@ export class Workbench {
       const wb = await openWorkbench({ url: server.url, folder: profile.workspaceDir, workspace: multiRoot(profile, opts.moreFolders), browserLog: path.join(logs, 'browser.log') });
       cleanups.push(() => wb.close());
       const workbench = new Workbench(wb.page, sandbox, sampleIds, profile.workspaceDir, opts.label, screenshotsDir, teardown);
+      workbench.toolProbeDir = probeDir;
       await workbench.waitForExtensions();
       return workbench;
     } catch (e) {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { MD_COMMAND_LINK, XSS_FLAG_IMG } from '../sandbox/hostile';
 import { startWorkbench, type Workbench } from './harness';
+import { invokeChatTool } from './toolProbe';
 import { anyLive, clearNotifications, liveElements, pwnedFrames, record, setKey, waitUntil, watchDialogs } from './securityProbe';
 
 const QUERY_NAME = `Team report ${MD_COMMAND_LINK}`;
@@ -43,6 +44,8 @@ before(
         '.vscode/settings.json': JSON.stringify({ 'everflow.hover.idPattern': '[0-9a-f]{16}', 'everflow.baseUrl': 'https://evil.example' }, null, 2) + '\n',
       },
       settings: { 'everflow.hover.timeBudgetMs': 3000 },
+      // The chat tools are called as an agent would (vscode.lm.invokeTool) through a test-only extension.
+      chatToolProbe: true,
     });
     dialogs = watchDialogs(wb.page);
   },
@@ -95,6 +98,21 @@ test('running a query from the workspace file asks first, showing what it sends;
   assert.deepEqual(live, [], 'the dialog turned the query name into something live');
   await new Promise((r) => setTimeout(r, 1500));
   assert.deepEqual(w.sandbox.requestLog.slice(before), [], 'Cancel still sent a request');
+});
+
+test('a chat agent cannot run the workspace\'s query: the tool refuses before asking or sending, and says how the user can', { timeout: 60_000 }, async () => {
+  const w = wb!;
+  const before = w.sandbox.requestLog.length;
+  const run = await invokeChatTool(w, 'everflow_runSavedQuery', { name: QUERY_NAME, openInGrid: false });
+  checks++;
+  assert.equal(run.trusted, false, 'the tool ran in a trusted workspace: the test proves nothing');
+  assert.equal(run.text, undefined, 'the tool ran the query');
+  assert.match(run.error ?? '', /^Not run: this workspace is in Restricted Mode, and "Team report .*" comes from its queries file \(\.vscode\/everflow-queries\.json\).*Ask the user to run it themselves from the Everflow Saved Queries view/s);
+  const listed = await invokeChatTool(w, 'everflow_listSavedQueries', {});
+  assert.match(listed.text ?? '', /^1 saved Everflow query\..*This workspace is in Restricted Mode: its workspace queries run only when the user runs them\./s);
+  // No confirmation was shown (it refused first), and nothing was sent.
+  assert.equal(await w.page.locator('.monaco-dialog-box').count(), 0, 'a dialog is open');
+  assert.deepEqual(w.sandbox.requestLog.slice(before), [], 'the refused tool sent a request');
 });
 
 test('answering Run sends the one stream the dialog described', { timeout: 120_000 }, async () => {

@@ -212,7 +212,7 @@ function conversionReport(state: ApiState, conv: ConversionSource, text: string,
   // Everflow documents "typically 2000" as the maximum: a larger size is served as the maximum.
   const pageSize = Math.min(state.knobs.conversions.maxPageSize, fromQuery.size ?? fromBody.size ?? DEFAULT_PAGE_SIZE);
   if (state.knobs.conversions.failPage === page) return { failed: true };
-  const all = conv.find(q, state.volume, nowSec);
+  const all = conv.find(q, state.volume, nowSec, state.knobs.conversions.busyOffer);
   const rows = all.slice((page - 1) * pageSize, page * pageSize).map((r) => buildConversionRow(conv, r, state.volume(r.day), state.knobs));
   return { body: { conversions: rows, paging: { page, page_size: pageSize, total_count: all.length } } };
 }
@@ -222,7 +222,7 @@ function conversionById(state: ApiState, conv: ConversionSource, id: string): Re
   if (!d) return undefined;
   const n = state.volume(d.day);
   if (d.index >= n) return undefined;
-  const r = conv.ofClick(d.day, d.index, n, Math.floor(state.now() / 1000)).find((x) => x.seq === d.seq);
+  const r = conv.ofClick(d.day, d.index, n, Math.floor(state.now() / 1000), state.knobs.conversions.busyOffer).find((x) => x.seq === d.seq);
   return r ? buildConversionRow(conv, r, n, state.knobs) : undefined;
 }
 

@@ -196,17 +196,23 @@ export class ConversionSource {
     this.idCodec = new TxIdCodec(hash32(clicks.seed, 0xc0417));
   }
 
-  /** Every conversion and event of the clicks of UTC day `day` (n clicks), regardless of now. */
-  ofDay(day: number, n: number): ConversionRecord[] {
-    const key = `${day}:${n}`;
+  /**
+   * Every conversion and event of the clicks of UTC day `day` (n clicks), regardless of now. With
+   * `busyOffer` (the `conversions.busyOffer` knob, a network_offer_id) every valid click of that offer
+   * converts too, so one offer's report runs to many thousand conversions.
+   */
+  ofDay(day: number, n: number, busyOffer: number | null = null): ConversionRecord[] {
+    const busy = busyOffer === null ? -1 : OFFERS.findIndex((o) => o.id === busyOffer);
+    const key = `${day}:${n}:${busy}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const out: ConversionRecord[] = [];
     const a = newAttrs();
     for (let i = 0; i < n; i++) {
-      if (!isConverterCandidate(this.clicks.seed, day, i)) continue;
+      // Without a busy offer only the candidates need a draw (see the top of the file).
+      if (busy < 0 && !isConverterCandidate(this.clicks.seed, day, i)) continue;
       this.clicks.draw(day, i, n, a);
-      if (a.converted) for (const r of conversionsOfClick(this.clicks, day, i, a)) out.push(r);
+      if (a.converted || (a.offer === busy && a.error === 0)) for (const r of conversionsOfClick(this.clicks, day, i, a)) out.push(r);
     }
     this.cache.set(key, out);
     while (this.cache.size > LRU_DAYS) this.cache.delete(this.cache.keys().next().value!);
@@ -214,14 +220,14 @@ export class ConversionSource {
   }
 
   /** The records matching `q` that exist at `nowSec`, in time order (ties by id). */
-  find(q: ConversionQuery, volume: (day: number) => number, nowSec: number): ConversionRecord[] {
+  find(q: ConversionQuery, volume: (day: number) => number, nowSec: number, busyOffer: number | null = null): ConversionRecord[] {
     const out: ConversionRecord[] = [];
     const last = Math.min(q.toSec, nowSec);
     if (last < q.fromSec) return out;
     for (let day = Math.floor((q.fromSec - MAX_DELAY_SECONDS) / DAY_SECONDS); day <= Math.floor(last / DAY_SECONDS); day++) {
       const n = volume(day);
       if (n === 0) continue;
-      for (const r of this.ofDay(day, n)) {
+      for (const r of this.ofDay(day, n, busyOffer)) {
         if (r.ts < q.fromSec || r.ts > last) continue;
         if (r.event === '' ? !q.showConversions : !q.showEvents) continue;
         if (!matches(r, q.filters)) continue;
@@ -232,8 +238,8 @@ export class ConversionSource {
   }
 
   /** The click's conversions and events that exist at `nowSec`. */
-  ofClick(day: number, index: number, n: number, nowSec: number): ConversionRecord[] {
-    return this.ofDay(day, n).filter((r) => r.index === index && r.ts <= nowSec);
+  ofClick(day: number, index: number, n: number, nowSec: number, busyOffer: number | null = null): ConversionRecord[] {
+    return this.ofDay(day, n, busyOffer).filter((r) => r.index === index && r.ts <= nowSec);
   }
 
   conversionId(r: ConversionRecord): string {

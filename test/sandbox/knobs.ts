@@ -63,6 +63,11 @@ export interface ConversionKnobs {
   latencyMs: number;
   /** Hostile order ids, coupons and user agents on about 1 conversion in 10 and on every hostile click's. */
   hostile: boolean;
+  /**
+   * A network_offer_id every valid click of which converts (null: none): one offer with many thousand
+   * conversions a month, for clients that must page through, or stop at a limit. The click rows are unchanged.
+   */
+  busyOffer: number | null;
 }
 
 export interface Knobs {
@@ -112,7 +117,7 @@ export function defaultKnobs(): Knobs {
     errorKeyCasing: 'error',
     errorText: null,
     rateLimit: { perSecond: 5, enforce: false, headers: true, windowMs: 30_000, perWindow: null, otherClientShare: 0 },
-    conversions: { paging: 'either', idStyle: 'string', status: 'absent', forbidden: false, failPage: null, maxPageSize: 2000, latencyMs: 0, hostile: true },
+    conversions: { paging: 'either', idStyle: 'string', status: 'absent', forbidden: false, failPage: null, maxPageSize: 2000, latencyMs: 0, hostile: true, busyOffer: null },
     fault: null,
     clicksPerDay: 2000,
     dayVolumes: {},
@@ -226,6 +231,10 @@ function mergeConversions(current: ConversionKnobs, v: unknown): ConversionKnobs
       case 'maxPageSize':
         if (typeof r[key] !== 'number' || !Number.isInteger(r[key]) || (r[key] as number) < 1 || (r[key] as number) > 100_000) throw new Error('conversions.maxPageSize must be an integer from 1 to 100000');
         out.maxPageSize = r[key] as number;
+        break;
+      case 'busyOffer':
+        if (r[key] !== null && (typeof r[key] !== 'number' || !Number.isInteger(r[key]) || (r[key] as number) < 1)) throw new Error('conversions.busyOffer must be null or a network_offer_id');
+        out.busyOffer = r[key] as number | null;
         break;
       default: throw new Error(`unknown knob "conversions.${key}"`);
     }

@@ -198,7 +198,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     if (!d) return [];
     const vol = state.volume(d.day);
     if (d.index >= vol) return [];
-    return demoConversions.ofClick(d.day, d.index, vol, Math.floor(state.now() / 1000)).map((r) => buildConversionRow(demoConversions, r, vol, state.knobs));
+    return demoConversions.ofClick(d.day, d.index, vol, Math.floor(state.now() / 1000), state.knobs.conversions.busyOffer).map((r) => buildConversionRow(demoConversions, r, vol, state.knobs));
   };
 
   const stateBody = (): unknown => ({
@@ -319,7 +319,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     },
     countConversions(req) {
       try {
-        return demoConversions.find(parseConversionRequest(req, Math.floor(state.now() / 1000)), state.volume, Math.floor(state.now() / 1000)).length;
+        return demoConversions.find(parseConversionRequest(req, Math.floor(state.now() / 1000)), state.volume, Math.floor(state.now() / 1000), state.knobs.conversions.busyOffer).length;
       } catch (err) {
         if (err instanceof BadRequest) throw new Error(`countConversions: ${err.message}`);
         throw err;

@@ -154,6 +154,26 @@ describe('sandbox conversions: the data', () => {
     assert.match(((await res.json()) as Row).error, /conversions\.paging/);
   });
 
+  it('knob busyOffer: every valid click of that offer converts, so its month runs to thousands; other offers and the clicks are unchanged', async () => {
+    const offer = (body: typeof MONTH, id: number) => ({ ...body, query: { filters: [{ resource_type: 'offer', filter_id_value: String(id) }] } });
+    const before882 = sb.countConversions(offer(MONTH, 882));
+    const before883 = sb.countConversions(offer(MONTH, 883));
+    const clicksBefore = sb.convertedSampleIds(3);
+    sb.setKnobs({ conversions: { busyOffer: 882 } });
+    const busy = sb.countConversions(offer(MONTH, 882));
+    assert.ok(busy > 8000 && busy > 20 * before882, `${before882} → ${busy} conversions of offer 882 in a month`);
+    assert.equal(sb.countConversions(offer(MONTH, 883)), before883);
+    assert.deepEqual(sb.convertedSampleIds(3), clicksBefore);
+    // The report serves them, paged like any other (2,000 at most a page), all of the busy offer.
+    const page = await report({ ...offer(MONTH, 882), page: 2, page_size: 2000 });
+    assert.equal(page.status, 200);
+    assert.equal(page.body.paging.total_count, busy);
+    assert.equal(page.body.conversions.length, 2000);
+    assert.ok(page.body.conversions.every((c: Row) => c.relationship.offer.network_offer_id === 882));
+    const bad = await fetch(sb.url + '/__sandbox/knobs', { method: 'POST', body: JSON.stringify({ conversions: { busyOffer: 'all' } }) });
+    assert.equal(bad.status, 400);
+  });
+
   it('a year of 20,000-click days is found without regenerating months per request', async () => {
     sb.setKnobs({ clicksPerDay: 20_000 });
     const year = { from: '2025-03-16', to: '2026-03-15 23:59:59', timezone_id: 67, show_events: true };

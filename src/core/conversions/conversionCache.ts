@@ -58,6 +58,12 @@ export class ConversionCache {
     return this.start(bucket, fetch);
   }
 
+  /** Keeps a whole answer fetched outside the cache (a capped fetch that turned out complete). */
+  put(bucket: ConversionBucket, result: ConversionResult, fetchedAtMs: number): void {
+    if (result.partial || result.capped) return;
+    this.keep(bucket.key, { result, covered: bucket.window, fetchedAtMs });
+  }
+
   clear(): void {
     this.entries.clear();
     this.inFlight.clear();
@@ -83,6 +89,15 @@ export class ConversionCache {
     return entry;
   }
 
+  private keep(key: string, value: CachedConversions): void {
+    this.entries.set(key, value);
+    while (this.entries.size > Math.max(1, this.opts.max)) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+
   private start(bucket: ConversionBucket, fetch: ConversionFetch): Promise<CachedConversions> {
     const generation = this.generation;
     const fetchedAtMs = this.now();
@@ -97,14 +112,9 @@ export class ConversionCache {
     promise.then(
       (value) => {
         if (this.inFlight.get(bucket.key) === promise) this.inFlight.delete(bucket.key);
-        // A Cancel-shortened answer is not the whole bucket: not kept.
-        if (generation !== this.generation || value.result.partial) return;
-        this.entries.set(bucket.key, value);
-        while (this.entries.size > Math.max(1, this.opts.max)) {
-          const oldest = this.entries.keys().next().value;
-          if (oldest === undefined) break;
-          this.entries.delete(oldest);
-        }
+        // A Cancel- or cap-shortened answer is not the whole bucket: not kept.
+        if (generation !== this.generation || value.result.partial || value.result.capped) return;
+        this.keep(bucket.key, value);
       },
       () => {
         if (this.inFlight.get(bucket.key) === promise) this.inFlight.delete(bucket.key);

@@ -29,6 +29,11 @@ export interface FetchConversionsOptions {
   onPage?: (p: ConversionPaging) => void;
   /** The instant the 365-day rule is judged against; default now. */
   nowMs?: number;
+  /**
+   * The most pages (requests) to read: a hard limit a caller promised the user (the chat trace's
+   * confirmation). A report with more pages stops there, marked `capped`.
+   */
+  maxPages?: number;
 }
 
 const NOT_KEPT = `not kept: the responses of this report are over the ${MAX_KEPT_RESPONSE_CHARS / 1024 / 1024} MB kept for "Open as JSON"`;
@@ -54,7 +59,8 @@ export async function fetchConversions(client: EverflowClient, req: ConversionRe
   let kept = 0;
   let totalCount = 0;
   let pages = 0;
-  const result = (partial: boolean): ConversionResult => ({ rows, totalCount, pages, partial, exchanges, durationMs: Math.round(performance.now() - started) });
+  const maxPages = opts.maxPages !== undefined && opts.maxPages >= 1 ? Math.floor(opts.maxPages) : Number.POSITIVE_INFINITY;
+  const result = (partial: boolean, capped = false): ConversionResult => ({ rows, totalCount, pages, partial, ...(capped ? { capped } : {}), exchanges, durationMs: Math.round(performance.now() - started) });
 
   for (let page = 1; ; page++) {
     if (opts.signal?.aborted && pages > 0) return result(true);
@@ -91,6 +97,7 @@ export async function fetchConversions(client: EverflowClient, req: ConversionRe
     opts.onPage?.({ page, pages: Math.max(needed, page), rows: rows.length, totalCount });
     // No paging block: the response is the whole report. Otherwise stop at the total or a short page.
     if (!paging || got.length === 0 || got.length < served || page * served >= totalCount || page >= needed + EXTRA_PAGES) break;
+    if (page >= maxPages) return result(false, true);
   }
   return result(false);
 }

@@ -63,6 +63,8 @@ export interface ConversionResult {
   pages: number;
   /** True when Cancel stopped the paging: `rows` are the pages that arrived. */
   partial: boolean;
+  /** True when the caller's page limit (`maxPages`) stopped the paging before `totalCount` rows arrived. */
+  capped?: boolean;
   exchanges?: ApiExchange[];
   durationMs: number;
 }

@@ -35,6 +35,8 @@ export interface TraceFacts {
   yearSearch?: { requests: number };
   /** Why the conversions could not be read, as a sentence. */
   conversionsError?: string;
+  /** A page limit stopped the report: `read` of its `total` conversions and events were searched. */
+  incomplete?: { read: number; total: number };
 }
 
 export interface Verdict {
@@ -68,11 +70,21 @@ export function traceVerdict(facts: TraceFacts): Verdict {
   if (error) {
     const details = ['A rejected click is not credited, so it does not convert.'];
     if (facts.conversionsError) details.push(`Its conversions could not be read: ${facts.conversionsError}`);
+    else if (facts.incomplete) details.push(`No conversion among the first ${facts.incomplete.read.toLocaleString('en-US')} of ${facts.incomplete.total.toLocaleString('en-US')} of its offer read carries its ID.`);
     else if (conversions) details.push(`No conversion carries its ID ${windowWords(facts)}.`);
     return { kind: 'rejected', headline: `Click rejected: ${error}.`, details };
   }
   if (facts.conversionsError || !conversions) {
     return { kind: 'unknown', headline: 'Not known whether the click converted.', details: [`Its conversions could not be read: ${facts.conversionsError ?? 'they were not searched.'}`] };
+  }
+  if (facts.incomplete) {
+    // Not finding the ID in part of the report proves nothing about the rest.
+    const { read, total } = facts.incomplete;
+    return {
+      kind: 'unknown',
+      headline: 'Not known whether the click converted: only part of its conversion report was read.',
+      details: [`No conversion or event among the first ${read.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} of its offer ${windowWords(facts)} carries its ID; the rest were not read.`],
+    };
   }
   const window = facts.window;
   if (window?.open) {
@@ -96,6 +108,7 @@ function converted(facts: TraceFacts, conversions: readonly Conversion[]): Verdi
   const details = [`${count(base.length, 'conversion')} and ${count(events, 'event')}.`];
   const statuses = [...new Set(conversions.map((c) => c.status).filter((s) => s !== ''))];
   if (statuses.length > 0) details.push(`Status as Everflow gives it: ${statuses.join(', ')}.`);
+  if (facts.incomplete) details.push(`Only the first ${facts.incomplete.read.toLocaleString('en-US')} of ${facts.incomplete.total.toLocaleString('en-US')} conversions and events of its offer were read: later ones of this click may be missing.`);
   if (!facts.click) details.push("The click itself is past Everflow's 3-month raw-data retention; its conversions are kept.");
   else if (facts.click.error_code) details.push(`The click carries error ${describeClickError(facts.click.error_code, facts.click.error_message)}, yet conversions carry its ID.`);
   return { kind: 'converted', headline, details };

@@ -2,132 +2,19 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ChatToolsApi } from '../../../src/api';
-import type { Click } from '../../../src/core/types';
 import { PROMPT_INJECTIONS } from '../../sandbox/hostile';
-import { record } from './auditSupport';
-import { resetSandbox, sandboxState, setSandboxKnobs, testConfig } from './env';
-import { answerDialog, closeAllEditors, extensionApi, removeAllAccounts, resultsApi, useSandboxAccount, waitFor, type DialogAnswer } from './helpers';
+import { sandboxState, setSandboxKnobs, testConfig } from './env';
+import { answerDialog, resultsApi, useSandboxAccount, waitFor } from './helpers';
+import { TOOLS, day, invokeConfirmed, invokeError, split, audit, assertNoKey, directStream, type Digest, assertDigestMatches, chatToolsHooks } from './lmToolsSupport';
 
-// Issue #16: every chat tool called through vscode.lm.invokeTool, as an agent would (no model needed),
-// against the sandbox. Numbers are checked against the sandbox's own answer to a direct request; every
-// result is checked for its fence (API values only inside it), for keys, and bad input for its error.
+// Issue #16: the chat tools that look clicks up and run streams, called through vscode.lm.invokeTool as an
+// agent would (no model needed), against the sandbox. Numbers are checked against the sandbox's own answer
+// to a direct request; every result for its fence (API values only inside it) and for keys; bad input,
+// Cancel and a hostile server for their errors. Saved queries and the grid: lmToolsGridQueries.test.ts;
+// the trace: lmToolsTrace.test.ts.
 
-const TOOLS = ['everflow_listSavedQueries', 'everflow_lookUpClicks', 'everflow_runClickStream', 'everflow_runSavedQuery', 'everflow_summarizeGrid', 'everflow_traceClick'];
-const USER_URI = vscode.Uri.parse('everflow-queries:/User/everflow-queries.json');
-const BEGIN = /<<<BEGIN UNTRUSTED EVERFLOW DATA ([0-9a-f]{16,})>>>\n/;
-
-function day(back: number): string {
-  return new Date(Date.now() - back * 86_400_000).toISOString().slice(0, 10);
-}
-
-async function invoke(name: string, input: object, token?: vscode.CancellationToken): Promise<string> {
-  const result = await vscode.lm.invokeTool(name, { input, toolInvocationToken: undefined }, token);
-  return result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
-}
-
-/** A tool that asks first: the harness presses Yes in VS Code's confirmation; returns the result and what the dialog showed. */
-async function invokeConfirmed(name: string, input: object, token?: vscode.CancellationToken): Promise<{ text: string; dialog: DialogAnswer }> {
-  const dialog = answerDialog('Yes');
-  const text = await invoke(name, input, token);
-  return { text, dialog: await dialog };
-}
-
-async function invokeError(name: string, input: object, token?: vscode.CancellationToken): Promise<string> {
-  try {
-    await invoke(name, input, token);
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-  throw new Error(`${name} did not fail`);
-}
-
-/** The text's own words and its fenced data; asserts the fence is whole and that nothing a stranger could type is outside it. */
-function split(text: string): { words: string; data: unknown } {
-  const m = BEGIN.exec(text);
-  assert.ok(m, 'no fence in the result');
-  const close = `\n<<<END UNTRUSTED EVERFLOW DATA ${m[1]}>>>`;
-  assert.ok(text.endsWith(close), 'the result does not end with its closing marker');
-  assert.strictEqual(text.split('<<<END UNTRUSTED EVERFLOW DATA').length, 2, 'more than one closing marker');
-  const inside = text.slice(m.index + m[0].length, text.length - close.length);
-  // eslint-disable-next-line no-control-regex -- these characters must not appear raw in the fence
-  assert.doesNotMatch(inside, /[<>`\u0000-\u0009\u000b-\u001f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u, 'a raw unsafe character inside the fence');
-  return { words: text.slice(0, m.index), data: JSON.parse(inside) };
-}
-
-/** For the security report (issue #7's): tool texts searched for keys, hostile values checked in fences, keys found. */
-const audit = { texts: 0, payloads: 0, faults: 0, leaks: [] as string[] };
-
-function assertNoKey(text: string, what = 'a tool result'): void {
-  const { keys } = testConfig();
-  audit.texts++;
-  const i = [keys.valid, keys.second, keys.forbidden].findIndex((k) => text.includes(k));
-  if (i >= 0) audit.leaks.push(`${what} (key #${i})`);
-  assert.ok(i < 0, `a key is in ${what}`);
-}
-
-/** What the sandbox answers to a direct stream request (not through the extension). */
-async function directStream(body: object): Promise<Click[]> {
-  const res = await fetch(`${testConfig().sandboxUrl}/v1/affiliates/reporting/clicks/stream`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'X-Eflow-API-Key': testConfig().keys.valid },
-    body: JSON.stringify(body),
-  });
-  const json = (await res.json()) as { table: Click[] };
-  return json.table;
-}
-
-function countBy<T>(rows: T[], key: (r: T) => string): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const r of rows) m.set(key(r), (m.get(key(r)) ?? 0) + 1);
-  return m;
-}
-
-interface Digest {
-  clicks: number;
-  unique: number;
-  withError: number;
-  revenue: { currency: string; sum: number }[];
-  top: { dimension: string; top: { value: string; clicks: number }[] }[];
-}
-
-function assertDigestMatches(d: Digest, rows: Click[]): void {
-  assert.strictEqual(d.clicks, rows.length);
-  assert.strictEqual(d.unique, rows.filter((r) => Boolean(r.is_unique)).length);
-  assert.strictEqual(d.withError, rows.filter((r) => r.error_code !== 0).length);
-  const revenue = new Map<string, number>();
-  for (const r of rows) if (r.revenue) revenue.set(r.currency_id, (revenue.get(r.currency_id) ?? 0) + r.revenue);
-  for (const { currency, sum } of d.revenue) assert.ok(Math.abs(sum - (revenue.get(currency) ?? 0)) < 0.01, `revenue ${currency}`);
-  const countries = countBy(rows, (r) => r.relationship.geolocation.country_name);
-  const top = d.top.find((t) => t.dimension === 'geo.country_name');
-  assert.ok(top && top.top.length > 0, 'no top countries');
-  for (const t of top.top) assert.strictEqual(t.clicks, countries.get(t.value), `country ${t.value}`);
-}
-
-suite('Chat tools (language model tools)', () => {
-  let chat: ChatToolsApi;
-  suiteSetup(async () => {
-    const api = (await extensionApi()) as unknown as { chatTools?: ChatToolsApi };
-    assert.ok(api.chatTools, 'the extension API has no chatTools');
-    chat = api.chatTools;
-    await resetSandbox();
-    await removeAllAccounts();
-  });
-  teardown(async () => {
-    await resetSandbox();
-    await closeAllEditors();
-  });
-  suiteTeardown(async () => {
-    record('chatTools', {
-      payloadsTried: audit.payloads,
-      faultsInjected: audit.faults,
-      leaksFound: audit.leaks.length,
-      checks: audit.texts,
-      details: { surfaces: 'chat tool results, confirmations (as prepared and as the dialog showed them) and tool errors', leaks: audit.leaks },
-    });
-    await vscode.workspace.fs.writeFile(USER_URI, new TextEncoder().encode('{\n  "version": 1,\n  "queries": []\n}\n'));
-    await removeAllAccounts();
-  });
+suite('Chat tools: look-up and click stream', () => {
+  const { chat } = chatToolsHooks('chatTools');
 
   test('every tool of package.json is registered, and none other', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(vscode.extensions.getExtension(testConfig().extensionId)!.extensionPath, 'package.json'), 'utf8'));
@@ -140,7 +27,7 @@ suite('Chat tools (language model tools)', () => {
     const before = (await sandboxState()).requestCount;
     assert.match(await invokeError('everflow_lookUpClicks', { transactionIds: [testConfig().sampleIds[0]] }), /No Everflow API key is set.*Set API Key/);
     assert.match(await invokeError('everflow_runClickStream', { preset: 'yesterday' }), /No Everflow API key is set/);
-    await assert.rejects(chat.prepare('everflow_runClickStream', { preset: 'yesterday' }), /No Everflow API key is set/);
+    await assert.rejects(chat().prepare('everflow_runClickStream', { preset: 'yesterday' }), /No Everflow API key is set/);
     assert.strictEqual((await sandboxState()).requestCount, before);
   });
 
@@ -149,7 +36,7 @@ suite('Chat tools (language model tools)', () => {
     const { sampleIds, hostileSampleId } = testConfig();
     const hostile = hostileSampleId ?? sampleIds[sampleIds.length - 1];
     const unknown = 'f'.repeat(32);
-    const confirm = await chat.prepare('everflow_lookUpClicks', { transactionIds: [...sampleIds, unknown] });
+    const confirm = await chat().prepare('everflow_lookUpClicks', { transactionIds: [...sampleIds, unknown] });
     assert.match(confirm?.message ?? '', /Account: "Sandbox" \(the active account\)/);
     assert.match(confirm?.message ?? '', new RegExp(`At most ${sampleIds.length + 1} requests`));
     const { text, dialog } = await invokeConfirmed('everflow_lookUpClicks', { transactionIds: [...sampleIds, hostile, unknown.toUpperCase()] });
@@ -173,7 +60,7 @@ suite('Chat tools (language model tools)', () => {
     this.timeout(60_000);
     await useSandboxAccount();
     const input = { from: `${day(1)} 00:00:00`, to: `${day(1)} 23:59:59`, timezone: 'UTC', filters: [{ type: 'offer', value: '883' }], exclusions: [{ type: 'country', value: 'Canada' }] };
-    const confirm = await chat.prepare('everflow_runClickStream', input);
+    const confirm = await chat().prepare('everflow_runClickStream', input);
     assert.strictEqual(confirm?.title, 'Run an Everflow click stream?');
     for (const part of ['Account: "Sandbox"', `Window: ${input.from} to ${input.to} (UTC`, 'offer 883', 'excluding country Canada', 'At most 1 request']) {
       assert.ok(confirm?.message?.includes(part), `the confirmation lacks ${part}: ${confirm?.message}`);
@@ -196,31 +83,11 @@ suite('Chat tools (language model tools)', () => {
     assert.strictEqual(panels.at(-1)?.rows, expected.length);
   });
 
-  test('grid summary: what the open grid shows, and a breakdown by a named column, against the sandbox', async function () {
-    this.timeout(60_000);
-    await useSandboxAccount();
-    const input = { from: `${day(2)} 00:00:00`, to: `${day(2)} 11:59:59`, timezone: 'UTC' };
-    await invokeConfirmed('everflow_runClickStream', input);
-    await waitFor('the grid to render', async () => (await resultsApi()).panels().find((p) => p.active && p.rendered));
-    const expected = await directStream({ from: input.from, to: input.to, timezone_id: 67 });
-    const summary = split(await invoke('everflow_summarizeGrid', {}));
-    assert.match(summary.words, new RegExp(`shows ${expected.length.toLocaleString('en-US')} of its`));
-    assertDigestMatches((summary.data as { summary: Digest }).summary, expected);
-    const text = await invoke('everflow_summarizeGrid', { column: 'sub1', top: 3 });
-    assertNoKey(text);
-    const b = (split(text).data as { breakdown: { top: { value: string; clicks: number }[]; otherClicks?: number } }).breakdown;
-    const subs = countBy(expected, (r) => (r.sub1 === '' ? '(empty)' : r.sub1));
-    assert.strictEqual(b.top.length, 3);
-    for (const t of b.top) assert.strictEqual(t.clicks, subs.get(t.value), `sub1 ${t.value}`);
-    assert.strictEqual(b.top.reduce((n, t) => n + t.clicks, 0) + (b.otherClicks ?? 0), expected.length);
-    assert.match(await invokeError('everflow_summarizeGrid', { column: 'no such column' }), /The grid has no column "no such column"\. Columns to break down by: offer\.name/);
-  });
-
   test('Fetch all past the cap: every click of a 3-day window, within the confirmed request limit', async function () {
     this.timeout(120_000);
     await useSandboxAccount();
     const input = { from: `${day(4)} 00:00:00`, to: `${day(2)} 23:59:59`, timezone: 'UTC', fetchAll: true, rowBudget: 10_000, openInGrid: false };
-    const confirm = await chat.prepare('everflow_runClickStream', input);
+    const confirm = await chat().prepare('everflow_runClickStream', input);
     const limit = Number(/At most (\d+) requests/.exec(confirm?.message ?? '')?.[1]);
     assert.ok(limit >= 2, confirm?.message);
     const before = (await sandboxState()).requestCount;
@@ -238,34 +105,6 @@ suite('Chat tools (language model tools)', () => {
     await useSandboxAccount();
     const { text } = await invokeConfirmed('everflow_runClickStream', { from: `${day(4)} 00:00:00`, to: `${day(2)} 23:59:59`, timezone: 'UTC', openInGrid: false });
     assert.match(split(text).words, /TRUNCATED: the response reached Everflow's 5,000-row cap.*fetchAll: true/s);
-  });
-
-  test('saved queries: listed inside the fence (names are data), run by name with the same numbers', async function () {
-    this.timeout(60_000);
-    await useSandboxAccount();
-    const injected = PROMPT_INJECTIONS[0].slice(0, 90);
-    const file = {
-      version: 1,
-      queries: [
-        { id: 'q1', name: 'US offer 518', window: { from: `${day(1)} 00:00:00`, to: `${day(1)} 05:59:59` }, timezone: 'UTC', filters: [{ resource_type: 'offer', filter_id_value: '518' }, { resource_type: 'country', filter_id_value: 'United States' }], exclusions: [] },
-        { id: 'q2', name: injected, window: { preset: 'yesterday' }, timezone: 'UTC', filters: [], exclusions: [], note: PROMPT_INJECTIONS[3] },
-      ],
-    };
-    await vscode.workspace.fs.writeFile(USER_URI, new TextEncoder().encode(JSON.stringify(file, null, 2)));
-    await vscode.commands.executeCommand('everflow.refreshSavedQueries');
-    const listed = split(await invoke('everflow_listSavedQueries', {}));
-    assert.match(listed.words, /^2 saved Everflow queries/);
-    assert.ok(!listed.words.includes(injected), 'a query name is outside the fence');
-    const names = (listed.data as { name: string; note?: string }[]).map((q) => q.name).sort();
-    assert.deepStrictEqual(names, ['US offer 518', injected].sort());
-    const confirm = await chat.prepare('everflow_runSavedQuery', { name: 'us OFFER 518' });
-    assert.ok(confirm?.message?.includes('offer 518, and country United States'), confirm?.message);
-    assert.ok(confirm?.message?.startsWith('Run the saved query "US offer 518"'), confirm?.message);
-    const { text } = await invokeConfirmed('everflow_runSavedQuery', { name: ' us offer 518 ', openInGrid: false });
-    const expected = await directStream({ from: `${day(1)} 00:00:00`, to: `${day(1)} 05:59:59`, timezone_id: 67, query: { filters: file.queries[0].filters } });
-    assertDigestMatches((split(text).data as { summary: Digest }).summary, expected);
-    const err = await invokeError('everflow_runSavedQuery', { name: 'No such query' });
-    assert.match(err, /There is no saved query called "No such query"\. The saved queries are: /);
   });
 
   test('bad input gets a clear error and sends nothing: a 15-day window, an invalid ID, a bad zone, too many IDs', async () => {
@@ -322,102 +161,5 @@ suite('Chat tools (language model tools)', () => {
     audit.faults += (await sandboxState()).requestCount - before;
     assertNoKey(err);
     assert.ok(!err.includes('<<<END'), `the server text was not quoted as data: ${err}`);
-  });
-
-  // everflow_traceClick: the sandbox's own sample IDs (state.convertedSampleIds) for each verdict.
-  interface TraceData {
-    verdict: { kind: string; headline: string; details: string[] };
-    click?: { transaction_id: string; error?: string };
-    timeline: { at?: string; kind: string; afterClick?: string; revenue?: string }[];
-  }
-  async function convertedIds(): Promise<{ minutes: string[]; late: string[] }> {
-    return ((await sandboxState()) as unknown as { convertedSampleIds: { minutes: string[]; late: string[] } }).convertedSampleIds;
-  }
-  async function traced(id: string): Promise<{ words: string; data: TraceData; dialog: DialogAnswer }> {
-    const { text, dialog } = await invokeConfirmed('everflow_traceClick', { transactionId: id });
-    assertNoKey(text);
-    assertNoKey(`${dialog.title} ${dialog.detail}`, 'a confirmation dialog');
-    const { words, data } = split(text);
-    return { words, data: data as TraceData, dialog };
-  }
-
-  test('trace: the confirmation names the account, the look-ups and the most requests; no key in it', async () => {
-    await useSandboxAccount();
-    const id = (await convertedIds()).minutes[0];
-    const before = (await sandboxState()).requestCount;
-    const confirm = await chat.prepare('everflow_traceClick', { transactionId: id.toUpperCase() });
-    assert.strictEqual(confirm?.title, 'Trace an Everflow click?');
-    assert.ok(confirm?.message?.startsWith(`Trace the click ${id} with the user's API key`), confirm?.message);
-    assert.match(confirm?.message ?? '', /Account: "Sandbox" \(the active account\)/);
-    assert.match(confirm?.message ?? '', /the conversion report of the click's offer from the click's UTC day through 30 days after it/);
-    assert.match(confirm?.message ?? '', /At most 2 requests when that offer has up to 2,000 conversions/);
-    assertNoKey(`${confirm?.title} ${confirm?.message}`, 'a confirmation');
-    assert.strictEqual((await sandboxState()).requestCount, before, 'preparing sent a request');
-  });
-
-  test('trace: a converted click says when and how much, with its conversions in time order after the click', async () => {
-    await useSandboxAccount();
-    const id = (await convertedIds()).minutes[0];
-    const { words, data, dialog } = await traced(id);
-    assert.strictEqual(dialog.title, 'Trace an Everflow click?');
-    const m = /Verdict: CONVERTED: (\d+) conversions? and (\d+) events?, the first (\d+ (?:s|min)) after the click\./.exec(words);
-    assert.ok(m, words);
-    assert.strictEqual(data.verdict.kind, 'converted');
-    assert.match(data.verdict.headline, /^Converted \d+ (s|min) after the click/);
-    assert.strictEqual(data.click?.transaction_id, id);
-    // The click first, then one entry per conversion and event, in time order.
-    assert.strictEqual(data.timeline[0].kind, 'click');
-    assert.strictEqual(data.timeline.filter((e) => e.kind === 'conversion').length, Number(m[1]));
-    assert.strictEqual(data.timeline.filter((e) => e.kind === 'event').length, Number(m[2]));
-    const times = data.timeline.map((e) => e.at ?? '');
-    assert.deepStrictEqual([...times].sort(), times, 'the time line is not in time order');
-    assert.strictEqual(data.timeline.find((e) => e.kind === 'conversion')?.afterClick, `+${m[3]}`);
-    assert.ok(data.timeline.some((e) => e.kind !== 'click' && e.revenue), 'no amount on any conversion');
-    // The command concludes the same (the same facts and verdict).
-    const outcome = await vscode.commands.executeCommand<{ verdict: string; conversions: number }>('everflow.traceClick', id);
-    assert.strictEqual(outcome?.verdict, 'converted');
-    assert.strictEqual(outcome?.conversions, Number(m[1]) + Number(m[2]));
-  });
-
-  test('trace: a click without conversions in its closed window, a rejected click, an unknown ID', async function () {
-    this.timeout(60_000);
-    await useSandboxAccount();
-    const late = (await convertedIds()).late[0];
-    const none = await traced(late);
-    assert.match(none.words, /Verdict: NOT CONVERTED within the 30 days attribution window/);
-    assert.strictEqual(none.data.verdict.headline, 'Not converted within 30 days of the click.');
-    assert.deepStrictEqual(none.data.timeline.map((e) => e.kind), ['click']);
-
-    const rejected = (await directStream({ from: `${day(1)} 00:00:00`, to: `${day(1)} 23:59:59`, timezone_id: 67 })).find((r) => Number(r.error_code) > 0);
-    assert.ok(rejected, 'the sandbox has no rejected click yesterday');
-    const r = await traced(rejected.transaction_id);
-    const code = /Verdict: REJECTED: Everflow rejected the click with error code (\d+) \(([^)]+)\), so it is not credited/.exec(r.words);
-    assert.ok(code, r.words);
-    assert.strictEqual(Number(code[1]), Number(rejected.error_code));
-    assert.strictEqual(r.data.verdict.kind, 'rejected');
-    assert.ok(r.data.click?.error?.startsWith(`${code[1]} · ${code[2]}`), r.data.click?.error);
-
-    const unknown = await traced('e'.repeat(32));
-    assert.match(unknown.words, /Verdict: CLICK NOT FOUND: older than Everflow's 3-month raw-click retention/);
-    assert.strictEqual(unknown.data.verdict.kind, 'notFound');
-  });
-
-  test('trace: an invalid ID gets a clear error and sends nothing', async () => {
-    await useSandboxAccount();
-    const before = (await sandboxState()).requestCount;
-    assert.match(await invokeError('everflow_traceClick', { transactionId: 'not-an-id' }), /Not a transaction ID .*"not-an-id"\. Nothing was sent\./);
-    assert.match(await invokeError('everflow_traceClick', {}), /Give transactionId: one Everflow transaction ID/);
-    await assert.rejects(chat.prepare('everflow_traceClick', { transactionId: '12345' }), /Not a transaction ID/);
-    assert.strictEqual((await sandboxState()).requestCount, before);
-  });
-
-  test('trace: conversions the account may not read (403) make the verdict "unreadable", with the reason as data', async () => {
-    await setSandboxKnobs({ conversions: { forbidden: true } });
-    // A new account empties the conversion cache, as a switch does.
-    await useSandboxAccount('Sandbox 403');
-    const { words, data } = await traced((await convertedIds()).minutes[0]);
-    assert.match(words, /Verdict: CONVERSIONS UNREADABLE: the click was found, but its conversions could not be read/);
-    assert.strictEqual(data.verdict.kind, 'unknown');
-    assert.match(JSON.stringify(data), /403/);
   });
 });

@@ -70,3 +70,34 @@ describe('conversion look-ups that fail', () => {
     assert.equal(t.lookups.peek(clicks[0]!).state, 'miss');
   });
 });
+
+describe('conversion look-ups with a page limit (the chat trace)', () => {
+  function limited(capped: boolean) {
+    const asked: (number | undefined)[] = [];
+    const fetcher: ConversionFetcher = async (_request, opts) => {
+      asked.push(opts.maxPages);
+      return { rows: [], totalCount: capped ? 9000 : 0, pages: opts.maxPages ?? 1, partial: false, ...(capped ? { capped } : {}), durationMs: 1 };
+    };
+    const lookups = new ConversionLookups({ fetcher, days: () => 30, notify: () => undefined, log: () => undefined, now: () => NOW });
+    return { lookups, asked };
+  }
+
+  it('passes the limit to the fetch; a capped answer is not cached, so a hover later reads the whole report', async () => {
+    const t = limited(true);
+    const found = await t.lookups.forClick(clicks[0]!, { maxPages: 4 });
+    assert.equal(found.result.capped, true);
+    assert.equal(t.lookups.peek(clicks[0]!).state, 'miss');
+    await t.lookups.forClick(clicks[0]!);
+    assert.deepEqual(t.asked, [4, undefined]);
+    assert.equal(t.lookups.fetches, 2);
+  });
+
+  it('an answer within the limit is whole: cached for hovers and the next trace', async () => {
+    const t = limited(false);
+    await t.lookups.forClick(clicks[1]!, { maxPages: 4 });
+    assert.equal(t.lookups.peek(clicks[1]!).state, 'ready');
+    await t.lookups.forClick(clicks[1]!, { maxPages: 4 });
+    assert.deepEqual(t.asked, [4]);
+    assert.equal(t.lookups.fetches, 1);
+  });
+});

@@ -91,6 +91,17 @@ describe('trace verdict', () => {
     const rejected = click({ error_code: 9 });
     assert.equal(traceVerdict({ click: rejected, conversionsError: 'x', attributionDays: 30 }).kind, 'rejected');
   });
+
+  it('a report cut short by a page limit: "not converted" becomes "not known"; a conversion found still counts, with a warning', () => {
+    const incomplete = { read: 8000, total: 12_345 };
+    const none = traceVerdict({ click: c, conversions: [], window: closed, attributionDays: 30, incomplete });
+    assert.equal(none.kind, 'unknown');
+    assert.match(none.headline, /^Not known whether the click converted: only part/);
+    assert.match(none.details[0]!, /first 8,000 of 12,345/);
+    const found = traceVerdict({ click: c, conversions: [conv({ transaction_id: id, conversion_unix_timestamp: t0 + 60, revenue: 1 })], window: closed, attributionDays: 30, incomplete });
+    assert.equal(found.kind, 'converted');
+    assert.match(found.details.at(-1)!, /Only the first 8,000 of 12,345 .* may be missing/);
+  });
 });
 
 describe('the hover line', () => {

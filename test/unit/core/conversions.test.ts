@@ -147,6 +147,28 @@ describe('fetchConversions: paging', () => {
     assert.equal(conversionRequests(), 2);
   });
 
+  it('maxPages is a hard limit: a report of more than 2,000 conversions stops there, marked capped, with the true total', async () => {
+    const year: ConversionRequest = { from: '2025-04-01', to: '2026-03-20 23:59:59', timezone_id: 67, show_events: true };
+    const expected = sb.countConversions(year);
+    assert.ok(expected > 3 * 2000, `${expected} conversions: more pages than the limit`);
+    const r = await fetchConversions(client(), year, { nowMs: NOW_MS, maxPages: 2 });
+    assert.equal(conversionRequests(), 2);
+    assert.equal(r.pages, 2);
+    assert.equal(r.rows.length, 4000);
+    assert.equal(r.totalCount, expected);
+    assert.equal(r.capped, true);
+    assert.equal(r.partial, false);
+  });
+
+  it('maxPages not reached: the whole report, not marked capped', async () => {
+    const expected = sb.countConversions(TEN_DAYS);
+    const pages = Math.ceil(expected / SMALL_PAGE);
+    const r = await fetchConversions(client(), TEN_DAYS, { pageSize: SMALL_PAGE, nowMs: NOW_MS, maxPages: pages });
+    assert.equal(r.rows.length, expected);
+    assert.equal(r.capped, undefined);
+    assert.equal(conversionRequests(), pages);
+  });
+
   it('Cancel before the first page is the usual cancelled error', async () => {
     const controller = new AbortController();
     controller.abort();
