@@ -9,7 +9,6 @@ import { EverflowError } from './core/errors';
 import { RateLimiter } from './core/limiter';
 import { watchRateLimit } from './host/progress';
 import { LookupCache } from './core/lookupCache';
-import { fetchConversions } from './core/conversions/fetch';
 import { ConversionLookups } from './conversions/conversionLookups';
 import { showWarning } from './notifications';
 import type { Click } from './core/types';
@@ -84,7 +83,8 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   });
   // Conversions of single clicks (hover line, Trace Click), per account and host like the clicks.
   const conversions = new ConversionLookups({
-    fetcher: (request, opts) => fetchConversions(client, request, opts),
+    // The report's parsing and checks load with the first conversion request, not at activation.
+    fetcher: async (request, opts) => (await import('./core/conversions/fetch.js')).fetchConversions(client, request, opts),
     days: config.conversionsAttributionDays,
     notify: (message) => void showWarning(message, 'Show Log').then((choice) => choice && logger.show()),
     log: (message) => logger.warn(message),
