@@ -75,17 +75,51 @@ export function productionBuildAt(ref, log) {
   return { root, ref, commit: rev.stdout.trim().slice(0, 7) };
 }
 
-/** Raw and gzip -9 sizes of the shipped bundles (what .vscodeignore lets into the .vsix). */
+/**
+ * Raw and gzip -9 sizes of the shipped bundles (what .vscodeignore lets into the .vsix). The host is one
+ * row per entry when the build split it (dist/host-meta.json, esbuild's metafile): activation is
+ * dist/extension.js with the chunks it requires; each chunk loaded on first use (an `import()` in src/)
+ * counts with the chunks it requires that activation did not already load.
+ */
 export function bundleSizes(buildRoot) {
-  const files = ['dist/extension.js'];
-  const vendor = path.join(buildRoot, 'dist', 'vendor');
-  if (fs.existsSync(vendor)) for (const f of fs.readdirSync(vendor).sort()) if (f.endsWith('.js')) files.push(`dist/vendor/${f}`);
-  const web = path.join(buildRoot, 'dist', 'webview');
-  if (fs.existsSync(web)) for (const f of fs.readdirSync(web).sort()) if (/\.(js|css)$/.test(f)) files.push(`dist/webview/${f}`);
-  return files.map((rel) => {
+  const size = (rel) => {
     const buf = fs.readFileSync(path.join(buildRoot, rel));
-    return { file: rel, bytes: buf.length, gzipBytes: zlib.gzipSync(buf, { level: 9 }).length };
-  });
+    return { bytes: buf.length, gzipBytes: zlib.gzipSync(buf, { level: 9 }).length };
+  };
+  const sum = (files) => files.map(size).reduce((a, b) => ({ bytes: a.bytes + b.bytes, gzipBytes: a.gzipBytes + b.gzipBytes }), { bytes: 0, gzipBytes: 0 });
+  const rows = [];
+  const metaFile = path.join(buildRoot, 'dist', 'host-meta.json');
+  if (fs.existsSync(metaFile)) {
+    const outputs = JSON.parse(fs.readFileSync(metaFile, 'utf8')).outputs;
+    const closure = (from) => {
+      const seen = new Set();
+      const stack = [from];
+      while (stack.length > 0) {
+        const o = stack.pop();
+        if (seen.has(o) || !outputs[o]) continue;
+        seen.add(o);
+        for (const i of outputs[o].imports) if (i.kind === 'import-statement' && !i.external) stack.push(i.path);
+      }
+      return [...seen];
+    };
+    const main = 'dist/extension.js';
+    const activation = closure(main);
+    const src = (p) => p?.replace(/^.*?(?=src\/)/, '');
+    rows.push({ file: main, entry: src(outputs[main]?.entryPoint), loads: 'activation', chunks: activation.length - 1, ...sum(activation) });
+    for (const [file, o] of Object.entries(outputs)) {
+      if (file === main || !file.endsWith('.js') || !o.entryPoint) continue;
+      const own = closure(file).filter((f) => !activation.includes(f));
+      rows.push({ file, entry: src(o.entryPoint), loads: 'first use', chunks: own.length - 1, ...sum(own) });
+    }
+  } else {
+    rows.push({ file: 'dist/extension.js', ...size('dist/extension.js') });
+  }
+  const more = [];
+  const vendor = path.join(buildRoot, 'dist', 'vendor');
+  if (fs.existsSync(vendor)) for (const f of fs.readdirSync(vendor).sort()) if (f.endsWith('.js')) more.push(`dist/vendor/${f}`);
+  const web = path.join(buildRoot, 'dist', 'webview');
+  if (fs.existsSync(web)) for (const f of fs.readdirSync(web).sort()) if (/\.(js|css)$/.test(f)) more.push(`dist/webview/${f}`);
+  return [...rows, ...more.map((file) => ({ file, ...size(file) }))];
 }
 
 /** An extension folder as the .vsix would unpack it (manifest, production bundles, media); `quiet` drops its activation events. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { AccountStore } from './accounts';
 import { createApi, type EverflowClicksApi } from './api';
-import { registerChatTools } from './chat/chatTools';
+import { registerChatTools } from './chat/chatToolRegistration';
 import { registerCommands } from './commands/registry';
 import * as config from './config';
 import { EverflowClient } from './core/client';
@@ -9,7 +9,6 @@ import { EverflowError } from './core/errors';
 import { RateLimiter } from './core/limiter';
 import { watchRateLimit } from './host/progress';
 import { LookupCache } from './core/lookupCache';
-import { fetchConversions } from './core/conversions/fetch';
 import { ConversionLookups } from './conversions/conversionLookups';
 import { showWarning } from './notifications';
 import type { Click } from './core/types';
@@ -18,7 +17,6 @@ import { hostOf, TruncationMemory } from './results/truncationMemory';
 import { ClickHoverProvider, ClickHovers } from './hovers/clickHoverProvider';
 import { registerClickTerminalLinks } from './hovers/terminalLinkProvider';
 import { Logger } from './logger';
-import { ResultPresenter } from './results/presenter';
 import { ResultDocuments } from './results/resultDocuments';
 import type { Services } from './services';
 import { AccountStatusBar } from './statusBar';
@@ -26,15 +24,15 @@ import { TimezoneService } from './timezoneService';
 import { seedDemoAccount } from './demoAccount';
 import { SavedQueriesView, snapshotTree } from './views/savedQueriesView';
 import { HistoryView } from './views/historyView';
-import { moveByDrop } from './commands/savedQueryEdits';
 import { HISTORY_RESULT_BYTES, MAX_HISTORY, QueryHistory } from './storage/queryHistory';
 import { ResultStore } from './results/resultStore';
 import { SavedQueries } from './storage/savedQueries';
-import { QueryEditors } from './webviews/queryEditorPanel';
-import { ResultGrids } from './webviews/resultGrids';
+import { LazyPanels } from './lazyPanels';
 
 // The composition root: builds the long-lived parts once and hands them to commands and views.
-// Nothing here does I/O beyond reading secrets, so activation stays cheap.
+// Nothing here does I/O beyond reading secrets, so activation stays cheap, and what activation does
+// not run is not loaded either: the grids, the query form, the commands' and chat tools' work are
+// chunks of their own (`import()` below and in commands/registry.ts), loaded on first use.
 
 export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   const logger = new Logger();
@@ -66,13 +64,16 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     context.globalState,
     new ResultStore(historyDir ? `${historyDir}/history` : undefined, { maxFiles: MAX_HISTORY, maxBytes: HISTORY_RESULT_BYTES }, (m) => logger.warn(m)),
   );
-  // The grids register their reload serializer here, during activation, as VS Code requires.
   const truncation = new TruncationMemory(context.globalState, async () => {
     const account = await accounts.active();
     return account && `${account.id} ${hostOf(config.baseUrl())}`;
   });
-  const grids = new ResultGrids(context, { client, timezones, logger, documents, history, truncation });
-  const results = new ResultPresenter(documents, grids);
+  // The grids' reload serializer is registered here, during activation, as VS Code requires; the grids
+  // themselves load with the first command, chat tool call or restored panel.
+  const panels = new LazyPanels(() =>
+    import('./panels.js').then((m) => () => m.createPanels(context, { client, timezones, logger, documents, history, truncation, extensionUri: context.extensionUri, savedQueries, accounts })),
+  );
+  const ready = () => panels.load();
   // One cache of clicks for hovers, terminal links and every look-up. Ids are per account and host,
   // so a switch of either empties it (below).
   const clickCache = new LookupCache<Click>({
@@ -82,17 +83,30 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   });
   // Conversions of single clicks (hover line, Trace Click), per account and host like the clicks.
   const conversions = new ConversionLookups({
-    fetcher: (request, opts) => fetchConversions(client, request, opts),
+    // The report's parsing and checks load with the first conversion request, not at activation.
+    fetcher: async (request, opts) => (await import('./core/conversions/fetch.js')).fetchConversions(client, request, opts),
     days: config.conversionsAttributionDays,
     notify: (message) => void showWarning(message, 'Show Log').then((choice) => choice && logger.show()),
     log: (message) => logger.warn(message),
   });
   // Saved queries: the team's workspace file and the user's synced store.
   const savedQueries = new SavedQueries(context.globalState);
-  const queryEditors = new QueryEditors({ extensionUri: context.extensionUri, savedQueries, timezones, accounts, logger });
-  const services: Services = { accounts, client, logger, documents, results, timezones, hostGuard, clickCache, conversions, savedQueries, history, queryEditors, grids };
-  const chatTools = registerChatTools(services);
-  const savedQueriesView = new SavedQueriesView(savedQueries, (items, target) => moveByDrop(services, items, target));
+  const services: Services = {
+    accounts, client, logger, documents, timezones, hostGuard, clickCache, conversions, savedQueries, history,
+    // Read only by commands and chat tools, which load the panels before they run.
+    get results() { return panels.get().results; },
+    get queryEditors() { return panels.get().queryEditors; },
+    get grids() { return panels.get().grids; },
+  };
+  const toolNames = ((context.extension.packageJSON.contributes?.languageModelTools ?? []) as { name: string }[]).map((t) => t.name);
+  const chatTools = registerChatTools(toolNames, async () => {
+    const [m] = await Promise.all([import('./chat/chatTools.js'), ready()]);
+    return m.createChatTools(services);
+  });
+  const savedQueriesView = new SavedQueriesView(savedQueries, async (items, target) => {
+    const [m] = await Promise.all([import('./commands/savedQueryEdits.js'), ready()]);
+    await m.moveByDrop(services, items, target);
+  });
 
   context.subscriptions.push(
     logger,
@@ -101,8 +115,7 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     new AccountStatusBar(accounts),
     savedQueries,
     history,
-    queryEditors,
-    grids,
+    panels,
     savedQueriesView,
     new HistoryView(history),
     config.onDidChange(['requestsPerSecond'], () => limiter.setRate(config.requestsPerSecond())),
@@ -115,15 +128,18 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     accounts.onDidChange(() => (clickCache.clear(), conversions.clear())),
     new ClickHovers(new ClickHoverProvider(services), context, (m) => logger.info(m)),
     registerClickTerminalLinks(),
-    ...registerCommands(services),
+    ...registerCommands(services, ready),
     ...chatTools.disposables,
   );
   void seedDemoAccount(accounts, logger);
   return createApi(accounts, {
     tree: () => snapshotTree(savedQueriesView),
     history: () => history.entries().map((e) => ({ ...e, kept: history.hasResult(e.id) })),
-    openEditors: () => queryEditors.openKeys(),
-  }, grids.api(), chatTools.api, { notices: () => [...conversions.notices], requests: () => conversions.fetches });
+    openEditors: () => panels.current?.queryEditors.openKeys() ?? [],
+  }, {
+    panels: () => panels.current?.grids.info() ?? [],
+    restore: async (panel, state) => (await panels.load()).grids.restore(panel, state),
+  }, chatTools.api, { notices: () => [...conversions.notices], requests: () => conversions.fetches });
 }
 
 export function deactivate(): void {

@@ -1,0 +1,88 @@
+// The host build's split (esbuild.js): activation (dist/extension.js and the chunks it requires) holds
+// none of what loads on first use, so a static import added in the wrong place cannot quietly bring the
+// grids, the query form, the exporters or the command and chat-tool work back into activation.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+
+interface Output {
+  imports: { path: string; kind: string; external?: boolean }[];
+  inputs: Record<string, unknown>;
+  entryPoint?: string;
+}
+
+/** What activation must not load: each is reached only through an `import()`. */
+const LAZY = [
+  'src/panels.ts',
+  'src/webviews/resultGrids.ts',
+  'src/webviews/resultGridPanel.ts',
+  'src/webviews/queryEditorPanel.ts',
+  'src/webviews/resultsActions.ts',
+  'src/results/presenter.ts',
+  'src/results/fetchAllRun.ts',
+  'src/core/exporters.ts',
+  'src/core/summary/model.ts',
+  'src/core/conversions/join.ts',
+  'src/conversions/gridConversions.ts',
+  'src/conversions/traceClick.ts',
+  'src/commands/handlers.ts',
+  'src/commands/bulkLookUp.ts',
+  'src/commands/savedQueryEdits.ts',
+  'src/chat/chatTools.ts',
+  'src/chat/traceClickTool.ts',
+  'src/chat/streamJob.ts',
+];
+
+describe('host bundle split', () => {
+  let dist: string;
+  let outputs: Record<string, Output>;
+  const src = (p: string): string => p.replace(/^.*?(?=(src|node_modules)\/)/, '');
+
+  before(() => {
+    // A build of its own, in a scratch folder linked to the sources, so dist/ (someone's watch build) is left alone.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'host-split-'));
+    for (const name of ['src', 'webview', 'media', 'node_modules', 'package.json', 'tsconfig.json']) fs.symlinkSync(path.join(repoRoot, name), path.join(root, name));
+    fs.copyFileSync(path.join(repoRoot, 'esbuild.js'), path.join(root, 'esbuild.js'));
+    const r = spawnSync(process.execPath, ['esbuild.js', '--production'], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 0, `node esbuild.js --production failed:\n${r.stdout}${r.stderr}`);
+    dist = path.join(root, 'dist');
+    outputs = JSON.parse(fs.readFileSync(path.join(dist, 'host-meta.json'), 'utf8')).outputs;
+  });
+
+  const activation = (): string[] => {
+    const seen = new Set<string>();
+    const stack = ['dist/extension.js'];
+    while (stack.length > 0) {
+      const o = stack.pop()!;
+      if (seen.has(o)) continue;
+      seen.add(o);
+      for (const i of outputs[o].imports) if (i.kind === 'import-statement' && !i.external) stack.push(i.path);
+    }
+    return [...seen];
+  };
+
+  test('activation loads none of the modules meant for first use', () => {
+    const loaded = new Set(activation().flatMap((o) => Object.keys(outputs[o].inputs).map(src)));
+    assert.ok(loaded.has('src/extension.ts') && loaded.has('src/hovers/clickHoverProvider.ts'), 'activation lost what it runs');
+    assert.deepEqual(LAZY.filter((m) => loaded.has(m)), []);
+    assert.ok(![...loaded].some((m) => m.startsWith('node_modules/csv-stringify/')), 'the CSV writer is in activation');
+  });
+
+  test('each first-use entry is a chunk of its own, shipped and written as CommonJS', () => {
+    const entries = Object.entries(outputs).filter(([f, o]) => o.entryPoint && f !== 'dist/extension.js').map(([f, o]) => [f, src(o.entryPoint!)] as const);
+    for (const e of ['src/panels.ts', 'src/commands/handlers.ts', 'src/chat/chatTools.ts']) assert.ok(entries.some(([, p]) => p === e), `${e} is not a chunk of its own`);
+    const ignore = fs.readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8');
+    assert.match(ignore, /^!dist\/chunks\/\*\.js$/m, '.vscodeignore does not ship the chunks');
+    for (const f of Object.keys(outputs).filter((f) => f.endsWith('.js'))) {
+      assert.ok(f === 'dist/extension.js' || f.startsWith('dist/chunks/'), `${f} is outside the shipped folders`);
+      const code = fs.readFileSync(path.join(dist, path.relative('dist', f)), 'utf8');
+      // VS Code require()s the extension: an ES module's `import`/`export` statement would not load.
+      assert.doesNotMatch(code, /(^|[;}])\s*(import\s*[{*\w]|export\s*[{*])/m, `${f} is not CommonJS`);
+    }
+  });
+});
