@@ -17,7 +17,7 @@ export interface GridLayout {
   /** Set once the conversion columns were put into `columns` (after that, hiding them is the user's choice). */
   conversionColumns?: boolean;
   /** The summary's choices: breakdown dimension, second measure, bucket size, unique-vs-duplicate view. */
-  summary?: { dimension?: string; measure?: string; bucket?: string; uniques?: boolean };
+  summary?: { dimension?: string; measure?: string; bucket?: string; uniques?: boolean; converted?: boolean };
 }
 
 export function defaultLayout(): GridLayout {
@@ -95,6 +95,7 @@ function summaryChoices(raw: Record<string, unknown>): NonNullable<GridLayout['s
   if (measure) out.measure = measure;
   if (bucket) out.bucket = bucket;
   if (raw.uniques === true) out.uniques = true;
+  if (raw.converted === true) out.converted = true;
   return out;
 }
 
