@@ -13,7 +13,7 @@ import { exportSavedQueries, importSavedQueries } from './queryImportExport';
 import { copySavedQueryCurl, copySavedQueryJson, editSavedQuery, openSavedQueriesFile, refreshSavedQueries, runSavedQuery } from './savedQueryCommands';
 import { deleteSavedQuery, duplicateSavedQuery, moveSavedQuery, newQueryFolder, renameSavedQuery } from './savedQueryEdits';
 import { openTraceAsJson, traceClick } from '../conversions/traceClick';
-import { addConversionsToResults, exportResultsCsv, exportResultsJson, fetchAllResults, openResultsAsJson } from './resultCommands';
+import { addConversionsToResults, exportResultsCsv, exportResultsJson, fetchAllResults, openResultsAsJson, openUnmatchedConversions } from './resultCommands';
 
 // Every command, by id, two hops from activate() (extension.ts → registerCommands).
 // Arguments arrive untyped from executeCommand, keybindings and menus; each handler checks its own.
@@ -56,6 +56,7 @@ const handlers: Record<CommandId, Handler> = {
   [CommandIds.resultsExportJson]: exportResultsJson,
   [CommandIds.resultsOpenAsJson]: openResultsAsJson,
   [CommandIds.addConversions]: addConversionsToResults,
+  [CommandIds.openUnmatchedConversions]: openUnmatchedConversions,
 };
 
 /** Registers every command with one error boundary; returns the disposables. */

@@ -27,8 +27,9 @@ after(async () => {
 const DAY = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
 const num = (t: string) => Number(t.replace(/[^0-9]/g, ''));
 
-async function statusText(w: Workbench): Promise<string> {
-  return ((await gridFrame(w).locator('.summary-text').textContent()) ?? '').trim();
+async function statusText(w: Workbench | ReturnType<typeof gridFrame>): Promise<string> {
+  const frame = 'page' in w ? gridFrame(w) : w;
+  return ((await frame.locator('.summary-text').textContent()) ?? '').trim();
 }
 
 async function headers(w: Workbench): Promise<string[]> {
@@ -162,5 +163,19 @@ test('Add Conversions fills the conversion columns and puts CVR and EPC in the s
 
   // Conversion text is the sandbox's hostile text at times: nothing of it became markup.
   assert.equal(await g.locator('.slick-cell img, .slick-cell script, .groups img').count(), 0);
+
+  // The conversions whose click is not in this result open as a grid of their own: a row per conversion.
+  const unmatched = num(((await g.locator('.conv-unmatched:not(.conv-unmatched-json)').textContent()) ?? '').split(' without')[0]);
+  assert.ok(unmatched > 0);
+  assert.ok(await g.locator('.conv-unmatched-json').isVisible(), 'Open as JSON is no longer offered');
+  await g.locator('.conv-unmatched:not(.conv-unmatched-json)').click();
+  await waitUntil('the grid of conversions', async () => new RegExp(`^${unmatched.toLocaleString('en-US')} rows?$`).test(await statusText(gridFrame(w))));
+  const cg = gridFrame(w);
+  const convHeaders = await headers(w);
+  for (const h of ['Conversion Time (UTC)', 'Transaction ID', 'Conversion ID', 'Revenue', 'Sub 1', 'Order ID']) assert.ok(convHeaders.includes(h), `no ${h} column in ${convHeaders.join(', ')}`);
+  assert.ok(await cg.locator('.summary').isHidden(), 'a click summary over conversions');
+  assert.ok(await cg.locator('vscode-button.add-conversions').isHidden());
+  assert.equal(await cg.locator('.slick-cell img, .slick-cell script').count(), 0);
+  await w.screenshot('04-conversions-grid');
   assert.deepEqual(consoleProblems, []);
 });
