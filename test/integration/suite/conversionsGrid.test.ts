@@ -176,6 +176,46 @@ suite('Results grid: Add Conversions', () => {
     assert.strictEqual(now.conversions, undefined);
   });
 
+  test('Conversions: Cancel during paging keeps the clicks as they were and the pages that arrived, marked partial', async function () {
+    this.timeout(120_000);
+    const api = await resultsApi();
+    const { from, to } = pastDayUtc();
+    const panel = await streamIntoGrid(api, { from, to, timezone_id: 67, query: { filters: FILTERS } });
+    // Small, slow pages: several of them, each taking long enough to press Cancel between two.
+    const PAGE = 10;
+    const LATENCY = 1500;
+    await setSandboxKnobs({ conversions: { maxPageSize: PAGE, latencyMs: LATENCY } });
+    const log = async (): Promise<{ path: string; status: number; at: number }[]> =>
+      ((await sandboxState()).requests as { path: string; status: number; at: number }[]).filter((r) => r.path.startsWith('/v1/affiliates/reporting/conversions'));
+    const since = Date.now();
+    const adding = vscode.commands.executeCommand<any>('everflow.addConversions', { resultId: panel.id });
+    await waitFor('the first page of conversions', async () => (await log()).filter((r) => r.at >= since && r.status === 200).length >= 1, 60_000);
+    const sentAtCancel = (await log()).filter((r) => r.at >= since).length;
+    // The newest notification is the paging's progress; its primary action is Cancel.
+    await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+    const info = await adding;
+    // The paging has ended: nothing was asked after Cancel but the page already under way.
+    const sentByEnd = (await log()).filter((r) => r.at >= since).length;
+    assert.ok(sentByEnd <= sentAtCancel + 1, `${sentByEnd} conversion requests, ${sentAtCancel} when Cancel was pressed`);
+
+    assert.ok(info, 'Cancel after a page kept nothing');
+    assert.strictEqual(info.partial, true, 'not marked partial');
+    const report = await (async () => {
+      await setSandboxKnobs({ conversions: { maxPageSize: 2000, latencyMs: 0 } });
+      return sandboxConversions(info.from, info.to);
+    })();
+    assert.ok(report.length > 2 * PAGE, `only ${report.length} conversions: one or two pages, Cancel has nothing to stop`);
+    assert.ok(info.pages >= 1 && info.pages < Math.ceil(report.length / PAGE), `${info.pages} pages of ${Math.ceil(report.length / PAGE)}`);
+    assert.strictEqual(info.rows, info.pages * PAGE, 'the rows kept are not the pages that arrived');
+    assert.strictEqual(info.matched + info.unmatched, info.rows);
+    // The grid: the same clicks, now with the conversion columns of what arrived.
+    const after = await waitFor('the grid with the partial conversions', () => api.panels().find((p) => p.id === panel.id && p.rendered?.columns.includes('conversion.count')));
+    assert.strictEqual(after.rows, panel.rows, 'the clicks changed');
+    assert.strictEqual(after.rendered!.total, panel.rows);
+    assert.strictEqual(after.partial, panel.partial, 'the clicks were marked otherwise');
+    assert.deepStrictEqual(after.conversions, info);
+  });
+
   test('Conversions: those without their click in the result open as a grid of conversions (and still as JSON), and survive a restore', async function () {
     this.timeout(90_000);
     const api = await resultsApi();
