@@ -11,7 +11,7 @@ import { exportSavedQueries, importSavedQueries } from './queryImportExport';
 import { copySavedQueryCurl, copySavedQueryJson, editSavedQuery, openSavedQueriesFile, refreshSavedQueries, runSavedQuery } from './savedQueryCommands';
 import { deleteSavedQuery, duplicateSavedQuery, moveSavedQuery, newQueryFolder, renameSavedQuery } from './savedQueryEdits';
 import { openTraceAsJson, traceClick } from '../conversions/traceClick';
-import { addConversionsToResults, exportResultsCsv, exportResultsJson, fetchAllResults, openResultsAsJson } from './resultCommands';
+import { addConversionsToResults, exportResultsCsv, exportResultsJson, fetchAllResults, openResultsAsJson, openUnmatchedConversions } from './resultCommands';
 
 // Every command, by id. Loaded on the first command (a chunk of its own, see registry.ts), so
 // activation compiles none of what the commands do.
@@ -55,5 +55,6 @@ export const COMMAND_HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.resultsExportJson]: exportResultsJson,
   [CommandIds.resultsOpenAsJson]: openResultsAsJson,
   [CommandIds.addConversions]: addConversionsToResults,
+  [CommandIds.openUnmatchedConversions]: openUnmatchedConversions,
 };
 

@@ -31,6 +31,16 @@ export async function addConversionsToResults(services: Services, arg?: unknown)
   return panel ? services.grids.addConversions(panel) : undefined;
 }
 
+/**
+ * The conversions of the grid's report whose click is not in it, as a grid of their own (`{ as: 'json' }`:
+ * a JSON document). Returns the new grid's id.
+ */
+export async function openUnmatchedConversions(services: Services, arg?: unknown): Promise<string | undefined> {
+  const panel = gridFor(services, arg);
+  const as = typeof arg === 'object' && arg !== null && (arg as { as?: unknown }).as === 'json' ? 'json' : 'grid';
+  return panel ? services.grids.openUnmatchedConversions(panel, as) : undefined;
+}
+
 function exportWith(format: ExportFormat) {
   return async (services: Services, arg?: unknown): Promise<ExportOutcome | undefined> => {
     const panel = gridFor(services, arg);

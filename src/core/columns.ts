@@ -1,5 +1,6 @@
 import { conversionOf } from './conversions/clickConversions';
 import { formatDuration } from './conversions/duration';
+import type { Conversion } from './conversions/types';
 import { describeClickError } from './errorCodes';
 import { extraHeader, extraPathOf, extraValue, scanExtraColumns, type ExtraPath } from './extras';
 import { formatBoolean, formatMoney, formatTimestamp } from './format';
@@ -169,12 +170,62 @@ export const CONVERSION_COLUMNS: readonly ColumnDef[] = Object.freeze([
   { id: 'conversion.currency', header: 'Conversion Currency', kind: 'text', visibleByDefault: false, get: (r: Click) => { const c = none(r); return c ? c.currency : r.currency_id; } },
 ] satisfies ColumnDef[]);
 
+// A conversions result (the conversions whose click is not in a result, opened as a grid of their
+// own) goes through the same table, grid, copies and exports as clicks do. Its rows are conversions
+// carried where a result's rows go, so these getters read each row as the conversion it is. Every
+// free-text field is attacker-controlled and stays text (kind 'text'); unknown fields are one cell of
+// JSON text.
+const asConversion = (r: Click): Conversion => r as unknown as Conversion;
+
+function cv<K extends Exclude<keyof Conversion, 'other'>>(key: K, header: string, kind: ColumnKind, visible = false): ColumnDef {
+  return { id: `cv.${key}`, header, kind, visibleByDefault: visible, get: (r) => asConversion(r)[key] };
+}
+
+/** The columns of a conversions result, in the order a person scans a conversion. */
+export const CONVERSION_ROW_COLUMNS: readonly ColumnDef[] = Object.freeze([
+  cv('conversion_unix_timestamp', 'Conversion Time', 'timestamp', true),
+  cv('transaction_id', 'Transaction ID', 'id', true),
+  cv('conversion_id', 'Conversion ID', 'id', true),
+  cv('event', 'Event', 'text', true),
+  cv('is_event', 'Is Event', 'boolean'),
+  cv('status', 'Status', 'text', true),
+  { ...cv('revenue', 'Revenue', 'money', true), currencyColumn: 'cv.currency_id' },
+  { ...cv('sale_amount', 'Sale Amount', 'money', true), currencyColumn: 'cv.currency_id' },
+  cv('currency_id', 'Currency', 'text'),
+  // 0 when Everflow sent no click time: blank, not 1970.
+  { id: 'cv.click_unix_timestamp', header: 'Click Time', kind: 'timestamp', visibleByDefault: true, get: (r: Click) => asConversion(r).click_unix_timestamp || '' },
+  cv('offer_name', 'Offer', 'text', true),
+  cv('offer_id', 'Offer ID', 'number'),
+  cv('source_id', 'Source ID', 'text'),
+  cv('sub1', 'Sub 1', 'text', true),
+  cv('sub2', 'Sub 2', 'text', true),
+  cv('sub3', 'Sub 3', 'text'),
+  cv('sub4', 'Sub 4', 'text'),
+  cv('sub5', 'Sub 5', 'text'),
+  cv('order_id', 'Order ID', 'text', true),
+  cv('coupon_code', 'Coupon Code', 'text', true),
+  cv('country', 'Country', 'text', true),
+  cv('platform', 'Platform', 'text'),
+  cv('device_type', 'Device Type', 'text'),
+  cv('revenue_type', 'Revenue Type', 'text'),
+  {
+    id: 'cv.other',
+    header: 'Other Fields',
+    kind: 'text',
+    visibleByDefault: false,
+    get: (r: Click) => {
+      const o = asConversion(r).other;
+      return o && Object.keys(o).length > 0 ? JSON.stringify(o) : '';
+    },
+  },
+] satisfies ColumnDef[]);
+
 /** True for the id of a column the conversions add. */
 export function isConversionColumnId(id: string): boolean {
   return id.startsWith('conversion.');
 }
 
-const byId = new Map([...COLUMNS, ...CONVERSION_COLUMNS].map((c) => [c.id, c]));
+const byId = new Map([...COLUMNS, ...CONVERSION_COLUMNS, ...CONVERSION_ROW_COLUMNS].map((c) => [c.id, c]));
 
 /** Columns of unknown fields made so far, by id; bounded, since ids come from API data. */
 const extraById = new Map<string, ColumnDef>();

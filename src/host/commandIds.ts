@@ -42,6 +42,7 @@ export const CommandIds = {
   resultsExportJson: 'everflow.results.exportJson',
   resultsOpenAsJson: 'everflow.results.openAsJson',
   addConversions: 'everflow.addConversions',
+  openUnmatchedConversions: 'everflow.openUnmatchedConversions',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

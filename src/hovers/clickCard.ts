@@ -2,7 +2,7 @@ import { describeErrorCode, isPlaceholderMessage } from '../core/errorCodes';
 import { formatTimestamp, formatUtc } from '../core/format';
 import { isValidZone } from '../core/wallClock';
 import type { Click } from '../core/types';
-import { escapeMarkdown, escapeText } from './escapeMarkdown';
+import { escapeMarkdown, escapeText, visibleText } from './escapeMarkdown';
 
 // The hover card's markdown, built from a click without VS Code (so unit tests read it in plain
 // node). Every value from the API passes through escapeMarkdown; the only markdown syntax in the
@@ -74,14 +74,14 @@ export function clickCardMarkdown(click: Click, opts: ClickCardOptions = {}): st
     joinNonEmpty([esc(dev.browser_name, 14), esc(dev.browser_version, 10)], ' '),
   ];
   rows.push(['Device', joinNonEmpty(device, ' · ')]);
-  // All five in one row, empty ones left out, each cut to its share of the row.
-  const subs = (['sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const).filter((k) => stringOf(click[k]) !== '');
-  // One line even with all five filled ("subN ", " · " and a cut's "…" cost 9 each): the conversion
-  // row below needs the height a second line of sub ids would take.
-  const perSub = Math.max(6, Math.floor((ROW_BUDGET + 3 - 9 * subs.length) / Math.max(1, subs.length)));
-  if (subs.length > 0) rows.push([`Sub${NBSP}IDs`, subs.map((k) => `${k} ${escapeMarkdown(click[k], { maxLength: perSub })}`).join(' · ')]);
-  rows.push(['Revenue', formatRevenue(click)]);
-  rows.push(['Status', `${click.is_unique ? 'Unique' : 'Not unique'} · ${formatError(click)}`]);
+  const subRows = subIdRows(click);
+  subRows.forEach((value, i) => rows.push([i === 0 ? `Sub${NBSP}IDs` : '', value]));
+  // A second row of sub IDs takes the height of one: revenue and status then share theirs, so the
+  // conversion row and the links still fit.
+  const revenue = formatRevenue(click);
+  const status = `${click.is_unique ? 'Unique' : 'Not unique'} · ${formatError(click)}`;
+  if (subRows.length > 1) rows.push(['Revenue', `${revenue} · ${status}`]);
+  else rows.push(['Revenue', revenue], ['Status', status]);
   // Event names and statuses in it are the API's text: escaped as a whole, like every other value.
   if (opts.conversions !== undefined) rows.push(['Conversions', escapeMarkdown(opts.conversions, { maxLength: 160 })]);
 
@@ -101,6 +101,50 @@ export function clickCardMarkdown(click: Click, opts: ClickCardOptions = {}): st
  */
 export function statusCardMarkdown(id: string, message: string, links?: readonly CardLink[]): string {
   return joinBlocks([`**Everflow click** ${idCode(id)}`, escapeMarkdown(message, { maxLength: 200 }), linkLine(links)]);
+}
+
+/** Longest a sub ID shows in the card, even with the row to itself; the whole value is in Open as JSON. */
+const MAX_SUB_CHARS = 48;
+/** Shortest a cut sub ID shows: enough to tell two apart. */
+const MIN_SUB_CHARS = 10;
+const SUB_KEYS = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const;
+
+/**
+ * The card's sub-ID rows: only the sub IDs that are set, "sub1 value · sub3 value", on one row when
+ * they fit it whole, else on two. Within a row, short values show whole and the long ones share what
+ * is left (at least MIN_SUB_CHARS, at most MAX_SUB_CHARS each), cut with "…"; every value escaped.
+ */
+export function subIdRows(click: Click): string[] {
+  const set = SUB_KEYS.filter((k) => stringOf(click[k]) !== '').map((k) => ({ key: k, value: click[k], chars: visibleLength(click[k]) }));
+  if (set.length === 0) return [];
+  const fits = (group: typeof set) => group.reduce((n, s) => n + s.key.length + 1 + s.chars, 0) + 3 * (group.length - 1) <= ROW_BUDGET;
+  const groups = set.length === 1 || (fits(set) && set.every((s) => s.chars <= MAX_SUB_CHARS)) ? [set] : [set.slice(0, Math.ceil(set.length / 2)), set.slice(Math.ceil(set.length / 2))];
+  return groups.map((group) => {
+    const caps = shareRow(
+      group.map((s) => s.chars),
+      // What the row leaves for values: each "subN " and each " · " between them, and a "…" per value.
+      ROW_BUDGET - group.reduce((n, s) => n + s.key.length + 2, 0) - 3 * (group.length - 1),
+    );
+    return group.map((s, i) => `${s.key} ${escapeMarkdown(s.value, { maxLength: caps[i] })}`).join(' · ');
+  });
+}
+
+/** Per-value caps for values of these lengths in `room` characters: the short whole, the rest share evenly. */
+function shareRow(lengths: number[], room: number): number[] {
+  const caps = lengths.map(() => 0);
+  const order = lengths.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b]);
+  let left = room;
+  order.forEach((i, n) => {
+    const fair = Math.floor(left / (order.length - n));
+    caps[i] = Math.max(MIN_SUB_CHARS, Math.min(MAX_SUB_CHARS, lengths[i], fair));
+    left -= caps[i];
+  });
+  return caps;
+}
+
+/** Characters a value shows as (up to a little past the longest shown), without reading a 100 KB value whole. */
+function visibleLength(value: unknown): number {
+  return Array.from(visibleText(value, { maxLength: MAX_SUB_CHARS + 1 })).length;
 }
 
 function joinBlocks(blocks: string[]): string {

@@ -33,6 +33,8 @@ export interface ResultsInit {
   canAddConversions?: boolean;
   /** Set once conversions were added: the table then has the `conversion.*` columns. */
   conversions?: ConversionsInfo;
+  /** 'conversions': the rows are conversions (columns `cv.*`), not clicks; no summary, no conversions to add. */
+  rowKind?: 'conversions';
 }
 
 /** What the grid says about the conversions added to it (src/core/conversions/join.ts). */
@@ -94,8 +96,8 @@ export type ResultsToHost =
   | { type: 'runAgain' }
   /** "Add Conversions": fetch the conversions of the result's window and join them into new columns. */
   | { type: 'addConversions' }
-  /** Opens the conversions whose click is not in this result, as their own document. */
-  | { type: 'openUnmatchedConversions' }
+  /** Opens the conversions whose click is not in this result as their own grid, or as a JSON document. */
+  | { type: 'openUnmatchedConversions'; as?: 'grid' | 'json' }
   /** The user showed or collapsed the summary above the grid; the host remembers it for the workspace. */
   | { type: 'summaryOpen'; open: boolean }
   /** Rows as TSV with headers, JSON or Markdown, built by the host from the full clicks. */
@@ -130,8 +132,9 @@ export function isResultsToHost(m: unknown): m is ResultsToHost {
     case 'fetchAll':
     case 'runAgain':
     case 'addConversions':
-    case 'openUnmatchedConversions':
       return true;
+    case 'openUnmatchedConversions':
+      return msg.as === undefined || msg.as === 'grid' || msg.as === 'json';
     case 'copy':
       return (msg.format === 'tsv' || msg.format === 'json' || msg.format === 'markdown') && isRowScope(msg.rows) && msg.rows !== 'all' && isStrings(msg.columns);
     case 'copyText':

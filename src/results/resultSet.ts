@@ -21,7 +21,8 @@ export interface FetchAllMeta {
 
 /** What produced a result, recorded beside its rows in every view and export. Never the key. */
 export interface ResultRequestMeta {
-  kind: 'stream' | 'click' | 'bulk';
+  /** 'conversions': a grid of conversions whose click is not in the result they were added to (conversionsResult.ts). */
+  kind: 'stream' | 'click' | 'bulk' | 'conversions';
   account?: string;
   from?: string;
   to?: string;

@@ -9,6 +9,7 @@ import { clickAsJson } from '../core/extras';
 import { encodeRows, encodeRowsInSteps, type BinaryTable } from '../core/binaryTable';
 import { isValidZone } from '../core/wallClock';
 import { isResultsToHost, type ConversionsInfo, type ExportFormat, type HostToResults, type ResultsToHost } from '../protocol/results';
+import { conversionsResultColumns, gridRows, isConversionsResult } from '../results/conversionsResult';
 import { streamRequestOf } from '../results/fetchAllRun';
 import type { ResultRequestMeta, ResultSet } from '../results/resultSet';
 import type { Logger } from '../logger';
@@ -32,7 +33,7 @@ export interface PanelOwner {
   readonly workspaceState?: vscode.Memento;
   fetchAll(panel: ResultGridPanel): Promise<unknown>;
   addConversions(panel: ResultGridPanel): Promise<unknown>;
-  openUnmatchedConversions(panel: ResultGridPanel): Promise<unknown>;
+  openUnmatchedConversions(panel: ResultGridPanel, as: 'grid' | 'json'): Promise<unknown>;
   runAgain(panel: ResultGridPanel): Promise<void>;
   lookUpAgain(transactionId: string): Promise<void>;
   openJson(panel: ResultGridPanel, rows: Extract<ResultsToHost, { type: 'openJson' }>['rows']): Promise<void>;
@@ -183,8 +184,14 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
     const result = this.current;
     if (!result) return undefined;
     if (this.prepared?.result === result) return this.prepared.columns;
-    const conv = result.conversions;
     this.conversions = undefined;
+    if (isConversionsResult(result)) {
+      // Its rows are the conversions themselves: nothing to join.
+      this.omittedColumns = 0;
+      this.prepared = { result, columns: conversionsResultColumns() };
+      return this.prepared.columns;
+    }
+    const conv = result.conversions;
     if (conv) {
       const join = joinConversions(clickKeysOf(result.rows), conv.rows);
       attachConversions(result.rows, join);
@@ -233,7 +240,8 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
       if (this.encoding?.result !== result) {
         const columns = this.prepare()!;
         // Big results a column at a time with a turn of the event loop between (seconds at a million rows).
-        const table = result.rows.length > IN_STEPS_FROM ? encodeRowsInSteps(result.rows, columns, () => new Promise((resolve) => setImmediate(resolve))) : Promise.resolve(encodeRows(result.rows, columns));
+        const rows = gridRows(result);
+        const table = rows.length > IN_STEPS_FROM ? encodeRowsInSteps(rows, columns, () => new Promise((resolve) => setImmediate(resolve))) : Promise.resolve(encodeRows(rows, columns));
         this.encoding = { result, table };
       }
       const table = await this.encoding.table;
@@ -253,6 +261,7 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
         table: packed,
         canFetchAll: streamRequestOf(result) !== undefined,
         canAddConversions: result.rows.length > 0,
+        ...(isConversionsResult(result) ? { rowKind: 'conversions' as const } : {}),
         ...(this.conversions ? { conversions: this.conversions.info } : {}),
         maxRows: config.resultsMaxRows(),
         summaryOpen: this.owner.workspaceState?.get<boolean>(SUMMARY_OPEN_KEY) !== false,
@@ -273,8 +282,9 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
         this.rendered = { shown: m.shown, total: m.total, columns: m.columns };
         return;
       case 'rowJson': {
-        const click = this.current?.rows[m.row];
-        if (click) this.post({ type: 'rowJson', requestId: m.requestId, row: m.row, json: JSON.stringify(clickAsJson(click), null, 2) });
+        const row = result ? gridRows(result)[m.row] : undefined;
+        // A conversions result's row is a normalised conversion: shown as it is.
+        if (row) this.post({ type: 'rowJson', requestId: m.requestId, row: m.row, json: JSON.stringify(isConversionsResult(result!) ? row : clickAsJson(row), null, 2) });
         return;
       }
       case 'export': {
@@ -314,7 +324,7 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
         await this.owner.addConversions(this);
         return;
       case 'openUnmatchedConversions':
-        await this.owner.openUnmatchedConversions(this);
+        await this.owner.openUnmatchedConversions(this, m.as ?? 'json');
         return;
       case 'summaryOpen':
         await this.owner.workspaceState?.update(SUMMARY_OPEN_KEY, m.open);

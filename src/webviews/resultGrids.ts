@@ -11,8 +11,9 @@ import type { ExportFormat, ResultsPanelState, RowScope } from '../protocol/resu
 import { runFetchAll, streamRequestOf, type FetchAllDeps } from '../results/fetchAllRun';
 import type { GridOpener } from '../results/presenter';
 import type { ResultDocuments } from '../results/resultDocuments';
-import type { ResultSet } from '../results/resultSet';
+import type { ResultRequestMeta, ResultSet } from '../results/resultSet';
 import { isResultId, newResultId, ResultStore } from '../results/resultStore';
+import { gridRows, isConversionsResult, unmatchedConversionsResult } from '../results/conversionsResult';
 import { webviewOptions } from './html';
 import { exportRows, openRowsAsJson, type ExportOutcome } from './resultsActions';
 import { RESULTS_VIEW_TYPE, ResultGridPanel, type PanelOwner, type RenderedInfo } from './resultGridPanel';
@@ -37,6 +38,8 @@ export interface ResultPanelInfo {
   columns?: string[];
   /** Set once conversions were added: what their join gave. */
   conversions?: ConversionsInfo;
+  /** 'conversions' for a grid of conversions (its `rows` count conversions). */
+  kind?: ResultRequestMeta['kind'];
 }
 
 export interface ResultsApi {
@@ -79,6 +82,10 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
   }
 
   async open(result: ResultSet): Promise<void> {
+    this.openPanel(result);
+  }
+
+  private openPanel(result: ResultSet): ResultGridPanel {
     const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, result.title, vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
     const grid = new ResultGridPanel(this, panel, newResultId(), result, { title: result.title, request: result.request });
     this.track(grid);
@@ -86,6 +93,7 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
     void this.store.save(grid.id, result);
     // The setting's "add automatically": the same as the button, after the grid is open (errors reported the same way).
     if (config.conversionsAddAutomatically() && !result.conversions && result.rows.length > 0) void this.addConversions(grid);
+    return grid;
   }
 
   async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
@@ -121,14 +129,15 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
     return [...this.panels.values()].map((p) => ({
       id: p.id,
       title: p.title,
-      rows: p.result?.rows.length,
+      rows: p.result ? gridRows(p.result).length : undefined,
       truncated: p.result?.request.truncated,
       partial: p.result?.request.partial,
       active: p.panel.active,
       rendered: p.rendered,
-      distinctIds: p.result ? new Set(p.result.rows.map((r) => r.transaction_id)).size : undefined,
+      distinctIds: p.result ? new Set(gridRows(p.result).map((r) => r.transaction_id)).size : undefined,
       columns: p.columnIds,
-      conversions: p.result?.conversions ? p.conversionsInfo : undefined,
+      conversions: p.result?.conversions && !isConversionsResult(p.result) ? p.conversionsInfo : undefined,
+      kind: p.result?.request.kind ?? p.request?.kind,
     }));
   }
 
@@ -194,7 +203,7 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
    */
   async addConversions(panel: ResultGridPanel): Promise<ConversionsInfo | undefined> {
     const result = panel.result;
-    if (!result || panel.isAddingConversions) return undefined;
+    if (!result || panel.isAddingConversions || isConversionsResult(result)) return undefined;
     panel.setAddingConversions(true);
     let last: ConversionPaging | undefined;
     try {
@@ -214,20 +223,25 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
     }
   }
 
-  /** The conversions whose click is not in the grid's result, as a JSON document of their own. */
-  async openUnmatchedConversions(panel: ResultGridPanel): Promise<void> {
+  /**
+   * The conversions whose click is not in the grid's result, as a results grid of their own (rows are
+   * conversions; returns its panel id) or as a JSON document.
+   */
+  async openUnmatchedConversions(panel: ResultGridPanel, as: 'grid' | 'json' = 'json'): Promise<string | undefined> {
     const conv = panel.result?.conversions;
     const unmatched = panel.unmatchedConversions;
-    if (!conv || unmatched.length === 0) {
+    if (!conv || unmatched.length === 0 || isConversionsResult(panel.result!)) {
       void showInfo('Every conversion of this report belongs to a click of this result.');
-      return;
+      return undefined;
     }
+    if (as === 'grid') return this.openPanel(unmatchedConversionsResult(panel.result!, unmatched)!).id;
     const { rows: _rows, exchanges: _x, ...report } = conv;
     await this.deps.documents.open(`${panel.title} conversions without their click`, {
       note: `${unmatched.length.toLocaleString('en-US')} conversion(s) of the report whose click is not in "${panel.title}" (clicks outside its window or filters, or not fetched: a capped result).`,
       report,
       conversions: unmatched,
     });
+    return undefined;
   }
 
   /** Exports what the grid shows (its columns in order, its filtered rows). */

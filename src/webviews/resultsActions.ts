@@ -7,6 +7,7 @@ import { clicksAsJson, metaSidecar, toCsv, toJson, toMarkdown, toTsv, type Expor
 import type { Click } from '../core/types';
 import type { CopyFormat, ExportFormat, RowScope } from '../protocol/results';
 import { DocumentTooLargeError, type ResultDocuments } from '../results/resultDocuments';
+import { asConversions, conversionsResultColumns, gridRows, isConversionsResult } from '../results/conversionsResult';
 import type { ResultRequestMeta, ResultSet } from '../results/resultSet';
 
 // What the grid asks the host to do with rows: copy them (the host writes the clipboard, which a
@@ -15,20 +16,28 @@ import type { ResultRequestMeta, ResultSet } from '../results/resultSet';
 // text from the full clicks it holds, with the exporters in src/core.
 
 export function pickRows(result: ResultSet, scope: RowScope): Click[] {
-  if (scope === 'all') return result.rows;
-  return scope.filter((i) => i < result.rows.length).map((i) => result.rows[i]);
+  const all = gridRows(result);
+  if (scope === 'all') return all;
+  return scope.filter((i) => i < all.length).map((i) => all[i]);
+}
+
+/** Rows as JSON values: clicks as exported, a conversions result's rows as the normalised conversions they are. */
+function rowsAsJson(result: ResultSet, rows: readonly Click[]): unknown[] {
+  return isConversionsResult(result) ? asConversions(rows) : clicksAsJson(rows);
 }
 
 /** The columns named (in that order), or every column the rows have (unknown fields too) when none is known. */
 function columnsOf(ids: readonly string[], rows: readonly Click[], result?: ResultSet): ColumnDef[] {
   const cols = columnsByIds(ids);
-  return cols.length ? cols : columnsForRows(rows, { conversions: result?.conversions !== undefined }).columns;
+  if (cols.length) return cols;
+  if (result && isConversionsResult(result)) return conversionsResultColumns();
+  return columnsForRows(rows, { conversions: result?.conversions !== undefined }).columns;
 }
 
 export async function copyRows(result: ResultSet, zone: string, format: CopyFormat, rows: number[], columns: string[]): Promise<number> {
   const picked = pickRows(result, rows);
   const cols = columnsOf(columns, picked, result);
-  const text = format === 'tsv' ? toTsv(picked, cols, zone) : format === 'markdown' ? toMarkdown(picked, cols, zone) : `${JSON.stringify(clicksAsJson(picked), null, 2)}\n`;
+  const text = format === 'tsv' ? toTsv(picked, cols, zone) : format === 'markdown' ? toMarkdown(picked, cols, zone) : `${JSON.stringify(rowsAsJson(result, picked), null, 2)}\n`;
   await vscode.env.clipboard.writeText(text);
   const what = format === 'tsv' ? 'TSV (with headers)' : format === 'markdown' ? 'a Markdown table' : 'JSON';
   vscode.window.setStatusBarMessage(`Copied ${picked.length.toLocaleString('en-US')} row(s) as ${what}`, 4000);
@@ -84,7 +93,7 @@ export interface ExportOutcome {
  */
 export async function exportRows(result: ResultSet, zone: string, format: ExportFormat, scope: RowScope, columns: string[]): Promise<ExportOutcome | undefined> {
   const rows = pickRows(result, scope);
-  const filtered = scope !== 'all' && rows.length < result.rows.length;
+  const filtered = scope !== 'all' && rows.length < gridRows(result).length;
   const target = await vscode.window.showSaveDialog({
     title: `Export ${rows.length.toLocaleString('en-US')} row(s) to ${format.toUpperCase()}`,
     defaultUri: defaultUri(result.title, format),
@@ -100,7 +109,8 @@ export async function exportRows(result: ResultSet, zone: string, format: Export
     sidecar = target.with({ path: `${target.path}.meta.json` });
     await write(sidecar, meta ? metaSidecar(meta) : `${JSON.stringify(lookupMeta(result.request, rows.length), null, 2)}\n`);
   } else {
-    await write(target, meta ? toJson(rows, meta) : `${JSON.stringify({ request: lookupMeta(result.request, rows.length), clicks: clicksAsJson(rows) }, null, 2)}\n`);
+    const body = isConversionsResult(result) ? { request: lookupMeta(result.request, rows.length), conversions: rowsAsJson(result, rows) } : { request: lookupMeta(result.request, rows.length), clicks: clicksAsJson(rows) };
+    await write(target, meta ? toJson(rows, meta) : `${JSON.stringify(body, null, 2)}\n`);
   }
   const name = path.basename(target.fsPath);
   const extra = sidecar ? ` (the query is in ${path.basename(sidecar.fsPath)})` : '';
@@ -136,6 +146,12 @@ export async function saveChart(resultTitle: string, chart: 'time' | 'breakdown'
  */
 export async function openRowsAsJson(documents: ResultDocuments, result: ResultSet, scope: RowScope, exportInstead: () => Promise<unknown>): Promise<boolean> {
   const rows = pickRows(result, scope);
+  if (isConversionsResult(result)) {
+    // Its conversions as they are, with the report's request; none of the clicks' look-up wording.
+    const { rows: _all, exchanges, ...report } = result.conversions!;
+    await documents.open(rows.length === 1 ? `conversion ${asConversions(rows)[0].conversion_id}` : result.title, { request: result.request, report, conversions: asConversions(rows), ...(exchanges ? { exchanges } : {}) });
+    return true;
+  }
   const whole = scope === 'all' || rows.length === result.rows.length;
   const title = rows.length === 1 ? `click ${rows[0].transaction_id}` : `${result.title} (${rows.length} rows)`;
   try {

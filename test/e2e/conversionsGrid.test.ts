@@ -27,8 +27,9 @@ after(async () => {
 const DAY = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
 const num = (t: string) => Number(t.replace(/[^0-9]/g, ''));
 
-async function statusText(w: Workbench): Promise<string> {
-  return ((await gridFrame(w).locator('.summary-text').textContent()) ?? '').trim();
+async function statusText(w: Workbench | ReturnType<typeof gridFrame>): Promise<string> {
+  const frame = 'page' in w ? gridFrame(w) : w;
+  return ((await frame.locator('.summary-text').textContent()) ?? '').trim();
 }
 
 async function headers(w: Workbench): Promise<string[]> {
@@ -55,6 +56,10 @@ test('Add Conversions fills the conversion columns and puts CVR and EPC in the s
   const clicks = num(/^([\d,]+) rows/.exec(await statusText(w))![1]);
   assert.ok(!(await headers(w)).includes('Conversions'), 'conversion columns before any were added');
   assert.doesNotMatch(await statusText(w), /CVR/);
+  // A measure chosen before the conversions came is kept when they arrive.
+  assert.equal(await g.locator('.measure-select option[value="cvr"]').count(), 0);
+  assert.ok(await g.locator('.stack-converted').isHidden());
+  await g.locator('.measure-select').selectOption('error');
 
   await g.locator('vscode-button.add-conversions').click();
   await g.locator('.conv-bar').waitFor({ state: 'visible', timeout: 60_000 });
@@ -70,6 +75,35 @@ test('Add Conversions fills the conversion columns and puts CVR and EPC in the s
   assert.ok(Math.abs(cvr - (converted / clicks) * 100) < 0.01, `${status} vs ${converted}/${clicks}`);
   assert.match(status, /EPC \$\d+\.\d\d/);
   assert.equal((await g.locator('vscode-button.add-conversions').textContent())?.trim(), 'Refresh Conversions');
+
+  // The summary above the grid counts the same converted clicks: the histogram stacked converted vs
+  // not, CVR per breakdown bar, the CVR card, and their screen-reader tables add up to the bar's count.
+  assert.equal(await g.locator('.measure-select').inputValue(), 'error');
+  await g.locator('.stack-converted').click();
+  await g.locator('.measure-select').selectOption('cvr');
+  const srTable = (box: string) =>
+    g.locator(`${box} table.sr-only tr`).evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent ?? '')));
+  let timeRows: string[][] = [];
+  let barRows: string[][] = [];
+  await waitUntil(() => `the converted stack and CVR bars (${JSON.stringify(timeRows[0])} / ${JSON.stringify(barRows[0])})`, async () => {
+    timeRows = await srTable('.time-box');
+    barRows = await srTable('.bar-box');
+    return timeRows[0]?.[3] === 'Converted' && barRows[0]?.[3] === 'CVR';
+  });
+  assert.equal(timeRows[0][4], 'Not converted');
+  const sum = (rows: string[][], f: (r: string[]) => number) => rows.slice(1).reduce((s, r) => s + f(r), 0);
+  assert.equal(sum(timeRows, (r) => num(r[3])), converted, 'converted clicks per bucket');
+  assert.equal(sum(timeRows, (r) => num(r[2])), clicks, 'clicks per bucket');
+  // Each bar: "CVR 2.35% (12)" — its converted clicks over its clicks.
+  for (const r of barRows.slice(1)) {
+    const [, p, n] = /^CVR ([\d.]+)% \(([\d,]+)\)$/.exec(r[3]) ?? [];
+    assert.ok(p !== undefined, r[3]);
+    assert.ok(Math.abs(Number(p) - (num(n) / num(r[1])) * 100) < 0.01, r.join(' | '));
+  }
+  assert.equal(sum(barRows, (r) => num(/\(([\d,]+)\)$/.exec(r[3])![1])), converted, 'converted clicks per bar');
+  const cvrCard = ((await g.locator('.card', { has: g.locator('.card-label', { hasText: /^CVR$/ }) }).locator('.card-value').textContent()) ?? '').trim();
+  assert.equal(`CVR ${cvrCard}`, /CVR [\d.]+%/.exec(await statusText(w))![0]);
+  await w.screenshot('01b-summary-converted');
   // Sorted by Conversions, most first: the top rows converted, with a time to convert as words.
   const convIdx = hs.indexOf('Conversions');
   const ttcIdx = hs.indexOf('Time to Convert');
@@ -129,5 +163,19 @@ test('Add Conversions fills the conversion columns and puts CVR and EPC in the s
 
   // Conversion text is the sandbox's hostile text at times: nothing of it became markup.
   assert.equal(await g.locator('.slick-cell img, .slick-cell script, .groups img').count(), 0);
+
+  // The conversions whose click is not in this result open as a grid of their own: a row per conversion.
+  const unmatched = num(((await g.locator('.conv-unmatched:not(.conv-unmatched-json)').textContent()) ?? '').split(' without')[0]);
+  assert.ok(unmatched > 0);
+  assert.ok(await g.locator('.conv-unmatched-json').isVisible(), 'Open as JSON is no longer offered');
+  await g.locator('.conv-unmatched:not(.conv-unmatched-json)').click();
+  await waitUntil('the grid of conversions', async () => new RegExp(`^${unmatched.toLocaleString('en-US')} rows?$`).test(await statusText(gridFrame(w))));
+  const cg = gridFrame(w);
+  const convHeaders = await headers(w);
+  for (const h of ['Conversion Time (UTC)', 'Transaction ID', 'Conversion ID', 'Revenue', 'Sub 1', 'Order ID']) assert.ok(convHeaders.includes(h), `no ${h} column in ${convHeaders.join(', ')}`);
+  assert.ok(await cg.locator('.summary').isHidden(), 'a click summary over conversions');
+  assert.ok(await cg.locator('vscode-button.add-conversions').isHidden());
+  assert.equal(await cg.locator('.slick-cell img, .slick-cell script').count(), 0);
+  await w.screenshot('04-conversions-grid');
   assert.deepEqual(consoleProblems, []);
 });

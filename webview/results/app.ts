@@ -1,6 +1,6 @@
 import { groupCounts, selectionStats, summarize, typingPauseMs, type CellBlock } from '../../src/core/gridStats';
 import { GridTable, narrows, type SortSpec, type ViewSpec } from '../../src/core/gridTable';
-import { CONVERSION_COLUMNS, isExtraColumnId } from '../../src/core/columns';
+import { COLUMNS, CONVERSION_COLUMNS, CONVERSION_ROW_COLUMNS, isExtraColumnId, type ColumnDef } from '../../src/core/columns';
 import { conversionRates, groupRates, ratesText } from '../../src/core/conversions/rates';
 import { decodeTable } from '../../src/core/binaryTable';
 import { requestWindow, SummaryModel, type WindowSpec } from '../../src/core/summary/model';
@@ -102,7 +102,7 @@ export class ResultsApp {
     this.groups = new GroupPanel({ filter: (c, t, x) => this.addValueFilter(c, t, x), close: () => this.groupBy(undefined) });
     this.chooser = new ColumnChooser({
       apply: (columns) => this.setColumns(columns),
-      defaults: () => this.setColumns(defaultLayout().columns),
+      defaults: () => this.setColumns(defaultLayout(this.catalogue()).columns),
     });
     this.toolbar.bindSearchKeys(() => this.grid?.focus());
     this.conversionsBar = new ConversionsBar({
@@ -111,7 +111,7 @@ export class ResultsApp {
         this.host.post({ type: 'addConversions' });
       },
       setFilter: (which) => this.setSpec({ values: withConvertedFilter(this.layout.spec.values ?? [], which) }),
-      openUnmatched: () => this.host.post({ type: 'openUnmatchedConversions' }),
+      openUnmatched: (as) => this.host.post({ type: 'openUnmatchedConversions', as }),
     });
     this.toolbar.root.append(this.conversionsBar.button);
     this.summaryPanel = new SummaryPanel({
@@ -156,6 +156,11 @@ export class ResultsApp {
     }
   }
 
+  /** The table's catalogue: the clicks' columns, or a conversions result's (its rows are conversions). */
+  private catalogue(): readonly ColumnDef[] {
+    return this.init?.rowKind === 'conversions' ? CONVERSION_ROW_COLUMNS : COLUMNS;
+  }
+
   private start(init: ResultsInit): void {
     const state = this.host.getState();
     this.init = init;
@@ -163,7 +168,10 @@ export class ResultsApp {
     this.table = new GridTable(packed, init.zone);
     this.chooser.setExtras(packed.columns.filter(isExtraColumnId), init.omittedColumns ?? 0);
     this.chooser.setConversions(init.conversions !== undefined);
-    this.layout = state?.resultId === init.resultId ? sanitizeLayout(state.view) : defaultLayout();
+    const catalogue = this.catalogue();
+    this.chooser.setBase(catalogue);
+    this.toolbar.setGroupColumns(catalogue);
+    this.layout = state?.resultId === init.resultId ? sanitizeLayout(state.view, catalogue) : defaultLayout(catalogue);
     if (init.conversions && !this.layout.conversionColumns) this.showConversionColumns();
     this.conversionsBar.set(init.canAddConversions === true, init.conversions);
     this.conversionsBar.setRunning(this.addingConversions);
@@ -206,7 +214,10 @@ export class ResultsApp {
     this.root.replaceChildren(this.banners, this.toolbar.root, this.toolbar.chips, this.conversionsBar.root, this.summaryPanel.root, main, statusBar, this.chooser.root);
     const sm = this.summaryModel!;
     this.summaryPanel.setModel(sm.model, sm.window, this.layout.summary ?? {});
-    this.summaryPanel.setOpen(this.init!.summaryOpen !== false);
+    // The summary counts clicks (their times, errors, uniques): a grid of conversions has none.
+    const conversionRows = this.init!.rowKind === 'conversions';
+    this.summaryPanel.setOpen(this.init!.summaryOpen !== false && !conversionRows);
+    this.summaryPanel.root.hidden = conversionRows;
     renderBanners(this.banners, this.init!, this.fetching, this.bannerActions);
     this.grid = new GridView(gridHost, this.gridEvents(), this.nonce);
     this.grid.setTable(table);
@@ -274,7 +285,9 @@ export class ResultsApp {
     }
     const rates = conversionRates(table, this.rows);
     // CVR and EPC right after the row counts: the line is cut at the panel's edge, the time span last.
-    const parts = summaryText(summarize(table, this.rows), table.zone);
+    const all = summaryText(summarize(table, this.rows), table.zone);
+    // A grid of conversions: its row count only (the rest counts clicks' fields).
+    const parts = this.init?.rowKind === 'conversions' ? all.slice(0, 1) : all;
     if (rates) parts.splice(2, 0, ratesText(rates));
     this.summary.textContent = parts.join(' · ');
     this.conversionsBar.setFilter(convertedFilterOf(spec.values ?? []));

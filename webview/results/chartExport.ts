@@ -1,5 +1,6 @@
 import type { BarFigures, Breakdown } from '../../src/core/summary/aggregate';
 import { safeColor, type ChartColors } from '../../src/core/summary/chartSvg';
+import type { Stack } from '../../src/core/summary/stack';
 
 // "Save chart as PNG": the histogram is uPlot's own canvas laid on the theme's background with a title;
 // the breakdown (plain DOM on screen) is drawn again on a canvas here. Labels go through fillText, which
@@ -7,15 +8,16 @@ import { safeColor, type ChartColors } from '../../src/core/summary/chartSvg';
 // bytes where the user chose and never looks inside.
 
 /** The theme's colours now, by VS Code's CSS variables (checked as colours before they reach a file). */
-export function themeColors(uniques = false): ChartColors {
+export function themeColors(stack: Stack = 'errors'): ChartColors {
   const style = getComputedStyle(document.body);
   const v = (name: string, fallback: string) => safeColor(style.getPropertyValue(name), fallback);
   return {
     background: v('--vscode-editor-background', 'white'),
     foreground: v('--vscode-foreground', 'black'),
     grid: v('--vscode-editorWidget-border', 'gray'),
-    lower: v('--vscode-charts-blue', 'steelblue'),
-    upper: uniques ? v('--vscode-charts-yellow', 'goldenrod') : v('--vscode-charts-red', 'firebrick'),
+    // As the chart on screen draws them (timeChart.ts).
+    lower: stack === 'converted' ? v('--vscode-charts-green', 'seagreen') : v('--vscode-charts-blue', 'steelblue'),
+    upper: stack === 'uniques' ? v('--vscode-charts-yellow', 'goldenrod') : stack === 'converted' ? v('--vscode-charts-blue', 'steelblue') : v('--vscode-charts-red', 'firebrick'),
   };
 }
 

@@ -1,4 +1,4 @@
-import { COLUMNS, CONVERSION_COLUMNS, columnById } from '../../src/core/columns';
+import { COLUMNS, CONVERSION_COLUMNS, columnById, type ColumnDef } from '../../src/core/columns';
 import { MAX_COUNTED } from '../../src/core/extras';
 import { el } from '../dom';
 
@@ -20,7 +20,9 @@ export class ColumnChooser {
   private readonly list: HTMLElement;
   private readonly find: HTMLElement & { value: string };
   private visible: string[] = [];
-  private readonly boxes: (HTMLElement & { checked: boolean })[];
+  private boxes: (HTMLElement & { checked: boolean })[];
+  /** The table's catalogue: the clicks' columns, or a conversions result's. */
+  private base: readonly ColumnDef[] = COLUMNS;
   private extraBoxes: (HTMLElement & { checked: boolean })[] = [];
   private extraIds: string[] = [];
   /** The conversion columns' ids when the result has them (conversions added). */
@@ -40,7 +42,7 @@ export class ColumnChooser {
     const all = el('vscode-button', { secondary: true }, 'Show all');
     defaults.addEventListener('click', () => actions.defaults());
     all.addEventListener('click', () =>
-      actions.apply([...this.visible, ...COLUMNS.map((c) => c.id), ...this.conversionIds, ...this.extraIds].filter((id, i, ids) => ids.indexOf(id) === i)),
+      actions.apply([...this.visible, ...this.base.map((c) => c.id), ...this.conversionIds, ...this.extraIds].filter((id, i, ids) => ids.indexOf(id) === i)),
     );
     buttons.append(defaults, all);
     this.list = el('div', { class: 'column-list', role: 'group', 'aria-label': 'Columns' });
@@ -69,6 +71,16 @@ export class ColumnChooser {
       this.actions.apply(next);
     });
     return box;
+  }
+
+  /** The catalogue offered: the clicks' columns, or a conversions result's (its rows are conversions). */
+  setBase(base: readonly ColumnDef[]): void {
+    if (base === this.base) return;
+    this.base = base;
+    for (const b of this.boxes) b.remove();
+    this.boxes = base.map((col) => this.box(col.id, col.header));
+    this.list.prepend(...this.boxes);
+    this.update(this.visible);
   }
 
   /** Offers the conversion columns (after the catalogue's) while the result has conversions added. */

@@ -5,7 +5,7 @@ import { el } from '../dom';
 // The grid's conversions (issue #15): the toolbar's "Add Conversions" button, and once they are added
 // a bar with what the join gave, the quick filter "All / Converted / Not converted" (a value filter
 // on the hidden Converted column, so it is a chip, is saved and combines like any other filter) and
-// the conversions whose click is not in the result, offered as their own document.
+// the conversions whose click is not in the result, offered as a grid of their own or as JSON.
 
 export const CONVERTED_COLUMN = 'conversion.converted';
 
@@ -14,7 +14,7 @@ export type ConvertedFilter = 'all' | 'converted' | 'not';
 export interface ConversionsActions {
   add(): void;
   setFilter(which: ConvertedFilter): void;
-  openUnmatched(): void;
+  openUnmatched(as: 'grid' | 'json'): void;
 }
 
 /** Which quick filter the value filters amount to. */
@@ -36,6 +36,7 @@ export class ConversionsBar {
   readonly root: HTMLElement;
   private readonly text = el('span', { class: 'conv-text' });
   private readonly unmatched: HTMLElement;
+  private readonly unmatchedJson: HTMLElement;
   private readonly filters: Record<ConvertedFilter, HTMLElement>;
   private running = false;
   private added = false;
@@ -52,9 +53,11 @@ export class ConversionsBar {
       return b;
     };
     this.filters = { all: make('all', 'All clicks'), converted: make('converted', 'Converted'), not: make('not', 'Not converted') };
-    this.unmatched = el('button', { type: 'button', class: 'conv-unmatched', hidden: true, title: 'Open the conversions whose click is not in this result as a JSON document' });
-    this.unmatched.addEventListener('click', () => actions.openUnmatched());
-    this.root.append(group, this.text, this.unmatched);
+    this.unmatched = el('button', { type: 'button', class: 'conv-unmatched', hidden: true, title: 'Open the conversions whose click is not in this result as a grid of their own' });
+    this.unmatched.addEventListener('click', () => actions.openUnmatched('grid'));
+    this.unmatchedJson = el('button', { type: 'button', class: 'conv-unmatched conv-unmatched-json', hidden: true, title: 'Open the conversions whose click is not in this result as a JSON document' }, 'Open as JSON');
+    this.unmatchedJson.addEventListener('click', () => actions.openUnmatched('json'));
+    this.root.append(group, this.text, this.unmatched, this.unmatchedJson);
   }
 
   /** Shows the state of a new table: whether it can add conversions, and what was added. */
@@ -70,7 +73,7 @@ export class ConversionsBar {
     ];
     if (info.partial) parts.push(`partial: stopped after ${n(info.pages)} page${info.pages === 1 ? '' : 's'}`);
     this.text.textContent = parts.join(' · ');
-    this.unmatched.hidden = info.unmatched === 0;
+    this.unmatched.hidden = this.unmatchedJson.hidden = info.unmatched === 0;
     this.unmatched.textContent = `${n(info.unmatched)} without their click in this result…`;
   }
 

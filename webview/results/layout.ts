@@ -1,4 +1,4 @@
-import { COLUMNS, columnById, type ColumnKind } from '../../src/core/columns';
+import { COLUMNS, columnById, type ColumnDef, type ColumnKind } from '../../src/core/columns';
 import type { ValueFilter, ViewSpec } from '../../src/core/gridTable';
 
 // The grid's layout and filters: what the webview keeps in its state (so hiding the panel or
@@ -17,12 +17,13 @@ export interface GridLayout {
   /** Set once the conversion columns were put into `columns` (after that, hiding them is the user's choice). */
   conversionColumns?: boolean;
   /** The summary's choices: breakdown dimension, second measure, bucket size, unique-vs-duplicate view. */
-  summary?: { dimension?: string; measure?: string; bucket?: string; uniques?: boolean };
+  summary?: { dimension?: string; measure?: string; bucket?: string; uniques?: boolean; converted?: boolean };
 }
 
-export function defaultLayout(): GridLayout {
+/** `base`: the table's catalogue (the clicks', or a conversions result's CONVERSION_ROW_COLUMNS). */
+export function defaultLayout(base: readonly ColumnDef[] = COLUMNS): GridLayout {
   return {
-    columns: COLUMNS.filter((c) => c.visibleByDefault).map((c) => c.id),
+    columns: base.filter((c) => c.visibleByDefault).map((c) => c.id),
     widths: {},
     frozen: 1,
     spec: { search: '', contains: {}, values: [] },
@@ -53,8 +54,8 @@ export function defaultWidth(id: string): number {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A layout read back from state, with anything unknown or malformed dropped (state may come from an older version). */
-export function sanitizeLayout(raw: unknown): GridLayout {
-  const base = defaultLayout();
+export function sanitizeLayout(raw: unknown, catalogue: readonly ColumnDef[] = COLUMNS): GridLayout {
+  const base = defaultLayout(catalogue);
   if (!isObject(raw)) return base;
   const known = (id: unknown): id is string => typeof id === 'string' && columnById(id) !== undefined;
   const columns = Array.isArray(raw.columns) ? [...new Set(raw.columns.filter(known))] : base.columns;
@@ -95,6 +96,7 @@ function summaryChoices(raw: Record<string, unknown>): NonNullable<GridLayout['s
   if (measure) out.measure = measure;
   if (bucket) out.bucket = bucket;
   if (raw.uniques === true) out.uniques = true;
+  if (raw.converted === true) out.converted = true;
   return out;
 }
 

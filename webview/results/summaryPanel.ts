@@ -1,13 +1,15 @@
-import { formatMoney, formatTimestamp } from '../../src/core/format';
-import { type BarFigures, type Breakdown, type MoneySum, type SecondMeasure, type SummaryResult } from '../../src/core/summary/aggregate';
+import { formatTimestamp } from '../../src/core/format';
+import { type BarFigures, type Breakdown, type SecondMeasure, type SummaryResult } from '../../src/core/summary/aggregate';
 import { BUCKET_NAMES, BUCKET_SIZES, isBucketSize, type BucketSize } from '../../src/core/summary/buckets';
 import { breakdownSvg, histogramSvg } from '../../src/core/summary/chartSvg';
 import { breakdownTsv, histogramTsv } from '../../src/core/summary/chartTsv';
 import type { SummaryModel, WindowSpec } from '../../src/core/summary/model';
+import { stackParts, type Stack } from '../../src/core/summary/stack';
 import { SummaryCounter } from '../../src/core/summary/summaryCounter';
 import { el } from '../dom';
 import { breakdownPng, histogramPng, themeColors } from './chartExport';
 import { showMenu } from './contextMenu';
+import { cvrPct, int, measureName, measuresFor, money, pct, secondText, shownMeasure } from './summaryMeasures';
 import { TimeChart } from './timeChart';
 
 // The summary area above the grid: cards, clicks over time, and a top-10 breakdown, always of the rows
@@ -15,12 +17,17 @@ import { TimeChart } from './timeChart';
 // menu excludes it), a drag across the histogram keeps that time range; the filters show as chips in the
 // toolbar. Labels come from the API (sub IDs, referers, coupons): text only, cut short with the whole
 // value in a title. Each chart has a visually hidden table of its numbers for screen readers.
+// With conversions joined, the histogram can stack converted vs not, the breakdown offers CVR and
+// conversion revenue, and the cards add conversions and CVR; a choice made before conversions were
+// added (or kept from a result that had them) is kept and shown again when it applies.
 
 export interface SummaryChoices {
   dimension?: string;
   measure?: string;
   bucket?: string;
   uniques?: boolean;
+  /** Stack converted vs not converted (when conversions are joined); wins over `uniques`. */
+  converted?: boolean;
 }
 
 export interface SummaryEvents {
@@ -36,18 +43,10 @@ export interface SummaryEvents {
 
 export type ChartName = 'time' | 'breakdown';
 
-const MEASURES: { id: SecondMeasure; name: string }[] = [
-  { id: 'unique', name: 'Unique share' },
-  { id: 'error', name: 'Error share' },
-  { id: 'revenue', name: 'Revenue' },
-];
 const LABEL_CHARS = 48;
 /** The screen-reader table of the histogram lists every bucket up to this many. */
 const MAX_TABLE_BUCKETS = 500;
-const int = (n: number) => n.toLocaleString('en-US');
-const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
 const short = (s: string) => (s.length > LABEL_CHARS ? `${s.slice(0, LABEL_CHARS - 1)}…` : s);
-const money = (list: MoneySum[] | undefined) => (list && list.length ? list.map((m) => formatMoney(m.sum, m.currency) || `${m.sum} ${m.currency}`.trim()).join(' + ') : '—');
 
 export class SummaryPanel {
   readonly root: HTMLElement;
@@ -64,6 +63,7 @@ export class SummaryPanel {
   private readonly dimSelect: HTMLSelectElement;
   private readonly measureSelect: HTMLSelectElement;
   private readonly uniquesButton: HTMLButtonElement;
+  private readonly convertedButton: HTMLButtonElement;
   private model: SummaryModel | undefined;
   private window: WindowSpec | undefined;
   private rows: ArrayLike<number> | 'all' = 'all';
@@ -85,17 +85,19 @@ export class SummaryPanel {
     this.bucketSelect.append(el('option', { value: '' }, 'Auto'), ...BUCKET_SIZES.map((b) => el('option', { value: b }, BUCKET_NAMES[b])));
     this.bucketSelect.addEventListener('change', () => this.choose({ bucket: this.bucketSelect.value || undefined }));
     this.uniquesButton = el('button', { class: 'summary-button', type: 'button', 'aria-pressed': 'false', title: 'Stack unique vs duplicate clicks instead of valid vs with error' }, 'Unique vs duplicate');
-    this.uniquesButton.addEventListener('click', () => this.choose({ uniques: !this.choices.uniques }));
+    this.uniquesButton.addEventListener('click', () => this.choose({ uniques: !this.choices.uniques, converted: false }));
+    this.convertedButton = el('button', { class: 'summary-button stack-converted', type: 'button', 'aria-pressed': 'false', hidden: true, title: 'Stack converted vs not converted clicks instead of valid vs with error' }, 'Converted vs not');
+    this.convertedButton.addEventListener('click', () => this.choose({ converted: !this.choices.converted, uniques: false }));
     this.chart = new TimeChart({ brush: (a, b) => this.events.brush(a, b) });
     const timeBox = el('div', { class: 'chart-box time-box' });
     const timeHead = el('div', { class: 'chart-head' });
-    timeHead.append(el('span', { class: 'chart-title' }, 'Clicks over time'), this.bucketSelect, this.uniquesButton, this.actionsButton('time'));
+    timeHead.append(el('span', { class: 'chart-title' }, 'Clicks over time'), this.bucketSelect, this.uniquesButton, this.convertedButton, this.actionsButton('time'));
     timeBox.append(timeHead, this.chart.root, this.chartInfo, this.timeTable);
 
     this.dimSelect = el('select', { class: 'dimension-select', 'aria-label': 'Breakdown by' });
     this.dimSelect.addEventListener('change', () => this.choose({ dimension: this.dimSelect.value }));
     this.measureSelect = el('select', { class: 'measure-select', 'aria-label': 'Second measure' });
-    this.measureSelect.append(...MEASURES.map((m) => el('option', { value: m.id }, m.name)));
+    this.measureSelect.append(...measuresFor(false).map((m) => el('option', { value: m.id }, m.name)));
     this.measureSelect.addEventListener('change', () => this.choose({ measure: this.measureSelect.value }));
     const barBox = el('div', { class: 'chart-box bar-box' });
     const barHead = el('div', { class: 'chart-head' });
@@ -145,13 +147,13 @@ export class SummaryPanel {
   private saveChart(chart: ChartName, format: 'png' | 'svg'): void {
     const r = this.last;
     if (!r) return;
-    const uniques = Boolean(this.choices.uniques);
-    const colors = themeColors(uniques);
+    const stack = this.stack();
+    const colors = themeColors(stack);
     const title = this.chartTitle(chart);
     if (chart === 'time') {
       const canvas = this.chart.canvas();
       if (format === 'png' && canvas) this.events.save(chart, format, histogramPng(canvas, title, colors));
-      else if (format === 'svg') this.events.save(chart, format, histogramSvg(r.histogram, { title, colors, uniques }));
+      else if (format === 'svg') this.events.save(chart, format, histogramSvg(r.histogram, { title, colors, stack }));
       return;
     }
     if (!r.breakdown) return;
@@ -161,8 +163,17 @@ export class SummaryPanel {
   }
 
   private secondText(): (f: BarFigures) => string {
-    const measure = (this.measureSelect.value || 'unique') as SecondMeasure;
-    return (f) => (measure === 'revenue' ? money(f.revenue) : measure === 'error' ? `${pct(f.errorShare)} err` : `${pct(f.uniqueShare)} uniq`);
+    return secondText(this.measure());
+  }
+
+  private measure(): SecondMeasure {
+    return shownMeasure(this.choices.measure, Boolean(this.model?.hasConversions));
+  }
+
+  /** The histogram's stack: converted vs not only while the table has conversions. */
+  private stack(): Stack {
+    if (this.choices.converted && this.model?.hasConversions) return 'converted';
+    return this.choices.uniques ? 'uniques' : 'errors';
   }
 
   destroy(): void {
@@ -191,6 +202,8 @@ export class SummaryPanel {
     const dims = model.dimensions();
     if (!this.choices.dimension || !dims.some((d) => d.id === this.choices.dimension)) this.choices.dimension = dims.find((d) => d.id === 'geo.country_name')?.id ?? dims[0]?.id;
     this.dimSelect.replaceChildren(...dims.map((d) => el('option', { value: d.id }, d.title)));
+    this.measureSelect.replaceChildren(...measuresFor(model.hasConversions).map((m) => el('option', { value: m.id }, m.name)));
+    this.convertedButton.hidden = !model.hasConversions;
     this.syncControls();
   }
 
@@ -216,9 +229,12 @@ export class SummaryPanel {
     const c = this.choices;
     this.bucketSelect.value = c.bucket && isBucketSize(c.bucket) ? c.bucket : '';
     if (c.dimension) this.dimSelect.value = c.dimension;
-    this.measureSelect.value = MEASURES.some((m) => m.id === c.measure) ? c.measure! : 'unique';
-    this.uniquesButton.setAttribute('aria-pressed', String(Boolean(c.uniques)));
-    this.uniquesButton.classList.toggle('pressed', Boolean(c.uniques));
+    this.measureSelect.value = this.measure();
+    const stack = this.stack();
+    for (const [b, on] of [[this.uniquesButton, stack === 'uniques'], [this.convertedButton, stack === 'converted']] as const) {
+      b.setAttribute('aria-pressed', String(on));
+      b.classList.toggle('pressed', on);
+    }
   }
 
   private schedule(): void {
@@ -232,7 +248,7 @@ export class SummaryPanel {
   private render(): void {
     const model = this.model;
     if (!model || !this.open) return;
-    const measure = (this.measureSelect.value || 'unique') as SecondMeasure;
+    const measure = this.measure();
     const bucket = this.choices.bucket && isBucketSize(this.choices.bucket) ? (this.choices.bucket as BucketSize) : undefined;
     const { result } = this.counter.count(model, this.rows, { window: this.window, bucket, dimension: this.choices.dimension, measure }, this.viewKey);
     this.last = result;
@@ -255,6 +271,12 @@ export class SummaryPanel {
       card('Unique', pct(c.uniqueShare), `${int(c.unique)} unique of ${int(c.clicks)}`),
       card('With error', pct(c.errorShare), `${int(c.withError)} with an error code of ${int(c.clicks)}`),
       card('Revenue', money(c.revenue)),
+      ...(c.conversions
+        ? [
+            card('Conversions', int(c.conversions.conversions), `${int(c.conversions.conversions)} conversions and ${int(c.conversions.events)} events on ${int(c.conversions.converted)} converted clicks; conversion revenue ${money(c.conversions.revenue)}`),
+            card('CVR', cvrPct(c.conversions.cvr), `${int(c.conversions.converted)} converted of ${int(c.clicks)} clicks`),
+          ]
+        : []),
       card('First click', c.first !== undefined ? formatTimestamp(c.first, zone) : '—'),
       card('Last click', c.last !== undefined ? formatTimestamp(c.last, zone) : '—'),
       card('Peak / minute', int(c.peakPerMinute), c.peakMinute !== undefined ? `${int(c.peakPerMinute)} clicks in the minute from ${formatTimestamp(c.peakMinute, zone)}` : undefined),
@@ -263,8 +285,9 @@ export class SummaryPanel {
 
   private renderTime(r: SummaryResult, zone: string): void {
     const h = r.histogram;
-    const uniques = Boolean(this.choices.uniques);
-    this.chart.show(h, zone, uniques);
+    const stack = this.stack();
+    const parts = stackParts(h, stack);
+    this.chart.show(h, zone, stack);
     const notes = h.layout.buckets.length
       ? [`${h.layout.buckets.length} buckets of ${BUCKET_NAMES[h.layout.size]} (${zone}); drag across to filter the grid to a time range`]
       : ['No click has a time to chart'];
@@ -274,7 +297,7 @@ export class SummaryPanel {
     if (h.noTime) notes.push(`${int(h.noTime)} without a time`);
     this.chartInfo.textContent = notes.join(' · ');
     const head = el('tr');
-    for (const t of ['Bucket start', 'Bucket end', 'Clicks', uniques ? 'Unique' : 'Valid', uniques ? 'Duplicate' : 'With error']) head.append(el('th', { scope: 'col' }, t));
+    for (const t of ['Bucket start', 'Bucket end', 'Clicks', parts.lowerName, parts.upperName]) head.append(el('th', { scope: 'col' }, t));
     const rows = [head];
     // Past a few hundred buckets (minutes over days) the table lists the buckets with clicks only: tens of
     // thousands of hidden rows rebuilt on every keystroke would cost more than they tell.
@@ -283,7 +306,7 @@ export class SummaryPanel {
     for (let i = 0; i < h.layout.buckets.length; i++) {
       if (!all && h.clicks[i] === 0) continue;
       const b = h.layout.buckets[i];
-      const lower = uniques ? h.unique[i] : h.clicks[i] - h.withError[i];
+      const lower = parts.lower(i);
       const tr = el('tr');
       for (const t of [formatTimestamp(b.start, zone), formatTimestamp(b.end, zone), int(h.clicks[i]), int(lower), int(h.clicks[i] - lower)]) tr.append(el('td', {}, t));
       rows.push(tr);
@@ -300,7 +323,7 @@ export class SummaryPanel {
     }
     const max = Math.max(1, ...b.items.map((i) => i.count), b.other?.count ?? 0);
     const second = this.secondText();
-    const secondName = MEASURES.find((m) => m.id === measure)!.name;
+    const secondName = measureName(measure);
     const bar = (label: string, f: BarFigures, filter: { column: string; text: string } | undefined, other: boolean): HTMLElement => {
       const node = el('button', {
         class: other ? 'bar bar-other' : 'bar',

@@ -1,9 +1,10 @@
 import uPlot from 'uplot';
 import type { Histogram } from '../../src/core/summary/aggregate';
 import { formatTimestamp } from '../../src/core/format';
+import { stackOf, stackParts, type Stack } from '../../src/core/summary/stack';
 
 // The summary's "Clicks over time": uPlot bars, one per bucket of the grid's zone (empty buckets drawn
-// empty), stacked valid vs with error, or unique vs duplicate. uPlot draws on a canvas and sets element
+// empty), stacked valid vs with error, unique vs duplicate, or converted vs not (conversions joined). uPlot draws on a canvas and sets element
 // styles through the CSSOM only, so it runs under the webview's CSP (no eval, no <style> injected).
 // Hovering shows the bucket's range and counts in uPlot's legend; dragging across selects a time range,
 // handed to `brush` snapped to bucket boundaries.
@@ -27,7 +28,7 @@ export class TimeChart {
   readonly root: HTMLElement;
   private plot: uPlot | undefined;
   private hist: Histogram | undefined;
-  private uniques = false;
+  private stack: Stack = 'errors';
   private zone = 'UTC';
   private readonly resize: ResizeObserver;
   private readonly theme: MutationObserver;
@@ -69,11 +70,12 @@ export class TimeChart {
   }
 
   /** Shows `hist`; the bars keep their place when only the counts changed (no flicker). */
-  show(hist: Histogram, zone: string, uniques: boolean): void {
-    const sameShape = this.plot && this.hist && this.uniques === uniques && this.zone === zone && this.hist.layout === hist.layout;
+  show(hist: Histogram, zone: string, stack: Stack): void {
+    stack = stackOf(hist, stack);
+    const sameShape = this.plot && this.hist && this.stack === stack && this.zone === zone && this.hist.layout === hist.layout;
     if (this.hist?.layout !== hist.layout) this.cursor = this.anchor = undefined;
     this.hist = hist;
-    this.uniques = uniques;
+    this.stack = stack;
     this.zone = zone;
     if (sameShape) this.plot!.setData(this.data(), true);
     else this.rebuild();
@@ -84,10 +86,11 @@ export class TimeChart {
     const n = h.layout.buckets.length;
     const x = new Float64Array(n);
     const lower = new Float64Array(n);
+    const parts = stackParts(h, this.stack);
     for (let i = 0; i < n; i++) {
       x[i] = h.layout.buckets[i].start;
-      // The lower part of the stack: valid clicks, or unique ones; the whole bar is every click.
-      lower[i] = this.uniques ? h.unique[i] : h.clicks[i] - h.withError[i];
+      // The lower part of the stack (valid, unique or converted clicks); the whole bar is every click.
+      lower[i] = parts.lower(i);
     }
     return [x, Float64Array.from(h.clicks), lower] as unknown as uPlot.AlignedData;
   }
@@ -100,14 +103,14 @@ export class TimeChart {
     if (!h || h.layout.buckets.length === 0) return;
     const fg = themeColor('--vscode-foreground');
     const grid = themeColor('--vscode-editorWidget-border', '--vscode-panel-border');
-    const lowerColor = themeColor('--vscode-charts-blue');
-    const upperColor = this.uniques ? themeColor('--vscode-charts-yellow') : themeColor('--vscode-charts-red');
+    const parts = stackParts(h, this.stack);
+    const lowerColor = this.stack === 'converted' ? themeColor('--vscode-charts-green') : themeColor('--vscode-charts-blue');
+    const upperColor = this.stack === 'uniques' ? themeColor('--vscode-charts-yellow') : this.stack === 'converted' ? themeColor('--vscode-charts-blue') : themeColor('--vscode-charts-red');
     const zone = this.zone;
     const buckets = h.layout.buckets;
     const bars = uPlot.paths.bars!({ size: [0.9, 40], align: 1 });
     const count = (i: number | null | undefined, pick: (i: number) => number) => (i === null || i === undefined || i < 0 || i >= buckets.length ? '–' : pick(i).toLocaleString('en-US'));
-    const upperName = this.uniques ? 'Duplicate' : 'With error';
-    const lowerName = this.uniques ? 'Unique' : 'Valid';
+    const { upperName, lowerName } = parts;
     const opts: uPlot.Options = {
       width: Math.max(200, this.root.clientWidth || 400),
       height: 150,
@@ -129,8 +132,8 @@ export class TimeChart {
           },
         },
         // Drawn first and whole: its visible top is the upper part of the stack.
-        { label: upperName, stroke: upperColor, fill: upperColor, width: 0, paths: bars, points: { show: false }, value: (_u, _v, _s, i) => count(i, (k) => h.clicks[k] - (this.uniques ? h.unique[k] : h.clicks[k] - h.withError[k])) },
-        { label: lowerName, stroke: lowerColor, fill: lowerColor, width: 0, paths: bars, points: { show: false }, value: (_u, _v, _s, i) => count(i, (k) => (this.uniques ? h.unique[k] : h.clicks[k] - h.withError[k])) },
+        { label: upperName, stroke: upperColor, fill: upperColor, width: 0, paths: bars, points: { show: false }, value: (_u, _v, _s, i) => count(i, (k) => h.clicks[k] - parts.lower(k)) },
+        { label: lowerName, stroke: lowerColor, fill: lowerColor, width: 0, paths: bars, points: { show: false }, value: (_u, _v, _s, i) => count(i, (k) => parts.lower(k)) },
       ],
       hooks: {
         setSelect: [

@@ -1,4 +1,4 @@
-import { COLUMNS, columnById } from '../../src/core/columns';
+import { COLUMNS, columnById, type ColumnDef } from '../../src/core/columns';
 import { formatTimestamp } from '../../src/core/format';
 import type { TimeRange, ValueFilter } from '../../src/core/gridTable';
 import { el } from '../dom';
@@ -59,6 +59,14 @@ export class Toolbar {
 
   setSearch(text: string): void {
     if (this.searchBox.value !== text) this.searchBox.value = text;
+  }
+
+  /** The columns Group by offers: the table's catalogue (clicks', or a conversions result's). */
+  setGroupColumns(base: readonly ColumnDef[]): void {
+    this.group.replaceChildren(
+      el('vscode-option', { value: '', selected: true }, 'Group by: none'),
+      ...base.filter((c) => c.kind !== 'timestamp').map((c) => el('vscode-option', { value: c.id }, `Group by: ${c.header}`)),
+    );
   }
 
   setGroupBy(column: string | undefined): void {

@@ -1,5 +1,5 @@
 import type { BucketLayout, BucketSize } from './buckets';
-import { FLAG_ERROR, FLAG_UNIQUE, type SummaryModel, type WindowSpec } from './model';
+import { FLAG_CONVERTED, FLAG_ERROR, FLAG_UNIQUE, type SummaryModel, type WindowSpec } from './model';
 
 // The numbers of the summary above the grid, over the rows the grid shows: the cards, the clicks over
 // time, and the top values of one dimension. One pass over the shown rows' indices reads the model's
@@ -13,8 +13,15 @@ import { FLAG_ERROR, FLAG_UNIQUE, type SummaryModel, type WindowSpec } from './m
 // `requestWindow(init.request.from, init.request.to, init.request.timezone)`. When a new table starts
 // with the old one's rows, `model.extend(table)` and an accumulator's `add(newShownRows)` count only the
 // new rows; `add` returning false (the buckets moved) means summarising again.
+//
+// When the result has conversions joined (model.hasConversions) the same pass counts converted clicks
+// per card, bucket and bar (CVR = converted / clicks), and with the 'conversionRevenue' measure sums
+// the conversions' revenue per value as 'revenue' does the clicks'.
 
-export type SecondMeasure = 'revenue' | 'unique' | 'error';
+export type SecondMeasure = 'revenue' | 'unique' | 'error' | 'cvr' | 'conversionRevenue';
+
+/** The measures that need conversions joined. */
+export const CONVERSION_MEASURES: readonly SecondMeasure[] = ['cvr', 'conversionRevenue'];
 
 export interface SummaryOptions {
   /** The result's window; without it, the span of all rows' times. */
@@ -25,7 +32,7 @@ export interface SummaryOptions {
   dimension?: string;
   /** How many top values get a bar of their own (10). */
   topN?: number;
-  /** The breakdown's second measure; revenue per value is summed only when it is 'revenue'. */
+  /** The breakdown's second measure; revenue per value is summed only when it is 'revenue' ('conversionRevenue'). */
   measure?: SecondMeasure;
 }
 
@@ -53,6 +60,20 @@ export interface SummaryCards {
   peakPerMinute: number;
   /** Start (epoch seconds) of the earliest minute with that many. */
   peakMinute?: number;
+  /** Present when the result has conversions joined. */
+  conversions?: ConversionCards;
+}
+
+export interface ConversionCards {
+  /** Clicks with at least one conversion or event. */
+  converted: number;
+  /** converted / clicks, 0 when there are no clicks. */
+  cvr: number;
+  /** Base conversions and post-conversion events on the clicks counted. */
+  conversions: number;
+  events: number;
+  /** Conversion revenue per currency, largest first (clicks converted in several currencies left out). */
+  revenue: MoneySum[];
 }
 
 export interface Histogram {
@@ -61,6 +82,8 @@ export interface Histogram {
   clicks: Int32Array;
   withError: Int32Array;
   unique: Int32Array;
+  /** Converted clicks per bucket, when the result has conversions joined. */
+  converted?: Int32Array;
   /** Clicks counted but outside the buckets (before the first, after the last), and without a time. */
   before: number;
   after: number;
@@ -77,6 +100,11 @@ export interface BarFigures {
   errorShare: number;
   /** With the 'revenue' measure: per currency, largest first (currencies whose sum is not 0). */
   revenue?: MoneySum[];
+  /** With conversions joined: converted clicks and converted / count. */
+  converted?: number;
+  cvr?: number;
+  /** With the 'conversionRevenue' measure: the conversions' revenue per currency, as `revenue`. */
+  conversionRevenue?: MoneySum[];
 }
 
 export interface BreakdownItem extends BarFigures {
@@ -140,6 +168,12 @@ export class SummaryAccumulator {
   private readonly hClicks: Int32Array;
   private readonly hErrors: Int32Array;
   private readonly hUnique: Int32Array;
+  private readonly hConverted: Int32Array | undefined;
+  private converted = 0;
+  private conversions = 0;
+  private events = 0;
+  private convRevenue: Float64Array;
+  private convRevenueRows: Int32Array;
   private before = 0;
   private after = 0;
   private noTime = 0;
@@ -150,7 +184,9 @@ export class SummaryAccumulator {
   private dCount = new Int32Array(0);
   private dUnique = new Int32Array(0);
   private dErrors = new Int32Array(0);
+  private dConverted = new Int32Array(0);
   private dRevenue: Float64Array | undefined;
+  private dConvRevenue: Float64Array | undefined;
   private nCur: number;
 
   constructor(
@@ -164,9 +200,12 @@ export class SummaryAccumulator {
     this.hClicks = new Int32Array(n);
     this.hErrors = new Int32Array(n);
     this.hUnique = new Int32Array(n);
+    if (model.hasConversions) this.hConverted = new Int32Array(n);
     this.nCur = model.currencies.length;
     this.revenue = new Float64Array(this.nCur);
     this.revenueRows = new Int32Array(this.nCur);
+    this.convRevenue = new Float64Array(this.nCur);
+    this.convRevenueRows = new Int32Array(this.nCur);
     this.minuteBase = model.minTime === model.minTime ? Math.floor(model.minTime / 60) : 0;
     const span = model.maxTime === model.maxTime ? Math.floor(model.maxTime / 60) - this.minuteBase + 1 : 1;
     if (span <= MAX_MINUTE_ARRAY) this.minutes = new Int32Array(span);
@@ -187,18 +226,24 @@ export class SummaryAccumulator {
       this.dCount = grow(this.dCount);
       this.dUnique = grow(this.dUnique);
       this.dErrors = grow(this.dErrors);
+      if (this.model.hasConversions) this.dConverted = grow(this.dConverted);
     }
-    if (this.options.measure === 'revenue') {
+    const measure = this.options.measure;
+    if ((measure === 'revenue' || measure === 'conversionRevenue') && (!this.dMoney() || this.revLabels !== labels || this.revStride !== this.nCur)) {
       // Laid out per value, then per currency; new values or currencies (after extend) re-lay it out.
-      if (!this.dRevenue || this.revLabels !== labels || this.revStride !== this.nCur) {
-        const next = new Float64Array(labels * this.nCur);
-        const old = this.dRevenue;
-        if (old) for (let l = 0; l < this.revLabels; l++) for (let k = 0; k < this.revStride; k++) next[l * this.nCur + k] = old[l * this.revStride + k];
-        this.dRevenue = next;
-        this.revLabels = labels;
-        this.revStride = this.nCur;
-      }
+      const next = new Float64Array(labels * this.nCur);
+      const old = this.dMoney();
+      if (old) for (let l = 0; l < this.revLabels; l++) for (let k = 0; k < this.revStride; k++) next[l * this.nCur + k] = old[l * this.revStride + k];
+      if (measure === 'revenue') this.dRevenue = next;
+      else this.dConvRevenue = next;
+      this.revLabels = labels;
+      this.revStride = this.nCur;
     }
+  }
+
+  /** The per-value money sums of the measure asked for (one of the two at most). */
+  private dMoney(): Float64Array | undefined {
+    return this.dRevenue ?? this.dConvRevenue;
   }
 
   private revLabels = 0;
@@ -221,6 +266,8 @@ export class SummaryAccumulator {
       };
       this.revenue = grow(this.revenue, (n) => new Float64Array(n));
       this.revenueRows = grow(this.revenueRows, (n) => new Int32Array(n));
+      this.convRevenue = grow(this.convRevenue, (n) => new Float64Array(n));
+      this.convRevenueRows = grow(this.convRevenueRows, (n) => new Int32Array(n));
       this.nCur = m.currencies.length;
     }
     this.sizeDimension();
@@ -264,6 +311,20 @@ export class SummaryAccumulator {
     const dErrors = this.dErrors;
     const dRevenue = this.dRevenue;
     const nCur = this.nCur;
+    // Conversions: only when joined (the model's arrays are empty otherwise).
+    const withConv = m.hasConversions;
+    const hConverted = this.hConverted;
+    const dConverted = this.dConverted;
+    const dConvRevenue = this.dConvRevenue;
+    const convCount = m.conversions;
+    const convEvents = m.events;
+    const convRev = m.conversionRevenue;
+    const convCur = m.conversionCurrency;
+    const convSums = this.convRevenue;
+    const convSumRows = this.convRevenueRows;
+    let converted = 0;
+    let conversions = 0;
+    let events = 0;
     let unique = 0;
     let errors = 0;
     let first = this.first;
@@ -300,14 +361,34 @@ export class SummaryAccumulator {
         sums[k] += v;
         sumRows[k]++;
       }
+      const c = codes ? codes[r] : -1;
       if (codes) {
-        const c = codes[r];
         dCount[c]++;
         dUnique[c] += u;
         dErrors[c] += e;
         if (dRevenue && v === v) dRevenue[c * nCur + k] += v;
       }
+      if (withConv) {
+        const cv = (f & FLAG_CONVERTED) >> 2;
+        converted += cv;
+        conversions += convCount[r];
+        events += convEvents[r];
+        if (hConverted && b >= 0 && b < nb) hConverted[b] += cv;
+        const cr = convRev[r];
+        const ck = convCur[r];
+        if (cv && cr === cr) {
+          convSums[ck] += cr;
+          convSumRows[ck]++;
+        }
+        if (codes) {
+          dConverted[c] += cv;
+          if (dConvRevenue && cv && cr === cr) dConvRevenue[c * nCur + ck] += cr;
+        }
+      }
     }
+    this.converted += converted;
+    this.conversions += conversions;
+    this.events += events;
     this.clicks += n;
     this.unique += unique;
     this.errors += errors;
@@ -330,6 +411,15 @@ export class SummaryAccumulator {
       revenue: moneyList(this.revenue, this.revenueRows, 0, m.currencies),
       peakPerMinute: 0,
     };
+    if (m.hasConversions) {
+      cards.conversions = {
+        converted: this.converted,
+        cvr: share(this.converted, this.clicks),
+        conversions: this.conversions,
+        events: this.events,
+        revenue: moneyList(this.convRevenue, this.convRevenueRows, 0, m.currencies),
+      };
+    }
     if (this.first === this.first) {
       cards.first = this.first;
       cards.last = this.last;
@@ -360,6 +450,7 @@ export class SummaryAccumulator {
       clicks: this.hClicks.slice(),
       withError: this.hErrors.slice(),
       unique: this.hUnique.slice(),
+      ...(this.hConverted ? { converted: this.hConverted.slice() } : {}),
       before: this.before,
       after: this.after,
       noTime: this.noTime,
@@ -369,8 +460,13 @@ export class SummaryAccumulator {
     return out;
   }
 
-  private figures(count: number, unique: number, errors: number): BarFigures {
-    return { count, share: share(count, this.clicks), unique, uniqueShare: share(unique, count), withError: errors, errorShare: share(errors, count) };
+  private figures(count: number, unique: number, errors: number, converted: number): BarFigures {
+    const f: BarFigures = { count, share: share(count, this.clicks), unique, uniqueShare: share(unique, count), withError: errors, errorShare: share(errors, count) };
+    if (this.model.hasConversions) {
+      f.converted = converted;
+      f.cvr = share(converted, count);
+    }
+    return f;
   }
 
   private breakdown(): Breakdown {
@@ -398,13 +494,15 @@ export class SummaryAccumulator {
         at--;
       }
     }
-    const revenue = this.dRevenue;
+    const money = this.dMoney();
+    const moneyKey = this.dRevenue ? 'revenue' : 'conversionRevenue';
     const nCur = this.nCur;
     const cur = this.model.currencies;
+    const conv = (c: number) => (this.model.hasConversions ? this.dConverted[c] : 0);
     const items: BreakdownItem[] = top.map((c) => {
-      const item: BreakdownItem = { label: labels[c], code: c, ...this.figures(count[c], this.dUnique[c], this.dErrors[c]) };
+      const item: BreakdownItem = { label: labels[c], code: c, ...this.figures(count[c], this.dUnique[c], this.dErrors[c], conv(c)) };
       if (dim.texts) item.text = dim.texts[c];
-      if (revenue) item.revenue = moneyList(revenue, undefined, c * nCur, cur);
+      if (money) item[moneyKey] = moneyList(money, undefined, c * nCur, cur);
       return item;
     });
     const out: Breakdown = { dimension: dim.id, title: dim.title, items, distinct };
@@ -414,17 +512,19 @@ export class SummaryAccumulator {
       let c = this.clicks;
       let u = this.unique;
       let e = this.errors;
+      let v = this.converted;
       for (const it of items) {
         c -= it.count;
         u -= it.unique;
         e -= it.withError;
+        v -= it.converted ?? 0;
       }
-      const other: Breakdown['other'] = { label: OTHER_LABEL, values: rest, ...this.figures(c, u, e) };
-      if (revenue) {
+      const other: Breakdown['other'] = { label: OTHER_LABEL, values: rest, ...this.figures(c, u, e, v) };
+      if (money) {
         const sums = new Float64Array(nCur);
         const inTop = new Set(top);
-        for (let l = 0; l < labels.length; l++) if (!inTop.has(l)) for (let k = 0; k < nCur; k++) sums[k] += revenue[l * nCur + k];
-        other.revenue = moneyList(sums, undefined, 0, cur);
+        for (let l = 0; l < labels.length; l++) if (!inTop.has(l)) for (let k = 0; k < nCur; k++) sums[k] += money[l * nCur + k];
+        other[moneyKey] = moneyList(sums, undefined, 0, cur);
       }
       out.other = other;
     }

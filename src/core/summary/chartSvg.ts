@@ -1,4 +1,5 @@
 import type { BarFigures, Breakdown, Histogram } from './aggregate';
+import { stackParts, type Stack } from './stack';
 
 // "Save chart as SVG": the summary's two charts as standalone SVG text, for a ticket or a chat message.
 // Built as text, not from the page's DOM, so the file holds only what is written here. Labels are
@@ -11,9 +12,9 @@ export interface ChartColors {
   background: string;
   foreground: string;
   grid: string;
-  /** The lower part of a stacked bar (valid, or unique), and the breakdown's bars. */
+  /** The lower part of a stacked bar (valid, unique or converted), and the breakdown's bars. */
   lower: string;
-  /** The upper part (with error, or duplicate). */
+  /** The upper part (with error, duplicate or not converted). */
   upper: string;
 }
 
@@ -53,6 +54,8 @@ export interface HistogramSvgOptions {
   colors: ChartColors;
   /** Stack unique vs duplicate instead of valid vs with error. */
   uniques?: boolean;
+  /** How the bars are split; wins over `uniques`. */
+  stack?: Stack;
   width?: number;
   height?: number;
 }
@@ -72,8 +75,8 @@ export function histogramSvg(h: Histogram, o: HistogramSvgOptions): string {
   const max = Math.max(1, ...Array.from(h.clicks));
   const x = (t: number) => left + ((t - start) / Math.max(1, end - start)) * plotW;
   const y = (n: number) => top + plotH - (n / max) * plotH;
-  const lowerName = o.uniques ? 'Unique' : 'Valid';
-  const upperName = o.uniques ? 'Duplicate' : 'With error';
+  const parts = stackParts(h, o.stack ?? (o.uniques ? 'uniques' : 'errors'));
+  const { lowerName, upperName } = parts;
   const out = open(width, height, o.title, o.colors);
   // Axes: three y ticks (0, half, max) and the first, middle and last bucket starts on the x axis.
   for (const v of [0, Math.round(max / 2), max]) {
@@ -91,7 +94,7 @@ export function histogramSvg(h: Histogram, o: HistogramSvgOptions): string {
   buckets.forEach((b, i) => {
     const c = h.clicks[i];
     if (c === 0) return;
-    const lower = o.uniques ? h.unique[i] : c - h.withError[i];
+    const lower = parts.lower(i);
     const bx = x(b.start);
     const bw = Math.max(0.5, (x(b.end) - bx) * 0.9);
     const tip = xmlText(`${b.label}: ${int(c)} clicks, ${int(lower)} ${lowerName.toLowerCase()}, ${int(c - lower)} ${upperName.toLowerCase()}`);

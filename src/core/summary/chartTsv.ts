@@ -15,30 +15,46 @@ export function tsvText(s: string): string {
 }
 
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+// Conversion rates are often a few percent: two decimals, as the status bar shows them.
+const rate = (x: number) => `${(x * 100).toFixed(2)}%`;
 const money = (list: readonly MoneySum[] | undefined) => (list ?? []).map((m) => `${m.sum.toFixed(2)}${m.currency ? ` ${m.currency}` : ''}`).join('; ');
 
-/** One line per bucket: its range on the zone's clock, clicks, valid, with error, unique, duplicate. */
+/**
+ * One line per bucket: its range on the zone's clock, clicks, valid, with error, unique, duplicate, and
+ * converted and not converted when the result has conversions joined.
+ */
 export function histogramTsv(h: Histogram): string {
   const zone = h.layout.zone;
   const day = h.layout.size === 'day';
   const end = (t: number) => (day ? formatInstant(t, zone).slice(0, 10) : formatInstant(t, zone).slice(0, 16));
-  const lines = [[`Start (${zone})`, `End (${zone})`, 'Clicks', 'Valid', 'With error', 'Unique', 'Duplicate'].map(tsvText).join('\t')];
+  const conv = h.converted;
+  const head = [`Start (${zone})`, `End (${zone})`, 'Clicks', 'Valid', 'With error', 'Unique', 'Duplicate', ...(conv ? ['Converted', 'Not converted'] : [])];
+  const lines = [head.map(tsvText).join('\t')];
   h.layout.buckets.forEach((b, i) => {
     const c = h.clicks[i];
-    lines.push([tsvText(b.label), tsvText(end(b.end)), c, c - h.withError[i], h.withError[i], h.unique[i], c - h.unique[i]].join('\t'));
+    const cells = [tsvText(b.label), tsvText(end(b.end)), c, c - h.withError[i], h.withError[i], h.unique[i], c - h.unique[i]];
+    if (conv) cells.push(conv[i], c - conv[i]);
+    lines.push(cells.join('\t'));
   });
   return `${lines.join('\n')}\n`;
 }
 
-/** One line per bar (then Other): the value, clicks, share, unique and error shares, and revenue when summed. */
+/**
+ * One line per bar (then Other): the value, clicks, share, unique and error shares, revenue when summed,
+ * and with conversions joined the converted clicks and CVR (and conversion revenue when summed).
+ */
 export function breakdownTsv(b: Breakdown): string {
-  const withRevenue = b.items.some((i) => i.revenue) || b.other?.revenue !== undefined;
-  const head = [b.title, 'Clicks', 'Share', 'Unique share', 'Error share', ...(withRevenue ? ['Revenue'] : [])];
-  const lines = [head.map(tsvText).join('\t')];
   const bars = [...b.items, ...(b.other ? [{ ...b.other, label: `${b.other.label} (${b.other.values} values)` }] : [])];
+  const withRevenue = bars.some((i) => i.revenue !== undefined);
+  const withConverted = bars.some((i) => i.converted !== undefined);
+  const withConvRevenue = bars.some((i) => i.conversionRevenue !== undefined);
+  const head = [b.title, 'Clicks', 'Share', 'Unique share', 'Error share', ...(withRevenue ? ['Revenue'] : []), ...(withConverted ? ['Converted', 'CVR'] : []), ...(withConvRevenue ? ['Conversion revenue'] : [])];
+  const lines = [head.map(tsvText).join('\t')];
   for (const i of bars) {
     const cells = [tsvText(i.label), String(i.count), percent(i.share), percent(i.uniqueShare), percent(i.errorShare)];
     if (withRevenue) cells.push(tsvText(money(i.revenue)));
+    if (withConverted) cells.push(String(i.converted ?? 0), rate(i.cvr ?? 0));
+    if (withConvRevenue) cells.push(tsvText(money(i.conversionRevenue)));
     lines.push(cells.join('\t'));
   }
   return `${lines.join('\n')}\n`;

@@ -76,7 +76,12 @@ export interface Dimension {
 
 const FLAG_UNIQUE = 1;
 const FLAG_ERROR = 2;
-export { FLAG_ERROR, FLAG_UNIQUE };
+/** The click has at least one conversion or event (the grid's hidden Converted column is Yes). */
+const FLAG_CONVERTED = 4;
+export { FLAG_CONVERTED, FLAG_ERROR, FLAG_UNIQUE };
+
+/** The grid column that says a result has conversions joined (columns.ts, conversions/join.ts). */
+export const CONVERTED_COLUMN = 'conversion.converted';
 
 function cell(col: PackedColumn, r: number): CellValue {
   return 'values' in col ? col.values[r] : col.dict[col.codes[r]];
@@ -136,13 +141,27 @@ export class SummaryModel {
   rowCount = 0;
   /** Epoch seconds per row; NaN where the row has no usable time. */
   time = new Float64Array(0);
-  /** FLAG_UNIQUE | FLAG_ERROR per row. */
+  /** FLAG_UNIQUE | FLAG_ERROR | FLAG_CONVERTED per row. */
   flags = new Uint8Array(0);
   /** Revenue per row; NaN where there is none. */
   revenue = new Float64Array(0);
   /** Index into `currencies` per row. */
   currency = new Int32Array(0);
-  /** Currency codes met, trimmed and upper-cased ('' for none). */
+  /**
+   * True when the table has the conversions' columns (conversions were added to the result): then the
+   * arrays below are filled and the summary counts converted clicks, conversions and their revenue.
+   */
+  hasConversions = false;
+  /** Base conversions and post-conversion events per row (0 without conversions). */
+  conversions = new Int32Array(0);
+  events = new Int32Array(0);
+  /**
+   * Conversion revenue per row in `conversionCurrency`; NaN where there is none or where the click's
+   * conversions came in several currencies (the grid then shows "$4.00 + €3.00", which is not one sum).
+   */
+  conversionRevenue = new Float64Array(0);
+  conversionCurrency = new Int32Array(0);
+  /** Currency codes met, trimmed and upper-cased ('' for none); clicks' and conversions' alike. */
   readonly currencies: string[] = [];
   /** Earliest and latest finite time over all rows (NaN when none). */
   minTime = NaN;
@@ -158,6 +177,7 @@ export class SummaryModel {
     readonly zone: string,
   ) {
     this.table = table;
+    this.hasConversions = table.columns.includes(CONVERTED_COLUMN);
     this.prepare(0, table.rows);
   }
 
@@ -210,6 +230,7 @@ export class SummaryModel {
     fill(currency, from, to, this.currency, (v) => this.currencyId(normCurrency(v)), currency ? 0 : this.currencyId(''));
     const flags = this.flags;
     fill(unique, from, to, flags, (v) => (v === true ? FLAG_UNIQUE : 0), 0);
+    if (this.hasConversions) this.prepareConversions(from, to, num);
     if (code || errorText) {
       const isError = code ? (v: CellValue) => (errorCode(v) !== 0 ? FLAG_ERROR : 0) : (v: CellValue) => (v !== '' ? FLAG_ERROR : 0);
       const col = (code ?? errorText)!;
@@ -229,6 +250,25 @@ export class SummaryModel {
     this.minTime = min;
     this.maxTime = max;
     this.rowCount = to;
+  }
+
+  private prepareConversions(from: number, to: number, num: (v: CellValue) => number): void {
+    this.conversions = grow(this.conversions, to, (n) => new Int32Array(n));
+    this.events = grow(this.events, to, (n) => new Int32Array(n));
+    this.conversionRevenue = grow(this.conversionRevenue, to, (n) => new Float64Array(n));
+    this.conversionCurrency = grow(this.conversionCurrency, to, (n) => new Int32Array(n));
+    const count = (v: CellValue) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+    fill(this.colOf('conversion.count'), from, to, this.conversions, count, 0);
+    fill(this.colOf('conversion.events'), from, to, this.events, count, 0);
+    fill(this.colOf('conversion.revenue'), from, to, this.conversionRevenue, num, NaN);
+    const currency = this.colOf('conversion.currency');
+    fill(currency, from, to, this.conversionCurrency, (v) => this.currencyId(normCurrency(v)), currency ? 0 : this.currencyId(''));
+    const converted = this.colOf(CONVERTED_COLUMN);
+    const flags = this.flags;
+    if (converted && 'dict' in converted) {
+      const of = Uint8Array.from(converted.dict, (v) => (v === true ? FLAG_CONVERTED : 0));
+      for (let r = from; r < to; r++) flags[r] |= of[converted.codes[r]];
+    } else if (converted) for (let r = from; r < to; r++) flags[r] |= converted.values[r] === true ? FLAG_CONVERTED : 0;
   }
 
   private currencyId(code: string): number {

@@ -175,4 +175,104 @@ suite('Results grid: Add Conversions', () => {
     assert.deepStrictEqual(now.columns, panel.columns, 'the grid changed');
     assert.strictEqual(now.conversions, undefined);
   });
+
+  test('Conversions: Cancel during paging keeps the clicks as they were and the pages that arrived, marked partial', async function () {
+    this.timeout(120_000);
+    const api = await resultsApi();
+    const { from, to } = pastDayUtc();
+    const panel = await streamIntoGrid(api, { from, to, timezone_id: 67, query: { filters: FILTERS } });
+    // Small, slow pages: several of them, each taking long enough to press Cancel between two.
+    const PAGE = 10;
+    const LATENCY = 1500;
+    await setSandboxKnobs({ conversions: { maxPageSize: PAGE, latencyMs: LATENCY } });
+    const log = async (): Promise<{ path: string; status: number; at: number }[]> =>
+      ((await sandboxState()).requests as { path: string; status: number; at: number }[]).filter((r) => r.path.startsWith('/v1/affiliates/reporting/conversions'));
+    const since = Date.now();
+    const adding = vscode.commands.executeCommand<any>('everflow.addConversions', { resultId: panel.id });
+    await waitFor('the first page of conversions', async () => (await log()).filter((r) => r.at >= since && r.status === 200).length >= 1, 60_000);
+    const sentAtCancel = (await log()).filter((r) => r.at >= since).length;
+    // The newest notification is the paging's progress; its primary action is Cancel.
+    await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+    const info = await adding;
+    // The paging has ended: nothing was asked after Cancel but the page already under way.
+    const sentByEnd = (await log()).filter((r) => r.at >= since).length;
+    assert.ok(sentByEnd <= sentAtCancel + 1, `${sentByEnd} conversion requests, ${sentAtCancel} when Cancel was pressed`);
+
+    assert.ok(info, 'Cancel after a page kept nothing');
+    assert.strictEqual(info.partial, true, 'not marked partial');
+    const report = await (async () => {
+      await setSandboxKnobs({ conversions: { maxPageSize: 2000, latencyMs: 0 } });
+      return sandboxConversions(info.from, info.to);
+    })();
+    assert.ok(report.length > 2 * PAGE, `only ${report.length} conversions: one or two pages, Cancel has nothing to stop`);
+    assert.ok(info.pages >= 1 && info.pages < Math.ceil(report.length / PAGE), `${info.pages} pages of ${Math.ceil(report.length / PAGE)}`);
+    assert.strictEqual(info.rows, info.pages * PAGE, 'the rows kept are not the pages that arrived');
+    assert.strictEqual(info.matched + info.unmatched, info.rows);
+    // The grid: the same clicks, now with the conversion columns of what arrived.
+    const after = await waitFor('the grid with the partial conversions', () => api.panels().find((p) => p.id === panel.id && p.rendered?.columns.includes('conversion.count')));
+    assert.strictEqual(after.rows, panel.rows, 'the clicks changed');
+    assert.strictEqual(after.rendered!.total, panel.rows);
+    assert.strictEqual(after.partial, panel.partial, 'the clicks were marked otherwise');
+    assert.deepStrictEqual(after.conversions, info);
+  });
+
+  test('Conversions: those without their click in the result open as a grid of conversions (and still as JSON), and survive a restore', async function () {
+    this.timeout(90_000);
+    const api = await resultsApi();
+    const { from, to } = pastDayUtc();
+    const panel = await streamIntoGrid(api, { from, to, timezone_id: 67, query: { filters: FILTERS } });
+    const info = await vscode.commands.executeCommand<any>('everflow.addConversions', { resultId: panel.id });
+    // The report runs 30 days past the day: later days' clicks converting in it are not in this result.
+    assert.ok(info?.unmatched > 0, `no conversion without its click: nothing is tested (${JSON.stringify(info)})`);
+
+    // Which ones, by hand: the report read here minus the conversions of the result's clicks.
+    const report = await sandboxConversions(info.from, info.to);
+    const stream = await sandboxPost('/v1/affiliates/reporting/clicks/stream', { from, to, timezone_id: 67, query: { filters: FILTERS } });
+    const ids = new Set<string>(parseStreamResponse(stream, Infinity).rows.map((c) => c.transaction_id));
+    const expected = report.filter((r) => !ids.has(r.transaction_id)).map((r) => String(r.conversion_id ?? r.network_conversion_id)).sort();
+    assert.strictEqual(expected.length, info.unmatched);
+
+    const gridId = await vscode.commands.executeCommand<string>('everflow.openUnmatchedConversions', { resultId: panel.id });
+    assert.ok(gridId && gridId !== panel.id, 'no grid of conversions opened');
+    const grid = await waitFor('the conversions grid to render', () => api.panels().find((p) => p.id === gridId && p.rendered));
+    assert.strictEqual(grid.kind, 'conversions');
+    assert.strictEqual(grid.rows, info.unmatched);
+    assert.strictEqual(grid.rendered!.total, info.unmatched);
+    assert.strictEqual(grid.conversions, undefined, 'a grid of conversions has no conversions added to it');
+    for (const id of ['cv.conversion_unix_timestamp', 'cv.transaction_id', 'cv.conversion_id', 'cv.revenue', 'cv.sub1', 'cv.order_id', 'cv.coupon_code']) assert.ok(grid.columns!.includes(id), `${id} is not a column`);
+    assert.ok(grid.rendered!.columns.includes('cv.conversion_id'), 'the conversion ID is not shown');
+    assert.ok(!grid.columns!.some((c) => c.startsWith('conversion.') || c === 'is_unique'), 'click columns in a grid of conversions');
+    // Fetch All and Add Conversions do nothing to it.
+    assert.strictEqual(await vscode.commands.executeCommand('everflow.addConversions', { resultId: gridId }), undefined);
+
+    // Its Open as JSON: exactly the conversions without their click, as normalised, with the report's request.
+    assert.strictEqual(await vscode.commands.executeCommand('everflow.results.openAsJson', { resultId: gridId }), true);
+    const doc = JSON.parse(activeResultText());
+    assert.strictEqual(doc.request.kind, 'conversions');
+    assert.deepStrictEqual(doc.conversions.map((c: any) => c.conversion_id).sort(), expected);
+    assert.ok(!activeResultText().includes(testConfig().keys.valid), 'the key is in the document');
+
+    // The JSON document of the parent grid is still offered.
+    await vscode.commands.executeCommand('everflow.openUnmatchedConversions', { resultId: panel.id, as: 'json' });
+    const json = await waitFor('the JSON document', () => {
+      try {
+        const d = JSON.parse(activeResultText());
+        return Array.isArray(d.conversions) && d.note ? d : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    assert.deepStrictEqual(json.conversions.map((c: any) => c.conversion_id).sort(), expected);
+
+    // A reload: the grid of conversions comes back from the kept result, without asking Everflow.
+    const before = (await sandboxState()).requestCount;
+    const known = new Set(api.panels().map((p) => p.id));
+    const copy = vscode.window.createWebviewPanel('everflow.results', grid.title, vscode.ViewColumn.Active, { enableScripts: true });
+    await api.restore(copy, { resultId: gridId, title: grid.title });
+    const restored = await waitFor('the restored conversions grid to render', () => api.panels().find((p) => !known.has(p.id) && p.rendered));
+    assert.strictEqual(restored.kind, 'conversions');
+    assert.strictEqual(restored.rows, info.unmatched);
+    assert.ok(restored.rendered!.columns.includes('cv.conversion_id'));
+    assert.strictEqual((await sandboxState()).requestCount, before, 'restoring sent a request');
+  });
 });

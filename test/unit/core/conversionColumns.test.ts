@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cellText, columnsByIds, columnsForRows, CONVERSION_COLUMNS } from '../../../src/core/columns';
+import { cellText, columnById, columnsByIds, columnsForRows, CONVERSION_COLUMNS, CONVERSION_ROW_COLUMNS } from '../../../src/core/columns';
+import { encodeRows, decodeTable } from '../../../src/core/binaryTable';
+import type { Click } from '../../../src/core/types';
 import { attachConversions, conversionOf } from '../../../src/core/conversions/clickConversions';
 import { clickKeysOf, joinConversions } from '../../../src/core/conversions/join';
 import { conversionRates, groupRates, ratesText } from '../../../src/core/conversions/rates';
@@ -90,6 +92,41 @@ describe('conversion columns', () => {
     const line = csv.trim().split(/\r?\n/)[1];
     assert.ok(line.startsWith('t1,1,14,'), line);
     assert.ok(line.includes(HOSTILE), line);
+  });
+});
+
+describe('the columns of a grid of conversions', () => {
+  const HOSTILE_SUB = '=HYPERLINK("http://evil")<script>alert(1)</script>';
+  const rows = [
+    conversion({ transaction_id: 'tx1', conversion_id: 'c-a', revenue: 12.5, currency_id: 'EUR', sub1: HOSTILE_SUB, order_id: HOSTILE, conversion_unix_timestamp: T0, click_unix_timestamp: T0 - 3600, other: { note: '<b>x</b>' } }),
+    conversion({ transaction_id: 'tx2', conversion_id: 'c-b', is_event: true, event: 'purchase', click_unix_timestamp: 0 }),
+  ];
+  const asRows = rows as unknown as Click[];
+
+  it('read each row as the conversion it is, free text as text', () => {
+    const text = (id: string, r: number) => cellText(columnById(id)!, asRows[r], { zone: 'UTC' });
+    assert.equal(text('cv.conversion_id', 0), 'c-a');
+    assert.equal(text('cv.revenue', 0), '€12.50');
+    assert.equal(text('cv.conversion_unix_timestamp', 0), '2026-03-14 00:00:00');
+    assert.equal(text('cv.click_unix_timestamp', 0), '2026-03-13 23:00:00');
+    // No click time from Everflow: blank, not 1970.
+    assert.equal(text('cv.click_unix_timestamp', 1), '');
+    assert.equal(text('cv.sub1', 0), HOSTILE_SUB);
+    assert.equal(text('cv.order_id', 0), HOSTILE);
+    assert.equal(text('cv.other', 0), '{"note":"<b>x</b>"}');
+    assert.equal(text('cv.is_event', 1), 'Yes');
+    for (const c of CONVERSION_ROW_COLUMNS) assert.ok(c.id.startsWith('cv.'), c.id);
+    for (const id of ['cv.sub1', 'cv.sub5', 'cv.order_id', 'cv.coupon_code', 'cv.status', 'cv.event', 'cv.offer_name', 'cv.other']) assert.equal(columnById(id)!.kind, 'text', id);
+  });
+
+  it('reach the grid table through the binary table, sort and search', () => {
+    // As the webview gets it (typed arrays cross postMessage as they are).
+    const packed = decodeTable(encodeRows(asRows, CONVERSION_ROW_COLUMNS));
+    const t = new GridTable(packed, 'UTC');
+    assert.equal(t.rowCount, 2);
+    assert.equal(t.text(t.col('cv.revenue'), 0), '€12.50');
+    assert.deepEqual(t.view({ search: 'HYPERLINK' }), [0]);
+    assert.deepEqual(t.view({ sort: { column: 'cv.conversion_id', asc: false } }), [1, 0]);
   });
 });
 

@@ -5,7 +5,7 @@ import { EverflowClient } from '../../../src/core/client';
 import { RateLimiter } from '../../../src/core/limiter';
 import { normalizeClick } from '../../../src/core/parse';
 import type { Click } from '../../../src/core/types';
-import { clickCardMarkdown, commandLink, formatTimes, statusCardMarkdown, type CardLink } from '../../../src/hovers/clickCard';
+import { clickCardMarkdown, commandLink, formatTimes, statusCardMarkdown, subIdRows, type CardLink } from '../../../src/hovers/clickCard';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 
 // The hover card's markdown, from a made-up click and from the sandbox's all-hostile click, rendered
@@ -154,6 +154,27 @@ describe('statusCardMarkdown and commandLink', () => {
   });
 });
 
+describe('the sub-ID rows', () => {
+  it('show only the sub IDs that are set, whole on one row when they fit', () => {
+    assert.deepEqual(subIdRows(click({ sub1: '', sub2: 'fb_feed', sub3: '', sub4: 'adset 7', sub5: '' })), ['sub2 fb\\_feed · sub4 adset 7']);
+    assert.deepEqual(subIdRows(click({ sub1: '', sub2: '', sub3: '', sub4: '', sub5: '' })), []);
+    const five = subIdRows(click({ sub1: 'a1', sub2: 'b22', sub3: 'c333', sub4: 'd4444', sub5: 'e55555' }));
+    assert.deepEqual(five, ['sub1 a1 · sub2 b22 · sub3 c333 · sub4 d4444 · sub5 e55555']);
+  });
+
+  it('go on two rows when they do not fit one: short values whole, long ones share the rest, cut with "…"', () => {
+    const long = 'x'.repeat(100_000);
+    const rows = subIdRows(click({ sub1: 'short', sub2: long, sub3: 'mid-size-value', sub4: long, sub5: 'ok' }));
+    assert.equal(rows.length, 2);
+    assert.match(rows[0], /^sub1 short · sub2 x{10,}… · sub3 mid\\-size\\-value$/);
+    assert.match(rows[1], /^sub4 x{10,48}… · sub5 ok$/);
+    for (const r of rows) assert.ok(r.replace(/\\/g, '').length <= 76, r);
+    // One long value alone: its own row, cut at the per-value cap.
+    const one = subIdRows(click({ sub1: '', sub2: '', sub3: long, sub4: '', sub5: '' }));
+    assert.deepEqual(one, [`sub3 ${'x'.repeat(48)}…`]);
+  });
+});
+
 describe('the sandbox’s all-hostile click', () => {
   let sb: Sandbox;
   let hostile: Click;
@@ -173,7 +194,12 @@ describe('the sandbox’s all-hostile click', () => {
     const tags = new Set([...html.matchAll(/<\/?([a-z0-9]+)/g)].map((m) => m[1]));
     for (const tag of tags) assert.ok(['table', 'thead', 'tbody', 'tr', 'th', 'td', 'p', 'strong', 'code', 'a'].includes(tag), `<${tag}>`);
     assert.ok(card.length < 4000, `${card.length} characters`);
-    assert.match(text(card), /sub1 <scrip…/, 'the script shows as text, cut to its share of the row (all five subs on one line)');
+    // Five long sub IDs: two rows, each value cut to its share of its row (far more of it than a sixth of one row).
+    assert.match(text(card), /Sub IDs sub1 <script>alert\(1\)… · sub2 \S.{10,}… · sub3 \S.{10,}… /, 'the script shows as text, cut to its share of the row');
+    assert.match(text(card), /sub4 .{10,}… · sub5 .{10,}… Revenue /);
+    // The second row's height comes from revenue and status sharing a row: as many rows as with one.
+    assert.match(text(card), /Revenue 0\.00 USD \(CPA\) · Unique · no error /);
+    assert.equal((html.match(/<tr>/g) ?? []).length, 8);
     assert.match(text(card), /pay‹U\+200B›pa…/, 'the zero-width space shows');
     // Every row stays within its budget, so the card does not outgrow the hover.
     for (const row of md.render(card).split('<tr>').slice(1)) assert.ok(text(row).length < 130, text(row));
