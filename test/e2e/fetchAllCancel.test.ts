@@ -2,6 +2,8 @@
 // "Cancel keeps what arrived and labels it partial"): the grid then holds more than the first capped
 // 5,000 rows and fewer than the day's total, says "Partial", and the sandbox's control API shows that
 // no stream request was sent after the Cancel. Pressing "Fetch all" again then gets every click.
+// Then Add Conversions is cancelled the same way while its pages arrive: the clicks stay, the pages that
+// arrived are joined and marked partial (issue #15).
 // Screenshots land in test-results/screenshots/fetchAllCancel-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -126,4 +128,29 @@ test('Cancel during "Fetch all" keeps the clicks that arrived, labelled partial,
   await waitUntil('all 30,000 rows', async () => /^30,000 rows/.test(await summary(w)), 120_000);
   assert.match(await bannerText(w), /^Every click of the window: 30,000 clicks, fetched in \d+ requests/);
   await w.screenshot('03-fetched-all-after-cancel');
+
+  // Add Conversions cancelled while its pages arrive (issue #15): the clicks stay as they were and the
+  // pages that arrived are joined, said to be partial. Small, slow pages so Cancel lands between two.
+  await knobs(w, { conversions: { maxPageSize: 20, latencyMs: LATENCY_MS } });
+  await gridFrame(w).locator('vscode-button.add-conversions').click();
+  const convToast = w.page.locator('.notifications-toasts .notification-toast', { hasText: /Adding conversions to/ }).first();
+  await convToast.waitFor({ state: 'visible', timeout: 30_000 });
+  let convProgress = '';
+  await waitUntil(
+    () => `a first page of conversions (last seen: "${convProgress}")`,
+    async () => {
+      convProgress = ((await convToast.textContent()) ?? '').replace(/\s+/g, ' ');
+      const m = /page ([\d,]+) of ([\d,]+)/.exec(convProgress);
+      return !!m && num(m[2]) > num(m[1]);
+    },
+    60_000,
+  );
+  await convToast.locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+  await convToast.waitFor({ state: 'hidden', timeout: 10_000 });
+  const convText = async (): Promise<string> => ((await gridFrame(w).locator('.conv-text').first().textContent()) ?? '').trim();
+  await waitUntil('the partial conversions in the grid', async () => /partial: stopped after [\d,]+ pages?/.test(await convText()), 30_000);
+  assert.match(await summary(w), /^30,000 rows/, 'the clicks changed');
+  assert.equal(await gridFrame(w).locator('.slick-column-name', { hasText: /^Conversions$/ }).count(), 1, 'no Conversions column for the pages that arrived');
+  await w.screenshot('04-conversions-cancelled-partial');
+  await knobs(w, { conversions: { maxPageSize: 2000, latencyMs: 0 } });
 });
