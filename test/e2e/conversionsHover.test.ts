@@ -1,6 +1,7 @@
 // "Did it convert?" at a glance: hover a converted click's id in a log and read the card's conversion
 // line, hover one that did not convert, then follow the card's "Trace" link to the trace document (and
-// its Markdown preview). Screenshots land in test-results/screenshots/conversionsHover-*.png.
+// its Markdown preview), then the other verdicts from the palette (not converted, rejected, not found).
+// Screenshots land in test-results/screenshots/conversionsHover-*.png.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -97,4 +98,37 @@ test('the card says whether the click converted, and "Trace" opens the trace', {
   assert.match(body, /<table/, 'no rendered timeline table in the preview');
   assert.doesNotMatch(body, /<(img|script|iframe)\b|href=/i, 'the preview has an image, a script or a link');
   for (const key of Object.values(w.sandbox.keys)) assert.ok(!doc.includes(key), 'an API key is in the trace');
+
+  // The other verdicts, each from the palette with the ID typed in: a click that did not convert in
+  // its window, a rejected click (its error code's meaning), and an ID Everflow does not know.
+  const cases: Array<[string, string, RegExp]> = [
+    // The editor's text as shown: wrapped lines, Markdown's escapes.
+    ['not-converted', none, /## Verdict: Not converted within 30\s+days\s+of\s+the\s+click/],
+    ['rejected', await rejectedId(w), /## Verdict: Click rejected\\?: \d+\s+·\s+\S/],
+    ['not-found', 'f'.repeat(32), /## Verdict: Click not found/],
+  ];
+  for (const [name, id, verdict] of cases) {
+    await w.runCommand('Everflow: Trace Click…');
+    await w.waitForQuickInput({ title: /Trace Click/ });
+    await w.quickInputType(id);
+    await w.quickInputAccept();
+    const text = await w.waitForEditorText(verdict, 30_000);
+    assert.ok(text.includes(id), `the ${name} trace is not of ${id}`);
+    await w.screenshot(`05-trace-${name}`);
+  }
 });
+
+/** A rejected click of yesterday (error_code ≠ 0), from the sandbox's own stream over HTTP. */
+async function rejectedId(w: Workbench): Promise<string> {
+  const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  const res = await fetch(new URL('/v1/affiliates/reporting/clicks/stream', w.sandbox.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'X-Eflow-API-Key': w.sandbox.keys.valid },
+    body: JSON.stringify({ from: `${day} 00:00:00`, to: `${day} 23:59:59`, timezone_id: 67 }),
+  });
+  const body = (await res.json()) as { clicks?: unknown[]; table?: unknown[] } | unknown[];
+  const rows = (Array.isArray(body) ? body : (body.clicks ?? body.table ?? [])) as { transaction_id: string; error_code: number }[];
+  const hit = rows.find((r) => Number(r.error_code) > 0);
+  assert.ok(hit, 'the sandbox has no rejected click yesterday');
+  return hit.transaction_id;
+}
