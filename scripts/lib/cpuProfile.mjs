@@ -12,7 +12,7 @@ function decodeMappings(map) {
   const lines = [];
   let source = 0;
   let line = 0;
-  let col = 0;
+  let _srcCol = 0; // the source column: decoded to keep the running sums right, not reported
   for (const text of map.mappings.split(';')) {
     const segs = [];
     let gen = 0;
@@ -34,7 +34,7 @@ function decodeMappings(map) {
       if (v.length >= 4) {
         source += v[1];
         line += v[2];
-        col += v[3];
+        _srcCol += v[3];
         segs.push([gen, source, line]);
       }
     }
