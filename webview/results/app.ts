@@ -224,10 +224,10 @@ export class ResultsApp {
     this.toolbar.setGroupBy(this.layout.groupBy);
     this.detail.setVisible(this.layout.detailOpen);
     this.toolbar.setDetailsPressed(this.layout.detailOpen);
-    this.applyColumns();
     // A first look fits the columns to what the first screens hold (kept narrow); a restored layout keeps
-    // its widths. Fitted as the rows are set, before they render, so they render once.
+    // its widths. Fitted as the rows are set, before they render, so columns and rows render once.
     if (Object.keys(this.layout.widths).length === 0) this.grid.fitOnNextRows(320, FIRST_LOOK_ROWS);
+    this.applyColumns();
     this.recompute();
     this.resizeObserver = new ResizeObserver(() => this.grid?.resize());
     this.resizeObserver.observe(main);

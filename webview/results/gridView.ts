@@ -216,7 +216,7 @@ export class GridView {
       this.measureWidths(pending.columns, undefined, fit.max, fit.sample);
       this.applyColumns(pending);
       this.reportLayout();
-    }
+    } else if (fit) this.autoFit(undefined, fit.max, fit.sample);
     this.grid.invalidateAllRows();
     this.grid.updateRowCount();
     this.grid.render();
