@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { chromiumPath, repoRoot } from './lib/paths.mjs';
+import { mapBundle, profileSelfTime } from './lib/cpuProfile.mjs';
 import { onCleanup } from './lib/proc.mjs';
 import { chromiumArgs } from './lib/workbench.mjs';
 
@@ -89,27 +90,30 @@ async function heapBytes(page) {
  * One page: load it, post the payload (its init patched with `init`), wait for painted rows. With
  * `tracePath`, Chromium's performance trace of it is written there and summarised.
  */
-async function openAndPaint(browser, base, pagePath, payload, cellSelector, log, init, tracePath) {
+async function openAndPaint(browser, base, pagePath, payload, cellSelector, log, init, tracePath, resolve) {
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   page.on('pageerror', (e) => log(`[page error] ${e.message}`));
   await page.goto(base + pagePath, { waitUntil: 'load' });
   if (tracePath) await browser.startTracing(page, { path: tracePath, categories: TRACE_CATEGORIES });
   const paint = await page.evaluate(([u, s, t, i]) => window.__bench.firstPaint(u, s, t, i), [`/data/${payload}`, cellSelector, TIMEOUT_MS, init]);
-  const trace = tracePath ? summariseTrace(await browser.stopTracing()) : undefined;
+  const trace = tracePath ? summariseTrace(await browser.stopTracing(), resolve) : undefined;
   return { context, page, paint, heapBytes: await heapBytes(page), ...(trace ? { trace } : {}) };
 }
 
-const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', 'v8.execute'];
+// The cpu_profiler category adds V8's sampling profile (ProfileChunk events): which functions the
+// FunctionCall time is spent in. Sampling at its default interval costs a few percent of the interval.
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', 'v8.execute', 'disabled-by-default-v8.cpu_profiler'];
 /** The renderer's main-thread work a first paint is made of, by trace event name. */
 const TRACE_WORK = new Set(['FunctionCall', 'EvaluateScript', 'v8.compile', 'RunMicrotasks', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'HitTest', 'ParseHTML', 'MinorGC', 'MajorGC', 'V8.GC_SCAVENGER', 'V8.GC_MARK_COMPACTOR', 'FireAnimationFrame', 'EventDispatch', 'TimerFire']);
 
 /**
  * Where the time between the page's `bench:post` and `bench:painted` marks went on the renderer's main
  * thread: the summed duration of each kind of work (events nest: a FunctionCall holds the Layout it
- * forced, so the figures overlap and are not meant to add up), and the forced layouts.
+ * forced, so the figures overlap and are not meant to add up), the forced style and layout passes, and
+ * the JS sampling profile's self time by function (scripts/lib/cpuProfile.mjs).
  */
-function summariseTrace(buffer) {
+function summariseTrace(buffer, resolve = () => undefined) {
   const events = JSON.parse(buffer.toString('utf8')).traceEvents ?? [];
   const mark = (name) => events.find((e) => e.name === name && (e.ph === 'R' || e.ph === 'I' || e.ph === 'n' || e.ph === 'b' || e.ph === 'e'));
   const post = mark('bench:post');
@@ -117,17 +121,45 @@ function summariseTrace(buffer) {
   if (!post || !painted) return { error: 'the user-timing marks are not in the trace' };
   const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.pid === post.pid);
   const byName = {};
-  let forcedLayouts = 0;
+  const work = [];
   for (const e of events) {
     if (e.ph !== 'X' || e.pid !== post.pid || (main && e.tid !== main.tid) || e.ts < post.ts || e.ts > painted.ts || !TRACE_WORK.has(e.name)) continue;
     byName[e.name] = (byName[e.name] ?? 0) + (e.dur ?? 0) / 1000;
-    if (e.name === 'Layout' && e.args?.beginData?.stackTrace) forcedLayouts++;
+    work.push(e);
   }
+  // Forced: style or layout done inside a script call (a read after a write), not in the frame's own
+  // rendering steps. Chromium does not always give these a stack trace, so nesting decides.
+  const calls = work.filter((e) => e.name === 'FunctionCall' || e.name === 'RunMicrotasks' || e.name === 'EvaluateScript');
+  const forced = work.filter((e) => (e.name === 'Layout' || e.name === 'UpdateLayoutTree') && calls.some((c) => c.ts <= e.ts && e.ts + (e.dur ?? 0) <= c.ts + (c.dur ?? 0)));
+  const forcedLayouts = forced.filter((e) => e.name === 'Layout').length;
+  const forcedStyles = forced.filter((e) => e.name === 'UpdateLayoutTree').length;
+  const forcedMs = Math.round(forced.reduce((n, e) => n + (e.dur ?? 0), 0) / 100) / 10;
   for (const k of Object.keys(byName)) byName[k] = Math.round(byName[k] * 10) / 10;
-  return { intervalMs: Math.round((painted.ts - post.ts) / 100) / 10, byName, forcedLayouts };
+  const profile = profileSelfTime(events, post.pid, main?.tid, post.ts, painted.ts, resolve);
+  return { intervalMs: Math.round((painted.ts - post.ts) / 100) / 10, byName, forcedLayouts, forcedStyles, forcedMs, profile };
 }
 
 const scrollIn = (page, selector) => page.evaluate(([s, f, st]) => window.__bench.scroll(s, f, st), [selector, SCROLL.frames, SCROLL.step]);
+
+/**
+ * Names positions in the served grid bundle by their sources: the same entry built again, minified the
+ * same way, with a source map (esbuild.js --production writes none). Used only when the code matches.
+ */
+async function gridResolver(buildRoot, outDir) {
+  const esbuild = await import('esbuild');
+  const outfile = path.join(outDir, 'grid-map', `${GRID_BUNDLE}.js`);
+  try {
+    const r = await esbuild.build({ entryPoints: [path.join(buildRoot, 'webview', `${GRID_BUNDLE}Main.ts`)], outfile, bundle: true, minify: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: 'external', sourcesContent: false, logLevel: 'silent', write: false });
+    const js = r.outputFiles.find((f) => f.path.endsWith('.js'));
+    const map = r.outputFiles.find((f) => f.path.endsWith('.js.map'));
+    fs.mkdirSync(path.dirname(outfile), { recursive: true });
+    fs.writeFileSync(`${outfile}.map`, map.text);
+    const byPosition = mapBundle(path.join(buildRoot, 'dist', 'webview', `${GRID_BUNDLE}.js`), js.text, `${outfile}.map`);
+    return byPosition ? (url, line, column) => (url.endsWith(`/dist/webview/${GRID_BUNDLE}.js`) ? byPosition(line, column) : undefined) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Runs the section. `dataFile` is the 100,000-row response; `buildRoot` holds the production dist/.
@@ -160,6 +192,8 @@ export async function benchGrid({ buildRoot, baseBuild, dataFile, outDir, runs, 
       ...(hasBase ? { '/grid-base': () => pageHtml(`/base-dist/webview/${GRID_BUNDLE}.js`, baseStyles) } : {}),
     },
   );
+  const resolve = hasGrid ? await gridResolver(buildRoot, outDir) : undefined;
+  if (hasGrid && !resolve) log('grid trace: no source map matches the served bundle; the profile names minified positions');
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
   onCleanup(() => browser.close().catch(() => {}));
@@ -167,7 +201,7 @@ export async function benchGrid({ buildRoot, baseBuild, dataFile, outDir, runs, 
   try {
     for (let run = 0; run < runs; run++) {
       if (hasGrid) {
-        const small = await openAndPaint(browser, base, '/grid', payloads.grid5000, '.slick-cell', log, undefined, run === 0 ? path.join(outDir, 'trace-grid-5000.json') : undefined);
+        const small = await openAndPaint(browser, base, '/grid', payloads.grid5000, '.slick-cell', log, undefined, run === 0 ? path.join(outDir, 'trace-grid-5000.json') : undefined, resolve);
         if (small.trace) {
           out.grid.trace5000 = { file: 'test-results/bench/trace-grid-5000.json', ...small.trace };
           log(`grid trace (5,000 rows, first paint): ${JSON.stringify(small.trace)}`);

@@ -15,6 +15,7 @@ import { closeMenu, showMenu } from './contextMenu';
 import { cellMenu, copyMenu, exportMenu, headerMenu } from './gridMenus';
 import { emptyText, missingPage, renderBanners, selectionText, summaryText } from './statusParts';
 import { Toolbar } from './toolbar';
+import { afterPaint } from './afterPaint';
 import { ConversionsBar, convertedFilterOf, withConvertedFilter } from './conversionsBar';
 import { SummaryPanel } from './summaryPanel';
 import type { HostApi } from '../hostApi';
@@ -67,6 +68,8 @@ export class ResultsApp {
   private selectionFrame = 0;
   private indexTask = 0;
   private resizeObserver: ResizeObserver | undefined;
+  /** Cancels what the last build left to run after its first paint. */
+  private cancelLate: () => void = () => undefined;
   private readonly bannerActions = { fetchAll: () => this.fetchAll(), copyText: (text: string) => this.host.post({ type: 'copyText', text }) };
 
   constructor(
@@ -77,7 +80,10 @@ export class ResultsApp {
     this.toolbar = new Toolbar({
       search: (text) => this.setSpec({ search: text }, true),
       groupBy: (column) => this.groupBy(column),
-      columns: () => this.chooser.toggle(this.layout.columns),
+      columns: () => {
+        this.attachChooser();
+        this.chooser.toggle(this.layout.columns);
+      },
       details: () => this.toggleDetail(),
       copyMenu: (b) => this.menuAt(b, copyMenu(this.selectedRows(), this.rows, { copyRows: (f, r) => this.copyRows(f, r), copySelection: () => this.copySelection() })),
       exportMenu: (b) => this.menuAt(b, exportMenu(this.table?.rowCount ?? 0, this.rows, isFiltered(this.layout.spec), (f, r) => this.exportRows(f, r))),
@@ -211,7 +217,11 @@ export class ResultsApp {
     main.firstElementChild!.append(gridHost, this.empty);
     const statusBar = el('div', { class: 'statusbar' });
     statusBar.append(this.summary, this.selectionInfo);
-    this.root.replaceChildren(this.banners, this.toolbar.root, this.toolbar.chips, this.conversionsBar.root, this.summaryPanel.root, main, statusBar, this.chooser.root);
+    this.root.replaceChildren(this.banners, this.toolbar.root, this.toolbar.chips, this.conversionsBar.root, this.summaryPanel.root, main, statusBar);
+    // The column chooser (a hidden popover of some 70 checkboxes, each a web component that renders
+    // itself when connected) joins the page after the first frame, so the rows do not wait for it.
+    this.cancelLate();
+    this.cancelLate = afterPaint(() => this.attachChooser());
     const sm = this.summaryModel!;
     this.summaryPanel.setModel(sm.model, sm.window, this.layout.summary ?? {});
     // The summary counts clicks (their times, errors, uniques): a grid of conversions has none.
@@ -225,12 +235,18 @@ export class ResultsApp {
     this.toolbar.setGroupBy(this.layout.groupBy);
     this.detail.setVisible(this.layout.detailOpen);
     this.toolbar.setDetailsPressed(this.layout.detailOpen);
+    // A first look fits the columns to what the first screens hold (kept narrow); a restored layout keeps
+    // its widths. Fitted as the rows are set, before they render, so columns and rows render once.
+    if (Object.keys(this.layout.widths).length === 0) this.grid.fitOnNextRows(320, FIRST_LOOK_ROWS);
     this.applyColumns();
     this.recompute();
-    // A first look fits the columns to what the first screens hold (kept narrow); a restored layout keeps its widths.
-    if (Object.keys(this.layout.widths).length === 0) this.grid.autoFit(undefined, 320, FIRST_LOOK_ROWS);
     this.resizeObserver = new ResizeObserver(() => this.grid?.resize());
     this.resizeObserver.observe(main);
+  }
+
+  /** The column chooser in the page (it joins after the first paint, or when opened before that). */
+  private attachChooser(): void {
+    if (this.grid && !this.chooser.root.isConnected) this.root.append(this.chooser.root);
   }
 
   private gridEvents(): GridEvents {
@@ -469,7 +485,10 @@ export class ResultsApp {
         },
         groupBy: (c) => this.groupBy(c),
         filter: (c) => this.grid?.focusHeaderFilter(c),
-        chooseColumns: () => this.chooser.open(this.layout.columns),
+        chooseColumns: () => {
+          this.attachChooser();
+          this.chooser.open(this.layout.columns);
+        },
       }),
       x,
       y,
@@ -489,6 +508,7 @@ export class ResultsApp {
   }
 
   private showMissing(title: string, canRunAgain: boolean): void {
+    this.cancelLate();
     this.grid?.destroy();
     this.grid = undefined;
     this.root.replaceChildren(missingPage(title, canRunAgain ? () => this.host.post({ type: 'runAgain' }) : undefined));

@@ -46,6 +46,13 @@ export interface SelectedBlock {
   columns: string[];
 }
 
+/** What setColumns gives the grid: the columns, how many are frozen, the sort shown. */
+interface PendingColumns {
+  columns: GridColumn[];
+  keep: number;
+  sort: SortSpec | undefined;
+}
+
 const ROW_HEIGHT = 22;
 const MAX_FIT_WIDTH = 600;
 
@@ -56,6 +63,9 @@ export class GridView {
   private rows: number[] = [];
   private contains: Record<string, string> = {};
   private readonly measure = document.createElement('canvas').getContext('2d');
+  private fitNext: { max: number; sample: number } | undefined;
+  /** Columns set while a fit waits for its rows: given to the grid by setRows, fitted. */
+  private pendingColumns: PendingColumns | undefined;
 
   constructor(
     host: HTMLElement,
@@ -186,10 +196,27 @@ export class GridView {
     this.table = table;
   }
 
+  /**
+   * The next setRows sizes the columns to its rows (autoFit) before they render: a first look then
+   * renders its rows once, at their fitted widths, instead of rendering, measuring and rendering again.
+   */
+  fitOnNextRows(max: number, sample: number): void {
+    this.fitNext = { max, sample };
+  }
+
   /** Shows these result rows, in this order. */
   setRows(rows: number[]): void {
     this.rows = rows;
     this.selection.setSelectedRanges([]);
+    const fit = this.fitNext;
+    const pending = this.pendingColumns;
+    this.fitNext = undefined;
+    this.pendingColumns = undefined;
+    if (fit && pending) {
+      this.measureWidths(pending.columns, undefined, fit.max, fit.sample);
+      this.applyColumns(pending);
+      this.reportLayout();
+    } else if (fit) this.autoFit(undefined, fit.max, fit.sample);
     this.grid.invalidateAllRows();
     this.grid.updateRowCount();
     this.grid.render();
@@ -229,41 +256,57 @@ export class GridView {
     let keep = Math.min(frozen, Math.max(0, columns.length - 1));
     const room = (this.grid.getContainerNode().clientWidth || 800) - 120;
     while (keep > 0 && columns.slice(0, keep).reduce((w, c) => w + (c.width ?? 0), 0) > room) keep--;
+    const next = { columns, keep, sort: sort && ids.includes(sort.column) ? sort : undefined };
+    // Fitting before the first rows: the grid gets its columns once, at their fitted widths (setRows).
+    if (this.fitNext) this.pendingColumns = next;
+    else this.applyColumns(next);
+  }
+
+  private applyColumns({ columns, keep, sort }: PendingColumns): void {
     this.grid.setColumns(columns);
     if (this.grid.getOptions().frozenColumn !== keep - 1) this.grid.setOptions({ frozenColumn: keep - 1 });
-    if (sort && ids.includes(sort.column)) this.grid.setSortColumn(sort.column, sort.asc);
+    if (sort) this.grid.setSortColumn(sort.column, sort.asc);
     else this.grid.setSortColumns([]);
   }
 
-  /** Sizes columns to their content (header and the first 1,000 rows shown), within 40 px and `max`. */
   /**
-   * Sizes columns to their header and the text of the first `sample` shown rows. Each distinct text is
-   * measured once per column (countries, offers and errors repeat), and each font is read from the page
-   * once, so a first look at 5,000 rows costs a few milliseconds before the first paint.
+   * Sizes columns to their header and the text of the first `sample` shown rows, within 40 px and `max`.
+   * Each distinct text is measured once per column (countries, offers and errors repeat), and each
+   * cell font is read once, from a probe cell in the grid's canvas (styled as a row's cells are), so
+   * this works before any row has rendered and reads no rendered cell.
    */
   autoFit(ids?: string[], max = MAX_FIT_WIDTH, sample = 1000): void {
+    const cols = this.grid.getColumns();
+    this.measureWidths(cols, ids, max, sample);
+    this.grid.setColumns(cols);
+    this.reportLayout();
+  }
+
+  /** Sets the `width` of `cols` (those in `ids`, or all) as autoFit describes. */
+  private measureWidths(cols: GridColumn[], ids: string[] | undefined, max: number, sample: number): void {
     const table = this.table;
     const ctx = this.measure;
     if (!table || !ctx) return;
     const fonts = new Map<string, string>();
-    const fontOf = (node: Element, key: string) => {
-      let f = fonts.get(key);
+    const fontOf = (cls: string): string => {
+      let f = fonts.get(cls);
       if (f === undefined) {
-        const s = getComputedStyle(node);
+        const row = el('div', { class: 'ui-widget-content slick-row', 'aria-hidden': 'true' });
+        const cell = el('div', { class: `slick-cell ${cls}`.trim() });
+        row.append(cell);
+        this.grid.getCanvasNode().append(row);
+        const s = getComputedStyle(cell);
         f = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
-        fonts.set(key, f);
+        row.remove();
+        fonts.set(cls, f);
       }
       return f;
     };
-    const base = fontOf(this.grid.getCellNode(0, 0) ?? this.grid.getContainerNode(), '');
-    const cols = this.grid.getColumns();
     const rows = this.rows.length > sample ? this.rows.slice(0, sample) : this.rows;
-    for (const [i, col] of cols.entries()) {
+    for (const col of cols) {
       if (ids && !ids.includes(String(col.id))) continue;
       // Each column in its own font: ids are monospace, wider than the grid's font.
-      const cell = this.grid.getCellNode(0, i);
-      const cls = col.cssClass ?? '';
-      ctx.font = cell ? fontOf(cell, cls) : cls === 'cell-mono' ? base.replace(/[^ ]+$/, 'monospace') : base;
+      ctx.font = fontOf(col.cssClass ?? '');
       let w = ctx.measureText(typeof col.name === 'string' ? col.name : '').width + 28;
       const seen = new Set<string>();
       for (const r of rows) {
@@ -274,8 +317,6 @@ export class GridView {
       }
       col.width = Math.round(Math.max(40, Math.min(max, w)));
     }
-    this.grid.setColumns(cols);
-    this.reportLayout();
   }
 
   /** The selection as blocks of result rows by column ids (the active cell when nothing is selected). */
