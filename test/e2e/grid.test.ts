@@ -102,6 +102,20 @@ test('a capped stream opens as a 5,000-row grid with the cap marked', { timeout:
   const rowsInDom = await gridFrame(w).locator('.slick-row').count();
   assert.ok(rowsInDom > 10 && rowsInDom < 200, `${rowsInDom} rows in the DOM: the grid does not virtualise`);
   assert.match(await gridStatus(w), /^5,000 rows · [\d,]+ unique · Revenue .* · .* → .* \(UTC\)$/);
+  // The first look is fitted: the text of the visible Offer and Time cells is not cut (the fit reads
+  // the first rows' text before they render, so a fit that did not run would leave default widths).
+  const fit = await gridFrame(w)
+    .locator('body')
+    .evaluate(() => {
+      const header = Array.from(document.querySelectorAll('.slick-header-column'), (h) => h.textContent?.trim() ?? '');
+      const cols = ['Offer', 'Time (UTC)'].map((name) => header.indexOf(name));
+      // A row's cells sit in two rows when the Time column is frozen (one per pane): find them by row.
+      const cells: (HTMLElement | null)[] = [];
+      for (let r = 0; r < 10; r++) for (const c of cols) cells.push(document.querySelector<HTMLElement>(`.slick-row[data-row="${r}"] .slick-cell.l${c}`));
+      return { cols, checked: cells.filter((cell) => cell?.textContent).length, cut: cells.filter((cell) => cell && cell.scrollWidth > cell.clientWidth + 1).map((cell) => cell!.textContent) };
+    });
+  assert.ok(fit.cols.every((c) => c >= 0) && fit.checked === 20, `checked ${fit.checked} cells of columns ${fit.cols.join(', ')}`);
+  assert.deepEqual(fit.cut, [], 'cells cut on the first look: its columns were not fitted');
   await w.screenshot('01-grid-5000');
 });
 
