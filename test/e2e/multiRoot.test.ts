@@ -60,7 +60,9 @@ test('each folder is its own scope; a query runs from its folder and moves to th
 
   // Drag it onto the first folder's scope: out of one file, into the other.
   await rowOf(REPORTS_QUERY).dragTo(rowOf(/^Workspace · workspace/));
-  await waitUntil('the query in the first folder\'s file', () => names(mainFile).includes(REPORTS_QUERY));
+  // A move writes the query into its new file first and then takes it out of the old one (so a failed
+  // second write loses nothing): wait for both files.
+  await waitUntil('the query in the first folder\'s file and out of its own', () => names(mainFile).includes(REPORTS_QUERY) && names(reportsFile).length === 0);
   assert.deepEqual(names(reportsFile), []);
   assert.deepEqual(names(mainFile), ['Main: today UTC', REPORTS_QUERY]);
   await w.screenshot('02-moved-between-folders');
