@@ -37,7 +37,20 @@ async function choose(w: Workbench, text: string, title?: RegExp): Promise<void>
 
 async function typeInto(w: Workbench, text: string, title: RegExp): Promise<void> {
   await w.waitForQuickInput({ title });
-  await w.quickInputType(text);
+  // The step before may still be closing (a pick of the same step number): type again until the box
+  // that stays open holds exactly the text, so no keystroke went to the widget that was leaving.
+  let shown = '';
+  await waitUntil(
+    () => `the input box to hold "${text}" (it holds "${shown}")`,
+    async () => {
+      const before = await w.quickInputState();
+      if (before?.value !== text) await w.quickInputType(text);
+      const now = await w.quickInputState();
+      shown = now?.value ?? '';
+      return shown === text && title.test(now?.title ?? '');
+    },
+    20_000,
+  );
   await w.quickInputAccept();
 }
 
