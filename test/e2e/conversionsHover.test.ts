@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startWorkbench, waitUntil, type Workbench } from './harness';
+import { rejectedClickId } from '../sandbox/probe';
 
 let wb: Workbench | undefined;
 let converted = '';
@@ -104,7 +105,7 @@ test('the card says whether the click converted, and "Trace" opens the trace', {
   const cases: Array<[string, string, RegExp]> = [
     // The editor's text as shown: wrapped lines, Markdown's escapes.
     ['not-converted', none, /## Verdict: Not converted within 30\s+days\s+of\s+the\s+click/],
-    ['rejected', await rejectedId(w), /## Verdict: Click rejected\\?: \d+\s+·\s+\S/],
+    ['rejected', await rejectedClickId(w.sandbox.url, w.sandbox.keys.valid), /## Verdict: Click rejected\\?: \d+\s+·\s+\S/],
     ['not-found', 'f'.repeat(32), /## Verdict: Click not found/],
   ];
   for (const [name, id, verdict] of cases) {
@@ -118,17 +119,3 @@ test('the card says whether the click converted, and "Trace" opens the trace', {
   }
 });
 
-/** A rejected click of yesterday (error_code ≠ 0), from the sandbox's own stream over HTTP. */
-async function rejectedId(w: Workbench): Promise<string> {
-  const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  const res = await fetch(new URL('/v1/affiliates/reporting/clicks/stream', w.sandbox.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'X-Eflow-API-Key': w.sandbox.keys.valid },
-    body: JSON.stringify({ from: `${day} 00:00:00`, to: `${day} 23:59:59`, timezone_id: 67 }),
-  });
-  const body = (await res.json()) as { clicks?: unknown[]; table?: unknown[] } | unknown[];
-  const rows = (Array.isArray(body) ? body : (body.clicks ?? body.table ?? [])) as { transaction_id: string; error_code: number }[];
-  const hit = rows.find((r) => Number(r.error_code) > 0);
-  assert.ok(hit, 'the sandbox has no rejected click yesterday');
-  return hit.transaction_id;
-}

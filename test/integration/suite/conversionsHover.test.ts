@@ -3,6 +3,7 @@ import MarkdownIt from 'markdown-it';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { TraceOutcome } from '../../../src/conversions/traceClick';
+import { rejectedClickId } from '../../sandbox/probe';
 import { resetSandbox, sandboxState, setSandboxKnobs, testConfig } from './env';
 import { activeResultText, closeAllEditors, extensionApi, removeAllAccounts, useSandboxAccount, waitFor } from './helpers';
 
@@ -79,20 +80,6 @@ async function conversionRequests(): Promise<number> {
   return state.requests.filter((r) => r.path.startsWith('/v1/affiliates/reporting/conversions')).length;
 }
 
-/** A rejected click of yesterday (error_code ≠ 0), asked of the sandbox directly. */
-async function rejectedId(): Promise<string> {
-  const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  const res = await fetch(new URL('/v1/affiliates/reporting/clicks/stream', testConfig().sandboxUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'X-Eflow-API-Key': testConfig().keys.valid },
-    body: JSON.stringify({ from: `${day} 00:00:00`, to: `${day} 23:59:59`, timezone_id: 67 }),
-  });
-  const body = (await res.json()) as { clicks?: unknown[]; table?: unknown[] } | unknown[];
-  const rows = (Array.isArray(body) ? body : (body.clicks ?? body.table ?? [])) as { transaction_id: string; error_code: number }[];
-  const hit = rows.find((r) => Number(r.error_code) > 0);
-  assert.ok(hit, 'the sandbox has no rejected click yesterday');
-  return hit.transaction_id;
-}
 
 async function trace(id: string, options?: { searchYear?: boolean }): Promise<TraceOutcome> {
   const outcome = await vscode.commands.executeCommand<TraceOutcome | undefined>('everflow.traceClick', id, options);
@@ -204,7 +191,7 @@ suite('Conversions: the hover line and Trace Click', () => {
   });
 
   test('Trace Click: a rejected click is explained by its error code', async () => {
-    const outcome = await trace(await rejectedId());
+    const outcome = await trace(await rejectedClickId(testConfig().sandboxUrl, testConfig().keys.valid));
     assert.strictEqual(outcome.verdict, 'rejected');
     assert.match(outcome.headline, /^Click rejected: \d+ · /);
     assert.match(activeResultText(), /## Verdict: Click rejected/);
