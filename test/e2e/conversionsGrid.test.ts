@@ -151,13 +151,7 @@ test('Add Conversions fills the conversion columns and puts CVR and EPC in the s
 
   // The quick filter's chosen state must read in a light theme too.
   await g.locator('.conv-choice', { hasText: /^Converted$/ }).click();
-  await w.page.keyboard.press('F1');
-  await w.page.locator('.quick-input-widget input').first().waitFor({ state: 'visible' });
-  await w.page.keyboard.type('Preferences: Color Theme');
-  await w.page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]').first().click();
-  await waitUntil('the theme picker', async () => (await w.page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]').count()) === 0);
-  await w.quickInputType('Light Modern');
-  await w.quickInputAccept();
+  await w.setColorTheme('Light Modern');
   await waitUntil('the light theme in the webview', async () => /vscode-light/.test((await g.locator('body').getAttribute('class')) ?? ''));
   await w.screenshot('03-light-converted');
 

@@ -243,6 +243,28 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /**
+   * Chooses a colour theme in the theme picker and waits until the workbench has it for good. Typing in
+   * the picker only previews the focused theme (a preview reverts when the picker closes otherwise), so
+   * Enter waits for the named theme's row to be the focused one, and the wait ends with the picker closed.
+   */
+  async setColorTheme(name: string): Promise<void> {
+    // The palette's first match for "Color Theme" is the Marketplace entry: pick the command's row itself.
+    await this.page.keyboard.press('F1');
+    await this.page.locator('.quick-input-widget input').first().waitFor({ state: 'visible' });
+    await this.page.keyboard.type('Preferences: Color Theme');
+    const command = this.page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]');
+    await command.first().click();
+    await this.waitUntil(async () => (await command.count()) === 0, 'the theme picker');
+    await this.quickInputType(name);
+    let focused: string | undefined;
+    await this.waitUntil(async () => (focused = await this.focusedQuickPickLabel()) === name, () => `the ${name} theme focused in the picker (focused: ${focused})`);
+    await this.quickInputAccept();
+    await this.page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: DEFAULT_WAIT });
+    const kind = /high contrast/i.test(name) ? (/light/i.test(name) ? 'hc-light' : 'hc-black') : /light/i.test(name) ? 'vs' : 'vs-dark';
+    await this.waitUntil(async () => ((await this.page.locator('.monaco-workbench').first().getAttribute('class')) ?? '').split(/\s+/).includes(kind), `the workbench in the ${name} theme`);
+  }
+
   /** The visible notification toasts' messages, newest last. */
   async readNotifications(): Promise<string[]> {
     const items = this.page.locator('.notifications-toasts .notification-list-item-message');

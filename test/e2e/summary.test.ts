@@ -73,14 +73,7 @@ async function runStream(w: Workbench, window: string, filters = ''): Promise<vo
 }
 
 async function setTheme(w: Workbench, name: string): Promise<void> {
-  // The palette's first match for "Color Theme" is the Marketplace entry: pick the command's row itself.
-  await w.page.keyboard.press('F1');
-  await w.page.locator('.quick-input-widget input').first().waitFor({ state: 'visible' });
-  await w.page.keyboard.type('Preferences: Color Theme');
-  await w.page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]').first().click();
-  await waitUntil('the theme picker', async () => (await w.page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]').count()) === 0);
-  await w.quickInputType(name);
-  await w.quickInputAccept();
+  await w.setColorTheme(name);
   await waitUntil(`the ${name} theme in the webview`, async () => {
     const cls = await gridFrame(w).locator('body').getAttribute('class');
     if (name.includes('Light High Contrast')) return /vscode-high-contrast-light/.test(cls ?? '');
