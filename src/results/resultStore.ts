@@ -212,6 +212,7 @@ async function readResult(file: string): Promise<unknown> {
     let conversions: Record<string, unknown> | undefined;
     let whole = '';
     let ended = false;
+    let parsed = 0;
     for await (const line of lines) {
       if (!head) {
         if (!line.endsWith('"rows":[')) {
@@ -227,7 +228,12 @@ async function readResult(file: string): Promise<unknown> {
         conversions = JSON.parse(line.slice(CONVERSIONS_LINE.length) + ']}') as Record<string, unknown>;
         list = [];
         conversions.rows = list;
-      } else list.push(JSON.parse(line.startsWith(',') ? line.slice(1) : line));
+      } else {
+        list.push(JSON.parse(line.startsWith(',') ? line.slice(1) : line));
+        // readline hands over up to a thousand buffered lines without a turn of the event loop between
+        // them (tens of milliseconds of parsing): give the host's other work a turn every batch.
+        if (++parsed % BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     if (!head) return JSON.parse(whole);
     if (!ended) throw new Error('the file ends early');
