@@ -172,12 +172,18 @@ export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label 
   onCleanup(() => fs.rmSync(staging, { recursive: true, force: true }));
   const resultsDir = path.join(staging, 'results');
   fs.mkdirSync(resultsDir);
+  // Where the extension writes its phase marks (src/activationTimeline.ts), one file per extension host.
+  const phasesDir = path.join(staging, 'phases');
+  fs.mkdirSync(phasesDir);
   // The probe waits for the start-up activations of the built-in extensions to finish first.
   const config = { ids: quiet ? [BASELINES[0], EVERFLOW_ID, BASELINES[1]] : BASELINES, resultsDir, settleMs: 2000 };
   const extensions = [packagedExtension(buildRoot, staging, quiet, sourceRoot), ...benchExtensions(staging, config)];
   const profile = prepareProfile({ label: 'bench-activation', extensions, files: { 'notes.txt': 'benchmark workspace\n' } });
   onCleanup(() => profile.remove());
   const logs = ensureLogsDir('bench');
+  // code-server passes its environment on to the extension hosts it starts.
+  process.env.EVERFLOW_BENCH_ACTIVATION_DIR = phasesDir;
+  onCleanup(() => delete process.env.EVERFLOW_BENCH_ACTIVATION_DIR);
   const server = await startCodeServer({ profile, logFile: path.join(logs, 'code-server.log') });
   onCleanup(() => server.stop());
   const known = new Set();
@@ -191,8 +197,10 @@ export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label 
       if (run > 0) await wb.page.reload({ waitUntil: 'domcontentloaded' });
       const probe = await waitForResult(resultsDir, known, 120_000);
       const shown = await runningExtensions(wb.page, [EVERFLOW_NAME, ...BASELINE_NAMES]);
-      perRun.push({ run, pid: probe.pid, vscode: shown, probe: probe.results });
+      const phases = readPhases(phasesDir, probe.pid);
+      perRun.push({ run, pid: probe.pid, vscode: shown, probe: probe.results, ...(phases ? { phases } : {}) });
       log(`activation${label ? ` ${label}` : ''} (${quiet ? 'quiet' : 'start-up'}) run ${run}: Everflow Clicks ${shown[EVERFLOW_NAME]?.ms} ms, empty extensions ${BASELINE_NAMES.map((n) => shown[n]?.ms).join(' / ')} ms`);
+      if (phases) log(`  phases: ${phases.map((p) => `${p.phase} ${p.ms.toFixed(1)}`).join(' · ')} ms`);
     }
   } finally {
     await wb.close();
@@ -201,6 +209,18 @@ export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label 
     collectVscodeLogs(profile, path.join(logs, 'vscode'));
   }
   return { codeServer: host.codeServerVersion, quiet, runs: perRun, activationEvents: activationEvents(path.join(logs, 'vscode')) };
+}
+
+/**
+ * The extension's own phase marks in the extension host `pid` (src/activationTimeline.ts), as the
+ * milliseconds each phase took, in order; `sinceModule` is when it ended, from the first mark (the bundle's
+ * own code starting to run). Undefined when that build writes none (an earlier commit) or it did not run.
+ */
+function readPhases(dir, pid) {
+  const file = path.join(dir, `${pid}.json`);
+  if (!fs.existsSync(file)) return undefined;
+  const { marks } = JSON.parse(fs.readFileSync(file, 'utf8'));
+  return marks.slice(1).map((m, i) => ({ phase: m.phase, ms: m.ms ?? m.at - marks[i].at, sinceModule: m.at - marks[0].at }));
 }
 
 /** "Developer: Show Running Extensions", read: name → VS Code's activation time for each of `names`. */

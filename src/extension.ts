@@ -1,3 +1,5 @@
+// First, so its first mark is taken before the rest of the bundle's modules run.
+import { markActivated, markPhase } from './activationTimeline';
 import * as vscode from 'vscode';
 import { AccountStore } from './accounts';
 import { createApi, type EverflowClicksApi } from './api';
@@ -35,9 +37,11 @@ import { LazyPanels } from './lazyPanels';
 // chunks of their own (`import()` below and in commands/registry.ts), loaded on first use.
 
 export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
+  markPhase('module evaluation');
   const logger = new Logger();
   const accounts = new AccountStore(context.secrets);
   const hostGuard = new HostGuard(context.globalState);
+  markPhase('logger, accounts, host guard');
   // One limiter for every request this window makes, so hovers, look-ups and streams share the
   // account's bucket (5 requests/s, refilled every 30 s, shared with every other tool on the account).
   const limiter = new RateLimiter({ perSecond: config.requestsPerSecond(), windowMs: config.rateLimitWindowMs() });
@@ -56,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
       return key;
     },
   });
+  markPhase('client, limiter');
   const documents = new ResultDocuments();
   const timezones = new TimezoneService(client, config.baseUrl);
   // The history of runs, with their rows kept on disk.
@@ -64,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     context.globalState,
     new ResultStore(historyDir ? `${historyDir}/history` : undefined, { maxFiles: MAX_HISTORY, maxBytes: HISTORY_RESULT_BYTES }, (m) => logger.warn(m)),
   );
+  markPhase('documents, timezones, history (ResultStore)');
   const truncation = new TruncationMemory(context.globalState, async () => {
     const account = await accounts.active();
     return account && `${account.id} ${hostOf(config.baseUrl())}`;
@@ -74,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     import('./panels.js').then((m) => () => m.createPanels(context, { client, timezones, logger, documents, history, truncation, extensionUri: context.extensionUri, savedQueries, accounts })),
   );
   const ready = () => panels.load();
+  markPhase('truncation, lazy panels (grid serializer)');
   // One cache of clicks for hovers, terminal links and every look-up. Ids are per account and host,
   // so a switch of either empties it (below).
   const clickCache = new LookupCache<Click>({
@@ -89,8 +96,10 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     notify: (message) => void showWarning(message, 'Show Log').then((choice) => choice && logger.show()),
     log: (message) => logger.warn(message),
   });
+  markPhase('click cache, conversions');
   // Saved queries: the team's workspace file and the user's synced store.
   const savedQueries = new SavedQueries(context.globalState);
+  markPhase('saved queries (stores, file reads started)');
   const services: Services = {
     accounts, client, logger, documents, timezones, hostGuard, clickCache, conversions, savedQueries, history,
     // Read only by commands and chat tools, which load the panels before they run.
@@ -103,21 +112,31 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     const [m] = await Promise.all([import('./chat/chatTools.js'), ready()]);
     return m.createChatTools(services);
   });
+  markPhase('chat tools registered');
   const savedQueriesView = new SavedQueriesView(savedQueries, async (items, target) => {
     const [m] = await Promise.all([import('./commands/savedQueryEdits.js'), ready()]);
     await m.moveByDrop(services, items, target);
   });
 
+  markPhase('saved queries view (tree view created)');
+  const statusBar = new AccountStatusBar(accounts);
+  const historyView = new HistoryView(history);
+  markPhase('status bar, history view');
+  const hovers = new ClickHovers(new ClickHoverProvider(services), context, (m) => logger.info(m));
+  const terminalLinks = registerClickTerminalLinks();
+  markPhase('hovers, terminal links');
+  const commands = registerCommands(services, ready);
+  markPhase('commands registered');
   context.subscriptions.push(
     logger,
     accounts,
     documents,
-    new AccountStatusBar(accounts),
+    statusBar,
     savedQueries,
     history,
     panels,
     savedQueriesView,
-    new HistoryView(history),
+    historyView,
     config.onDidChange(['requestsPerSecond'], () => limiter.setRate(config.requestsPerSecond())),
     config.onDidChange(['rateLimitWindowSeconds'], () => limiter.setWindow(config.rateLimitWindowMs())),
     watchRateLimit(limiter, (m) => logger.info(m)),
@@ -126,13 +145,15 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     ),
     config.onDidChange(['baseUrl'], () => (clickCache.clear(), conversions.clear())),
     accounts.onDidChange(() => (clickCache.clear(), conversions.clear())),
-    new ClickHovers(new ClickHoverProvider(services), context, (m) => logger.info(m)),
-    registerClickTerminalLinks(),
-    ...registerCommands(services, ready),
+    hovers,
+    terminalLinks,
+    ...commands,
     ...chatTools.disposables,
   );
+  markPhase('settings listeners');
   void seedDemoAccount(accounts, logger);
-  return createApi(accounts, {
+  markPhase('demo account seeding started');
+  const api = createApi(accounts, {
     tree: () => snapshotTree(savedQueriesView),
     history: () => history.entries().map((e) => ({ ...e, kept: history.hasResult(e.id) })),
     openEditors: () => panels.current?.queryEditors.openKeys() ?? [],
@@ -140,6 +161,8 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     panels: () => panels.current?.grids.info() ?? [],
     restore: async (panel, state) => (await panels.load()).grids.restore(panel, state),
   }, chatTools.api, { notices: () => [...conversions.notices], requests: () => conversions.fetches });
+  markActivated();
+  return api;
 }
 
 export function deactivate(): void {
