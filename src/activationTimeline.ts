@@ -10,6 +10,7 @@ import * as path from 'node:path';
 const ENV = 'EVERFLOW_BENCH_ACTIVATION_DIR';
 const marks: { phase: string; at: number; ms?: number }[] = [{ phase: 'module evaluation starts', at: performance.now() }];
 let returned = false;
+let extensionId = '';
 let writeQueued = false;
 
 /** Marks the end of `phase` (the time since the previous mark is spent in it). */
@@ -18,8 +19,9 @@ export function markPhase(phase: string): void {
 }
 
 /** The last mark of activate(), just before it returns; the marks are written after it has. */
-export function markActivated(): void {
+export function markActivated(id: string): void {
   markPhase('activate() returns');
+  extensionId = id;
   returned = true;
   queueWrite();
 }
@@ -47,9 +49,23 @@ function write(): void {
   if (!dir) return;
   try {
     const file = path.join(dir, `${process.pid}.json`);
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ pid: process.pid, marks }));
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ pid: process.pid, marks, vscode: vscodeMarks() }));
     fs.renameSync(`${file}.tmp`, file);
   } catch {
     // A benchmark aid: a folder that cannot be written to changes nothing for the extension.
   }
+}
+
+/**
+ * VS Code's own marks around loading this extension's code (`code/extHost/willLoadExtensionCode/<id>`
+ * and `didLoadExtensionCode`), on performance.now()'s scale. Internal to VS Code (its
+ * vs/base/common/performance keeps them on globalThis with Date.now() times, so to the millisecond),
+ * and read only for the benchmark: when they are missing the benchmark just has less detail.
+ */
+function vscodeMarks(): { name: string; at: number }[] {
+  const perf = (globalThis as { MonacoPerformanceMarks?: { getMarks?: () => { name: string; startTime: number }[] } }).MonacoPerformanceMarks;
+  const all = typeof perf?.getMarks === 'function' ? perf.getMarks() : [];
+  return all
+    .filter((m) => extensionId !== '' && m.name.endsWith(`/${extensionId}`))
+    .map((m) => ({ name: m.name.slice(0, -extensionId.length - 1), at: m.startTime - performance.timeOrigin }));
 }

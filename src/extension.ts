@@ -31,13 +31,15 @@ import { ResultStore } from './results/resultStore';
 import { SavedQueries } from './storage/savedQueries';
 import { LazyPanels } from './lazyPanels';
 
+markPhase('modules evaluated');
+
 // The composition root: builds the long-lived parts once and hands them to commands and views.
 // Nothing here does I/O beyond reading secrets, so activation stays cheap, and what activation does
 // not run is not loaded either: the grids, the query form, the commands' and chat tools' work are
 // chunks of their own (`import()` below and in commands/registry.ts), loaded on first use.
 
 export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
-  markPhase('module evaluation');
+  markPhase('waiting for VS Code (extension context; not in its figure)');
   const logger = new Logger();
   const accounts = new AccountStore(context.secrets);
   const hostGuard = new HostGuard(context.globalState);
@@ -161,7 +163,7 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     panels: () => panels.current?.grids.info() ?? [],
     restore: async (panel, state) => (await panels.load()).grids.restore(panel, state),
   }, chatTools.api, { notices: () => [...conversions.notices], requests: () => conversions.fetches });
-  markActivated();
+  markActivated(context.extension.id);
   return api;
 }
 
