@@ -29,6 +29,7 @@ export class SavedQueries implements vscode.Disposable {
   /** Fires when any scope's queries, folders or problems change. */
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
+  private loading: Promise<void> | undefined;
   /** The saved-queries tree's selection, for commands run from the keyboard or the palette. */
   selection: () => readonly unknown[] = () => [];
 
@@ -42,7 +43,22 @@ export class SavedQueries implements vscode.Disposable {
         void Promise.all(this.workspaces.map((w) => w.reload())).then(() => this.changed.fire());
       }),
     );
-    void this.reloadAll();
+    // Nothing is read here: activation only sets the stores up (the user store's file system, the
+    // watchers). The files are read and parsed on first use, see load().
+  }
+
+  /**
+   * Reads every scope the first time something needs the queries (the view shown, a command, a chat
+   * tool, the API); later calls get the same read. A change on disk (the watchers) reloads its scope
+   * whether or not this ran, so a broken file's problem still reaches the Problems panel once read.
+   */
+  load(): Promise<void> {
+    return (this.loading ??= this.reloadAll());
+  }
+
+  /** True once load() has run (its read may still be under way). */
+  get loadStarted(): boolean {
+    return this.loading !== undefined;
   }
 
   private follow(store: QueryScopeStore): vscode.Disposable {
