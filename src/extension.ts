@@ -9,7 +9,7 @@ import * as config from './config';
 import { HostGuard } from './hostGuard';
 import { hostOf, TruncationMemory } from './results/truncationMemory';
 import { ClickHovers } from './hovers/clickHovers';
-import { registerClickTerminalLinks } from './hovers/terminalLinkProvider';
+import { registerClickTerminalLinks } from './hovers/terminalLinkRegistration';
 import { Logger } from './logger';
 import { ResultDocuments } from './results/resultDocuments';
 import type { Services } from './services';

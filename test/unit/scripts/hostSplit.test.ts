@@ -46,6 +46,11 @@ const LAZY = [
   'src/hovers/clickHoverProvider.ts',
   'src/hovers/clickCard.ts',
   'src/timezoneService.ts',
+  // The id detection behind terminal links, loaded with the first terminal line asked about.
+  'src/hovers/terminalLinkProvider.ts',
+  'src/clickLookup.ts',
+  'src/core/idDetection.ts',
+  'src/core/idScanner.ts',
   // The as-sent documents, loaded with the first result document or kept result.
   'src/results/exchanges.ts',
   'src/core/asSent.ts',
