@@ -11,6 +11,11 @@
 // - quiet: the same code with its activation events removed, activated through the API by a
 //   benchmark-only probe extension (bench/activation/probe) once the window has settled: the
 //   extension's own cost, without the start-up crowd.
+// Where the time goes: the extension marks each phase of loading and activate() with performance.now()
+// (src/activationTimeline.ts) and, because this script sets EVERFLOW_BENCH_ACTIVATION_DIR for code-server
+// and so for its extension hosts, writes the marks to a file once activate() has returned; VS Code's own
+// marks around require() (willLoadExtensionCode/didLoadExtensionCode) give the reading and compiling.
+// Work an extension defers past its return (first use, idle) is not in VS Code's figure, nor here.
 // The baseline in both is an empty extension in the same extension host, activated by the probe
 // and read from the same view. The window is reloaded between runs, so each run has a fresh
 // extension host; run 0 warms the OS file cache and is left out of the median.
