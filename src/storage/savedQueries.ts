@@ -43,16 +43,17 @@ export class SavedQueries implements vscode.Disposable {
         void Promise.all(this.workspaces.map((w) => w.reload())).then(() => this.changed.fire());
       }),
     );
-    // Nothing is read here: activation only sets the stores up (the user store's file system, the
-    // watchers). The files are read and parsed on first use, see load().
+    // Nothing is read or watched here: activation only sets the stores up (and registers the user
+    // store's file system, as VS Code requires). The files are read, parsed and watched on first use, see load().
   }
 
   /**
    * Reads every scope the first time something needs the queries (the view shown, a command, a chat
-   * tool, the API); later calls get the same read. A change on disk (the watchers) reloads its scope
-   * whether or not this ran, so a broken file's problem still reaches the Problems panel once read.
+   * tool, the API); later calls get the same read. From then on the watchers reload a scope changed on
+   * disk, and a broken file's problem reaches the Problems panel as soon as it is read.
    */
   load(): Promise<void> {
+    if (!this.loading) for (const w of this.workspaces) w.watch();
     return (this.loading ??= this.reloadAll());
   }
 
@@ -77,6 +78,7 @@ export class SavedQueries implements vscode.Disposable {
     const folders = vscode.workspace.workspaceFolders ?? [];
     const scopes = workspaceScopes(folders.map((f) => f.name));
     this.workspaces = folders.length ? folders.map((f, i) => new WorkspaceQueryStore(f, scopes[i])) : [new WorkspaceQueryStore(undefined)];
+    if (this.loading) for (const w of this.workspaces) w.watch();
     this.workspaceSubscriptions = this.workspaces.flatMap((w) => [w, this.follow(w)]);
   }
 
