@@ -11,6 +11,11 @@
 // - quiet: the same code with its activation events removed, activated through the API by a
 //   benchmark-only probe extension (bench/activation/probe) once the window has settled: the
 //   extension's own cost, without the start-up crowd.
+// Where the time goes: the extension marks each phase of loading and activate() with performance.now()
+// (src/activationTimeline.ts) and, because this script sets EVERFLOW_BENCH_ACTIVATION_DIR for code-server
+// and so for its extension hosts, writes the marks to a file once activate() has returned; VS Code's own
+// marks around require() (willLoadExtensionCode/didLoadExtensionCode) give the reading and compiling.
+// Work an extension defers past its return (first use, idle) is not in VS Code's figure, nor here.
 // The baseline in both is an empty extension in the same extension host, activated by the probe
 // and read from the same view. The window is reloaded between runs, so each run has a fresh
 // extension host; run 0 warms the OS file cache and is left out of the median.
@@ -172,12 +177,18 @@ export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label 
   onCleanup(() => fs.rmSync(staging, { recursive: true, force: true }));
   const resultsDir = path.join(staging, 'results');
   fs.mkdirSync(resultsDir);
+  // Where the extension writes its phase marks (src/activationTimeline.ts), one file per extension host.
+  const phasesDir = path.join(staging, 'phases');
+  fs.mkdirSync(phasesDir);
   // The probe waits for the start-up activations of the built-in extensions to finish first.
   const config = { ids: quiet ? [BASELINES[0], EVERFLOW_ID, BASELINES[1]] : BASELINES, resultsDir, settleMs: 2000 };
   const extensions = [packagedExtension(buildRoot, staging, quiet, sourceRoot), ...benchExtensions(staging, config)];
   const profile = prepareProfile({ label: 'bench-activation', extensions, files: { 'notes.txt': 'benchmark workspace\n' } });
   onCleanup(() => profile.remove());
   const logs = ensureLogsDir('bench');
+  // code-server passes its environment on to the extension hosts it starts.
+  process.env.EVERFLOW_BENCH_ACTIVATION_DIR = phasesDir;
+  onCleanup(() => delete process.env.EVERFLOW_BENCH_ACTIVATION_DIR);
   const server = await startCodeServer({ profile, logFile: path.join(logs, 'code-server.log') });
   onCleanup(() => server.stop());
   const known = new Set();
@@ -191,8 +202,10 @@ export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label 
       if (run > 0) await wb.page.reload({ waitUntil: 'domcontentloaded' });
       const probe = await waitForResult(resultsDir, known, 120_000);
       const shown = await runningExtensions(wb.page, [EVERFLOW_NAME, ...BASELINE_NAMES]);
-      perRun.push({ run, pid: probe.pid, vscode: shown, probe: probe.results });
+      const phases = readPhases(phasesDir, probe.pid);
+      perRun.push({ run, pid: probe.pid, vscode: shown, probe: probe.results, ...(phases ? { phases } : {}) });
       log(`activation${label ? ` ${label}` : ''} (${quiet ? 'quiet' : 'start-up'}) run ${run}: Everflow Clicks ${shown[EVERFLOW_NAME]?.ms} ms, empty extensions ${BASELINE_NAMES.map((n) => shown[n]?.ms).join(' / ')} ms`);
+      if (phases) log(`  phases: ${phases.map((p) => `${p.phase} ${p.ms.toFixed(1)}`).join(' · ')} ms`);
     }
   } finally {
     await wb.close();
@@ -201,6 +214,25 @@ export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label 
     collectVscodeLogs(profile, path.join(logs, 'vscode'));
   }
   return { codeServer: host.codeServerVersion, quiet, runs: perRun, activationEvents: activationEvents(path.join(logs, 'vscode')) };
+}
+
+/**
+ * The extension's own phase marks in the extension host `pid` (src/activationTimeline.ts), as the
+ * milliseconds each phase took, in order, and whether VS Code's figure counts it. Undefined when that build writes none (an earlier commit) or it did not run.
+ */
+function readPhases(dir, pid) {
+  const file = path.join(dir, `${pid}.json`);
+  if (!fs.existsSync(file)) return undefined;
+  const { marks, vscode = [] } = JSON.parse(fs.readFileSync(file, 'utf8'));
+  // VS Code's figure runs from before it loads the code to activate()'s promise settling, but leaves out
+  // the wait between loading and the activate() call (VS Code preparing the extension context).
+  const counted = (phase) => !phase.startsWith('later: ') && !phase.includes('not in its figure');
+  const phases = marks.slice(1).map((m, i) => ({ phase: m.phase, ms: m.ms ?? m.at - marks[i].at, counted: counted(m.phase) }));
+  const willLoad = vscode.find((m) => m.name === 'code/extHost/willLoadExtensionCode')?.at;
+  // From VS Code's mark just before its require() to the bundle's own first line: reading and compiling
+  // dist/extension.js, requiring its chunks and running the modules they hold (VS Code's marks are whole milliseconds).
+  if (willLoad !== undefined) phases.unshift({ phase: 'read, compile, shared chunks', ms: Math.max(0, marks[0].at - willLoad), counted: true });
+  return phases;
 }
 
 /** "Developer: Show Running Extensions", read: name → VS Code's activation time for each of `names`. */

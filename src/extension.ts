@@ -1,26 +1,19 @@
+// First, so its first mark is taken before the rest of the bundle's modules run.
+import { markActivated, markPhase } from './activationTimeline';
 import * as vscode from 'vscode';
 import { AccountStore } from './accounts';
 import { createApi, type EverflowClicksApi } from './api';
 import { registerChatTools } from './chat/chatToolRegistration';
 import { registerCommands } from './commands/registry';
 import * as config from './config';
-import { EverflowClient } from './core/client';
-import { EverflowError } from './core/errors';
-import { RateLimiter } from './core/limiter';
-import { watchRateLimit } from './host/progress';
-import { LookupCache } from './core/lookupCache';
-import { ConversionLookups } from './conversions/conversionLookups';
-import { showWarning } from './notifications';
-import type { Click } from './core/types';
 import { HostGuard } from './hostGuard';
 import { hostOf, TruncationMemory } from './results/truncationMemory';
-import { ClickHoverProvider, ClickHovers } from './hovers/clickHoverProvider';
-import { registerClickTerminalLinks } from './hovers/terminalLinkProvider';
+import { ClickHovers } from './hovers/clickHovers';
+import { registerClickTerminalLinks } from './hovers/terminalLinkRegistration';
 import { Logger } from './logger';
 import { ResultDocuments } from './results/resultDocuments';
 import type { Services } from './services';
 import { AccountStatusBar } from './statusBar';
-import { TimezoneService } from './timezoneService';
 import { seedDemoAccount } from './demoAccount';
 import { SavedQueriesView, snapshotTree } from './views/savedQueriesView';
 import { HistoryView } from './views/historyView';
@@ -28,42 +21,36 @@ import { HISTORY_RESULT_BYTES, MAX_HISTORY, QueryHistory } from './storage/query
 import { ResultStore } from './results/resultStore';
 import { SavedQueries } from './storage/savedQueries';
 import { LazyPanels } from './lazyPanels';
+import { LazyPart } from './lazyPart';
+
+markPhase('modules evaluated');
 
 // The composition root: builds the long-lived parts once and hands them to commands and views.
-// Nothing here does I/O beyond reading secrets, so activation stays cheap, and what activation does
-// not run is not loaded either: the grids, the query form, the commands' and chat tools' work are
-// chunks of their own (`import()` below and in commands/registry.ts), loaded on first use.
+// Activation registers what must be there before the user can act (commands, views, the hover, the
+// chat tools, the grids' serializer) and reads nothing: the client and its caches, the hover's work
+// (lookups.ts), the grids and the query form (panels.ts), the commands' and chat tools' work are
+// chunks of their own (`import()` below and in commands/registry.ts), and the saved-queries files
+// are read when the view is first shown or a command needs them.
 
 export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
+  markPhase('waiting for VS Code (extension context; not in its figure)');
   const logger = new Logger();
   const accounts = new AccountStore(context.secrets);
   const hostGuard = new HostGuard(context.globalState);
-  // One limiter for every request this window makes, so hovers, look-ups and streams share the
-  // account's bucket (5 requests/s, refilled every 30 s, shared with every other tool on the account).
-  const limiter = new RateLimiter({ perSecond: config.requestsPerSecond(), windowMs: config.rateLimitWindowMs() });
-  const client = new EverflowClient({
-    baseUrl: config.baseUrl,
-    timeoutMs: config.requestTimeoutMs,
-    limiter,
-    log: (e) => logger.request(e),
-    userAgent: `everflow-clicks-vscode/${context.extension.packageJSON.version ?? 'dev'}`,
-    getApiKey: async () => {
-      const key = await accounts.activeKey();
-      logger.addSecret(key);
-      if (key && !(await hostGuard.allows(config.baseUrl()))) {
-        throw new EverflowError('invalidRequest', 'Nothing was sent: sending the API key to that host was not confirmed.');
-      }
-      return key;
-    },
-  });
+  markPhase('logger, accounts, host guard');
+  const lookups = new LazyPart('the Everflow client', () =>
+    import('./lookups.js').then((m) =>
+      m.createLookups({ accounts, hostGuard, logger, version: context.extension.packageJSON.version ?? 'dev', services: () => services }),
+    ),
+  );
   const documents = new ResultDocuments();
-  const timezones = new TimezoneService(client, config.baseUrl);
   // The history of runs, with their rows kept on disk.
   const historyDir = context.globalStorageUri?.fsPath;
   const history = new QueryHistory(
     context.globalState,
     new ResultStore(historyDir ? `${historyDir}/history` : undefined, { maxFiles: MAX_HISTORY, maxBytes: HISTORY_RESULT_BYTES }, (m) => logger.warn(m)),
   );
+  markPhase('documents, history (ResultStore)');
   const truncation = new TruncationMemory(context.globalState, async () => {
     const account = await accounts.active();
     return account && `${account.id} ${hostOf(config.baseUrl())}`;
@@ -71,29 +58,23 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   // The grids' reload serializer is registered here, during activation, as VS Code requires; the grids
   // themselves load with the first command, chat tool call or restored panel.
   const panels = new LazyPanels(() =>
-    import('./panels.js').then((m) => () => m.createPanels(context, { client, timezones, logger, documents, history, truncation, extensionUri: context.extensionUri, savedQueries, accounts })),
+    Promise.all([import('./panels.js'), lookups.load()]).then(([m, l]) => () =>
+      m.createPanels(context, { client: l.client, timezones: l.timezones, logger, documents, history, truncation, extensionUri: context.extensionUri, savedQueries, accounts }),
+    ),
   );
-  const ready = () => panels.load();
-  // One cache of clicks for hovers, terminal links and every look-up. Ids are per account and host,
-  // so a switch of either empties it (below).
-  const clickCache = new LookupCache<Click>({
-    max: config.hoverCacheSize(),
-    ttlMs: config.hoverCacheTtlMs(),
-    negativeTtlMs: config.hoverNegativeCacheTtlMs(),
-  });
-  // Conversions of single clicks (hover line, Trace Click), per account and host like the clicks.
-  const conversions = new ConversionLookups({
-    // The report's parsing and checks load with the first conversion request, not at activation.
-    fetcher: async (request, opts) => (await import('./core/conversions/fetch.js')).fetchConversions(client, request, opts),
-    days: config.conversionsAttributionDays,
-    notify: (message) => void showWarning(message, 'Show Log').then((choice) => choice && logger.show()),
-    log: (message) => logger.warn(message),
-  });
+  // What commands and chat tools wait for before they run: the client, the panels, the saved queries read.
+  const ready = () => Promise.all([lookups.load(), panels.load(), savedQueries.load()]);
+  markPhase('truncation, lazy panels (grid serializer)');
   // Saved queries: the team's workspace file and the user's synced store.
   const savedQueries = new SavedQueries(context.globalState);
+  markPhase('saved queries (stores; read on first use)');
   const services: Services = {
-    accounts, client, logger, documents, timezones, hostGuard, clickCache, conversions, savedQueries, history,
-    // Read only by commands and chat tools, which load the panels before they run.
+    accounts, logger, documents, hostGuard, savedQueries, history,
+    // Read only by the hover, commands and chat tools, which load what they read before they run.
+    get client() { return lookups.get().client; },
+    get clickCache() { return lookups.get().clickCache; },
+    get conversions() { return lookups.get().conversions; },
+    get timezones() { return lookups.get().timezones; },
     get results() { return panels.get().results; },
     get queryEditors() { return panels.get().queryEditors; },
     get grids() { return panels.get().grids; },
@@ -103,43 +84,50 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
     const [m] = await Promise.all([import('./chat/chatTools.js'), ready()]);
     return m.createChatTools(services);
   });
+  markPhase('chat tools registered');
   const savedQueriesView = new SavedQueriesView(savedQueries, async (items, target) => {
     const [m] = await Promise.all([import('./commands/savedQueryEdits.js'), ready()]);
     await m.moveByDrop(services, items, target);
   });
-
+  markPhase('saved queries view (tree view created)');
+  const statusBar = new AccountStatusBar(accounts);
+  const historyView = new HistoryView(history);
+  markPhase('status bar, history view');
+  // The hover is registered now, so it is there for the first log; what it does loads with the first hover.
+  const hovers = new ClickHovers({ provideHover: async (document, position, token) => (await lookups.load()).hover.provideHover(document, position, token) }, context, (m) => logger.info(m));
+  const terminalLinks = registerClickTerminalLinks();
+  markPhase('hovers, terminal links');
+  const commands = registerCommands(services, ready);
+  markPhase('commands registered');
   context.subscriptions.push(
     logger,
     accounts,
     documents,
-    new AccountStatusBar(accounts),
+    statusBar,
     savedQueries,
     history,
     panels,
+    lookups,
     savedQueriesView,
-    new HistoryView(history),
-    config.onDidChange(['requestsPerSecond'], () => limiter.setRate(config.requestsPerSecond())),
-    config.onDidChange(['rateLimitWindowSeconds'], () => limiter.setWindow(config.rateLimitWindowMs())),
-    watchRateLimit(limiter, (m) => logger.info(m)),
-    config.onDidChange(config.HOVER_CACHE_KEYS, () =>
-      clickCache.resize(config.hoverCacheSize(), config.hoverCacheTtlMs(), config.hoverNegativeCacheTtlMs()),
-    ),
-    config.onDidChange(['baseUrl'], () => (clickCache.clear(), conversions.clear())),
-    accounts.onDidChange(() => (clickCache.clear(), conversions.clear())),
-    new ClickHovers(new ClickHoverProvider(services), context, (m) => logger.info(m)),
-    registerClickTerminalLinks(),
-    ...registerCommands(services, ready),
+    historyView,
+    hovers,
+    terminalLinks,
+    ...commands,
     ...chatTools.disposables,
   );
   void seedDemoAccount(accounts, logger);
-  return createApi(accounts, {
-    tree: () => snapshotTree(savedQueriesView),
+  markPhase('demo account seeding started');
+  const api = createApi(accounts, {
+    // The tree as loaded now; the first call starts the read, as showing the view would.
+    tree: () => (void savedQueries.load(), snapshotTree(savedQueriesView)),
     history: () => history.entries().map((e) => ({ ...e, kept: history.hasResult(e.id) })),
     openEditors: () => panels.current?.queryEditors.openKeys() ?? [],
   }, {
     panels: () => panels.current?.grids.info() ?? [],
     restore: async (panel, state) => (await panels.load()).grids.restore(panel, state),
-  }, chatTools.api, { notices: () => [...conversions.notices], requests: () => conversions.fetches });
+  }, chatTools.api, { notices: () => [...(lookups.current?.conversions.notices ?? [])], requests: () => lookups.current?.conversions.fetches ?? 0 });
+  markActivated(context.extension.id);
+  return api;
 }
 
 export function deactivate(): void {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { showInfo, showWarning } from '../notifications';
+import { showWarning } from '../notifications';
 import { NOT_FOUND_EXPLANATION, configuredDetector, fetchClick } from '../clickLookup';
 import { CommandIds } from '../host/commandIds';
 import { currentRateLimitWait, rateLimitHoverText } from '../host/progress';
@@ -11,7 +11,6 @@ import { isTransactionId } from '../core/validation';
 import type { Services } from '../services';
 import { hoverConversionLine } from '../conversions/hoverLine';
 import { clickCardMarkdown, isValidTimeZone, statusCardMarkdown, type CardLink } from './clickCard';
-import { NOTICED_LANGUAGES_KEY, declaredLanguages, languageNoticeText, languagesToNotice } from './hoverLanguages';
 
 // The hover over a transaction id in a log. It must answer fast and never cost more than one
 // request per id: cached answers come at once; an uncached id is fetched through the shared cache
@@ -166,72 +165,4 @@ export function trustedMarkdown(markdown: string): vscode.MarkdownString {
   md.supportThemeIcons = false;
   md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
   return md;
-}
-
-/** Which documents get the hover: the configured languages and file patterns, and the Output panel. */
-export function hoverSelector(): vscode.DocumentFilter[] {
-  return [
-    ...config.hoverLanguages().map((language) => ({ language })),
-    ...config.hoverFilePatterns().map((pattern) => ({ pattern })),
-    // Output channels are documents of the `output` scheme; VS Code offers them hovers too.
-    { scheme: 'output' },
-  ];
-}
-
-/** What ClickHovers needs of the extension context to tell the user about undeclared hover languages. */
-export type HoverContext = Pick<vscode.ExtensionContext, 'globalState' | 'extension'>;
-
-/** Where ClickHovers writes what it decided about hover languages (the extension's log). */
-export type HoverLog = (message: string) => void;
-
-/**
- * Owns the hover registration and redoes it when the languages, patterns or on/off setting change.
- * Given the extension context, it also tells the user, once per language, when the languages setting
- * names one that does not wake the extension by itself (activation events are static).
- */
-export class ClickHovers implements vscode.Disposable {
-  private registration: vscode.Disposable | undefined;
-  private readonly settings: vscode.Disposable;
-  /** Languages told about in this window (globalState keeps them across windows). */
-  private readonly noticed = new Set<string>();
-
-  constructor(
-    private readonly provider: ClickHoverProvider,
-    private readonly context?: HoverContext,
-    private readonly log?: HoverLog,
-  ) {
-    this.register();
-    this.settings = config.onDidChange(config.HOVER_SELECTOR_KEYS, () => this.register());
-  }
-
-  private register(): void {
-    this.registration?.dispose();
-    this.registration = config.hoverEnabled() ? vscode.languages.registerHoverProvider(hoverSelector(), this.provider) : undefined;
-    if (this.registration) void this.noticeUndeclaredLanguages();
-  }
-
-  /** One honest info message for configured languages no `onLanguage:` activation event covers. */
-  private async noticeUndeclaredLanguages(): Promise<void> {
-    if (!this.context) return;
-    const declared = declaredLanguages(this.context.extension.packageJSON?.activationEvents);
-    const stored = this.context.globalState.get<unknown>(NOTICED_LANGUAGES_KEY);
-    const already = Array.isArray(stored) ? stored.filter((v): v is string => typeof v === 'string') : [];
-    const configured = config.hoverLanguages();
-    const fresh = languagesToNotice(configured, declared, [...already, ...this.noticed]);
-    const undeclared = languagesToNotice(configured, declared, []);
-    if (fresh.length === 0) {
-      if (undeclared.length) this.log?.(`Hover languages VS Code does not wake the extension for: ${undeclared.join(', ')} (the user was told before)`);
-      return;
-    }
-    this.log?.(`Hover languages VS Code does not wake the extension for: ${undeclared.join(', ')} (telling the user about ${fresh.join(', ')})`);
-    // Marked at once, so a quick second settings change does not repeat the message.
-    for (const id of fresh) this.noticed.add(id);
-    await this.context.globalState.update(NOTICED_LANGUAGES_KEY, [...new Set([...already, ...this.noticed])]);
-    void showInfo(languageNoticeText(fresh, declared));
-  }
-
-  dispose(): void {
-    this.settings.dispose();
-    this.registration?.dispose();
-  }
 }

@@ -28,7 +28,3 @@ export class ClickTerminalLinkProvider implements vscode.TerminalLinkProvider<Cl
     void vscode.commands.executeCommand(CommandIds.lookUpClick, link.transactionId);
   }
 }
-
-export function registerClickTerminalLinks(): vscode.Disposable {
-  return vscode.window.registerTerminalLinkProvider(new ClickTerminalLinkProvider());
-}

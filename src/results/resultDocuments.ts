@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
-import { asSentDocument, rowsAsSentDocument } from '../core/asSent';
 import type { Click } from '../core/types';
-import { exchangesOf, withConversionExchanges } from './exchanges';
 import type { ResultSet } from './resultSet';
 
 // Results as read-only JSON documents. A content provider's documents cannot be edited or saved
@@ -64,7 +62,9 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
    * response as received (src/core/asSent.ts); for look-ups, each click as received with the requests
    * that fetched them. With `rows`, only those rows, each as sent.
    */
-  openResult(result: ResultSet, rows?: readonly Click[], title = result.title): Promise<vscode.TextEditor> {
+  async openResult(result: ResultSet, rows?: readonly Click[], title = result.title): Promise<vscode.TextEditor> {
+    // Loaded with the first such document, not at activation (they bring the client's request code along).
+    const [{ exchangesOf, withConversionExchanges }, { asSentDocument, rowsAsSentDocument }] = await Promise.all([import('./exchanges.js'), import('../core/asSent.js')]);
     const exchanges = exchangesOf(result);
     // A look-up's response is the click itself: the clicks as sent, with the requests that fetched them.
     const lookUp = result.request.kind === 'click' || result.request.kind === 'bulk';

@@ -5,7 +5,6 @@ import * as readline from 'readline';
 import { pipeline } from 'stream/promises';
 import * as zlib from 'zlib';
 import type { ApiExchange } from '../core/types';
-import { exchangesOf } from './exchanges';
 import type { ResultConversions, ResultSet } from './resultSet';
 
 // The rows behind each results panel, kept by the host so a panel survives a window reload without
@@ -80,6 +79,8 @@ export class ResultStore {
   }
 
   private async write(id: string, result: ResultSet): Promise<void> {
+    // Loaded with the first write, not at activation (it brings the client's request code along).
+    const { exchangesOf } = await import('./exchanges.js');
     const file = this.file(id);
     const tmp = `${file}.${process.pid}.tmp`;
     await fs.promises.mkdir(path.dirname(file), { recursive: true });

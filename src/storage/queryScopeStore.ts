@@ -64,6 +64,8 @@ export abstract class QueryScopeStore implements vscode.Disposable {
   private current: ScopeState = { kind: 'ok', file: emptyQueriesFile(), exists: false };
   private lastText: string | undefined | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** True once reload() has run: before that nothing was read, so nothing shown can be out of date. */
+  protected everRead = false;
 
   /** The stored text, or undefined when there is none yet. */
   protected abstract readText(): Promise<string | undefined>;
@@ -80,6 +82,7 @@ export abstract class QueryScopeStore implements vscode.Disposable {
 
   /** Re-reads the text; fires onDidChange when it differs from what was last seen. */
   reload(): Promise<void> {
+    this.everRead = true;
     return this.serial(async () => {
       const reason = this.unavailableReason();
       if (reason) {

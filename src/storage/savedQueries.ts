@@ -29,6 +29,7 @@ export class SavedQueries implements vscode.Disposable {
   /** Fires when any scope's queries, folders or problems change. */
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
+  private loading: Promise<void> | undefined;
   /** The saved-queries tree's selection, for commands run from the keyboard or the palette. */
   selection: () => readonly unknown[] = () => [];
 
@@ -42,7 +43,23 @@ export class SavedQueries implements vscode.Disposable {
         void Promise.all(this.workspaces.map((w) => w.reload())).then(() => this.changed.fire());
       }),
     );
-    void this.reloadAll();
+    // Nothing is read or watched here: activation only sets the stores up (and registers the user
+    // store's file system, as VS Code requires). The files are read, parsed and watched on first use, see load().
+  }
+
+  /**
+   * Reads every scope the first time something needs the queries (the view shown, a command, a chat
+   * tool, the API); later calls get the same read. From then on the watchers reload a scope changed on
+   * disk, and a broken file's problem reaches the Problems panel as soon as it is read.
+   */
+  load(): Promise<void> {
+    if (!this.loading) for (const w of this.workspaces) w.watch();
+    return (this.loading ??= this.reloadAll());
+  }
+
+  /** True once load() has run (its read may still be under way). */
+  get loadStarted(): boolean {
+    return this.loading !== undefined;
   }
 
   private follow(store: QueryScopeStore): vscode.Disposable {
@@ -61,6 +78,7 @@ export class SavedQueries implements vscode.Disposable {
     const folders = vscode.workspace.workspaceFolders ?? [];
     const scopes = workspaceScopes(folders.map((f) => f.name));
     this.workspaces = folders.length ? folders.map((f, i) => new WorkspaceQueryStore(f, scopes[i])) : [new WorkspaceQueryStore(undefined)];
+    if (this.loading) for (const w of this.workspaces) w.watch();
     this.workspaceSubscriptions = this.workspaces.flatMap((w) => [w, this.follow(w)]);
   }
 

@@ -28,9 +28,10 @@ export class UserQueryStore extends QueryScopeStore implements vscode.FileSystem
     this.disposables.push(
       vscode.workspace.registerFileSystemProvider(USER_QUERIES_SCHEME, this, { isCaseSensitive: true }),
       // globalState written by another window, or arriving through Settings Sync, raises no event
-      // here; coming back to this window is when a person expects to see it.
+      // here; coming back to this window is when a person expects to see it (once the queries have
+      // been read at all: the window's first focus at start-up reads nothing).
       vscode.window.onDidChangeWindowState((s) => {
-        if (s.focused) void this.reload();
+        if (s.focused && this.everRead) void this.reload();
       }),
       this.onDidChange(() => {
         this.mtime = Date.now();

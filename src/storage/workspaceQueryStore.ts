@@ -23,7 +23,6 @@ export class WorkspaceQueryStore extends QueryScopeStore {
     readonly scope: QueryScope = 'workspace',
   ) {
     super();
-    this.watch();
   }
 
   get uri(): vscode.Uri | undefined {
@@ -38,8 +37,12 @@ export class WorkspaceQueryStore extends QueryScopeStore {
     return this.uri ? undefined : 'Open a folder to keep queries in the workspace, shared with your team through .vscode/everflow-queries.json.';
   }
 
-  private watch(): void {
-    if (!this.folder) return;
+  /**
+   * Reloads on any outside change from now on. Started with the first read (SavedQueries.load), not at
+   * activation: until then nothing has been read, so nothing can be out of date.
+   */
+  watch(): void {
+    if (!this.folder || this.watcher) return;
     this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.folder, WORKSPACE_QUERIES_PATH));
     // A git checkout or a save can report create, change and delete in a burst: read once after it.
     const soon = () => {

@@ -57,7 +57,14 @@ export class SavedQueriesView implements vscode.TreeDataProvider<QueryTreeNode>,
     return item;
   }
 
-  getChildren(node?: QueryTreeNode): QueryTreeNode[] {
+  getChildren(node?: QueryTreeNode): QueryTreeNode[] | Promise<QueryTreeNode[]> {
+    // The queries are read when the view is first shown (or something else needs them), not at activation.
+    if (!this.queries.loadStarted) return this.queries.load().then(() => this.childrenNow(node));
+    return this.childrenNow(node);
+  }
+
+  /** The children from what is loaded now (nothing before the first load()). */
+  childrenNow(node?: QueryTreeNode): QueryTreeNode[] {
     if (!node) {
       if (this.queries.isEmpty()) return [];
       return this.queries.stores().flatMap((s): QueryTreeNode[] => {
@@ -136,7 +143,7 @@ export interface TreeSnapshotNode {
 
 /** The whole tree as it would render now, tooltips resolved. */
 export function snapshotTree(view: SavedQueriesView, node?: QueryTreeNode): TreeSnapshotNode[] {
-  return view.getChildren(node).map((child) => {
+  return view.childrenNow(node).map((child) => {
     const item = view.resolveTreeItem(view.getTreeItem(child), child);
     const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
     const tip = item.tooltip;

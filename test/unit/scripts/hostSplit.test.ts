@@ -36,6 +36,24 @@ const LAZY = [
   'src/chat/chatTools.ts',
   'src/chat/traceClickTool.ts',
   'src/chat/streamJob.ts',
+  // What talks to Everflow (src/lookups.ts): the client, its limiter and caches, the hover's work.
+  'src/lookups.ts',
+  'src/core/client.ts',
+  'src/core/limiter.ts',
+  'src/core/lookupCache.ts',
+  'src/core/httpFailure.ts',
+  'src/conversions/conversionLookups.ts',
+  'src/hovers/clickHoverProvider.ts',
+  'src/hovers/clickCard.ts',
+  'src/timezoneService.ts',
+  // The id detection behind terminal links, loaded with the first terminal line asked about.
+  'src/hovers/terminalLinkProvider.ts',
+  'src/clickLookup.ts',
+  'src/core/idDetection.ts',
+  'src/core/idScanner.ts',
+  // The as-sent documents, loaded with the first result document or kept result.
+  'src/results/exchanges.ts',
+  'src/core/asSent.ts',
 ];
 
 describe('host bundle split', () => {
@@ -68,14 +86,15 @@ describe('host bundle split', () => {
 
   test('activation loads none of the modules meant for first use', () => {
     const loaded = new Set(activation().flatMap((o) => Object.keys(outputs[o].inputs).map(src)));
-    assert.ok(loaded.has('src/extension.ts') && loaded.has('src/hovers/clickHoverProvider.ts'), 'activation lost what it runs');
+    assert.ok(loaded.has('src/extension.ts') && loaded.has('src/hovers/clickHovers.ts') && loaded.has('src/commands/registry.ts'), 'activation lost what it runs');
     assert.deepEqual(LAZY.filter((m) => loaded.has(m)), []);
     assert.ok(![...loaded].some((m) => m.startsWith('node_modules/csv-stringify/')), 'the CSV writer is in activation');
+    assert.ok(![...loaded].some((m) => m.startsWith('node_modules/lru-cache/')), 'the click cache (lru-cache) is in activation');
   });
 
   test('each first-use entry is a chunk of its own, shipped and written as CommonJS', () => {
     const entries = Object.entries(outputs).filter(([f, o]) => o.entryPoint && f !== 'dist/extension.js').map(([f, o]) => [f, src(o.entryPoint!)] as const);
-    for (const e of ['src/panels.ts', 'src/commands/handlers.ts', 'src/chat/chatTools.ts']) assert.ok(entries.some(([, p]) => p === e), `${e} is not a chunk of its own`);
+    for (const e of ['src/panels.ts', 'src/lookups.ts', 'src/commands/handlers.ts', 'src/chat/chatTools.ts']) assert.ok(entries.some(([, p]) => p === e), `${e} is not a chunk of its own`);
     const ignore = fs.readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8');
     assert.match(ignore, /^!dist\/chunks\/\*\.js$/m, '.vscodeignore does not ship the chunks');
     for (const f of Object.keys(outputs).filter((f) => f.endsWith('.js'))) {
