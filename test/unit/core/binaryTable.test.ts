@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeTable, encodeColumn, encodeRows, encodeRowsInSteps, encodeTable, tableBuffers, type BinaryTable } from '../../../src/core/binaryTable';
+import { decodeTable, tableBuffers, type BinaryTable } from '../../../src/core/binaryTable';
+import { encodeColumn, encodeRows, encodeRowsInSteps, encodeTable } from '../../../src/core/tableEncoder';
 import { columnsForRows } from '../../../src/core/columns';
 import { flattenRows } from '../../../src/core/flatten';
 import { GridTable } from '../../../src/core/gridTable';
