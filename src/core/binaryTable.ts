@@ -7,13 +7,20 @@ import type { PackedColumn, PackedTable } from './tablePack';
 // numbers themselves for columns of mostly distinct numbers (times, amounts). The distinct strings of
 // a column travel as ONE string (their concatenation) plus where each ends: one JSON string value
 // whatever the number of distinct values, and JSON keeps every UTF-16 unit (lone surrogates too), which
-// a UTF-8 byte buffer would not. Values that are not strings (numbers, booleans, and the null or
+// a UTF-8 byte buffer would not; a long one that is all ASCII goes as its bytes instead (`ascii`). Values that are not strings (numbers, booleans, and the null or
 // undefined a hostile row may hold) are tagged and kept in a Float64Array, so NaN, ±Infinity and -0
 // survive too.
 
 /** Distinct values of a column: strings first (joined, `ends[k]` is where string k ends), then the rest. */
 export interface BinaryDict {
+  /** The strings joined ('' when they go as `ascii`). */
   text: string;
+  /**
+   * The joined strings as bytes when every character is ASCII (one byte each, so `ends` hold): a
+   * million transaction ids and IPs are tens of megabytes that JSON would escape-scan, parse and
+   * clone as a string; as bytes they ride in the table's one buffer and decode natively.
+   */
+  ascii?: Uint8Array;
   ends: Uint32Array;
   /** One per non-string value: see TAG_*. */
   tags: Uint8Array;
@@ -41,6 +48,13 @@ export const TAG_UNDEFINED = 4;
 
 type Typed = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 
+// Web-standard codecs, global in Node and in the webview alike (core's tsconfig names neither's types).
+declare const TextEncoder: new () => { encodeInto(s: string, into: Uint8Array): { read: number; written: number } };
+declare const TextDecoder: new (label: 'utf-8', options: { fatal: boolean }) => { decode(b: Uint8Array): string };
+
+/** Joined strings shorter than this stay JSON: bytes pay off only for the big ones. */
+const ASCII_FROM = 1024;
+
 /**
  * Every typed array of the table moved into views of ONE ArrayBuffer (each 8-byte aligned, as a
  * Float64Array needs). VS Code sends each distinct ArrayBuffer of a message as an argument of one
@@ -60,7 +74,14 @@ export function oneBuffer(table: BinaryTable): BinaryTable {
     }
   }
   const padded = (n: number): number => Math.ceil(n / 8) * 8;
-  const buffer = new ArrayBuffer(all.reduce((n, a) => n + padded(a.byteLength), 0));
+  // Room for each long text as ASCII bytes; a text that turns out not to be ASCII leaves its room unused.
+  let textBytes = 0;
+  for (const col of table.cols) {
+    const d = col.kind === 'codes' ? col.dict : col.rest;
+    if (d.text.length >= ASCII_FROM) textBytes += padded(d.text.length);
+  }
+  const buffer = new ArrayBuffer(all.reduce((n, a) => n + padded(a.byteLength), textBytes));
+  const encoder = textBytes > 0 ? new TextEncoder() : undefined;
   let at = 0;
   const move = <T extends Typed>(a: T): T => {
     const view = new (a.constructor as new (b: ArrayBuffer, o: number, n: number) => T)(buffer, at, a.length);
@@ -68,7 +89,16 @@ export function oneBuffer(table: BinaryTable): BinaryTable {
     at += padded(a.byteLength);
     return view;
   };
-  const moveDict = (d: BinaryDict): BinaryDict => ({ text: d.text, ends: move(d.ends), tags: move(d.tags), nums: move(d.nums) });
+  const moveText = (d: BinaryDict): Pick<BinaryDict, 'text' | 'ascii'> => {
+    if (d.ascii) return { text: '', ascii: move(d.ascii) };
+    if (!encoder || d.text.length < ASCII_FROM) return { text: d.text };
+    const bytes = new Uint8Array(buffer, at, d.text.length);
+    at += padded(d.text.length);
+    // UTF-8 of ASCII is the same bytes; any other character takes more than one, so it stops short.
+    const { read, written } = encoder.encodeInto(d.text, bytes);
+    return read === d.text.length && written === d.text.length ? { text: '', ascii: bytes } : { text: d.text };
+  };
+  const moveDict = (d: BinaryDict): BinaryDict => ({ ...moveText(d), ends: move(d.ends), tags: move(d.tags), nums: move(d.nums) });
   const cols = table.cols.map((col): BinaryColumn =>
     col.kind === 'codes'
       ? { kind: 'codes', codes: move(col.codes), dict: moveDict(col.dict) }
@@ -80,7 +110,7 @@ export function oneBuffer(table: BinaryTable): BinaryTable {
 /** Every ArrayBuffer of an encoded table (for a transfer list, or to count the bytes). */
 export function tableBuffers(table: BinaryTable): ArrayBufferLike[] {
   const out: ArrayBufferLike[] = [];
-  const dict = (d: BinaryDict): void => void out.push(d.ends.buffer, d.tags.buffer, d.nums.buffer);
+  const dict = (d: BinaryDict): void => void out.push(...(d.ascii ? [d.ascii.buffer] : []), d.ends.buffer, d.tags.buffer, d.nums.buffer);
   for (const col of table.cols) {
     if (col.kind === 'codes') {
       out.push(col.codes.buffer);
@@ -98,16 +128,33 @@ const malformed = (what: string): Error => new Error(`The result table is malfor
 const shape = (v: unknown): string => (v && typeof v === 'object' ? `${(v as object).constructor?.name ?? 'object'}(${String((v as { length?: unknown }).length)})` : typeof v);
 const isTyped = (v: unknown, ...types: (new (n: number) => ArrayLike<number>)[]): boolean => types.some((t) => v instanceof t);
 
+/**
+ * ASCII bytes as text. Anything else is not what the host sends: bad UTF-8 throws (fatal) and good
+ * UTF-8 past ASCII comes out shorter than its bytes, so only ASCII passes.
+ */
+function asciiText(bytes: Uint8Array, column: string): string {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = '';
+  }
+  if (text.length !== bytes.length) throw malformed(`column ${column} has a dictionary that is not ASCII`);
+  return text;
+}
+
 function decodeDict(d: BinaryDict, column: string): CellValue[] {
   if (!d || typeof d.text !== 'string' || !isTyped(d.ends, Uint32Array) || !isTyped(d.tags, Uint8Array) || !isTyped(d.nums, Float64Array) || d.tags.length !== d.nums.length) {
     throw malformed(`column ${column} has no valid dictionary`);
   }
+  if (d.ascii !== undefined && (!isTyped(d.ascii, Uint8Array) || d.text !== '')) throw malformed(`column ${column} has no valid dictionary`);
+  const text = d.ascii ? asciiText(d.ascii, column) : d.text;
   const out: CellValue[] = new Array<CellValue>(d.ends.length + d.tags.length);
   let start = 0;
   for (let k = 0; k < d.ends.length; k++) {
     const end = d.ends[k];
-    if (end < start || end > d.text.length) throw malformed(`column ${column} has a dictionary that does not add up`);
-    out[k] = d.text.slice(start, end);
+    if (end < start || end > text.length) throw malformed(`column ${column} has a dictionary that does not add up`);
+    out[k] = text.slice(start, end);
     start = end;
   }
   for (let k = 0; k < d.tags.length; k++) {
