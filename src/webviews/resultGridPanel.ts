@@ -61,7 +61,7 @@ const REPLY_TIMEOUT_MS = 15_000;
 export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
   private packed: BinaryTable | undefined;
   /** The encoding under way, so a second `ready` meanwhile waits for it instead of starting another. */
-  private encoding: { result: ResultSet; table: Promise<BinaryTable> } | undefined;
+  private encoding: { result: ResultSet; table: Promise<BinaryTable>; asArrived: boolean } | undefined;
   /** The rows of `result` encoded as they arrived (Fetch all), until its table is finished. */
   private arrived: { result: ResultSet; encoder: ArrivalEncoder } | undefined;
   /** The result the conversions were joined into and the columns its table gets (prepare()). */
@@ -74,6 +74,8 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
   private addingConversions = false;
   /** The join of the result's conversions with its clicks, made with the table (undefined without conversions). */
   private conversions: { info: ConversionsInfo; unmatched: Conversion[] } | undefined;
+  /** How the table last sent was encoded (tests read it: Fetch all's must not fall back to at once). */
+  encoded: 'asArrived' | 'atOnce' | undefined;
   /** What the grid last reported showing (tests and the log read it). */
   rendered: RenderedInfo | undefined;
 
@@ -263,13 +265,15 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
           // Big results in blocks of rows with a turn of the event loop between (seconds at a million rows).
           table = rows.length > IN_STEPS_FROM ? encodeRowsInSteps(rows, columns, pause) : Promise.resolve(encodeRows(rows, columns));
         }
-        this.encoding = { result, table };
+        this.encoding = { result, table, asArrived: arrived !== undefined };
       }
+      const arrivedHere = this.encoding.asArrived;
       const table = await this.encoding.table;
       // A newer result (Fetch all) or a closed panel took its place meanwhile: that one posts its own.
       if (this.current !== result || this.disposed) return;
       this.packed = table;
       this.encoding = undefined;
+      this.encoded = arrivedHere ? 'asArrived' : 'atOnce';
     }
     const packed = this.packed;
     this.post({

@@ -41,6 +41,8 @@ export interface ResultPanelInfo {
   conversions?: ConversionsInfo;
   /** 'conversions' for a grid of conversions (its `rows` count conversions). */
   kind?: ResultRequestMeta['kind'];
+  /** How the grid's table was last encoded: as Fetch all's pages arrived, or all at once. */
+  encoded?: 'asArrived' | 'atOnce';
 }
 
 export interface ResultsApi {
@@ -139,6 +141,7 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
       columns: p.columnIds,
       conversions: p.result?.conversions && !isConversionsResult(p.result) ? p.conversionsInfo : undefined,
       kind: p.result?.request.kind ?? p.request?.kind,
+      encoded: p.encoded,
     }));
   }
 
