@@ -177,6 +177,12 @@ interface Renumbered {
 function renumber(tmp: Uint32Array, order: Uint32Array | undefined, nStrings: number, nOthers: number): Renumbered {
   if (!order) {
     const codes = codeArray(nStrings + nOthers, tmp.length);
+    // Strings only, or other values only in a narrower array: the codes are final but for the flag,
+    // which a narrowing copy drops (it keeps the low bits). One native copy instead of a loop.
+    if (nOthers === 0 || (nStrings === 0 && !(codes instanceof Uint32Array))) {
+      codes.set(tmp);
+      return { codes, nStrings, nOthers };
+    }
     for (let r = 0; r < tmp.length; r++) {
       const t = tmp[r];
       codes[r] = t & OTHER ? nStrings + (t & ~OTHER) : t;
