@@ -166,11 +166,29 @@ function decodeDict(d: BinaryDict, column: string): CellValue[] {
   return out;
 }
 
-function checkCodes(codes: ArrayLike<number>, size: number, column: string): void {
-  // A code past the dictionary would read as undefined: refuse the table rather than show holes.
+// One scan per array type, each its own function: a single function fed all three types reads
+// their elements through a polymorphic access, about three times slower over a million rows.
+const max8 = (a: Uint8Array): number => {
   let max = -1;
-  for (let r = 0; r < codes.length; r++) if (codes[r] > max) max = codes[r];
-  if (max >= size) throw malformed(`column ${column} has an unknown code`);
+  for (let r = 0; r < a.length; r++) if (a[r] > max) max = a[r];
+  return max;
+};
+const max16 = (a: Uint16Array): number => {
+  let max = -1;
+  for (let r = 0; r < a.length; r++) if (a[r] > max) max = a[r];
+  return max;
+};
+const max32 = (a: Uint32Array): number => {
+  let max = -1;
+  for (let r = 0; r < a.length; r++) if (a[r] > max) max = a[r];
+  return max;
+};
+
+function checkCodes(codes: Uint8Array | Uint16Array | Uint32Array, size: number, column: string): void {
+  // A code past the dictionary would read as undefined: refuse the table rather than show holes.
+  // A dictionary as big as the array type's range cannot be overrun: nothing to scan.
+  if (codes instanceof Uint8Array ? size >= 0x100 || max8(codes) < size : codes instanceof Uint16Array ? size >= 0x10000 || max16(codes) < size : max32(codes) < size) return;
+  throw malformed(`column ${column} has an unknown code`);
 }
 
 /**
