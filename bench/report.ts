@@ -91,7 +91,8 @@ function transferRows(t: Raw, rows: Row[], goals: Goal[]): void {
     const p = bin.phases as Record<string, Summary>;
     // "Rows ready" to "grid has them" beyond the host's encoding, which follows the clicks' getters.
     const afterEncode = Object.entries(p).reduce((n, [k, v]) => (k === 'encode' ? n : n + v.median), 0);
-    const met = n === '1,000,000' ? bin.ms.median <= 1000 : null;
+    // The goal is read from Fetch all's way (below) when this run has it: this one-shot encode is its baseline.
+    const met = n === '1,000,000' && !t.paged1m ? bin.ms.median <= 1000 : null;
     rows.push({
       section: 'Host → webview',
       measure: `Hand ${n} rows to the grid as typed arrays (encode → stringify → parse → clone → GridTable); host peak RSS`,
@@ -101,6 +102,25 @@ function transferRows(t: Raw, rows: Row[], goals: Goal[]): void {
       goal: n === '1,000,000' ? `≤ 1 s${verdict(met)}` : '',
     });
     if (met !== null) goals.push({ goal: `1,000,000 rows host → grid ≤ 1 s`, value: ms(bin.ms.median), met });
+  }
+  // Fetch all's way: the rows arrive as pages and are encoded as they come; timed from the last page
+  // ("rows ready") until the grid's table is built, beside the packed JSON of the same rows.
+  for (const [label, paged] of [
+    ['in the result\'s order', t.paged1m],
+    ['each page newest first (every row moves at the finishing)', t.pagedReversed1m],
+  ] as const) {
+    if (!paged) continue;
+    const json = t.grid1m as Raw | undefined;
+    const met = paged === t.paged1m ? paged.ms.median <= 1000 : null;
+    rows.push({
+      section: 'Host → webview',
+      measure: `Fetch all's 1,000,000 rows as 200 pages of 5,000, ${label}: last page → grid has them (finish → stringify → parse → clone → GridTable); encoding while the pages arrived; host peak RSS`,
+      ours: `${ms(paged.ms.median)} (${phases(paged)}); encoded during arrival ${ms((paged.arriveEncodeMs as Summary).median)}; peak RSS ${bytes(paged.maxRssBytes)}`,
+      baseline: json ? `packed JSON (before): ${ms(json.ms.median)}; one-shot binary at "rows ready": ${t.binary1m ? ms(t.binary1m.ms.median) : '—'}` : '—',
+      ratio: ratio(paged.ms.median, json?.ms.median),
+      goal: met !== null ? `≤ 1 s${verdict(met)}` : '',
+    });
+    if (met !== null) goals.push({ goal: `1,000,000 rows host → grid ≤ 1 s (Fetch all's pages encoded as they arrive)`, value: ms(paged.ms.median), met });
   }
 }
 

@@ -159,6 +159,10 @@ async function main() {
       // A million rows: the 100,000-click day ten times over (bench/lib/replicate.ts); fewer runs, each is long.
       binary1m: runWorker('core', ['transferBinary', data[100_000], String(Math.min(runs, 3)), '1000000'], { gc: true }),
       grid1m: runWorker('core', ['transferGrid', data[100_000], String(Math.min(runs, 3)), '1000000'], { gc: true }),
+      // Fetch all's way: the million rows arrive as 200 pages of 5,000 and are encoded as they come;
+      // timed from the last page. In the result's order, and with each page newest first (every row moves).
+      paged1m: runWorker('core', ['transferPaged', data[100_000], String(Math.min(runs, 3)), '1000000'], { gc: true }),
+      pagedReversed1m: runWorker('core', ['transferPagedReversed', data[100_000], String(Math.min(runs, 3)), '1000000'], { gc: true }),
     }));
   }
   let buildRoot;

@@ -12,7 +12,9 @@ import { COLUMNS, columnsForRows } from '../../src/core/columns';
 import { toCsv } from '../../src/core/exporters';
 import { flattenRows } from '../../src/core/flatten';
 import { parseStreamResponse } from '../../src/core/parse';
-import { decodeTable, encodeRows, type BinaryTable } from '../../src/core/binaryTable';
+import { decodeTable, type BinaryTable } from '../../src/core/binaryTable';
+import { encodeRows } from '../../src/core/tableEncoder';
+import { ArrivalEncoder } from '../../src/results/arrivalEncoder';
 import { GridTable } from '../../src/core/gridTable';
 import { packTable, unpackTable, type PackedTable } from '../../src/core/tablePack';
 import type { Click } from '../../src/core/types';
@@ -38,6 +40,8 @@ interface Task {
   phases: Phase[];
   /** Bytes of the result worth reporting (a file's or a message's size). */
   bytes?: (result: unknown) => Record<string, number>;
+  /** Untimed work before each run (the pages of a Fetch all arriving); its value goes to the first phase. */
+  arrive?: (input: unknown) => Promise<{ value: unknown; ms: number }>;
 }
 
 const rowsOf = (text: string): Click[] => parseStreamResponse(JSON.parse(text), Infinity).rows;
@@ -108,6 +112,37 @@ const binaryTransport: Phase[] = [
   { name: 'decode', run: (msg) => new GridTable(decodeTable((msg as { init: { table: BinaryTable } }).init.table), ZONE) },
 ];
 
+// Fetch all's million rows as they come: pages of 5,000 (as Everflow caps them) handed to the
+// grid's ArrivalEncoder (src/results/arrivalEncoder.ts, what the panel uses), a turn of the event loop
+// after each as the wait for the next page gives it. Untimed; its encoding time is reported beside.
+// The timed phases start at "rows ready" (the last page in) and end when the grid's table is built.
+const PAGE = 5000;
+const arrivePaged =
+  (reversed: boolean) =>
+  async (input: unknown): Promise<{ value: unknown; ms: number }> => {
+    const rows = input as Click[];
+    const arrival = new ArrivalEncoder();
+    for (let at = 0; at < rows.length; at += PAGE) {
+      const page = rows.slice(at, at + PAGE);
+      // Newest first within each page: every row then moves when the result is put in time order.
+      arrival.add(reversed ? page.reverse() : page);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { value: { rows, arrival }, ms: arrival.encodeMs };
+  };
+const pagedTransport: Phase[] = [
+  {
+    name: 'finish',
+    run: (v) => {
+      const { rows, arrival } = v as { rows: Click[]; arrival: ArrivalEncoder };
+      // As the panel does at "rows ready": the result's columns, then the table's finishing.
+      const table = arrival.drain().finish(rows, columnsForRows(rows).columns);
+      return { type: 'init', init: { resultId: 'bench', title: 'bench', zone: ZONE, table, canFetchAll: false, maxRows: 1_000_000 } };
+    },
+  },
+  ...binaryTransport.slice(1),
+];
+
 const TASKS: Record<string, Task> = {
   parse: { input: (t) => t, phases: [{ name: 'total', run: (t) => parseStreamResponse(JSON.parse(t as string), CAP) }] },
   jsonParse: { input: (t) => t, phases: [{ name: 'total', run: (t) => JSON.parse(t as string) }] },
@@ -132,10 +167,12 @@ const TASKS: Record<string, Task> = {
   },
   transferGrid: { input: rowsOf, phases: transport(gridInit, (msg) => unpackTable((msg as { init: { table: PackedTable } }).init.table)) },
   transferBinary: { input: rowsOf, phases: binaryTransport },
+  transferPaged: { input: rowsOf, phases: pagedTransport, arrive: arrivePaged(false) },
+  transferPagedReversed: { input: rowsOf, phases: pagedTransport, arrive: arrivePaged(true) },
   transferRows: { input: rowsOf, phases: transport((rows) => ({ type: 'init', rows })) },
 };
 
-function main(): void {
+async function main(): Promise<void> {
   const [taskName, file, runsArg, rowsArg] = process.argv.slice(2);
   const task = TASKS[taskName];
   if (!task || !file) throw new Error(`usage: core.cjs <${Object.keys(TASKS).join('|')}> <clicks.json> [runs] [rows: the clicks replicated to this many]`);
@@ -148,6 +185,7 @@ function main(): void {
 
   const times: Record<string, number[]> = Object.fromEntries(task.phases.map((p) => [p.name, []]));
   times.all = [];
+  const arriveMs: number[] = [];
   let peakGrowth = 0;
   let resultHeap = 0;
   let bytes: Record<string, number> = {};
@@ -159,6 +197,11 @@ function main(): void {
     const rssBefore = process.memoryUsage.rss();
     const outputs: unknown[] = [];
     let value = input;
+    if (task.arrive) {
+      const arrived = await task.arrive(input);
+      value = arrived.value;
+      if (i > 0) arriveMs.push(arrived.ms);
+    }
     const t0 = performance.now();
     for (const phase of task.phases) {
       const p0 = performance.now();
@@ -176,7 +219,7 @@ function main(): void {
       // What the result keeps alive (every phase's output, e.g. the table and its message).
       resultHeap = process.memoryUsage().heapUsed - heapBefore;
       bytes = task.bytes?.(value) ?? {};
-      if (taskName === 'transferBinary') {
+      if (taskName === 'transferBinary' || taskName.startsWith('transferPaged')) {
         const wire = outputs[1] as Wire;
         bytes = { json: Buffer.byteLength(wire.json), binary: wire.buffers.reduce((n, b) => n + b.byteLength, 0), structuredClone: serialize(outputs[3]).length };
       } else if (taskName.startsWith('transfer')) bytes = { json: Buffer.byteLength(outputs[1] as string), structuredClone: serialize(outputs[3]).length };
@@ -194,9 +237,10 @@ function main(): void {
     peakRssGrowthBytes: peakGrowth,
     resultHeapBytes: resultHeap,
     bytes,
+    ...(task.arrive ? { arriveEncodeMs: summarise(arriveMs) } : {}),
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-main();
+void main();

@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cellText, defaultColumns } from '../../src/core/columns';
 import { parseStreamResponse } from '../../src/core/parse';
-import { encodeRows } from '../../src/core/binaryTable';
+import { encodeRows } from '../../src/core/tableEncoder';
 import { flattenRows } from '../../src/core/flatten';
 import { packTable } from '../../src/core/tablePack';
 import { columnsForRows } from '../../src/core/columns';

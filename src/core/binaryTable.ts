@@ -1,6 +1,4 @@
-import type { CellValue, ColumnDef } from './columns';
-import type { FlatTable } from './flatten';
-import type { Click } from './types';
+import type { CellValue } from './columns';
 import type { PackedColumn, PackedTable } from './tablePack';
 
 // The flat table as it crosses to the results webview at a million rows. VS Code (1.57+) moves
@@ -9,13 +7,20 @@ import type { PackedColumn, PackedTable } from './tablePack';
 // numbers themselves for columns of mostly distinct numbers (times, amounts). The distinct strings of
 // a column travel as ONE string (their concatenation) plus where each ends: one JSON string value
 // whatever the number of distinct values, and JSON keeps every UTF-16 unit (lone surrogates too), which
-// a UTF-8 byte buffer would not. Values that are not strings (numbers, booleans, and the null or
+// a UTF-8 byte buffer would not; a long one that is all ASCII goes as its bytes instead (`ascii`). Values that are not strings (numbers, booleans, and the null or
 // undefined a hostile row may hold) are tagged and kept in a Float64Array, so NaN, ±Infinity and -0
 // survive too.
 
 /** Distinct values of a column: strings first (joined, `ends[k]` is where string k ends), then the rest. */
 export interface BinaryDict {
+  /** The strings joined ('' when they go as `ascii`). */
   text: string;
+  /**
+   * The joined strings as bytes when every character is ASCII (one byte each, so `ends` hold): a
+   * million transaction ids and IPs are tens of megabytes that JSON would escape-scan, parse and
+   * clone as a string; as bytes they ride in the table's one buffer and decode natively.
+   */
+  ascii?: Uint8Array;
   ends: Uint32Array;
   /** One per non-string value: see TAG_*. */
   tags: Uint8Array;
@@ -35,213 +40,20 @@ export interface BinaryTable {
   cols: BinaryColumn[];
 }
 
-const TAG_NUMBER = 0;
-const TAG_TRUE = 1;
-const TAG_FALSE = 2;
-const TAG_NULL = 3;
-const TAG_UNDEFINED = 4;
-
-/** Past this share of distinct values a column of numbers goes as numbers, not codes. */
-const DICT_SHARE = 0.5;
-
-function codeArray(size: number, rows: number): Uint8Array | Uint16Array | Uint32Array {
-  if (size <= 0x100) return new Uint8Array(rows);
-  if (size <= 0x10000) return new Uint16Array(rows);
-  return new Uint32Array(rows);
-}
-
-type Mode = 'numbers' | 'distinct' | 'dict';
-const OTHER = 0x80000000;
-
-/**
- * One column's encoding, built a value at a time in row order: distinct values numbered in order of
- * first appearance (strings before the rest), or, in 'numbers' mode, the numbers themselves with the
- * rows that hold something else coded apart. The mode comes from a sample (modeOf); whatever the
- * later rows hold, every value comes back as it was: the mode only decides how compact it goes.
- */
-class ColumnBuilder {
-  private readonly strings = new Map<string, number>();
-  // Mostly distinct strings (transaction ids, IPs) skip the lookup: each gets its own entry, which
-  // is what a dictionary of them would hold anyway, at a fraction of the hashing.
-  private readonly list: string[] = [];
-  private readonly others = new Map<unknown, number>();
-  /** A code per row (per exception row in 'numbers' mode), OTHER-flagged for non-strings. */
-  private readonly tmp: Uint32Array | number[];
-  private readonly values?: Float64Array;
-  private readonly restRows: number[] = [];
-
-  constructor(
-    rows: number,
-    private readonly mode: Mode,
-  ) {
-    if (mode === 'numbers') {
-      this.values = new Float64Array(rows);
-      this.tmp = [];
-    } else this.tmp = new Uint32Array(rows);
-  }
-
-  add(r: number, v: unknown): void {
-    if (this.values) {
-      if (typeof v === 'number') {
-        this.values[r] = v;
-        return;
-      }
-      this.values[r] = NaN;
-      this.restRows.push(r);
-      (this.tmp as number[]).push(this.codeOf(v, false));
-    } else this.tmp[r] = this.codeOf(v, this.mode === 'distinct');
-  }
-
-  private codeOf(v: unknown, distinct: boolean): number {
-    if (typeof v === 'string') {
-      if (distinct) return this.list.push(v) - 1;
-      let code = this.strings.get(v);
-      if (code === undefined) this.strings.set(v, (code = this.strings.size));
-      return code;
-    }
-    // Map keys compare NaN equal to NaN but -0 equal to 0: keep -0 apart so it comes back as -0.
-    const key = Object.is(v, -0) ? '-0' : v;
-    let code = this.others.get(key);
-    if (code === undefined) this.others.set(key, (code = this.others.size));
-    return (code | OTHER) >>> 0;
-  }
-
-  finish(): BinaryColumn {
-    const { list, others, tmp } = this;
-    if (this.mode !== 'distinct') for (const s of this.strings.keys()) list.push(s);
-    const nStrings = list.length;
-    const codes = this.values ? new Uint32Array(tmp.length) : codeArray(nStrings + others.size, tmp.length);
-    for (let r = 0; r < tmp.length; r++) {
-      const t = tmp[r];
-      codes[r] = t & OTHER ? nStrings + (t & ~OTHER) : t;
-    }
-    const ends = new Uint32Array(nStrings);
-    let at = 0;
-    let k = 0;
-    for (const s of list) {
-      at += s.length;
-      ends[k++] = at;
-    }
-    const tags = new Uint8Array(others.size);
-    const nums = new Float64Array(others.size);
-    k = 0;
-    for (const key of others.keys()) {
-      const v = key === '-0' ? -0 : key;
-      if (typeof v === 'number') {
-        tags[k] = TAG_NUMBER;
-        nums[k] = v;
-      } else tags[k] = v === true ? TAG_TRUE : v === false ? TAG_FALSE : v === null ? TAG_NULL : TAG_UNDEFINED;
-      k++;
-    }
-    const dict: BinaryDict = { text: list.join(''), ends, tags, nums };
-    if (this.values) return { kind: 'numbers', values: this.values, restRows: Uint32Array.from(this.restRows), rest: dict, restCodes: codes as Uint32Array };
-    return { kind: 'codes', dict, codes };
-  }
-}
-
-/**
- * How a column goes, from a sample of its values (a column's kind does not change along its rows):
- * mostly distinct numbers as numbers, mostly distinct strings one entry per row, the rest numbered.
- * `total` is the number of rows the sample stands for.
- */
-function modeOf(sample: readonly unknown[], total: number): Mode {
-  if (total < 16) return 'dict';
-  let numbers = 0;
-  const seen = new Set<number>();
-  const seenText = new Set<string>();
-  let strings = 0;
-  for (const v of sample) {
-    if (typeof v === 'number') {
-      numbers++;
-      seen.add(v);
-    } else if (typeof v === 'string') {
-      strings++;
-      seenText.add(v);
-    }
-  }
-  const sampled = sample.length;
-  const many = (distinctCount: number): boolean => distinctCount > Math.min(Math.floor(total * DICT_SHARE), sampled * DICT_SHARE);
-  if (numbers * 2 > sampled && many(seen.size)) return 'numbers';
-  // Nearly every sampled string distinct: a dictionary would save little and cost a hash per row.
-  if (strings * 2 > sampled && seenText.size > strings * 0.9) return 'distinct';
-  return 'dict';
-}
-
-/** Every `step`-th row, about 4,096 of them, the same rows for every column. */
-const sampleStep = (n: number): number => Math.max(1, Math.floor(n / 4096));
-
-export function encodeColumn(values: readonly unknown[]): BinaryColumn {
-  const step = sampleStep(values.length);
-  const sample: unknown[] = [];
-  for (let r = 0; r < values.length; r += step) sample.push(values[r]);
-  const b = new ColumnBuilder(values.length, modeOf(sample, values.length));
-  for (let r = 0; r < values.length; r++) b.add(r, values[r]);
-  return b.finish();
-}
-
-/** Rows read per step of `encodeRowsInSteps`: at 64 columns, tens of milliseconds. */
-const BLOCK_ROWS = 8192;
-
-/**
- * The clicks encoded straight from their columns' getters, so the host never holds a flat copy of
- * every cell beside the clicks (at a million rows and 64 columns that copy alone is half a
- * gigabyte). Read a row at a time, every column of it: a click's nested objects are read while they
- * are in the CPU's cache, where a column at a time fetched each of a million clicks from memory once
- * per column (about three times slower at a million rows).
- */
-export function encodeRows(rows: readonly Click[], columns: readonly Pick<ColumnDef, 'id' | 'get'>[]): BinaryTable {
-  const enc = rowEncoder(rows, columns);
-  while (enc.step()) {
-    /* one block at a time */
-  }
-  return enc.table();
-}
-
-/**
- * `encodeRows` with `pause()` awaited between blocks of rows: at a million rows the whole takes
- * seconds, which the extension host must not spend in one block.
- */
-export async function encodeRowsInSteps(rows: readonly Click[], columns: readonly Pick<ColumnDef, 'id' | 'get'>[], pause: () => Promise<void>): Promise<BinaryTable> {
-  const enc = rowEncoder(rows, columns);
-  while (enc.step()) await pause();
-  return enc.table();
-}
-
-function rowEncoder(rows: readonly Click[], columns: readonly Pick<ColumnDef, 'id' | 'get'>[]): { step(): boolean; table(): BinaryTable } {
-  const n = rows.length;
-  const getters = columns.map((c) => c.get);
-  const step = sampleStep(n);
-  const builders = getters.map((get) => {
-    const sample: unknown[] = [];
-    for (let r = 0; r < n; r += step) sample.push(get(rows[r]));
-    return new ColumnBuilder(n, modeOf(sample, n));
-  });
-  let at = 0;
-  const cols: BinaryColumn[] = [];
-  return {
-    // Blocks of rows, then a column's finishing (its codes and dictionary) per step.
-    step(): boolean {
-      if (at < n) {
-        const end = Math.min(n, at + BLOCK_ROWS);
-        for (let r = at; r < end; r++) {
-          const row = rows[r];
-          for (let c = 0; c < getters.length; c++) builders[c].add(r, getters[c](row));
-        }
-        at = end;
-      } else if (cols.length < builders.length) cols.push(builders[cols.length].finish());
-      return at < n || cols.length < builders.length;
-    },
-    table: () => oneBuffer({ columns: columns.map((c) => c.id), rows: n, cols }),
-  };
-}
-
-/** The table as posted to the webview: typed arrays for the rows, JSON only for names and joined strings. */
-export function encodeTable(table: FlatTable): BinaryTable {
-  const rows = table.data[0]?.length ?? 0;
-  return oneBuffer({ columns: [...table.columns], rows, cols: table.data.map(encodeColumn) });
-}
+export const TAG_NUMBER = 0;
+export const TAG_TRUE = 1;
+export const TAG_FALSE = 2;
+export const TAG_NULL = 3;
+export const TAG_UNDEFINED = 4;
 
 type Typed = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+
+// Web-standard codecs, global in Node and in the webview alike (core's tsconfig names neither's types).
+declare const TextEncoder: new () => { encodeInto(s: string, into: Uint8Array): { read: number; written: number } };
+declare const TextDecoder: new (label: 'utf-8', options: { fatal: boolean }) => { decode(b: Uint8Array): string };
+
+/** Joined strings shorter than this stay JSON: bytes pay off only for the big ones. */
+const ASCII_FROM = 1024;
 
 /**
  * Every typed array of the table moved into views of ONE ArrayBuffer (each 8-byte aligned, as a
@@ -249,7 +61,7 @@ type Typed = Uint8Array | Uint16Array | Uint32Array | Float64Array;
  * internal call, and with a few hundred of them (five per column) the webview got empty arrays; one
  * buffer is also one copy instead of hundreds.
  */
-function oneBuffer(table: BinaryTable): BinaryTable {
+export function oneBuffer(table: BinaryTable): BinaryTable {
   const all: Typed[] = [];
   const dict = (d: BinaryDict): void => void all.push(d.ends, d.tags, d.nums);
   for (const col of table.cols) {
@@ -262,7 +74,14 @@ function oneBuffer(table: BinaryTable): BinaryTable {
     }
   }
   const padded = (n: number): number => Math.ceil(n / 8) * 8;
-  const buffer = new ArrayBuffer(all.reduce((n, a) => n + padded(a.byteLength), 0));
+  // Room for each long text as ASCII bytes; a text that turns out not to be ASCII leaves its room unused.
+  let textBytes = 0;
+  for (const col of table.cols) {
+    const d = col.kind === 'codes' ? col.dict : col.rest;
+    if (d.text.length >= ASCII_FROM) textBytes += padded(d.text.length);
+  }
+  const buffer = new ArrayBuffer(all.reduce((n, a) => n + padded(a.byteLength), textBytes));
+  const encoder = textBytes > 0 ? new TextEncoder() : undefined;
   let at = 0;
   const move = <T extends Typed>(a: T): T => {
     const view = new (a.constructor as new (b: ArrayBuffer, o: number, n: number) => T)(buffer, at, a.length);
@@ -270,7 +89,16 @@ function oneBuffer(table: BinaryTable): BinaryTable {
     at += padded(a.byteLength);
     return view;
   };
-  const moveDict = (d: BinaryDict): BinaryDict => ({ text: d.text, ends: move(d.ends), tags: move(d.tags), nums: move(d.nums) });
+  const moveText = (d: BinaryDict): Pick<BinaryDict, 'text' | 'ascii'> => {
+    if (d.ascii) return { text: '', ascii: move(d.ascii) };
+    if (!encoder || d.text.length < ASCII_FROM) return { text: d.text };
+    const bytes = new Uint8Array(buffer, at, d.text.length);
+    at += padded(d.text.length);
+    // UTF-8 of ASCII is the same bytes; any other character takes more than one, so it stops short.
+    const { read, written } = encoder.encodeInto(d.text, bytes);
+    return read === d.text.length && written === d.text.length ? { text: '', ascii: bytes } : { text: d.text };
+  };
+  const moveDict = (d: BinaryDict): BinaryDict => ({ ...moveText(d), ends: move(d.ends), tags: move(d.tags), nums: move(d.nums) });
   const cols = table.cols.map((col): BinaryColumn =>
     col.kind === 'codes'
       ? { kind: 'codes', codes: move(col.codes), dict: moveDict(col.dict) }
@@ -282,7 +110,7 @@ function oneBuffer(table: BinaryTable): BinaryTable {
 /** Every ArrayBuffer of an encoded table (for a transfer list, or to count the bytes). */
 export function tableBuffers(table: BinaryTable): ArrayBufferLike[] {
   const out: ArrayBufferLike[] = [];
-  const dict = (d: BinaryDict): void => void out.push(d.ends.buffer, d.tags.buffer, d.nums.buffer);
+  const dict = (d: BinaryDict): void => void out.push(...(d.ascii ? [d.ascii.buffer] : []), d.ends.buffer, d.tags.buffer, d.nums.buffer);
   for (const col of table.cols) {
     if (col.kind === 'codes') {
       out.push(col.codes.buffer);
@@ -300,16 +128,33 @@ const malformed = (what: string): Error => new Error(`The result table is malfor
 const shape = (v: unknown): string => (v && typeof v === 'object' ? `${(v as object).constructor?.name ?? 'object'}(${String((v as { length?: unknown }).length)})` : typeof v);
 const isTyped = (v: unknown, ...types: (new (n: number) => ArrayLike<number>)[]): boolean => types.some((t) => v instanceof t);
 
+/**
+ * ASCII bytes as text. Anything else is not what the host sends: bad UTF-8 throws (fatal) and good
+ * UTF-8 past ASCII comes out shorter than its bytes, so only ASCII passes.
+ */
+function asciiText(bytes: Uint8Array, column: string): string {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = '';
+  }
+  if (text.length !== bytes.length) throw malformed(`column ${column} has a dictionary that is not ASCII`);
+  return text;
+}
+
 function decodeDict(d: BinaryDict, column: string): CellValue[] {
   if (!d || typeof d.text !== 'string' || !isTyped(d.ends, Uint32Array) || !isTyped(d.tags, Uint8Array) || !isTyped(d.nums, Float64Array) || d.tags.length !== d.nums.length) {
     throw malformed(`column ${column} has no valid dictionary`);
   }
+  if (d.ascii !== undefined && (!isTyped(d.ascii, Uint8Array) || d.text !== '')) throw malformed(`column ${column} has no valid dictionary`);
+  const text = d.ascii ? asciiText(d.ascii, column) : d.text;
   const out: CellValue[] = new Array<CellValue>(d.ends.length + d.tags.length);
   let start = 0;
   for (let k = 0; k < d.ends.length; k++) {
     const end = d.ends[k];
-    if (end < start || end > d.text.length) throw malformed(`column ${column} has a dictionary that does not add up`);
-    out[k] = d.text.slice(start, end);
+    if (end < start || end > text.length) throw malformed(`column ${column} has a dictionary that does not add up`);
+    out[k] = text.slice(start, end);
     start = end;
   }
   for (let k = 0; k < d.tags.length; k++) {
@@ -321,11 +166,29 @@ function decodeDict(d: BinaryDict, column: string): CellValue[] {
   return out;
 }
 
-function checkCodes(codes: ArrayLike<number>, size: number, column: string): void {
-  // A code past the dictionary would read as undefined: refuse the table rather than show holes.
+// One scan per array type, each its own function: a single function fed all three types reads
+// their elements through a polymorphic access, about three times slower over a million rows.
+const max8 = (a: Uint8Array): number => {
   let max = -1;
-  for (let r = 0; r < codes.length; r++) if (codes[r] > max) max = codes[r];
-  if (max >= size) throw malformed(`column ${column} has an unknown code`);
+  for (let r = 0; r < a.length; r++) if (a[r] > max) max = a[r];
+  return max;
+};
+const max16 = (a: Uint16Array): number => {
+  let max = -1;
+  for (let r = 0; r < a.length; r++) if (a[r] > max) max = a[r];
+  return max;
+};
+const max32 = (a: Uint32Array): number => {
+  let max = -1;
+  for (let r = 0; r < a.length; r++) if (a[r] > max) max = a[r];
+  return max;
+};
+
+function checkCodes(codes: Uint8Array | Uint16Array | Uint32Array, size: number, column: string): void {
+  // A code past the dictionary would read as undefined: refuse the table rather than show holes.
+  // A dictionary as big as the array type's range cannot be overrun: nothing to scan.
+  if (codes instanceof Uint8Array ? size >= 0x100 || max8(codes) < size : codes instanceof Uint16Array ? size >= 0x10000 || max16(codes) < size : max32(codes) < size) return;
+  throw malformed(`column ${column} has an unknown code`);
 }
 
 /**

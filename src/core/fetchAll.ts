@@ -66,6 +66,11 @@ export interface FetchAllDeps {
   firstResult?: StreamResult;
   /** What an earlier run against the same account and host learned; a wrong one costs requests only. */
   truncationHint?: Truncation;
+  /**
+   * Each response's rows as they are kept (a click fetched again comes again: its latest copy is the
+   * one the result holds). The grid encodes them meanwhile, so the result is nearly encoded when it is done.
+   */
+  onRows?: (rows: readonly Click[]) => void;
 }
 
 export interface FetchAllResult {
@@ -131,6 +136,7 @@ export async function fetchAll(req: StreamRequest, deps: FetchAllDeps): Promise<
   };
   const keep = (res: StreamResult): void => {
     for (const r of res.rows) rows.set(r.transaction_id, r);
+    if (res.rows.length) deps.onRows?.(res.rows);
   };
   const finish = (p: Piece, capped = false): void => {
     done.push({ from: p.from, to: p.to, fromSec: p.fromSec, toSec: p.toSec, ...(capped ? { capped } : {}) });

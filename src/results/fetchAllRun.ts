@@ -4,7 +4,7 @@ import { withCancellableProgress } from '../host/progress';
 import * as config from '../config';
 import { keepWithinBudget, MAX_KEPT_RESPONSE_CHARS } from '../core/asSent';
 import { fetchAll } from '../core/fetchAll';
-import type { ApiExchange, StreamRequest } from '../core/types';
+import type { ApiExchange, Click, StreamRequest } from '../core/types';
 import type { EverflowClient } from '../core/client';
 import type { Logger } from '../logger';
 import type { TimezoneService } from '../timezoneService';
@@ -38,7 +38,7 @@ export interface FetchAllDeps {
 }
 
 /** The result with every click of its window, or undefined when nothing arrived (cancelled at once). */
-export async function runFetchAll(services: FetchAllDeps, result: ResultSet): Promise<ResultSet | undefined> {
+export async function runFetchAll(services: FetchAllDeps, result: ResultSet, onRows?: (rows: readonly Click[]) => void): Promise<ResultSet | undefined> {
   const request = streamRequestOf(result);
   if (!request) throw new Error('Only click streams can be fetched in full; a look-up already has every row.');
   const zone = await services.timezones.zoneOf(request.timezone_id, result.request.timezone);
@@ -72,6 +72,7 @@ export async function runFetchAll(services: FetchAllDeps, result: ResultSet): Pr
       signal,
       firstResult: first,
       truncationHint,
+      ...(onRows ? { onRows } : {}),
       onProgress: (p) => progress.report({ message: `${p.piecesDone.toLocaleString('en-US')} piece(s) done, ${p.rows.toLocaleString('en-US')} clicks so far` }),
     }),
   );

@@ -8,6 +8,7 @@ import { showInfo } from '../notifications';
 import type { ConversionsInfo } from '../protocol/results';
 import { isTransactionId } from '../core/validation';
 import type { ExportFormat, ResultsPanelState, RowScope } from '../protocol/results';
+import { ArrivalEncoder } from '../results/arrivalEncoder';
 import { runFetchAll, streamRequestOf, type FetchAllDeps } from '../results/fetchAllRun';
 import type { GridOpener } from '../results/presenter';
 import type { ResultDocuments } from '../results/resultDocuments';
@@ -40,6 +41,8 @@ export interface ResultPanelInfo {
   conversions?: ConversionsInfo;
   /** 'conversions' for a grid of conversions (its `rows` count conversions). */
   kind?: ResultRequestMeta['kind'];
+  /** How the grid's table was last encoded: as Fetch all's pages arrived, or all at once. */
+  encoded?: 'asArrived' | 'atOnce';
 }
 
 export interface ResultsApi {
@@ -138,6 +141,7 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
       columns: p.columnIds,
       conversions: p.result?.conversions && !isConversionsResult(p.result) ? p.conversionsInfo : undefined,
       kind: p.result?.request.kind ?? p.request?.kind,
+      encoded: p.encoded,
     }));
   }
 
@@ -182,16 +186,21 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
     const result = panel.result;
     if (!result || panel.isFetching) return undefined;
     panel.setFetching(true);
+    // The grid's table is encoded as the pages arrive, so the grid has the rows soon after the last one.
+    const arrival = new ArrivalEncoder();
+    let handedOver = false;
     try {
-      const fetched = await runFetchAll(this.deps, result);
+      const fetched = await runFetchAll(this.deps, result, arrival.add);
       if (!fetched) return result.rows.length;
       // Conversions added before stay: they are joined again with the clicks Fetch all brought.
       const next: ResultSet = result.conversions && !fetched.conversions ? { ...fetched, conversions: result.conversions } : fetched;
-      panel.setResult(next);
+      panel.setResult(next, arrival);
+      handedOver = true;
       void this.store.save(panel.id, next);
       if (next.historyId) void this.deps.history.recordFetchAll(next.historyId, next);
       return next.rows.length;
     } finally {
+      if (!handedOver) arrival.dispose();
       panel.setFetching(false);
     }
   }

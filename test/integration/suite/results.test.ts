@@ -118,6 +118,8 @@ suite('Results grid', () => {
     const requests = (await sandboxState()).requestCount - before;
     assert.ok(requests >= 6 && requests <= 12, `${requests} requests for 30,000 clicks (lower bound 6)`);
     await waitFor('the grid to show the fetched rows', () => api.panels().find((p) => p.id === capped.id && p.rendered?.total === 30_000));
+    // Its table was encoded as the pages came, not all at once after the last one.
+    assert.strictEqual(api.panels().find((p) => p.id === capped.id)?.encoded, 'asArrived');
     // 30,000 clicks are ~90 MB of JSON, more than VS Code opens as a document: refused with a way out, not an error.
     assert.strictEqual(await vscode.commands.executeCommand('everflow.results.openAsJson', { resultId: capped.id }), false);
     assert.notStrictEqual(vscode.window.activeTextEditor?.document.uri.scheme, 'everflow-result');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeTable, encodeColumn, encodeRows, encodeRowsInSteps, encodeTable, tableBuffers, type BinaryTable } from '../../../src/core/binaryTable';
+import { decodeTable, tableBuffers, type BinaryTable } from '../../../src/core/binaryTable';
+import { encodeColumn, encodeRows, encodeRowsInSteps, encodeTable } from '../../../src/core/tableEncoder';
 import { columnsForRows } from '../../../src/core/columns';
 import { flattenRows } from '../../../src/core/flatten';
 import { GridTable } from '../../../src/core/gridTable';
@@ -104,6 +105,25 @@ describe('encodeTable / decodeTable', () => {
     const sent = encodeColumn(col);
     assert.ok(sent.kind === 'codes' && sent.codes instanceof Uint32Array);
     assert.deepEqual(roundTrip(['transaction_id'], [col]), [col]);
+  });
+  it('sends long ASCII dictionaries as bytes in the one buffer, and any other long text as JSON, both exactly', () => {
+    const ascii = Array.from({ length: 3000 }, (_, i) => `tx-${i}\u0000\u007f<b>`);
+    const unicode = Array.from({ length: 3000 }, (_, i) => (i === 2999 ? '\ud800' : `é${i}`));
+    const sent = encodeTable({ columns: ['a', 'u'], data: [ascii, unicode] as never });
+    const [a, u] = sent.cols;
+    assert.ok(a.kind === 'codes' && a.dict.ascii instanceof Uint8Array && a.dict.text === '', 'ASCII as bytes');
+    assert.ok(u.kind === 'codes' && u.dict.ascii === undefined && u.dict.text.length > 1024, 'other text as JSON');
+    assert.equal(new Set(tableBuffers(sent)).size, 1, 'the bytes share the one buffer');
+    assert.deepEqual(roundTrip(['a', 'u'], [ascii, unicode]), [ascii, unicode]);
+    // Bytes past ASCII (a lone UTF-8 lead byte, a whole é) are not what the host sends: refused, not shown as something else.
+    for (const [at, bytes] of [
+      [3, [0xc3]],
+      [3, [0xc3, 0xa9]],
+    ] as const) {
+      const bad = viaWebview(sent);
+      (bad.cols[0] as { dict: { ascii: Uint8Array } }).dict.ascii.set(bytes, at);
+      assert.throws(() => decodeTable(bad), /not ASCII/);
+    }
   });
   it('refuses a malformed table with a clear error', () => {
     const good = encodeTable({ columns: ['a'], data: [['x', 'y', 'x']] });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cellText, columnById, columnsByIds, columnsForRows, CONVERSION_COLUMNS, CONVERSION_ROW_COLUMNS } from '../../../src/core/columns';
-import { encodeRows, decodeTable } from '../../../src/core/binaryTable';
+import { decodeTable } from '../../../src/core/binaryTable';
+import { encodeRows } from '../../../src/core/tableEncoder';
 import type { Click } from '../../../src/core/types';
 import { attachConversions, conversionOf } from '../../../src/core/conversions/clickConversions';
 import { clickKeysOf, joinConversions } from '../../../src/core/conversions/join';

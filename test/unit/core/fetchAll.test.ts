@@ -3,6 +3,11 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { EverflowClient } from '../../../src/core/client';
 import { TARGET_FILL, boundaryOk, chunkWindow, fetchAll, pieceOf, planSplit, type FetchAllResult, type Piece } from '../../../src/core/fetchAll';
 import { RateLimiter } from '../../../src/core/limiter';
+import { decodeTable } from '../../../src/core/binaryTable';
+import { columnsForRows } from '../../../src/core/columns';
+import { flattenRows } from '../../../src/core/flatten';
+import { unpackTable } from '../../../src/core/tablePack';
+import { TableEncoder } from '../../../src/core/tableEncoder';
 import type { Click, StreamRequest } from '../../../src/core/types';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 
@@ -267,6 +272,24 @@ describe('fetchAll against the sandbox', () => {
     assert.equal(r.requests, 1);
     assert.equal(r.rows.length, first);
     assert.equal(streamCalls(), 2, 'the second request was under way when cancelled');
+  });
+
+  it('hands every kept page to onRows, so a table encoded from them as they came has the result exactly', async () => {
+    for (const [truncation, maxRows] of [
+      ['first', undefined],
+      ['newest', undefined],
+      ['arbitrary', undefined],
+      ['first', 12_000],
+    ] as const) {
+      sb.setKnobs({ truncation, dayVolumes: { '2026-11-19': 25_000 } });
+      const enc = new TableEncoder((page) => columnsForRows(page).columns);
+      let pages = 0;
+      const r = await fetchAll(DAY, { stream, zone: 'UTC', ...(maxRows ? { maxRows } : {}), onRows: (rows) => void (pages++, enc.append(rows)) });
+      assert.ok(pages >= r.requests - 1 && enc.size >= r.rows.length, `${truncation}: ${pages} pages, ${enc.size} rows for ${r.rows.length}`);
+      const { columns } = columnsForRows(r.rows);
+      const back = unpackTable(decodeTable(enc.finish(r.rows, columns)));
+      assert.deepEqual(back, flattenRows(r.rows, columns), truncation);
+    }
   });
 
   it('stops at maxRows', async () => {

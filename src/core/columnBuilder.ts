@@ -1,0 +1,234 @@
+import { TAG_FALSE, TAG_NULL, TAG_NUMBER, TAG_TRUE, TAG_UNDEFINED, type BinaryColumn, type BinaryDict } from './binaryTable';
+
+// One column of a binary table (binaryTable.ts), built a value at a time as rows arrive: Fetch all
+// appends each page's rows while it waits for the next page, so the table is nearly done when the
+// last page lands. The builder grows with its rows; finishing turns its codes and dictionary into the
+// typed arrays that are sent, optionally in another order than the rows arrived in (Fetch all sorts
+// its rows by time at the end and drops repeats of a click).
+
+/** Past this share of distinct values a column of numbers goes as numbers, not codes. */
+const DICT_SHARE = 0.5;
+
+/** How many leading rows decide a column's mode: the same rows whatever pages they came in. */
+export const SAMPLE_ROWS = 4096;
+
+export type Mode = 'numbers' | 'distinct' | 'dict';
+const OTHER = 0x80000000;
+
+function codeArray(size: number, rows: number): Uint8Array | Uint16Array | Uint32Array {
+  if (size <= 0x100) return new Uint8Array(rows);
+  if (size <= 0x10000) return new Uint16Array(rows);
+  return new Uint32Array(rows);
+}
+
+/** `a` with room for at least `need` items, its first `used` items kept (doubling, so appends stay linear). */
+function grown<T extends Uint32Array | Float64Array>(a: T, used: number, need: number): T {
+  if (need <= a.length) return a;
+  const next = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2, 1024));
+  next.set(a.subarray(0, used) as never);
+  return next;
+}
+
+/**
+ * How a column goes, from its first rows (a column's kind does not change along its rows): mostly
+ * distinct numbers as numbers, mostly distinct strings one entry per row, the rest numbered.
+ */
+export function modeOf(sample: readonly unknown[]): Mode {
+  const sampled = sample.length;
+  if (sampled < 16) return 'dict';
+  let numbers = 0;
+  const seen = new Set<number>();
+  const seenText = new Set<string>();
+  let strings = 0;
+  for (const v of sample) {
+    if (typeof v === 'number') {
+      numbers++;
+      seen.add(v);
+    } else if (typeof v === 'string') {
+      strings++;
+      seenText.add(v);
+    }
+  }
+  if (numbers * 2 > sampled && seen.size > sampled * DICT_SHARE) return 'numbers';
+  // Nearly every sampled string distinct: a dictionary would save little and cost a hash per row.
+  if (strings * 2 > sampled && seenText.size > strings * 0.9) return 'distinct';
+  return 'dict';
+}
+
+/**
+ * Distinct values numbered in order of first appearance (strings before the rest), or, in 'numbers'
+ * mode, the numbers themselves with the rows that hold something else coded apart. Whatever the rows
+ * hold, every value comes back as it was: the mode only decides how compact it goes.
+ */
+export class ColumnBuilder {
+  private readonly strings = new Map<string, number>();
+  // Mostly distinct strings (transaction ids, IPs) skip the lookup: each gets its own entry, which
+  // is what a dictionary of them would hold anyway, at a fraction of the hashing.
+  private readonly list: string[] = [];
+  private readonly others = new Map<unknown, number>();
+  /** A code per row (dict, distinct), OTHER-flagged for non-strings. */
+  private codes = new Uint32Array(0);
+  /** 'numbers' mode: the number per row (NaN where the row holds something else). */
+  private values = new Float64Array(0);
+  /** 'numbers' mode: the rows that hold something else, and their codes. */
+  private readonly restRows: number[] = [];
+  private readonly restCodes: number[] = [];
+  private n = 0;
+
+  constructor(readonly mode: Mode) {}
+
+  get rows(): number {
+    return this.n;
+  }
+
+  /** Room for `more` rows beyond those added, so a page grows the arrays once. */
+  reserve(more: number): void {
+    if (this.mode === 'numbers') this.values = grown(this.values, this.n, this.n + more);
+    else this.codes = grown(this.codes, this.n, this.n + more);
+  }
+
+  add(v: unknown): void {
+    const r = this.n++;
+    if (this.mode === 'numbers') {
+      if (this.values.length <= r) this.values = grown(this.values, r, r + 1);
+      if (typeof v === 'number') {
+        this.values[r] = v;
+        return;
+      }
+      this.values[r] = NaN;
+      this.restRows.push(r);
+      this.restCodes.push(this.codeOf(v, false));
+    } else {
+      if (this.codes.length <= r) this.codes = grown(this.codes, r, r + 1);
+      this.codes[r] = this.codeOf(v, this.mode === 'distinct');
+    }
+  }
+
+  private codeOf(v: unknown, distinct: boolean): number {
+    if (typeof v === 'string') {
+      if (distinct) return this.list.push(v) - 1;
+      let code = this.strings.get(v);
+      if (code === undefined) this.strings.set(v, (code = this.strings.size));
+      return code;
+    }
+    // Map keys compare NaN equal to NaN but -0 equal to 0: keep -0 apart so it comes back as -0.
+    const key = Object.is(v, -0) ? '-0' : v;
+    let code = this.others.get(key);
+    if (code === undefined) this.others.set(key, (code = this.others.size));
+    return (code | OTHER) >>> 0;
+  }
+
+  /**
+   * The column as sent. `order[i]` is the added row that becomes row i (Fetch all's rows sorted, its
+   * repeats dropped); without it the rows go as added. Values numbered again in the order their rows
+   * go, so the result is what building the column from the rows in that order would give (in the
+   * same mode), and values only the dropped rows held are left out.
+   */
+  finish(order?: Uint32Array): BinaryColumn {
+    const strings = this.mode === 'distinct' ? this.list : [...this.strings.keys()];
+    const others = [...this.others.keys()].map((k) => (k === '-0' ? -0 : k));
+    if (this.mode === 'numbers') {
+      const rows = order ? order.length : this.n;
+      const values = new Float64Array(rows);
+      if (!order) values.set(this.values.subarray(0, rows));
+      // The codes of the other rows, by added row (only when some row holds something else).
+      const restAt = order && this.restRows.length ? new Int32Array(this.n).fill(-1) : undefined;
+      if (restAt) this.restRows.forEach((r, i) => (restAt[r] = this.restCodes[i]));
+      const restRows: number[] = [];
+      const restCodes: number[] = [];
+      if (order) {
+        for (let i = 0; i < rows; i++) {
+          const from = order[i];
+          values[i] = this.values[from];
+          const code = restAt ? restAt[from] : -1;
+          if (code >= 0) {
+            restRows.push(i);
+            restCodes.push(code);
+          }
+        }
+      } else {
+        restRows.push(...this.restRows);
+        restCodes.push(...this.restCodes);
+      }
+      // In another order the exceptions are numbered again too (their rows are in order already).
+      const restOrder = order ? Uint32Array.from(restCodes.keys()) : undefined;
+      const renumbered = renumber(Uint32Array.from(restCodes), restOrder, strings.length, others.length);
+      return { kind: 'numbers', values, restRows: Uint32Array.from(restRows), ...dictOf(strings, others, renumbered, 'rest') };
+    }
+    const renumbered = renumber(this.codes.subarray(0, this.n), order, strings.length, others.length);
+    return { kind: 'codes', ...dictOf(strings, others, renumbered, 'codes') };
+  }
+}
+
+interface Renumbered {
+  /** Codes as sent: strings first, then the other values. */
+  codes: Uint8Array | Uint16Array | Uint32Array;
+  /** The string (other value) each new string (other) code stands for, or undefined when kept as they were. */
+  stringOrder?: number[];
+  otherOrder?: number[];
+  nStrings: number;
+  nOthers: number;
+}
+
+/**
+ * The rows' codes in `order`, numbered by first appearance in it. Without an order the codes were
+ * given in first-appearance order already: only the others are moved past the strings.
+ */
+function renumber(tmp: Uint32Array, order: Uint32Array | undefined, nStrings: number, nOthers: number): Renumbered {
+  if (!order) {
+    const codes = codeArray(nStrings + nOthers, tmp.length);
+    // Strings only, or other values only in a narrower array: the codes are final but for the flag,
+    // which a narrowing copy drops (it keeps the low bits). One native copy instead of a loop.
+    if (nOthers === 0 || (nStrings === 0 && !(codes instanceof Uint32Array))) {
+      codes.set(tmp);
+      return { codes, nStrings, nOthers };
+    }
+    for (let r = 0; r < tmp.length; r++) {
+      const t = tmp[r];
+      codes[r] = t & OTHER ? nStrings + (t & ~OTHER) : t;
+    }
+    return { codes, nStrings, nOthers };
+  }
+  const newString = new Int32Array(nStrings).fill(-1);
+  const newOther = new Int32Array(nOthers).fill(-1);
+  const stringOrder: number[] = [];
+  const otherOrder: number[] = [];
+  const flagged = new Uint32Array(order.length);
+  for (let i = 0; i < order.length; i++) {
+    const t = tmp[order[i]];
+    if (t & OTHER) {
+      const o = t & ~OTHER;
+      let k = newOther[o];
+      if (k < 0) k = newOther[o] = otherOrder.push(o) - 1;
+      flagged[i] = (k | OTHER) >>> 0;
+    } else {
+      let k = newString[t];
+      if (k < 0) k = newString[t] = stringOrder.push(t) - 1;
+      flagged[i] = k;
+    }
+  }
+  const done = renumber(flagged, undefined, stringOrder.length, otherOrder.length);
+  return { ...done, stringOrder, otherOrder };
+}
+
+function dictOf(strings: readonly string[], others: readonly unknown[], r: Renumbered, as: 'codes'): { dict: BinaryDict; codes: Uint8Array | Uint16Array | Uint32Array };
+function dictOf(strings: readonly string[], others: readonly unknown[], r: Renumbered, as: 'rest'): { rest: BinaryDict; restCodes: Uint32Array };
+function dictOf(strings: readonly string[], others: readonly unknown[], r: Renumbered, as: 'codes' | 'rest'): object {
+  const kept = r.stringOrder ? r.stringOrder.map((k) => strings[k]) : strings;
+  const keptOthers = r.otherOrder ? r.otherOrder.map((k) => others[k]) : others;
+  const ends = new Uint32Array(kept.length);
+  let at = 0;
+  for (let k = 0; k < kept.length; k++) ends[k] = at += kept[k].length;
+  const tags = new Uint8Array(keptOthers.length);
+  const nums = new Float64Array(keptOthers.length);
+  keptOthers.forEach((v, k) => {
+    if (typeof v === 'number') {
+      tags[k] = TAG_NUMBER;
+      nums[k] = v;
+    } else tags[k] = v === true ? TAG_TRUE : v === false ? TAG_FALSE : v === null ? TAG_NULL : TAG_UNDEFINED;
+  });
+  const dict: BinaryDict = { text: kept.join(''), ends, tags, nums };
+  if (as === 'codes') return { dict, codes: r.codes };
+  // Exception codes stay 32-bit: the decoder reads them as Uint32Array whatever their count.
+  return { rest: dict, restCodes: r.codes instanceof Uint32Array ? r.codes : Uint32Array.from(r.codes) };
+}

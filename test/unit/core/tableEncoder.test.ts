@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeTable, type BinaryTable } from '../../../src/core/binaryTable';
+import { SAMPLE_ROWS } from '../../../src/core/columnBuilder';
+import { CONVERSION_COLUMNS, columnsForRows } from '../../../src/core/columns';
+import { flattenRows } from '../../../src/core/flatten';
+import { normalizeClick } from '../../../src/core/parse';
+import { unpackTable } from '../../../src/core/tablePack';
+import { encodeRows, TableEncoder } from '../../../src/core/tableEncoder';
+import type { Click } from '../../../src/core/types';
+import { click } from './gridFixtures';
+
+// Fetch all's pages encoded as they arrive (tableEncoder.ts) against the one-shot encode of the
+// whole result: the same bytes when the rows stay in arrival order, the same cells when Fetch all
+// sorts them and drops repeats.
+
+/** The table as it goes: its JSON (typed arrays by type, place and length) and the bytes of its one buffer. */
+function wire(t: BinaryTable): { json: string; bytes: Buffer[] } {
+  const buffers = new Set<ArrayBufferLike>();
+  const json = JSON.stringify(t, (_k, v: unknown) => {
+    if (!ArrayBuffer.isView(v)) return v;
+    buffers.add(v.buffer);
+    return { type: v.constructor.name, offset: v.byteOffset, length: v.byteLength };
+  });
+  return { json, bytes: [...buffers].map((b) => Buffer.from(b as ArrayBuffer)) };
+}
+
+/** Every cell, as the grid reads it back, compared with Object.is (-0, NaN). */
+function assertCells(t: BinaryTable, rows: readonly Click[], columns: ReturnType<typeof columnsForRows>['columns']): void {
+  const back = unpackTable(decodeTable(t));
+  const want = flattenRows(rows, columns);
+  assert.deepEqual(back.columns, want.columns);
+  back.data.forEach((col, c) => {
+    assert.equal(col.length, rows.length);
+    col.forEach((v, r) => assert.ok(Object.is(v, want.data[c][r]), `${want.columns[c]} row ${r}: ${String(v)} is not ${String(want.data[c][r])}`));
+  });
+}
+
+const hostile = ['<img src=x onerror=alert(1)>', '\ud800', 'a\udc00b', '😀', '', '\u0000', '"},{"x":1', 'Ünïcödé', '\n\r\t'];
+
+/** Clicks of every sort of value: unicode, empty, numbers and strings in one column, nulls, nested unknown fields, and a field that appears only from `lateFrom` on. */
+function clicks(n: number, lateFrom: number): Click[] {
+  return Array.from({ length: n }, (_, i) =>
+    normalizeClick({
+      ...click({
+        sub1: i % 5 ? hostile[i % hostile.length] : `s${i}`,
+        sub2: i % 3 ? '' : `x${i % 7}`,
+        revenue: i % 4 ? (i % 7 ? -0 : 1.5) : i * 0.5,
+        geo: { country_name: ['US', 'DE', ''][i % 3] },
+      }),
+      // One column holding numbers and strings (and null) mixed: numbers mode, the rest as exceptions.
+      mixed_field: i % 11 === 0 ? null : i % 4 === 1 ? String(i) : i,
+      nested_field: i % 13 ? { deep: { value: hostile[i % hostile.length] } } : [],
+      ...(i >= lateFrom ? { late_field: i % 2 ? `late ${i}` : i } : {}),
+    }),
+  );
+}
+
+const pagesOf = (rows: readonly Click[], sizes: readonly number[]): Click[][] => {
+  const out: Click[][] = [];
+  let at = 0;
+  for (let k = 0; at < rows.length; k++) {
+    const size = sizes[k % sizes.length];
+    out.push(rows.slice(at, at + size));
+    at += size;
+  }
+  return out;
+};
+
+const pageColumns = (page: readonly Click[]) => columnsForRows(page).columns;
+
+describe('TableEncoder', () => {
+  for (const [label, n, lateFrom, sizes] of [
+    ['pages of 5,000 with a field that appears after the modes were chosen', 12_000, 9_500, [5000]],
+    ['uneven pages, small ones first, a late field before the modes were chosen', 9_000, 1_000, [1, 3, 700, 2500]],
+    ['fewer rows than the sample', 300, 150, [7, 40]],
+    ['a late field on the last row only', 6_000, 5_999, [1000]],
+  ] as const) {
+    it(`gives the one-shot bytes for ${label}`, () => {
+      const rows = clicks(n, lateFrom);
+      const enc = new TableEncoder(pageColumns);
+      for (const page of pagesOf(rows, sizes)) enc.append(page);
+      const { columns } = columnsForRows(rows);
+      assert.ok(columns.some((c) => c.id.includes('late_field')), 'the late field is a column of the result');
+      const incremental = enc.finish(rows, columns);
+      assert.deepEqual(wire(incremental), wire(encodeRows(rows, columns)));
+      assertCells(incremental, rows, columns);
+    });
+  }
+
+  it('gives every cell once, in the final order, when the rows come shuffled and some twice', () => {
+    const n = 11_000;
+    const rows = clicks(n, 7_000);
+    // Arrival: pieces out of order, one piece fetched again (new objects for the same clicks).
+    const pages = pagesOf(rows, [3000]).reverse();
+    const again = rows.slice(2000, 4500).map((r) => ({ ...r }));
+    const enc = new TableEncoder(pageColumns);
+    for (const page of [...pages.slice(0, 2), again, ...pages.slice(2)]) enc.append(page);
+    // What Fetch all keeps: the latest copy of each click, sorted, cut at a maximum.
+    const latest = new Map(rows.map((r) => [r.transaction_id, r]));
+    for (const r of again) latest.set(r.transaction_id, r);
+    const final = [...latest.values()].sort((a, b) => a.unix_timestamp - b.unix_timestamp).slice(0, 10_500);
+    const { columns } = columnsForRows(final);
+    const table = enc.finish(final, columns);
+    assertCells(table, final, columns);
+    // Values only the dropped rows held are not in the dictionaries.
+    const sub1 = table.cols[columns.findIndex((c) => c.id === 'sub1')];
+    assert.ok(sub1.kind === 'codes');
+    assert.ok(!sub1.dict.text.includes(`s${10_995}`), 'a value of a row cut by the maximum is not sent');
+    const mixed = table.cols[columns.findIndex((c) => c.id === 'extra:mixed_field')];
+    assert.ok(mixed.kind === 'numbers', 'numbers, with the strings and nulls as exceptions');
+    assert.ok(!mixed.rest.text.includes('10997'), 'an exception of a row cut by the maximum is not sent');
+  });
+
+  it('builds columns no page named (conversions joined after the fetch) from the final rows', () => {
+    const rows = clicks(5000, 5000);
+    const enc = new TableEncoder(pageColumns);
+    for (const page of pagesOf(rows, [1200])) enc.append(page);
+    const columns = [...columnsForRows(rows).columns, ...CONVERSION_COLUMNS];
+    const table = enc.finish(rows, columns);
+    assert.deepEqual(wire(table), wire(encodeRows(rows, columns)));
+    assertCells(table, rows, columns);
+  });
+
+  it('encodes rows it never saw as they are', () => {
+    const seen = clicks(5000, 5000);
+    const enc = new TableEncoder(pageColumns);
+    enc.append(seen);
+    const other = [...seen.slice(0, 10), ...clicks(20, 0)];
+    const { columns } = columnsForRows(other);
+    const table = enc.finish(other, columns);
+    assert.deepEqual(wire(table), wire(encodeRows(other, columns)));
+  });
+
+  it('an empty result is an empty table', () => {
+    const enc = new TableEncoder(pageColumns);
+    enc.append([]);
+    const { columns } = columnsForRows([]);
+    const table = enc.finish([], columns);
+    assert.equal(table.rows, 0);
+    assert.equal(table.cols.length, columns.length);
+    assert.ok(SAMPLE_ROWS > 0);
+  });
+});
