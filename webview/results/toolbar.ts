@@ -27,6 +27,8 @@ export class Toolbar {
   readonly chips: HTMLElement;
   readonly searchBox: ValueElement;
   private readonly group: ValueElement;
+  /** What stands in for Group by until the first paint: its face (label and chevron), same size, no web component. */
+  private readonly groupFace: HTMLElement;
   private readonly detailsButton: HTMLElement;
 
   constructor(private readonly actions: ToolbarActions) {
@@ -39,6 +41,7 @@ export class Toolbar {
       ...COLUMNS.filter((c) => c.kind !== 'timestamp').map((c) => el('vscode-option', { value: c.id }, `Group by: ${c.header}`)),
     );
     this.group.addEventListener('change', () => actions.groupBy(this.group.value || undefined));
+    this.groupFace = groupFace();
     const button = (label: string, title: string, run: (b: HTMLElement) => void, attrs: Record<string, string> = {}): HTMLElement => {
       const b = el('vscode-button', { secondary: true, title, ...attrs }, label);
       b.addEventListener('click', () => run(b));
@@ -47,7 +50,7 @@ export class Toolbar {
     this.detailsButton = button('Details', 'Show the selected row as JSON (Enter)', () => actions.details(), { 'aria-pressed': 'false' });
     this.root.append(
       this.searchBox,
-      this.group,
+      this.groupFace,
       button('Columns', 'Show, hide and find columns', () => actions.columns(), { 'data-opens': 'columns' }),
       button('Auto-fit', 'Size every column to its content', () => actions.autoFit()),
       this.detailsButton,
@@ -71,6 +74,17 @@ export class Toolbar {
 
   setGroupBy(column: string | undefined): void {
     this.group.value = column ?? '';
+    const header = column === undefined ? undefined : columnById(column)?.header;
+    this.groupFace.firstElementChild!.textContent = `Group by: ${header ?? 'none'}`;
+  }
+
+  /**
+   * Group by in place of its stand-in. The select renders itself and its 60-odd options when it joins
+   * the page (some 20 ms of a first paint), so the first frame shows its face and the select joins
+   * after that frame (webview/results/afterPaint.ts); the value set before then is kept by the select.
+   */
+  attachGroupBy(): void {
+    if (!this.group.isConnected) this.groupFace.replaceWith(this.group);
   }
 
   setDetailsPressed(pressed: boolean): void {
@@ -124,4 +138,22 @@ export class Toolbar {
       if (e.key === 'Escape' || e.key === 'ArrowDown') focusGrid();
     });
   }
+}
+
+/**
+ * The closed face of a `vscode-single-select` (media/results.css `.group-face` copies its styles): a
+ * label and the same chevron. Not focusable or clickable: it is on screen for a frame.
+ */
+function groupFace(): HTMLElement {
+  const face = el('div', { class: 'group-face', 'aria-hidden': 'true' });
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('fill', 'currentColor');
+  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  path.setAttribute('fill-rule', 'evenodd');
+  path.setAttribute('clip-rule', 'evenodd');
+  path.setAttribute('d', 'M7.976 10.072l4.357-4.357.62.618L8.284 11h-.618L3 6.333l.619-.618 4.357 4.357z');
+  svg.append(path);
+  face.append(el('span', { class: 'group-face-text' }, 'Group by: none'), svg);
+  return face;
 }
