@@ -29,6 +29,9 @@ export class Toolbar {
   private readonly group: ValueElement;
   /** What stands in for Group by until the first paint: its face (label and chevron), same size, no web component. */
   private readonly groupFace: HTMLElement;
+  /** The catalogue Group by offers, and the one its options were built for. */
+  private groupBase: readonly ColumnDef[] = COLUMNS;
+  private groupOptionsOf: readonly ColumnDef[] | undefined;
   private readonly detailsButton: HTMLElement;
 
   constructor(private readonly actions: ToolbarActions) {
@@ -36,10 +39,6 @@ export class Toolbar {
     this.searchBox = el('vscode-textfield', { class: 'search', placeholder: 'Search all cells', 'aria-label': 'Search all cells (Ctrl+F)', type: 'search' }) as ValueElement;
     this.searchBox.addEventListener('input', () => actions.search(this.searchBox.value));
     this.group = el('vscode-single-select', { class: 'group-select', 'aria-label': 'Group by', title: 'Group by a column to count clicks per value' }) as ValueElement;
-    this.group.append(
-      el('vscode-option', { value: '', selected: true }, 'Group by: none'),
-      ...COLUMNS.filter((c) => c.kind !== 'timestamp').map((c) => el('vscode-option', { value: c.id }, `Group by: ${c.header}`)),
-    );
     this.group.addEventListener('change', () => actions.groupBy(this.group.value || undefined));
     this.groupFace = groupFace();
     const button = (label: string, title: string, run: (b: HTMLElement) => void, attrs: Record<string, string> = {}): HTMLElement => {
@@ -66,6 +65,15 @@ export class Toolbar {
 
   /** The columns Group by offers: the table's catalogue (clicks', or a conversions result's). */
   setGroupColumns(base: readonly ColumnDef[]): void {
+    this.groupBase = base;
+    if (this.group.isConnected) this.fillGroupOptions();
+  }
+
+  /** The select's options for the catalogue, built when the select is in the page and the catalogue changed. */
+  private fillGroupOptions(): void {
+    const base = this.groupBase;
+    if (this.groupOptionsOf === base) return;
+    this.groupOptionsOf = base;
     this.group.replaceChildren(
       el('vscode-option', { value: '', selected: true }, 'Group by: none'),
       ...base.filter((c) => c.kind !== 'timestamp').map((c) => el('vscode-option', { value: c.id }, `Group by: ${c.header}`)),
@@ -84,7 +92,9 @@ export class Toolbar {
    * after that frame (webview/results/afterPaint.ts); the value set before then is kept by the select.
    */
   attachGroupBy(): void {
-    if (!this.group.isConnected) this.groupFace.replaceWith(this.group);
+    if (this.group.isConnected) return;
+    this.fillGroupOptions();
+    this.groupFace.replaceWith(this.group);
   }
 
   setDetailsPressed(pressed: boolean): void {
