@@ -7,9 +7,10 @@ import { SlickGrid, type Column, type GridOption } from 'slickgrid';
 //    matters only to a table taller than SlickGrid's own floor for it (1,000,000 px, about 45,000 rows
 //    of 22 px), which it pages. So the probe runs the first time a table that tall is shown, once per
 //    page, and its answer is kept for the page's later grids.
-// 2. Frozen columns: `setOptions({ frozenColumn })` sets every column again (headers, CSS rules,
-//    a render of the rows), so setting the columns and then freezing built them all twice.
-//    `setColumnsFrozen` builds them once, frozen.
+// 2. The columns: SlickGrid built its headers, CSS rules and canvas for no columns as it started, then
+//    again for the first columns set; and `setOptions({ frozenColumn })` builds them all again (with
+//    a render of the rows). Here the grid starts with its first columns and their freeze (SlickGrid's
+//    `explicitInitialization`), and later columns are set and frozen in one pass: built once each.
 
 /** SlickGrid's starting point for the probe, which the browser always supports. */
 const PROBE_FLOOR = 1_000_000;
@@ -32,6 +33,13 @@ export class ClickGrid<C extends Column<any>> extends SlickGrid<any, C, GridOpti
 
   /** The columns and how many of them are frozen (`frozenColumn`: the last frozen index, -1 for none), built once. */
   setColumnsFrozen(columns: C[], frozenColumn: number): void {
+    if (!this.initialized) {
+      // Before init SlickGrid only records the columns; init reads the freeze from the options.
+      this.setColumns(columns);
+      this.getOptions().frozenColumn = frozenColumn;
+      this.init();
+      return;
+    }
     if (this.getOptions().frozenColumn !== frozenColumn) {
       // SlickGrid checks a freeze against the columns it holds: it gets the new ones first, and the
       // full set-up of the columns (skipped here) then runs once, in setColumns, with the freeze in force.

@@ -89,7 +89,7 @@ export class GridView {
     });
     this.grid.setSelectionModel(this.selection);
     this.subscribe();
-    this.grid.init();
+    // No init() here: the grid starts with its first columns (ClickGrid.setColumnsFrozen).
     // SlickGrid keeps the header in step with the rows when the rows scroll, not the other way
     // round; but the browser scrolls the (overflow-hidden) header itself when a header cell is
     // focused or clicked half off screen. Then the rows follow the header, so the two never part.
