@@ -244,7 +244,7 @@ export class ResultsApp {
     if (Object.keys(this.layout.widths).length === 0) this.grid.fitOnNextRows(320, FIRST_LOOK_ROWS);
     this.applyColumns();
     this.recompute();
-    this.resizeObserver = new ResizeObserver(() => this.grid?.resize());
+    this.resizeObserver = new ResizeObserver(() => this.grid?.resizeIfChanged());
     this.resizeObserver.observe(main);
   }
 

@@ -31,6 +31,18 @@ export class ClickGrid<C extends Column<any>> extends SlickGrid<any, C, GridOpti
     this.maxSupportedCssHeight = probed;
   }
 
+  /**
+   * Resizes the canvas when the container's viewport is not the size SlickGrid last measured. A resize
+   * observer reports its first size in the frame that paints the rows the grid has just sized itself
+   * to: a resize then is another layout and render of the rows before that paint, for nothing.
+   */
+  resizeIfChanged(): void {
+    if (!this.initialized) return;
+    const [w, h] = [this.viewportW, this.viewportH];
+    if (this.getViewportWidth() === w && this.getViewportHeight() === h) return;
+    this.resizeCanvas();
+  }
+
   /** The columns and how many of them are frozen (`frozenColumn`: the last frozen index, -1 for none), built once. */
   setColumnsFrozen(columns: C[], frozenColumn: number): void {
     if (!this.initialized) {

@@ -354,6 +354,11 @@ export class GridView {
     this.grid.resizeCanvas();
   }
 
+  /** After the container may have changed size (a resize observer): resizes only when it did. */
+  resizeIfChanged(): void {
+    this.grid.resizeIfChanged();
+  }
+
   focus(): void {
     if (!this.grid.getActiveCell() && this.rows.length) this.grid.setActiveCell(0, 0);
     this.grid.focus();
