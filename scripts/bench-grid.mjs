@@ -213,6 +213,10 @@ export async function benchGrid({ buildRoot, baseBuild, dataFile, outDir, runs, 
         // either way, so the two first paints should be within a few ms of each other.
         const collapsed = await openAndPaint(browser, base, '/grid', payloads.grid5000, '.slick-cell', log, { summaryOpen: false });
         await collapsed.context.close();
+        // The floor: the same panel (CSP, styles, toolbar, summary, column headers) with no rows, painted
+        // once its headers are: what a first paint costs before any row is shown.
+        const floor = await openAndPaint(browser, base, '/grid', payloads.grid0, '.slick-header-column', log);
+        await floor.context.close();
         // The same 5,000 rows in the build before the summary existed (--base-ref), opened the same way.
         let before;
         if (hasBase) {
@@ -252,8 +256,8 @@ export async function benchGrid({ buildRoot, baseBuild, dataFile, outDir, runs, 
         if (run === 0) await million.page.screenshot({ path: path.join(outDir, 'grid-1000000-search.png') });
         await million.context.close();
         log(`grid run ${run + 1} at 1,000,000: first paint ${million.paint.toPaintMs.toFixed(0)} ms, sort ${sort1m.toPaintMs.toFixed(0)} ms, search ${search1m.toPaintMs.toFixed(0)} ms, heap ${(heap1m / 1e6).toFixed(0)} MB`);
-        out.grid.runs.push({ paint1m: million.paint, heap1m: million.heapBytes, heap1mAfter: heap1m, frames1m, sort1m, search1m, paint5000: small.paint, paint5000Collapsed: collapsed.paint, ...(before ? { paint5000Base: before.paint } : {}), heap5000: small.heapBytes, frames5000: smallFrames, paint100000: big.paint, heap100000: big.heapBytes, frames, sort, search, summarySearch, searchShown: shown, searchAtOnce });
-        log(`grid run ${run + 1}: first paint ${small.paint.toPaintMs.toFixed(0)} ms (5,000, summary shown) / ${collapsed.paint.toPaintMs.toFixed(0)} ms (5,000, collapsed)${before ? ` / ${before.paint.toPaintMs.toFixed(0)} ms (5,000, base build)` : ''} / ${big.paint.toPaintMs.toFixed(0)} ms (100,000), sort ${sort.toPaintMs.toFixed(0)} ms, search ${search.toPaintMs.toFixed(0)} ms, summary charts ${summarySearch.toPaintMs.toFixed(0)} ms (${summarySearch.afterGridMs.toFixed(0)} ms after the rows) (${searchAtOnce.toPaintMs.toFixed(0)} ms typed at once after paint)`);
+        out.grid.runs.push({ paint1m: million.paint, heap1m: million.heapBytes, heap1mAfter: heap1m, frames1m, sort1m, search1m, paint5000: small.paint, paint5000Collapsed: collapsed.paint, paint0: floor.paint, ...(before ? { paint5000Base: before.paint } : {}), heap5000: small.heapBytes, frames5000: smallFrames, paint100000: big.paint, heap100000: big.heapBytes, frames, sort, search, summarySearch, searchShown: shown, searchAtOnce });
+        log(`grid run ${run + 1}: first paint ${small.paint.toPaintMs.toFixed(0)} ms (5,000, summary shown) / ${collapsed.paint.toPaintMs.toFixed(0)} ms (5,000, collapsed) / ${floor.paint.toPaintMs.toFixed(0)} ms (no rows: the floor)${before ? ` / ${before.paint.toPaintMs.toFixed(0)} ms (5,000, base build)` : ''} / ${big.paint.toPaintMs.toFixed(0)} ms (100,000), sort ${sort.toPaintMs.toFixed(0)} ms, search ${search.toPaintMs.toFixed(0)} ms, summary charts ${summarySearch.toPaintMs.toFixed(0)} ms (${summarySearch.afterGridMs.toFixed(0)} ms after the rows) (${searchAtOnce.toPaintMs.toFixed(0)} ms typed at once after paint)`);
       }
       const tk = await openAndPaint(browser, base, '/toolkit', payloads.toolkit5000, 'vscode-data-grid-cell[cell-type="default"]', log);
       const tkFrames = await scrollIn(tk.page, '#app');

@@ -219,9 +219,13 @@ export class ResultsApp {
     statusBar.append(this.summary, this.selectionInfo);
     this.root.replaceChildren(this.banners, this.toolbar.root, this.toolbar.chips, this.conversionsBar.root, this.summaryPanel.root, main, statusBar);
     // The column chooser (a hidden popover of some 70 checkboxes, each a web component that renders
-    // itself when connected) joins the page after the first frame, so the rows do not wait for it.
+    // itself when connected) and the Group by select (its face stands in) join the page after the
+    // first frame, so the rows do not wait for them.
     this.cancelLate();
-    this.cancelLate = afterPaint(() => this.attachChooser());
+    this.cancelLate = afterPaint(() => {
+      this.toolbar.attachGroupBy();
+      this.attachChooser();
+    });
     const sm = this.summaryModel!;
     this.summaryPanel.setModel(sm.model, sm.window, this.layout.summary ?? {});
     // The summary counts clicks (their times, errors, uniques): a grid of conversions has none.
@@ -240,7 +244,7 @@ export class ResultsApp {
     if (Object.keys(this.layout.widths).length === 0) this.grid.fitOnNextRows(320, FIRST_LOOK_ROWS);
     this.applyColumns();
     this.recompute();
-    this.resizeObserver = new ResizeObserver(() => this.grid?.resize());
+    this.resizeObserver = new ResizeObserver(() => this.grid?.resizeIfChanged());
     this.resizeObserver.observe(main);
   }
 

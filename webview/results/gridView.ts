@@ -1,7 +1,8 @@
-import { SlickCellSelectionModel, SlickGrid, type Column, type FormatterResultWithText, type GridOption, type SlickEventData } from 'slickgrid';
+import { SlickCellSelectionModel, type Column, type FormatterResultWithText, type SlickEventData } from 'slickgrid';
 import { columnById } from '../../src/core/columns';
 import type { GridTable, SortSpec } from '../../src/core/gridTable';
 import { el } from '../dom';
+import { ClickGrid } from './clickGrid';
 import { defaultWidth } from './layout';
 
 // SlickGrid, set up for click rows: it virtualises rows and columns, so only the cells on screen
@@ -16,9 +17,6 @@ import { defaultWidth } from './layout';
 interface RowRef {
   r: number;
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the grid's row type; its cells are read through `RowRef.r`.
-type GridRow = any;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SlickGrid types `field` as a path into the row type; ours is `{ r }`.
 interface GridColumn extends Column<any> {
@@ -57,7 +55,7 @@ const ROW_HEIGHT = 22;
 const MAX_FIT_WIDTH = 600;
 
 export class GridView {
-  private readonly grid: SlickGrid<GridRow, GridColumn, GridOption<GridColumn>>;
+  private readonly grid: ClickGrid<GridColumn>;
   private readonly selection = new SlickCellSelectionModel();
   private table: GridTable | undefined;
   private rows: number[] = [];
@@ -73,7 +71,7 @@ export class GridView {
     nonce: string,
   ) {
     const data = { getLength: () => this.rows.length, getItem: (i: number): RowRef => ({ r: this.rows[i] }), getItemMetadata: () => null };
-    this.grid = new SlickGrid<GridRow, GridColumn, GridOption<GridColumn>>(host, data, [], {
+    this.grid = new ClickGrid<GridColumn>(host, data, [], {
       enableHtmlRendering: false,
       nonce,
       rowHeight: ROW_HEIGHT,
@@ -91,7 +89,7 @@ export class GridView {
     });
     this.grid.setSelectionModel(this.selection);
     this.subscribe();
-    this.grid.init();
+    // No init() here: the grid starts with its first columns (ClickGrid.setColumnsFrozen).
     // SlickGrid keeps the header in step with the rows when the rows scroll, not the other way
     // round; but the browser scrolls the (overflow-hidden) header itself when a header cell is
     // focused or clicked half off screen. Then the rows follow the header, so the two never part.
@@ -212,13 +210,16 @@ export class GridView {
     const pending = this.pendingColumns;
     this.fitNext = undefined;
     this.pendingColumns = undefined;
+    this.grid.fitHeightFor(rows.length, ROW_HEIGHT);
+    this.grid.invalidateAllRows();
+    this.grid.updateRowCount();
+    // Columns set now render the rows themselves (SlickGrid resizes its canvas), so the render below
+    // finds them drawn: a first look draws its rows once.
     if (fit && pending) {
       this.measureWidths(pending.columns, undefined, fit.max, fit.sample);
       this.applyColumns(pending);
       this.reportLayout();
     } else if (fit) this.autoFit(undefined, fit.max, fit.sample);
-    this.grid.invalidateAllRows();
-    this.grid.updateRowCount();
     this.grid.render();
   }
 
@@ -263,8 +264,7 @@ export class GridView {
   }
 
   private applyColumns({ columns, keep, sort }: PendingColumns): void {
-    this.grid.setColumns(columns);
-    if (this.grid.getOptions().frozenColumn !== keep - 1) this.grid.setOptions({ frozenColumn: keep - 1 });
+    this.grid.setColumnsFrozen(columns, keep - 1);
     if (sort) this.grid.setSortColumn(sort.column, sort.asc);
     else this.grid.setSortColumns([]);
   }
@@ -352,6 +352,11 @@ export class GridView {
 
   resize(): void {
     this.grid.resizeCanvas();
+  }
+
+  /** After the container may have changed size (a resize observer): resizes only when it did. */
+  resizeIfChanged(): void {
+    this.grid.resizeIfChanged();
   }
 
   focus(): void {

@@ -27,6 +27,11 @@ export class Toolbar {
   readonly chips: HTMLElement;
   readonly searchBox: ValueElement;
   private readonly group: ValueElement;
+  /** What stands in for Group by until the first paint: its face (label and chevron), same size, no web component. */
+  private readonly groupFace: HTMLElement;
+  /** The catalogue Group by offers, and the one its options were built for. */
+  private groupBase: readonly ColumnDef[] = COLUMNS;
+  private groupOptionsOf: readonly ColumnDef[] | undefined;
   private readonly detailsButton: HTMLElement;
 
   constructor(private readonly actions: ToolbarActions) {
@@ -34,11 +39,8 @@ export class Toolbar {
     this.searchBox = el('vscode-textfield', { class: 'search', placeholder: 'Search all cells', 'aria-label': 'Search all cells (Ctrl+F)', type: 'search' }) as ValueElement;
     this.searchBox.addEventListener('input', () => actions.search(this.searchBox.value));
     this.group = el('vscode-single-select', { class: 'group-select', 'aria-label': 'Group by', title: 'Group by a column to count clicks per value' }) as ValueElement;
-    this.group.append(
-      el('vscode-option', { value: '', selected: true }, 'Group by: none'),
-      ...COLUMNS.filter((c) => c.kind !== 'timestamp').map((c) => el('vscode-option', { value: c.id }, `Group by: ${c.header}`)),
-    );
     this.group.addEventListener('change', () => actions.groupBy(this.group.value || undefined));
+    this.groupFace = groupFace();
     const button = (label: string, title: string, run: (b: HTMLElement) => void, attrs: Record<string, string> = {}): HTMLElement => {
       const b = el('vscode-button', { secondary: true, title, ...attrs }, label);
       b.addEventListener('click', () => run(b));
@@ -47,7 +49,7 @@ export class Toolbar {
     this.detailsButton = button('Details', 'Show the selected row as JSON (Enter)', () => actions.details(), { 'aria-pressed': 'false' });
     this.root.append(
       this.searchBox,
-      this.group,
+      this.groupFace,
       button('Columns', 'Show, hide and find columns', () => actions.columns(), { 'data-opens': 'columns' }),
       button('Auto-fit', 'Size every column to its content', () => actions.autoFit()),
       this.detailsButton,
@@ -63,6 +65,15 @@ export class Toolbar {
 
   /** The columns Group by offers: the table's catalogue (clicks', or a conversions result's). */
   setGroupColumns(base: readonly ColumnDef[]): void {
+    this.groupBase = base;
+    if (this.group.isConnected) this.fillGroupOptions();
+  }
+
+  /** The select's options for the catalogue, built when the select is in the page and the catalogue changed. */
+  private fillGroupOptions(): void {
+    const base = this.groupBase;
+    if (this.groupOptionsOf === base) return;
+    this.groupOptionsOf = base;
     this.group.replaceChildren(
       el('vscode-option', { value: '', selected: true }, 'Group by: none'),
       ...base.filter((c) => c.kind !== 'timestamp').map((c) => el('vscode-option', { value: c.id }, `Group by: ${c.header}`)),
@@ -71,6 +82,19 @@ export class Toolbar {
 
   setGroupBy(column: string | undefined): void {
     this.group.value = column ?? '';
+    const header = column === undefined ? undefined : columnById(column)?.header;
+    this.groupFace.firstElementChild!.textContent = `Group by: ${header ?? 'none'}`;
+  }
+
+  /**
+   * Group by in place of its stand-in. The select renders itself and its 60-odd options when it joins
+   * the page (some 20 ms of a first paint), so the first frame shows its face and the select joins
+   * after that frame (webview/results/afterPaint.ts); the value set before then is kept by the select.
+   */
+  attachGroupBy(): void {
+    if (this.group.isConnected) return;
+    this.fillGroupOptions();
+    this.groupFace.replaceWith(this.group);
   }
 
   setDetailsPressed(pressed: boolean): void {
@@ -124,4 +148,22 @@ export class Toolbar {
       if (e.key === 'Escape' || e.key === 'ArrowDown') focusGrid();
     });
   }
+}
+
+/**
+ * The closed face of a `vscode-single-select` (media/results.css `.group-face` copies its styles): a
+ * label and the same chevron. Not focusable or clickable: it is on screen for a frame.
+ */
+function groupFace(): HTMLElement {
+  const face = el('div', { class: 'group-face', 'aria-hidden': 'true' });
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('fill', 'currentColor');
+  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  path.setAttribute('fill-rule', 'evenodd');
+  path.setAttribute('clip-rule', 'evenodd');
+  path.setAttribute('d', 'M7.976 10.072l4.357-4.357.62.618L8.284 11h-.618L3 6.333l.619-.618 4.357 4.357z');
+  svg.append(path);
+  face.append(el('span', { class: 'group-face-text' }, 'Group by: none'), svg);
+  return face;
 }
