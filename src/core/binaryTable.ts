@@ -192,6 +192,17 @@ function checkCodes(codes: Uint8Array | Uint16Array | Uint32Array, size: number,
 }
 
 /**
+ * A million numbers as a plain array. Array.from walks the typed array through its iterator (about
+ * 35 ms a million); an array made at its length and filled by index holds the doubles unboxed, as
+ * the typed array did (about 6 ms), and takes the strings of the exceptions afterwards like any array.
+ */
+function numbersOf(f: Float64Array): CellValue[] {
+  const values = new Array<CellValue>(f.length);
+  for (let r = 0; r < f.length; r++) values[r] = f[r];
+  return values;
+}
+
+/**
  * The columns as the grid and summary read them (tablePack.ts's shape): dictionary columns keep their
  * typed codes (no array of a million values is built), number columns become plain arrays.
  */
@@ -213,7 +224,7 @@ export function decodeTable(table: BinaryTable): PackedTable {
       if (!isTyped(col.restRows, Uint32Array) || !isTyped(col.restCodes, Uint32Array) || col.restRows.length !== col.restCodes.length) throw malformed(`column ${name} has mismatched exceptions`);
       const rest = decodeDict(col.rest, name);
       checkCodes(col.restCodes, rest.length, name);
-      const values = Array.from(col.values) as CellValue[];
+      const values = numbersOf(col.values);
       for (let i = 0; i < col.restRows.length; i++) {
         const r = col.restRows[i];
         if (r >= rows) throw malformed(`column ${name} has an exception past its rows`);
