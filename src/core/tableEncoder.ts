@@ -134,7 +134,9 @@ export class TableEncoder {
 
   /** Which appended row each of `rows` is (undefined: the same rows in the same order; null: a row never appended). */
   private orderOf(rows: readonly Click[]): Uint32Array | undefined | null {
-    const same = rows.length === this.rows.length && rows.every((r, i) => r === this.rows[i]);
+    // A plain loop: \`every\` with its callback took some 50 ms over a million rows at the finish.
+    let same = rows.length === this.rows.length;
+    for (let i = 0; same && i < rows.length; i++) same = rows[i] === this.rows[i];
     if (same) return undefined;
     // The last time a row was appended counts (Fetch all keeps the latest copy of a click).
     const at = new Map<Click, number>();

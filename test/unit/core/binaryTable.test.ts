@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeTable, tableBuffers, type BinaryTable } from '../../../src/core/binaryTable';
+import { decodeTable, oneBuffer, tableBuffers, type BinaryTable } from '../../../src/core/binaryTable';
 import { encodeColumn, encodeRows, encodeRowsInSteps, encodeTable } from '../../../src/core/tableEncoder';
 import { columnsForRows } from '../../../src/core/columns';
 import { flattenRows } from '../../../src/core/flatten';
@@ -115,6 +115,9 @@ describe('encodeTable / decodeTable', () => {
     assert.ok(u.kind === 'codes' && u.dict.ascii === undefined && u.dict.text.length > 1024, 'other text as JSON');
     assert.equal(new Set(tableBuffers(sent)).size, 1, 'the bytes share the one buffer');
     assert.deepEqual(roundTrip(['a', 'u'], [ascii, unicode]), [ascii, unicode]);
+    // A table already in one buffer, ASCII bytes and all, moves into another whole (room for the bytes too).
+    const again = decodeTable(viaWebview(oneBuffer(sent)));
+    assert.deepEqual(again.data.map((col) => cells(col, again.rows)), [ascii, unicode]);
     // Bytes past ASCII (a lone UTF-8 lead byte, a whole é) are not what the host sends: refused, not shown as something else.
     for (const [at, bytes] of [
       [3, [0xc3]],
@@ -138,6 +141,35 @@ describe('encodeTable / decodeTable', () => {
     assert.throws(() => decodeTable(bad((t) => ((t.cols[0] as { kind: string }).kind = 'json'))), /unknown kind/);
     assert.throws(() => decodeTable(bad((t) => ((t.cols[0] as { dict: { ends: unknown } }).dict.ends = [1, 2]))), /dictionary/);
     assert.throws(() => decodeTable(null as never), /malformed/);
+  });
+  it('finds a code past the dictionary wherever it is, in 8- and 16-bit codes, aligned or not', () => {
+    // 11 rows: two words of four codes and a tail of three; 611 rows of 16-bit codes: 305 words and a tail of one.
+    const narrow = encodeTable({ columns: ['a'], data: [Array.from({ length: 11 }, (_, i) => ['x', 'y', 'z'][i % 3])] });
+    const wide = encodeTable({ columns: ['a'], data: [Array.from({ length: 611 }, (_, i) => `v${i % 300}`)] });
+    assert.ok(narrow.cols[0].kind === 'codes' && narrow.cols[0].codes instanceof Uint8Array);
+    assert.ok(wide.cols[0].kind === 'codes' && wide.cols[0].codes instanceof Uint16Array);
+    for (const [good, size, bads, rows] of [
+      [narrow, 3, [3, 4, 0x7f, 0x80, 0x83, 0xff], [0, 3, 4, 7, 8, 10]],
+      [wide, 300, [300, 301, 0x7fff, 0x8000, 0x812c, 0xffff], [0, 1, 2, 303, 609, 610]],
+    ] as const) {
+      const codesOf = (t: BinaryTable): Uint8Array | Uint16Array => (t.cols[0] as { codes: Uint8Array | Uint16Array }).codes;
+      for (const at of rows) {
+        const ok = viaWebview(good);
+        codesOf(ok)[at] = size - 1;
+        assert.doesNotThrow(() => decodeTable(ok), `code ${size - 1} at row ${at}`);
+        for (const code of bads) {
+          const bad = viaWebview(good);
+          codesOf(bad)[at] = code;
+          assert.throws(() => decodeTable(bad), /unknown code/, `code ${code} at row ${at}`);
+          // The same codes in a view that does not start on a 4-byte boundary.
+          const src = codesOf(bad);
+          const shifted = new (src.constructor as Uint8ArrayConstructor)(new ArrayBuffer(src.byteLength + 8), src.BYTES_PER_ELEMENT, src.length);
+          shifted.set(src);
+          (bad.cols[0] as { codes: unknown }).codes = shifted;
+          assert.throws(() => decodeTable(bad), /unknown code/, `code ${code} at row ${at}, unaligned`);
+        }
+      }
+    }
   });
 });
 

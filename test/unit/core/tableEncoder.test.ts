@@ -6,7 +6,7 @@ import { CONVERSION_COLUMNS, columnsForRows } from '../../../src/core/columns';
 import { flattenRows } from '../../../src/core/flatten';
 import { normalizeClick } from '../../../src/core/parse';
 import { unpackTable } from '../../../src/core/tablePack';
-import { encodeRows, TableEncoder } from '../../../src/core/tableEncoder';
+import { encodeRows, encodeTable, TableEncoder } from '../../../src/core/tableEncoder';
 import type { Click } from '../../../src/core/types';
 import { click } from './gridFixtures';
 
@@ -110,6 +110,26 @@ describe('TableEncoder', () => {
     const mixed = table.cols[columns.findIndex((c) => c.id === 'extra:mixed_field')];
     assert.ok(mixed.kind === 'numbers', 'numbers, with the strings and nulls as exceptions');
     assert.ok(!mixed.rest.text.includes('10997'), 'an exception of a row cut by the maximum is not sent');
+  });
+
+  it('sends distinct ids joined page by page exactly: as ASCII bytes when all are, as text when one is not', () => {
+    for (const [label, unicodeAt] of [
+      ['all ASCII', -1],
+      ['a non-ASCII id in a later page', 7_345],
+      ['a non-ASCII id in the first page', 5],
+    ] as const) {
+      // Pages of 1,000: the first five are built together (the modes wait for SAMPLE_ROWS), then one piece a page.
+      const rows = clicks(12_000, 12_000).map((r, i) => ({ ...r, transaction_id: i === unicodeAt ? `é-${i}` : `tx-${i}-abcdef` }));
+      const enc = new TableEncoder(pageColumns);
+      for (const page of pagesOf(rows, [1000])) enc.append(page);
+      const { columns } = columnsForRows(rows);
+      const table = enc.finish(rows, columns);
+      const ids = table.cols[columns.findIndex((c) => c.id === 'transaction_id')];
+      assert.ok(ids.kind === 'codes' && ids.dict.ends.length === 12_000, label);
+      assert.equal(ids.dict.ascii !== undefined, unicodeAt < 0, `${label}: bytes only while every id is ASCII`);
+      assert.deepEqual(wire(table), wire(encodeTable(flattenRows(rows, columns))), label);
+      assertCells(table, rows, columns);
+    }
   });
 
   it('builds columns no page named (conversions joined after the fetch) from the final rows', () => {
