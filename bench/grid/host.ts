@@ -5,9 +5,9 @@
 // Timing rule: an interval ends when its rows are on screen, and that is taken as the end of the
 // first animation frame that has them: the frame's rAF callback sees them in the DOM, and a task
 // posted from it at the scheduler's user-blocking priority runs right after that frame's style,
-// layout and paint (afterThisFrame). Not a MessageChannel task: Chromium does not order the messages
-// of different channels, so the page's own after-paint work (webview/results/afterPaint.ts posts
-// from the same frame) could run first and be counted in the figure.
+// layout and paint (afterThisFrame), ahead of any normal-priority task. It was a MessageChannel
+// task: the page's own after-paint work (webview/results/afterPaint.ts posts from the same frame)
+// was seen in a trace running before it, and counted in the figure.
 
 interface Received {
   at: number;
