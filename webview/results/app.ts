@@ -75,7 +75,7 @@ export class ResultsApp {
   private cancelLate: () => void = () => undefined;
   /** Cancels the status line's figures waiting for a first paint (a later view shows its own). */
   private cancelStatus: () => void = () => undefined;
-  /** The next view is a new table's first: its status line follows its first paint. */
+  /** The next view is the page's first table's first: its status line follows its first paint. */
   private firstView = false;
   private readonly bannerActions = { fetchAll: () => this.fetchAll(), copyText: (text: string) => this.host.post({ type: 'copyText', text }) };
 
@@ -188,6 +188,9 @@ export class ResultsApp {
   private start(init: ResultsInit): void {
     const state = this.host.getState();
     this.init = init;
+    // Only the page's first table: a table that replaces one (Fetch all, conversions added) keeps its
+    // status line in step with its rows, as a view of it does.
+    this.firstView = this.table === undefined;
     const packed = decodeTable(init.table);
     this.table = new GridTable(packed, init.zone);
     this.chooser.setExtras(packed.columns.filter(isExtraColumnId), init.omittedColumns ?? 0);
@@ -264,7 +267,6 @@ export class ResultsApp {
     // its widths. Fitted as the rows are set, before they render, so columns and rows render once.
     if (Object.keys(this.layout.widths).length === 0) this.grid.fitOnNextRows(320, FIRST_LOOK_ROWS);
     this.applyColumns();
-    this.firstView = true;
     this.recompute();
     this.resizeObserver = new ResizeObserver(() => this.grid?.resizeIfChanged());
     this.resizeObserver.observe(main);
@@ -325,7 +327,7 @@ export class ResultsApp {
       clear.addEventListener('click', () => this.clearFilters());
       this.empty.append(clear);
     }
-    // The status line's figures are a pass over every shown row: a new table's first rows paint without
+    // The status line's figures are a pass over every shown row: the page's first rows paint without
     // waiting for them (the line keeps its height, media/results.css), and they follow that paint.
     this.cancelStatus();
     this.cancelStatus = () => undefined;
