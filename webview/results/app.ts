@@ -61,6 +61,9 @@ export class ResultsApp {
   private readonly summary = el('span', { class: 'summary-text', role: 'status' });
   private readonly selectionInfo = el('span', { class: 'selection-text', role: 'status' });
   private readonly empty = el('div', { class: 'empty', hidden: true });
+  private readonly statusBar = el('div', { class: 'statusbar' });
+  /** The grid's area of the page (grid, group counts, row details): built anew for each result. */
+  private main = el('div', { class: 'main' });
   private viewTimer: ReturnType<typeof setTimeout> | undefined;
   /** How long the last search or filter typed took, for the next typing pause. */
   private lastTypedViewMs: number | undefined;
@@ -70,6 +73,10 @@ export class ResultsApp {
   private resizeObserver: ResizeObserver | undefined;
   /** Cancels what the last build left to run after its first paint. */
   private cancelLate: () => void = () => undefined;
+  /** Cancels the status line's figures waiting for a first paint (a later view shows its own). */
+  private cancelStatus: () => void = () => undefined;
+  /** The next view is the page's first table's first: its status line follows its first paint. */
+  private firstView = false;
   private readonly bannerActions = { fetchAll: () => this.fetchAll(), copyText: (text: string) => this.host.post({ type: 'copyText', text }) };
 
   constructor(
@@ -134,6 +141,17 @@ export class ResultsApp {
       copy: (text) => this.host.post({ type: 'copyText', text }),
       save: (chart, format, data) => this.host.post({ type: 'saveChart', chart, format, data }),
     });
+    this.statusBar.append(this.summary, this.selectionInfo);
+    // The page's chrome (toolbar, summary, status bar) joins the page as it loads, unseen until the
+    // first result: its web components render themselves, and the page's first style and layout
+    // passes run, while the host is still sending the rows rather than before they can paint (#17).
+    this.root.classList.add('starting');
+    this.root.replaceChildren(...this.chrome());
+  }
+
+  /** The page's parts, top to bottom. */
+  private chrome(): HTMLElement[] {
+    return [this.banners, this.toolbar.root, this.toolbar.chips, this.conversionsBar.root, this.summaryPanel.root, this.main, this.statusBar];
   }
 
   receive(m: HostToResults): void {
@@ -170,6 +188,9 @@ export class ResultsApp {
   private start(init: ResultsInit): void {
     const state = this.host.getState();
     this.init = init;
+    // Only the page's first table: a table that replaces one (Fetch all, conversions added) keeps its
+    // status line in step with its rows, as a view of it does.
+    this.firstView = this.table === undefined;
     const packed = decodeTable(init.table);
     this.table = new GridTable(packed, init.zone);
     this.chooser.setExtras(packed.columns.filter(isExtraColumnId), init.omittedColumns ?? 0);
@@ -215,9 +236,12 @@ export class ResultsApp {
     const main = el('div', { class: 'main' });
     main.append(el('div', { class: 'grid-wrap' }), this.groups.root, this.detail.root);
     main.firstElementChild!.append(gridHost, this.empty);
-    const statusBar = el('div', { class: 'statusbar' });
-    statusBar.append(this.summary, this.selectionInfo);
-    this.root.replaceChildren(this.banners, this.toolbar.root, this.toolbar.chips, this.conversionsBar.root, this.summaryPanel.root, main, statusBar);
+    // Only the grid's area is new: the toolbar's web components stay as they are (taken out and put
+    // back, each would set itself up again), unless the no-rows page replaced them.
+    if (this.main.parentElement === this.root && this.toolbar.root.parentElement === this.root) this.main.replaceWith(main);
+    else this.root.replaceChildren(...this.chrome().map((part) => (part === this.main ? main : part)));
+    this.main = main;
+    this.root.classList.remove('starting');
     // The column chooser (a hidden popover of some 70 checkboxes, each a web component that renders
     // itself when connected) and the Group by select (its face stands in) join the page after the
     // first frame, so the rows do not wait for them.
@@ -303,6 +327,27 @@ export class ResultsApp {
       clear.addEventListener('click', () => this.clearFilters());
       this.empty.append(clear);
     }
+    // The status line's figures are a pass over every shown row: the page's first rows paint without
+    // waiting for them (the line keeps its height, media/results.css), and they follow that paint.
+    this.cancelStatus();
+    this.cancelStatus = () => undefined;
+    if (this.firstView) {
+      this.summary.textContent = '';
+      this.cancelStatus = afterPaint(() => this.showStatus());
+    } else this.showStatus();
+    this.firstView = false;
+    this.conversionsBar.setFilter(convertedFilterOf(spec.values ?? []));
+    this.updateSelection();
+    this.updateGroups();
+    this.showDetail(this.grid.activeRow());
+    this.saveState();
+    this.host.post({ type: 'rendered', shown: this.rows.length, total: table.rowCount, columns: this.layout.columns });
+  }
+
+  /** The status line: row counts, uniques, revenue, conversion rates and time span of the rows shown. */
+  private showStatus(): void {
+    const table = this.table;
+    if (!table) return;
     const rates = conversionRates(table, this.rows);
     // CVR and EPC right after the row counts: the line is cut at the panel's edge, the time span last.
     const all = summaryText(summarize(table, this.rows), table.zone);
@@ -310,12 +355,6 @@ export class ResultsApp {
     const parts = this.init?.rowKind === 'conversions' ? all.slice(0, 1) : all;
     if (rates) parts.splice(2, 0, ratesText(rates));
     this.summary.textContent = parts.join(' · ');
-    this.conversionsBar.setFilter(convertedFilterOf(spec.values ?? []));
-    this.updateSelection();
-    this.updateGroups();
-    this.showDetail(this.grid.activeRow());
-    this.saveState();
-    this.host.post({ type: 'rendered', shown: this.rows.length, total: table.rowCount, columns: this.layout.columns });
   }
 
   private sort(sort: SortSpec): void {
@@ -513,8 +552,10 @@ export class ResultsApp {
 
   private showMissing(title: string, canRunAgain: boolean): void {
     this.cancelLate();
+    this.cancelStatus();
     this.grid?.destroy();
     this.grid = undefined;
+    this.root.classList.remove('starting');
     this.root.replaceChildren(missingPage(title, canRunAgain ? () => this.host.post({ type: 'runAgain' }) : undefined));
   }
 }
