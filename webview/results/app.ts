@@ -13,7 +13,7 @@ import { GridView, type GridEvents } from './gridView';
 import { defaultLayout, isFiltered, sanitizeLayout, type GridLayout } from './layout';
 import { closeMenu, showMenu } from './contextMenu';
 import { cellMenu, copyMenu, exportMenu, headerMenu } from './gridMenus';
-import { emptyText, missingPage, renderBanners, selectionText, summaryText } from './statusParts';
+import { emptyText, missingPage, renderBanners, selectionText, summaryText, unreadableNotice } from './statusParts';
 import { Toolbar } from './toolbar';
 import { afterPaint } from './afterPaint';
 import { ConversionsBar, convertedFilterOf, withConvertedFilter } from './conversionsBar';
@@ -157,7 +157,11 @@ export class ResultsApp {
   receive(m: HostToResults): void {
     switch (m.type) {
       case 'init':
-        this.start(m.init);
+        try {
+          this.start(m.init);
+        } catch (e) {
+          this.showUnreadable(m.init.title, e);
+        }
         return;
       case 'missing':
         this.showMissing(m.title, m.canRunAgain);
@@ -186,12 +190,13 @@ export class ResultsApp {
   }
 
   private start(init: ResultsInit): void {
+    // First, so a table the page cannot read changes nothing here (see `receive`).
+    const packed = decodeTable(init.table);
     const state = this.host.getState();
     this.init = init;
     // Only the page's first table: a table that replaces one (Fetch all, conversions added) keeps its
     // status line in step with its rows, as a view of it does.
     this.firstView = this.table === undefined;
-    const packed = decodeTable(init.table);
     this.table = new GridTable(packed, init.zone);
     this.chooser.setExtras(packed.columns.filter(isExtraColumnId), init.omittedColumns ?? 0);
     this.chooser.setConversions(init.conversions !== undefined);
@@ -548,6 +553,23 @@ export class ResultsApp {
     };
     if (now) write();
     else this.stateTimer = setTimeout(write, 300);
+  }
+
+  /**
+   * A table this page cannot read (a damaged message): said in words instead of a blank panel. Rows
+   * already on screen stay, with the notice above them; the host keeps the result either way.
+   */
+  private showUnreadable(title: string, error: unknown): void {
+    const notice = unreadableNotice(title, error instanceof Error ? error.message : String(error));
+    this.root.classList.remove('starting');
+    if (this.grid) {
+      this.root.querySelector(':scope > .unreadable')?.remove();
+      this.root.prepend(notice);
+      return;
+    }
+    this.cancelLate();
+    this.cancelStatus();
+    this.root.replaceChildren(notice);
   }
 
   private showMissing(title: string, canRunAgain: boolean): void {

@@ -136,6 +136,17 @@ export function missingPage(title: string, runAgain: (() => void) | undefined): 
   return page;
 }
 
+/** A table the page could not read: what happened, as text (a column name in it came from Everflow). */
+export function unreadableNotice(title: unknown, reason: string): HTMLElement {
+  const page = el('div', { class: 'missing unreadable', role: 'alert' });
+  page.append(
+    el('h2', {}, `These rows could not be shown${typeof title === 'string' && title ? `: ${title}` : ''}`),
+    el('p', {}, `The grid could not read the table it was sent. ${reason.slice(0, 300)}`),
+    el('p', {}, 'The result itself is unchanged: run the query again to get a fresh table.'),
+  );
+  return page;
+}
+
 /** Why a grid has no rows at all, in words about what was asked. */
 export function emptyText(init: ResultsInit): string {
   const r = init.request;
