@@ -33,7 +33,7 @@ export class LazyPart<T extends vscode.Disposable> implements vscode.Disposable 
 
   /** For code that only runs after `load()` (commands, chat tools and the hover wait for it). */
   get(): T {
-    if (!this.loaded) throw new Error(`Internal error: ${this.what} used before it was loaded.`);
+    if (!this.loaded) throw new Error(`Internal error: ${this.what}: used before being loaded.`);
     return this.loaded;
   }
 

@@ -8,7 +8,7 @@ import { ResultGrids, type GridDeps } from './webviews/resultGrids';
 // where results open), built on first use: src/lazyPanels.ts loads this file, a chunk of its own,
 // the first time a command, a chat tool or a restored grid needs it, so activation does not compile it.
 
-export interface Panels {
+export interface Panels extends vscode.Disposable {
   readonly grids: ResultGrids;
   readonly results: ResultPresenter;
   readonly queryEditors: QueryEditors;
@@ -18,5 +18,14 @@ export type PanelDeps = GridDeps & QueryEditorDeps & { readonly documents: Resul
 
 export function createPanels(context: vscode.ExtensionContext, deps: PanelDeps): Panels {
   const grids = new ResultGrids(context, deps);
-  return { grids, results: new ResultPresenter(deps.documents, grids), queryEditors: new QueryEditors(deps) };
+  const queryEditors = new QueryEditors(deps);
+  return {
+    grids,
+    results: new ResultPresenter(deps.documents, grids),
+    queryEditors,
+    dispose: () => {
+      grids.dispose();
+      queryEditors.dispose();
+    },
+  };
 }
