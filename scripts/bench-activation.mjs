@@ -202,10 +202,11 @@ export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label 
       if (run > 0) await wb.page.reload({ waitUntil: 'domcontentloaded' });
       const probe = await waitForResult(resultsDir, known, 120_000);
       const shown = await runningExtensions(wb.page, [EVERFLOW_NAME, ...BASELINE_NAMES]);
-      const phases = readPhases(phasesDir, probe.pid);
-      perRun.push({ run, pid: probe.pid, vscode: shown, probe: probe.results, ...(phases ? { phases } : {}) });
+      const { phases, otherLoads } = readPhases(phasesDir, probe.pid) ?? {};
+      perRun.push({ run, pid: probe.pid, vscode: shown, probe: probe.results, ...(phases ? { phases, otherLoads } : {}) });
       log(`activation${label ? ` ${label}` : ''} (${quiet ? 'quiet' : 'start-up'}) run ${run}: Everflow Clicks ${shown[EVERFLOW_NAME]?.ms} ms, empty extensions ${BASELINE_NAMES.map((n) => shown[n]?.ms).join(' / ')} ms`);
       if (phases) log(`  phases: ${phases.map((p) => `${p.phase} ${p.ms.toFixed(1)}`).join(' · ')} ms`);
+      if (otherLoads?.length) log(`  loaded just before it: ${otherLoads.map((o) => `${o.id} at ${o.at} ms for ${o.ms} ms`).join(' · ')}`);
     }
   } finally {
     await wb.close();
@@ -223,7 +224,7 @@ export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label 
 function readPhases(dir, pid) {
   const file = path.join(dir, `${pid}.json`);
   if (!fs.existsSync(file)) return undefined;
-  const { marks, vscode = [] } = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const { marks, vscode = [], host = [] } = JSON.parse(fs.readFileSync(file, 'utf8'));
   // VS Code's figure runs from before it loads the code to activate()'s promise settling, but leaves out
   // the wait between loading and the activate() call (VS Code preparing the extension context).
   const counted = (phase) => !phase.startsWith('later: ') && !phase.includes('not in its figure');
@@ -232,7 +233,30 @@ function readPhases(dir, pid) {
   // From VS Code's mark just before its require() to the bundle's own first line: reading and compiling
   // dist/extension.js, requiring its chunks and running the modules they hold (VS Code's marks are whole milliseconds).
   if (willLoad !== undefined) phases.unshift({ phase: 'read, compile, shared chunks', ms: Math.max(0, marks[0].at - willLoad), counted: true });
-  return phases;
+  return { phases, otherLoads: otherLoads(host, willLoad) };
+}
+
+/**
+ * Other extensions whose code the same extension host loaded in the `WINDOW_MS` before this one's:
+ * VS Code starts this extension's clock and then awaits before loading its code, so extensions
+ * activated by the same event can load inside its figure. Each as id, start relative to this
+ * extension's load (negative: before) and milliseconds spent loading.
+ */
+const WINDOW_MS = 300;
+function otherLoads(host, willLoad) {
+  if (willLoad === undefined) return [];
+  const starts = new Map();
+  const loads = [];
+  for (const m of host) {
+    const will = /^code\/extHost\/willLoadExtensionCode\/(.+)$/.exec(m.name);
+    const did = /^code\/extHost\/didLoadExtensionCode\/(.+)$/.exec(m.name);
+    if (will) starts.set(will[1], m.at);
+    else if (did && starts.has(did[1]) && did[1] !== EVERFLOW_ID) {
+      const at = starts.get(did[1]) - willLoad;
+      if (at < 0 && at > -WINDOW_MS) loads.push({ id: did[1], at: Math.round(at), ms: Math.round(m.at - starts.get(did[1])) });
+    }
+  }
+  return loads;
 }
 
 /** "Developer: Show Running Extensions", read: name → VS Code's activation time for each of `names`. */

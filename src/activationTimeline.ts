@@ -49,7 +49,7 @@ function write(): void {
   if (!dir) return;
   try {
     const file = path.join(dir, `${process.pid}.json`);
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ pid: process.pid, marks, vscode: vscodeMarks() }));
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ pid: process.pid, marks, vscode: vscodeMarks(), host: hostLoadMarks() }));
     fs.renameSync(`${file}.tmp`, file);
   } catch {
     // A benchmark aid: a folder that cannot be written to changes nothing for the extension.
@@ -63,9 +63,22 @@ function write(): void {
  * and read only for the benchmark: when they are missing the benchmark just has less detail.
  */
 function vscodeMarks(): { name: string; at: number }[] {
+  return performanceMarks()
+    .filter((m) => extensionId !== '' && m.name.endsWith(`/${extensionId}`))
+    .map((m) => ({ name: m.name.slice(0, -extensionId.length - 1), at: m.at }));
+}
+
+/**
+ * Every extension's load and activate marks in this extension host, for the benchmark to see what
+ * else ran while VS Code's clock for this extension was running (VS Code starts that clock, then
+ * awaits before it loads the code, so other extensions activated at the same moment can load inside it).
+ */
+function hostLoadMarks(): { name: string; at: number }[] {
+  return performanceMarks().filter((m) => /^code\/extHost\/(will|did)(Load|Activate)Extension/.test(m.name));
+}
+
+function performanceMarks(): { name: string; at: number }[] {
   const perf = (globalThis as { MonacoPerformanceMarks?: { getMarks?: () => { name: string; startTime: number }[] } }).MonacoPerformanceMarks;
   const all = typeof perf?.getMarks === 'function' ? perf.getMarks() : [];
-  return all
-    .filter((m) => extensionId !== '' && m.name.endsWith(`/${extensionId}`))
-    .map((m) => ({ name: m.name.slice(0, -extensionId.length - 1), at: m.startTime - performance.timeOrigin }));
+  return all.map((m) => ({ name: m.name, at: m.startTime - performance.timeOrigin }));
 }
