@@ -1,34 +1,13 @@
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { QUERY_FIELDS, folderProblem, normalizeSavedQuery, validateSavedQuery, type QueryValidationOptions, type SavedQuery } from './savedQuery';
+import { QUERIES_FILE_VERSION, emptyQueriesFile, type FileProblem, type ParsedQueriesFile, type QueriesFile } from './queriesFileShape';
 
 // The queries file: `.vscode/everflow-queries.json` in a workspace (committed, shared by a team), the
 // same text in the user's synced storage, and the format of exported files. Parsing reports every
 // problem with its exact place in the text, so a hand edit that breaks the file is shown where it
 // is; a file with problems is never rewritten (the caller refuses to write until it parses).
 
-export const QUERIES_FILE_VERSION = 1;
-
-export interface QueriesFile {
-  version: typeof QUERIES_FILE_VERSION;
-  /** Kept when present, for editors outside VS Code. */
-  $schema?: string;
-  /** Folders that exist even with no query in them; folders of queries exist implicitly. */
-  folders: string[];
-  queries: SavedQuery[];
-}
-
-export interface FileProblem {
-  message: string;
-  /** Offset and length in the text (UTF-16 code units, as VS Code counts). */
-  offset: number;
-  length: number;
-  /** 0-based, for a vscode.Range; add 1 to show to a person. */
-  line: number;
-  character: number;
-  end: { line: number; character: number };
-}
-
-export type ParsedQueriesFile = { ok: true; file: QueriesFile } | { ok: false; problems: FileProblem[] };
+export { QUERIES_FILE_VERSION, emptyQueriesFile, type FileProblem, type ParsedQueriesFile, type QueriesFile } from './queriesFileShape';
 
 const TOP_LEVEL_KEYS = ['$schema', 'version', 'folders', 'queries'];
 
@@ -51,9 +30,6 @@ const SYNTAX_MESSAGES: Record<string, string> = {
   InvalidCharacter: 'A control character in a string; write line breaks as \\n and tabs as \\t.',
 };
 
-export function emptyQueriesFile(): QueriesFile {
-  return { version: QUERIES_FILE_VERSION, folders: [], queries: [] };
-}
 
 /** 0-based line and character of `offset` in `text`. */
 export function positionAt(text: string, offset: number): { line: number; character: number } {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { UserFacingError } from '../core/errors';
-import { emptyQueriesFile, parseQueriesFile, serializeQueriesFile, type FileProblem, type QueriesFile } from '../core/queriesFile';
+import { emptyQueriesFile, type FileProblem, type ParsedQueriesFile, type QueriesFile } from '../core/queriesFileShape';
 
 // One scope's queries (the workspace file, or the user's synced store), with the rule the issue sets
 // for a team file: a text that does not parse or validate is shown as a problem and is never
@@ -52,6 +52,15 @@ export class QueriesWriteError extends UserFacingError {
 
 const MAX_ATTEMPTS = 3;
 
+/**
+ * The queries file's parser and writer (jsonc-parser and the query validation under it), loaded with
+ * the first read or edit rather than at activation: nothing is read before the queries are first needed.
+ */
+let codec: typeof import('../core/queriesFile') | undefined;
+export async function queriesCodec(): Promise<typeof import('../core/queriesFile')> {
+  return (codec ??= await import('../core/queriesFile.js'));
+}
+
 export abstract class QueryScopeStore implements vscode.Disposable {
   abstract readonly scope: QueryScope;
   /** Where the text can be opened in an editor (undefined when the scope is unavailable). */
@@ -90,6 +99,7 @@ export abstract class QueryScopeStore implements vscode.Disposable {
         this.setState({ kind: 'unavailable', reason });
         return;
       }
+      const { parseQueriesFile } = await queriesCodec();
       let text: string | undefined;
       try {
         text = await this.readText();
@@ -101,7 +111,7 @@ export abstract class QueryScopeStore implements vscode.Disposable {
         return;
       }
       if (text === this.lastText && this.current.kind !== 'unavailable') return;
-      this.accept(text);
+      this.accept(text, parseQueriesFile);
     });
   }
 
@@ -111,13 +121,14 @@ export abstract class QueryScopeStore implements vscode.Disposable {
    */
   update<T>(edit: (file: QueriesFile) => { file: QueriesFile; result: T }): Promise<T> {
     return this.serial(async () => {
+      const { parseQueriesFile, serializeQueriesFile } = await queriesCodec();
       for (let attempt = 1; ; attempt++) {
         const reason = this.unavailableReason();
         if (reason) throw new QueriesFileError(reason, undefined);
         const before = await this.readText();
         const parsed = parseQueriesFile(before ?? '');
         if (!parsed.ok) {
-          this.accept(before);
+          this.accept(before, parseQueriesFile);
           const p = parsed.problems[0];
           throw new QueriesFileError(
             `Nothing was saved: ${this.displayName} has an error at line ${p.line + 1}, column ${p.character + 1} (${p.message}) ` +
@@ -134,7 +145,7 @@ export abstract class QueryScopeStore implements vscode.Disposable {
           if (e instanceof WriteConflict && attempt < MAX_ATTEMPTS) continue;
           throw e;
         }
-        this.accept(text);
+        this.accept(text, parseQueriesFile);
         return result;
       }
     });
@@ -146,7 +157,7 @@ export abstract class QueryScopeStore implements vscode.Disposable {
     return this.current;
   }
 
-  private accept(text: string | undefined): void {
+  private accept(text: string | undefined, parseQueriesFile: (text: string) => ParsedQueriesFile): void {
     this.lastText = text;
     const parsed = parseQueriesFile(text ?? '');
     this.setState(parsed.ok ? { kind: 'ok', file: parsed.file, exists: text !== undefined } : { kind: 'error', problems: parsed.problems });

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { serializeQueriesFile, emptyQueriesFile } from '../core/queriesFile';
-import { QueryScopeStore, WriteConflict, type QueryScope } from './queryScopeStore';
+import { emptyQueriesFile } from '../core/queriesFileShape';
+import { QueryScopeStore, WriteConflict, queriesCodec, type QueryScope } from './queryScopeStore';
 
 // The user's own queries. Settings Sync carries `globalState` keys registered with
 // `setKeysForSync`, and does not carry files under `globalStorageUri`, so the text lives in one
@@ -65,10 +65,10 @@ export class UserQueryStore extends QueryScopeStore implements vscode.FileSystem
     return new vscode.Disposable(() => undefined);
   }
 
-  stat(uri: vscode.Uri): vscode.FileStat {
+  async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     if (uri.path === '/' || uri.path === '/User') return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
     this.assertFile(uri);
-    return { type: vscode.FileType.File, ctime: 0, mtime: this.mtime, size: encoder.encode(this.editorText()).byteLength };
+    return { type: vscode.FileType.File, ctime: 0, mtime: this.mtime, size: encoder.encode(await this.editorText()).byteLength };
   }
 
   readDirectory(uri: vscode.Uri): [string, vscode.FileType][] {
@@ -77,9 +77,9 @@ export class UserQueryStore extends QueryScopeStore implements vscode.FileSystem
     throw vscode.FileSystemError.FileNotFound(uri);
   }
 
-  readFile(uri: vscode.Uri): Uint8Array {
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     this.assertFile(uri);
-    return encoder.encode(this.editorText());
+    return encoder.encode(await this.editorText());
   }
 
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
@@ -100,9 +100,9 @@ export class UserQueryStore extends QueryScopeStore implements vscode.FileSystem
     throw vscode.FileSystemError.NoPermissions(uri);
   }
 
-  private editorText(): string {
+  private async editorText(): Promise<string> {
     const text = this.memento.get<unknown>(USER_QUERIES_KEY);
-    return typeof text === 'string' ? text : serializeQueriesFile(emptyQueriesFile());
+    return typeof text === 'string' ? text : (await queriesCodec()).serializeQueriesFile(emptyQueriesFile());
   }
 
   private assertFile(uri: vscode.Uri): void {

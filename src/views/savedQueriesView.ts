@@ -4,7 +4,21 @@ import type { QueriesFile } from '../core/queriesFile';
 import type { SavedQueries } from '../storage/savedQueries';
 import type { QueryScope } from '../storage/queryScopeStore';
 import { QueryDragAndDrop, type MoveHandler } from './queryDragAndDrop';
-import { nodeId, queryTooltip, treeItemFor, type QueryTreeNode } from './queryTreeNodes';
+import type { QueryTreeNode } from './queryTreeNodes';
+
+/**
+ * How nodes are drawn (labels, descriptions, tooltips, which validate each query), loaded with the
+ * first children the tree asks for: the view is registered at activation, its drawing code is not.
+ * A node exists only after getChildren returned it, so getTreeItem always finds the code loaded.
+ */
+let drawing: typeof import('./queryTreeNodes') | undefined;
+function loadDrawing(): Promise<typeof import('./queryTreeNodes')> {
+  return import('./queryTreeNodes.js').then((m) => (drawing = m));
+}
+function drawn(): typeof import('./queryTreeNodes') {
+  if (!drawing) throw new Error('Internal error: a saved-queries node was drawn before the tree listed it.');
+  return drawing;
+}
 
 export const SAVED_QUERIES_VIEW = 'everflow.savedQueries';
 
@@ -47,19 +61,19 @@ export class SavedQueriesView implements vscode.TreeDataProvider<QueryTreeNode>,
   }
 
   getTreeItem(node: QueryTreeNode): vscode.TreeItem {
-    const item = treeItemFor(node);
-    item.id = nodeId(node);
+    const item = drawn().treeItemFor(node);
+    item.id = drawn().nodeId(node);
     return item;
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: QueryTreeNode): vscode.TreeItem {
-    if (node.kind === 'query') item.tooltip = queryTooltip(node.scope, node.query);
+    if (node.kind === 'query') item.tooltip = drawn().queryTooltip(node.scope, node.query);
     return item;
   }
 
   getChildren(node?: QueryTreeNode): QueryTreeNode[] | Promise<QueryTreeNode[]> {
     // The queries are read when the view is first shown (or something else needs them), not at activation.
-    if (!this.queries.loadStarted) return this.queries.load().then(() => this.childrenNow(node));
+    if (!this.queries.loadStarted || !drawing) return Promise.all([this.queries.load(), loadDrawing()]).then(() => this.childrenNow(node));
     return this.childrenNow(node);
   }
 
@@ -141,8 +155,12 @@ export interface TreeSnapshotNode {
   children: TreeSnapshotNode[];
 }
 
-/** The whole tree as it would render now, tooltips resolved. */
+/** The whole tree as it would render now, tooltips resolved (empty until the tree's drawing code has loaded). */
 export function snapshotTree(view: SavedQueriesView, node?: QueryTreeNode): TreeSnapshotNode[] {
+  if (!drawing) {
+    void loadDrawing();
+    return [];
+  }
   return view.childrenNow(node).map((child) => {
     const item = view.resolveTreeItem(view.getTreeItem(child), child);
     const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
