@@ -109,6 +109,9 @@ export class GridView {
       multiColumnSort: false,
       enableTextSelectionOnCells: false,
       explicitInitialization: true,
+      // The grid's host is in the page and shown when the grid starts (ResultsApp.build): SlickGrid's
+      // search for hidden ancestors to show while it measures (a layout read per ancestor) finds none.
+      suppressCssChangesOnHiddenInit: true,
       dataItemColumnValueExtractor: (item: RowRef, col: GridColumn) => this.table?.raw(col.c, item.r),
       // The defaults alert(), which a webview cannot show; the layout code keeps frozen columns narrow.
       invalidColumnFreezeWidthCallback: () => undefined,
@@ -375,6 +378,11 @@ export class GridView {
 
   setSortIndicator(sort: SortSpec): void {
     if (this.grid.getColumnIndex(sort.column) >= 0) this.grid.setSortColumn(sort.column, sort.asc);
+  }
+
+  /** After the first frame of the grid: the rows and columns just off screen too (ClickGrid.renderMargins). */
+  renderMargins(): void {
+    this.grid.renderMargins();
   }
 
   destroy(): void {
