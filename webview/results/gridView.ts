@@ -317,26 +317,25 @@ export class GridView {
     const table = this.table;
     const ctx = this.measure;
     if (!table || !ctx) return;
+    const measured = ids ? cols.filter((col) => ids.includes(String(col.id))) : cols;
+    // One probe cell per cell class, all in the canvas at once: one style pass reads every font.
+    const probes = [...new Set(measured.map((col) => col.cssClass ?? ''))].map((cls) => {
+      const row = el('div', { class: 'ui-widget-content slick-row', 'aria-hidden': 'true' });
+      const cell = el('div', { class: `slick-cell ${cls}`.trim() });
+      row.append(cell);
+      this.grid.getCanvasNode().append(row);
+      return { cls, row, cell };
+    });
     const fonts = new Map<string, string>();
-    const fontOf = (cls: string): string => {
-      let f = fonts.get(cls);
-      if (f === undefined) {
-        const row = el('div', { class: 'ui-widget-content slick-row', 'aria-hidden': 'true' });
-        const cell = el('div', { class: `slick-cell ${cls}`.trim() });
-        row.append(cell);
-        this.grid.getCanvasNode().append(row);
-        const s = getComputedStyle(cell);
-        f = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
-        row.remove();
-        fonts.set(cls, f);
-      }
-      return f;
-    };
+    for (const { cls, cell } of probes) {
+      const s = getComputedStyle(cell);
+      fonts.set(cls, `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`);
+    }
+    for (const { row } of probes) row.remove();
     const rows = this.rows.length > sample ? this.rows.slice(0, sample) : this.rows;
-    for (const col of cols) {
-      if (ids && !ids.includes(String(col.id))) continue;
+    for (const col of measured) {
       // Each column in its own font: ids are monospace, wider than the grid's font.
-      const font = fontOf(col.cssClass ?? '');
+      const font = fonts.get(col.cssClass ?? '')!;
       ctx.font = font;
       let w = ctx.measureText(typeof col.name === 'string' ? col.name : '').width + 28;
       const seen = new Set<string>();
