@@ -59,8 +59,10 @@ const MAX_FIT_WIDTH = 600;
  * little; ligatures and most kerning take away): an estimate this much larger still bounds it.
  */
 const ESTIMATE_SLACK = 1.05;
-/** Widths of single characters by font, for the estimates (measured once each per page). */
-const charWidths = new Map<string, Map<string, number>>();
+/** Characters below this code are estimated (see estimateWidth). */
+const ESTIMATED_CHARS = 0x300;
+/** Widths of single characters by font and char code, for the estimates (measured once each per page; -1 not yet). */
+const charWidths = new Map<string, Float64Array>();
 
 /**
  * The sum of the widths of `text`'s characters in `font` (the context's font now), each measured on
@@ -69,13 +71,13 @@ const charWidths = new Map<string, Map<string, number>>();
  */
 function estimateWidth(ctx: CanvasRenderingContext2D, font: string, text: string): number {
   let widths = charWidths.get(font);
-  if (!widths) charWidths.set(font, (widths = new Map()));
+  if (!widths) charWidths.set(font, (widths = new Float64Array(ESTIMATED_CHARS).fill(-1)));
   let sum = 0;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch.charCodeAt(0) >= 0x300) return Infinity;
-    let cw = widths.get(ch);
-    if (cw === undefined) widths.set(ch, (cw = ctx.measureText(ch).width));
+    const code = text.charCodeAt(i);
+    if (code >= ESTIMATED_CHARS) return Infinity;
+    let cw = widths[code];
+    if (cw < 0) widths[code] = cw = ctx.measureText(text[i]).width;
     sum += cw;
   }
   return sum;
