@@ -229,8 +229,32 @@ function numbersOf(f: Float64Array): CellValue[] {
 }
 
 /**
+ * A number column, checked as it came and made a plain array (numbersOf, then its exceptions) when its
+ * values are first read: a table's first paint reads the columns on screen, and the rest follow when
+ * something needs them (the summary, a sort, the search index), instead of all of them before that paint.
+ */
+class NumberColumn {
+  private made: CellValue[] | undefined;
+
+  constructor(
+    private readonly numbers: Float64Array,
+    private readonly restRows: Uint32Array,
+    private readonly restCodes: Uint32Array,
+    private readonly rest: readonly CellValue[],
+  ) {}
+
+  get values(): CellValue[] {
+    if (this.made) return this.made;
+    const values = numbersOf(this.numbers);
+    for (let i = 0; i < this.restRows.length; i++) values[this.restRows[i]] = this.rest[this.restCodes[i]];
+    return (this.made = values);
+  }
+}
+
+/**
  * The columns as the grid and summary read them (tablePack.ts's shape): dictionary columns keep their
- * typed codes (no array of a million values is built), number columns become plain arrays.
+ * typed codes (no array of a million values is built), number columns become plain arrays when first
+ * read (NumberColumn).
  */
 export function decodeTable(table: BinaryTable): PackedTable {
   const { columns, rows, cols } = table ?? ({} as BinaryTable);
@@ -250,13 +274,8 @@ export function decodeTable(table: BinaryTable): PackedTable {
       if (!isTyped(col.restRows, Uint32Array) || !isTyped(col.restCodes, Uint32Array) || col.restRows.length !== col.restCodes.length) throw malformed(`column ${name} has mismatched exceptions`);
       const rest = decodeDict(col.rest, name);
       checkCodes(col.restCodes, rest.length, name);
-      const values = numbersOf(col.values);
-      for (let i = 0; i < col.restRows.length; i++) {
-        const r = col.restRows[i];
-        if (r >= rows) throw malformed(`column ${name} has an exception past its rows`);
-        values[r] = rest[col.restCodes[i]];
-      }
-      return { values };
+      for (let i = 0; i < col.restRows.length; i++) if (col.restRows[i] >= rows) throw malformed(`column ${name} has an exception past its rows`);
+      return new NumberColumn(col.values, col.restRows, col.restCodes, rest);
     }
     throw malformed(`column ${name} is of an unknown kind`);
   });

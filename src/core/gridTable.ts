@@ -59,8 +59,12 @@ export class GridTable {
   /** Per column: the column holding its amounts' currency (-1 for none). */
   private readonly currency: number[];
   private readonly search: SearchIndex;
-  /** Per column: its values per row, or (a column that came numbered) undefined and `dicts`/`codes`. */
-  private readonly values: (readonly CellValue[] | undefined)[];
+  /**
+   * Per column: its values per row, or (a column that came numbered) undefined and `dicts`/`codes`; null
+   * for a column of values not read yet (valuesOf reads it: a decoded number column is made when read).
+   */
+  private readonly values: (readonly CellValue[] | undefined | null)[];
+  private readonly cols: readonly PackedColumn[];
   private readonly dicts: (readonly CellValue[] | undefined)[];
   private readonly codes: (ArrayLike<number> | undefined)[];
 
@@ -82,7 +86,8 @@ export class GridTable {
     this.columns = table.columns;
     const cols: readonly PackedColumn[] = 'rows' in table ? table.data : table.data.map((values) => ({ values }));
     if ('rows' in table) packed = table.data;
-    this.values = cols.map((col) => ('values' in col ? col.values : undefined));
+    this.cols = cols;
+    this.values = cols.map((col) => ('values' in col ? null : undefined));
     this.dicts = cols.map((col) => ('dict' in col ? col.dict : undefined));
     this.codes = cols.map((col) => ('dict' in col ? col.codes : undefined));
     this.rowCount = 'rows' in table ? table.rows : (table.data[0]?.length ?? 0);
@@ -102,7 +107,7 @@ export class GridTable {
       text: (c, r) => this.text(c, r),
       valueText: (c, v) => this.valueText(c, v),
       rowKey: (c, r) => this.currencyOf(c, r),
-      packed: (c) => (packed?.length === this.columns.length && usable(packed[c]) ? packed[c] : packColumn(this.values[c] ?? this.columnValues(c))),
+      packed: (c) => (packed?.length === this.columns.length && usable(packed[c]) ? packed[c] : packColumn(this.valuesOf(c) ?? this.columnValues(c))),
     };
   }
 
@@ -125,7 +130,16 @@ export class GridTable {
 
   raw(c: number, r: number): CellValue {
     const values = this.values[c];
-    return values ? values[r] : this.dicts[c]![this.codes[c]![r]];
+    if (values) return values[r];
+    return values === null ? this.valuesOf(c)![r] : this.dicts[c]![this.codes[c]![r]];
+  }
+
+  /** Column c's values per row, or undefined for a numbered column (read through `dicts`/`codes`). */
+  private valuesOf(c: number): readonly CellValue[] | undefined {
+    const values = this.values[c];
+    if (values !== null) return values;
+    const col = this.cols[c];
+    return (this.values[c] = 'values' in col ? col.values : undefined);
   }
 
   private columnValues(c: number): CellValue[] {
@@ -245,7 +259,7 @@ export class GridTable {
       }, sort.asc);
       return;
     }
-    const values = this.values[c];
+    const values = this.valuesOf(c);
     if (values && values.every((v) => typeof v === 'number' && !Number.isNaN(v))) {
       numericSort(rows, values as readonly number[], sort.asc);
       return;

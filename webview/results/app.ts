@@ -3,6 +3,7 @@ import { GridTable, narrows, type SortSpec, type ViewSpec } from '../../src/core
 import { COLUMNS, CONVERSION_COLUMNS, CONVERSION_ROW_COLUMNS, isExtraColumnId, type ColumnDef } from '../../src/core/columns';
 import { conversionRates, groupRates, ratesText } from '../../src/core/conversions/rates';
 import { decodeTable } from '../../src/core/binaryTable';
+import type { PackedTable } from '../../src/core/tablePack';
 import { requestWindow, SummaryModel, type WindowSpec } from '../../src/core/summary/model';
 import type { CopyFormat, ExportFormat, HostToResults, ResultsInit, ResultsPanelState, ResultsToHost, RowScope } from '../../src/protocol/results';
 import { el } from '../dom';
@@ -57,6 +58,8 @@ export class ResultsApp {
   private addingConversions = false;
   /** The summary's typed columns, kept across a Fetch all of the same result (only new rows prepared). */
   private summaryModel: { resultId: string; model: SummaryModel; window: WindowSpec | undefined } | undefined;
+  /** The table the summary has yet to read (it reads it after the table's first paint). */
+  private summaryTable: PackedTable | undefined;
   private readonly banners = el('div', { class: 'banners' });
   private readonly summary = el('span', { class: 'summary-text', role: 'status' });
   private readonly selectionInfo = el('span', { class: 'selection-text', role: 'status' });
@@ -208,11 +211,8 @@ export class ResultsApp {
     this.conversionsBar.set(init.canAddConversions === true, init.conversions);
     this.conversionsBar.setRunning(this.addingConversions);
     this.lastSpec = undefined;
-    const kept = this.summaryModel;
-    if (!(kept && kept.resultId === init.resultId && kept.model.zone === init.zone && kept.model.extend(packed))) {
-      const r = init.request;
-      this.summaryModel = { resultId: init.resultId, model: new SummaryModel(packed, init.zone), window: requestWindow(r.from, r.to, r.timezone ?? init.zone) };
-    }
+    // The summary's columns are read after the first paint (build): the charts draw a frame after the rows.
+    this.summaryTable = packed;
     this.build();
     this.saveState(true);
     this.indexWhenIdle(this.table);
@@ -250,13 +250,16 @@ export class ResultsApp {
     // The column chooser (a hidden popover of some 70 checkboxes, each a web component that renders
     // itself when connected) and the Group by select (its face stands in) join the page after the
     // first frame, so the rows do not wait for them.
+    // So does the summary's reading of the table (its charts are drawn in the frame after the rows'):
+    // until then it has no model, and draws nothing of the table before.
     this.cancelLate();
+    this.summaryPanel.setModel(undefined);
     this.cancelLate = afterPaint(() => {
+      this.grid?.renderMargins();
+      this.prepareSummary();
       this.toolbar.attachGroupBy();
       this.attachChooser();
     });
-    const sm = this.summaryModel!;
-    this.summaryPanel.setModel(sm.model, sm.window, this.layout.summary ?? {});
     // The summary counts clicks (their times, errors, uniques): a grid of conversions has none.
     const conversionRows = this.init!.rowKind === 'conversions';
     this.summaryPanel.setOpen(this.init!.summaryOpen !== false && !conversionRows);
@@ -275,6 +278,21 @@ export class ResultsApp {
     this.recompute();
     this.resizeObserver = new ResizeObserver(() => this.grid?.resizeIfChanged());
     this.resizeObserver.observe(main);
+  }
+
+  /** The summary's model of the table last started (extended when Fetch all grew the same result), given to the panel. */
+  private prepareSummary(): void {
+    const packed = this.summaryTable;
+    const init = this.init;
+    if (!packed || !init) return;
+    this.summaryTable = undefined;
+    const kept = this.summaryModel;
+    if (!(kept && kept.resultId === init.resultId && kept.model.zone === init.zone && kept.model.extend(packed))) {
+      const r = init.request;
+      this.summaryModel = { resultId: init.resultId, model: new SummaryModel(packed, init.zone), window: requestWindow(r.from, r.to, r.timezone ?? init.zone) };
+    }
+    const sm = this.summaryModel!;
+    this.summaryPanel.setModel(sm.model, sm.window, this.layout.summary ?? {});
   }
 
   /** The column chooser in the page (it joins after the first paint, or when opened before that). */

@@ -1,6 +1,6 @@
 import { SlickGrid, type Column, type GridOption } from 'slickgrid';
 
-// SlickGrid with two start-up costs taken out of a result's first paint (issue #17), same grid after it.
+// SlickGrid with three start-up costs taken out of a result's first paint (issue #17), same grid after it.
 //
 // 1. The largest element height the browser supports: SlickGrid probes it as it starts, doubling a
 //    test element's height in a loop of forced layouts (about 10 ms before any row shows). Its answer
@@ -11,6 +11,10 @@ import { SlickGrid, type Column, type GridOption } from 'slickgrid';
 //    again for the first columns set; and `setOptions({ frozenColumn })` builds them all again (with
 //    a render of the rows). Here the grid starts with its first columns and their freeze (SlickGrid's
 //    `explicitInitialization`), and later columns are set and frozen in one pass: built once each.
+// 3. The rows and columns off screen: SlickGrid renders a screen of rows below the visible ones and a
+//    viewport's width of columns either side, ready for scrolling, which is about three times the cells
+//    the first frame shows. A new grid renders only what is on screen (and SlickGrid's few rows of
+//    margin) until `renderMargins`, which the page calls once that first frame has painted.
 
 /** SlickGrid's starting point for the probe, which the browser always supports. */
 const PROBE_FLOOR = 1_000_000;
@@ -22,6 +26,30 @@ export class ClickGrid<C extends Column<any>> extends SlickGrid<any, C, GridOpti
   // Called from SlickGrid's constructor, before this class's own fields exist: module state only.
   protected override getMaxSupportedCssHeight(): number {
     return probed ?? PROBE_FLOOR;
+  }
+
+  /** Until renderMargins: each render draws only the rows and columns on screen. */
+  private onScreenOnly = true;
+
+  override getRenderedRange(viewportTop?: number, viewportLeft?: number): ReturnType<SlickGrid['getRenderedRange']> {
+    const range = super.getRenderedRange(viewportTop, viewportLeft);
+    if (!this.onScreenOnly) return range;
+    const visible = this.getVisibleRange(viewportTop, viewportLeft);
+    const margin = this.getOptions().minRowBuffer ?? 3;
+    range.top = Math.max(range.top, visible.top - margin);
+    range.bottom = Math.min(range.bottom, visible.bottom + margin);
+    range.leftPx = Math.max(range.leftPx, visible.leftPx);
+    range.rightPx = Math.min(range.rightPx, visible.rightPx);
+    return range;
+  }
+
+  /** Renders SlickGrid's usual margins of rows and columns off screen, from now on (see 3 above). */
+  renderMargins(): void {
+    if (!this.onScreenOnly) return;
+    this.onScreenOnly = false;
+    // SlickGrid adds cells to rows already drawn only when it sees the grid scrolled sideways.
+    this.lastRenderedScrollLeft = -1;
+    this.render();
   }
 
   /** Probes the supported height (once per page) when `rows` rows of `rowHeight` need more than the floor. */

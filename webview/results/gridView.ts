@@ -59,8 +59,10 @@ const MAX_FIT_WIDTH = 600;
  * little; ligatures and most kerning take away): an estimate this much larger still bounds it.
  */
 const ESTIMATE_SLACK = 1.05;
-/** Widths of single characters by font, for the estimates (measured once each per page). */
-const charWidths = new Map<string, Map<string, number>>();
+/** Characters below this code are estimated (see estimateWidth). */
+const ESTIMATED_CHARS = 0x300;
+/** Widths of single characters by font and char code, for the estimates (measured once each per page; -1 not yet). */
+const charWidths = new Map<string, Float64Array>();
 
 /**
  * The sum of the widths of `text`'s characters in `font` (the context's font now), each measured on
@@ -69,13 +71,13 @@ const charWidths = new Map<string, Map<string, number>>();
  */
 function estimateWidth(ctx: CanvasRenderingContext2D, font: string, text: string): number {
   let widths = charWidths.get(font);
-  if (!widths) charWidths.set(font, (widths = new Map()));
+  if (!widths) charWidths.set(font, (widths = new Float64Array(ESTIMATED_CHARS).fill(-1)));
   let sum = 0;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch.charCodeAt(0) >= 0x300) return Infinity;
-    let cw = widths.get(ch);
-    if (cw === undefined) widths.set(ch, (cw = ctx.measureText(ch).width));
+    const code = text.charCodeAt(i);
+    if (code >= ESTIMATED_CHARS) return Infinity;
+    let cw = widths[code];
+    if (cw < 0) widths[code] = cw = ctx.measureText(text[i]).width;
     sum += cw;
   }
   return sum;
@@ -109,6 +111,9 @@ export class GridView {
       multiColumnSort: false,
       enableTextSelectionOnCells: false,
       explicitInitialization: true,
+      // The grid's host is in the page and shown when the grid starts (ResultsApp.build): SlickGrid's
+      // search for hidden ancestors to show while it measures (a layout read per ancestor) finds none.
+      suppressCssChangesOnHiddenInit: true,
       dataItemColumnValueExtractor: (item: RowRef, col: GridColumn) => this.table?.raw(col.c, item.r),
       // The defaults alert(), which a webview cannot show; the layout code keeps frozen columns narrow.
       invalidColumnFreezeWidthCallback: () => undefined,
@@ -314,26 +319,25 @@ export class GridView {
     const table = this.table;
     const ctx = this.measure;
     if (!table || !ctx) return;
+    const measured = ids ? cols.filter((col) => ids.includes(String(col.id))) : cols;
+    // One probe cell per cell class, all in the canvas at once: one style pass reads every font.
+    const probes = [...new Set(measured.map((col) => col.cssClass ?? ''))].map((cls) => {
+      const row = el('div', { class: 'ui-widget-content slick-row', 'aria-hidden': 'true' });
+      const cell = el('div', { class: `slick-cell ${cls}`.trim() });
+      row.append(cell);
+      this.grid.getCanvasNode().append(row);
+      return { cls, row, cell };
+    });
     const fonts = new Map<string, string>();
-    const fontOf = (cls: string): string => {
-      let f = fonts.get(cls);
-      if (f === undefined) {
-        const row = el('div', { class: 'ui-widget-content slick-row', 'aria-hidden': 'true' });
-        const cell = el('div', { class: `slick-cell ${cls}`.trim() });
-        row.append(cell);
-        this.grid.getCanvasNode().append(row);
-        const s = getComputedStyle(cell);
-        f = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
-        row.remove();
-        fonts.set(cls, f);
-      }
-      return f;
-    };
+    for (const { cls, cell } of probes) {
+      const s = getComputedStyle(cell);
+      fonts.set(cls, `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`);
+    }
+    for (const { row } of probes) row.remove();
     const rows = this.rows.length > sample ? this.rows.slice(0, sample) : this.rows;
-    for (const col of cols) {
-      if (ids && !ids.includes(String(col.id))) continue;
+    for (const col of measured) {
       // Each column in its own font: ids are monospace, wider than the grid's font.
-      const font = fontOf(col.cssClass ?? '');
+      const font = fonts.get(col.cssClass ?? '')!;
       ctx.font = font;
       let w = ctx.measureText(typeof col.name === 'string' ? col.name : '').width + 28;
       const seen = new Set<string>();
@@ -375,6 +379,11 @@ export class GridView {
 
   setSortIndicator(sort: SortSpec): void {
     if (this.grid.getColumnIndex(sort.column) >= 0) this.grid.setSortColumn(sort.column, sort.asc);
+  }
+
+  /** After the first frame of the grid: the rows and columns just off screen too (ClickGrid.renderMargins). */
+  renderMargins(): void {
+    this.grid.renderMargins();
   }
 
   destroy(): void {

@@ -194,9 +194,19 @@ export class SummaryPanel {
     if (open) this.schedule();
   }
 
-  /** A new table (or the same one grown by Fetch all): the dimensions offered follow its columns. */
-  setModel(model: SummaryModel, window: WindowSpec | undefined, choices: SummaryChoices): void {
+  /**
+   * A new table (or the same one grown by Fetch all): the dimensions offered follow its columns. The
+   * app reads a table for the summary after the table's first paint: until then the panel has none
+   * (`undefined`) and draws nothing, and a model that comes after the rows were set draws them.
+   */
+  setModel(model: undefined): void;
+  setModel(model: SummaryModel, window: WindowSpec | undefined, choices: SummaryChoices): void;
+  setModel(model: SummaryModel | undefined, window?: WindowSpec, choices: SummaryChoices = {}): void {
     this.model = model;
+    if (!model) {
+      this.last = undefined;
+      return;
+    }
     this.window = window;
     this.choices = { ...choices };
     const dims = model.dimensions();
@@ -205,6 +215,8 @@ export class SummaryPanel {
     this.measureSelect.replaceChildren(...measuresFor(model.hasConversions).map((m) => el('option', { value: m.id }, m.name)));
     this.convertedButton.hidden = !model.hasConversions;
     this.syncControls();
+    // A draw already on its way (rows set in this frame) reads this model; otherwise draw now.
+    if (!this.frame) this.schedule();
   }
 
   /**
@@ -241,7 +253,10 @@ export class SummaryPanel {
     cancelAnimationFrame(this.frame);
     // Two frames: the grid's rows paint in the first, the charts are drawn in the next.
     this.frame = requestAnimationFrame(() => {
-      this.frame = requestAnimationFrame(() => this.render());
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.render();
+      });
     });
   }
 

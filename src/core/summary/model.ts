@@ -237,7 +237,10 @@ export class SummaryModel {
       if ('dict' in col) {
         const of = Uint8Array.from(col.dict, isError);
         for (let r = from; r < to; r++) flags[r] |= of[col.codes[r]];
-      } else for (let r = from; r < to; r++) flags[r] |= isError(col.values[r]);
+      } else {
+        const values = col.values;
+        for (let r = from; r < to; r++) flags[r] |= isError(values[r]);
+      }
     }
     let min = this.minTime;
     let max = this.maxTime;
@@ -268,7 +271,10 @@ export class SummaryModel {
     if (converted && 'dict' in converted) {
       const of = Uint8Array.from(converted.dict, (v) => (v === true ? FLAG_CONVERTED : 0));
       for (let r = from; r < to; r++) flags[r] |= of[converted.codes[r]];
-    } else if (converted) for (let r = from; r < to; r++) flags[r] |= converted.values[r] === true ? FLAG_CONVERTED : 0;
+    } else if (converted) {
+      const values = converted.values;
+      for (let r = from; r < to; r++) flags[r] |= values[r] === true ? FLAG_CONVERTED : 0;
+    }
   }
 
   private currencyId(code: string): number {

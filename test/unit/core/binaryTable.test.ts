@@ -128,6 +128,19 @@ describe('encodeTable / decodeTable', () => {
       assert.throws(() => decodeTable(bad), /not ASCII/);
     }
   });
+  it('makes a number column a plain array when first read, once, with its exceptions in place', () => {
+    const values: unknown[] = Array.from({ length: 300 }, (_, i) => i * 1.25);
+    values[7] = 'not a number';
+    values[200] = null;
+    const encoded = encodeTable({ columns: ['revenue'], data: [values as never] });
+    assert.equal(encoded.cols[0].kind, 'numbers');
+    const col = decodeTable(viaWebview(encoded)).data[0];
+    assert.ok('values' in col);
+    const first = col.values;
+    assert.equal(col.values, first, 'read twice, the same array');
+    assert.ok(Array.isArray(first));
+    assert.deepEqual(first, values);
+  });
   it('refuses a malformed table with a clear error', () => {
     const good = encodeTable({ columns: ['a'], data: [['x', 'y', 'x']] });
     const bad = (mutate: (t: BinaryTable) => void): BinaryTable => {
