@@ -1,6 +1,6 @@
 import { isEverflowError } from './errors';
 import { formatTimestamp } from './format';
-import { densityAt, edgeGaps, lowerBound, planDensity, planSample, planSplit, sampleTarget, TARGET_FILL, timestampsIn, type Model, type PlannedPiece } from './splitPlan';
+import { densityAt, edgeGaps, lowerBound, planDensity, planProbe, planSample, planSplit, probeCaps, sampleTarget, TARGET_FILL, timestampsIn, type Model, type PlannedPiece } from './splitPlan';
 import type { Click, StreamRequest, StreamResult } from './types';
 import { chunkWindow, snapBoundary, type Piece } from './windowChunks';
 
@@ -36,7 +36,10 @@ export { planSplit, TARGET_FILL, type PlannedPiece, type SplitPlan } from './spl
 // - Without a belief, capped responses are split as samples (see splitPlan.ts): a probe measures
 //   how many clicks each sampled row stands for and the rest is cut at sample quantiles, as close
 //   to the cap as the sample's density allows; a capped piece's overlap with the earlier sample
-//   estimates its total (capture–recapture).
+//   estimates its total (capture–recapture). Where the sample is thin (a row for many clicks, as
+//   over 14 days) and the stretch long, a probe of many caps is sent first when the cost model
+//   says it pays (`probeCaps`): its capped answer is a denser sample, cut nearer the cap. A split's
+//   short last piece is handed on to the stretch after it rather than sent on its own.
 // An uncapped answer is always complete whatever the server does; rows are kept by transaction_id,
 // so a capped response's rows and a re-fetch of its range count once.
 
@@ -46,8 +49,13 @@ const WALK_OVERLAP = 40;
 /** A walk's remainder estimated under this many caps is cut into pieces aimed at TAIL_FILL of the cap. */
 const [TAIL_PIECES, TAIL_FILL] = [1.6, 0.85];
 
+/** A re-planned stretch's last piece is handed on to the next stretch when it is under this share of a piece. */
+const HAND_ON_SHARE = 0.5;
+
 /** Overlapping rows needed before two samples' overlap is read as an estimate of a piece's total. */
 const RECAPTURE_MIN = 10;
+/** When every known row came back: −ln of the chance that leaves for a bigger total (3: 5%). */
+const RECAPTURE_ALL = 3;
 
 /** Which rows a capped response holds: what a run learned, and what a later one may start from. */
 export type Truncation = 'first' | 'newest' | 'arbitrary';
@@ -214,8 +222,24 @@ export async function fetchAll(req: StreamRequest, deps: FetchAllDeps): Promise<
     // overlap tells the piece's total (capture–recapture), which one sample alone cannot.
     const known = idsIn(p.fromSec, p.toSec);
     const overlap = res.rows.reduce((a, r) => a + (known.has(r.transaction_id) ? 1 : 0), 0);
-    const estimate = overlap >= RECAPTURE_MIN && overlap < known.size ? { total: (known.size * res.rows.length) / overlap, totalErr: 1 / Math.sqrt(overlap) } : {};
-    const plan = planSplit(p, res, zone, { expected: p.expected, maxGuess: Math.min(20 * cap, Math.max(2 * cap, maxRows)), ...estimate });
+    let estimate: { total?: number; totalErr?: number } = {};
+    if (overlap >= RECAPTURE_MIN && overlap < known.size) estimate = { total: (known.size * res.rows.length) / overlap, totalErr: 1 / Math.sqrt(overlap) };
+    // All of them came back: a total of cap·(1 + ε) keeps each with probability ≈ e^(−ε), all k of
+    // them ≈ e^(−kε), so the piece is barely over the cap (ε ≤ 3/k at 95%), not a guessed 25% over.
+    else if (known.size >= RECAPTURE_MIN && overlap === known.size) estimate = { total: res.rows.length * Math.exp(RECAPTURE_ALL / known.size), totalErr: RECAPTURE_ALL / known.size };
+    // A probe was sized from a sample: what that sample said of its total counts too (the two
+    // estimates weighted by their precision). Any other piece's estimate was wrong once it is capped.
+    if (p.expectedErr !== undefined && p.expected !== undefined && p.expected >= res.cap) {
+      const w = 1 / p.expectedErr ** 2;
+      const v = estimate.total === undefined ? 0 : 1 / estimate.totalErr! ** 2;
+      estimate = { total: (w * p.expected + v * (estimate.total ?? 0)) / (w + v), totalErr: 1 / Math.sqrt(w + v) };
+    }
+    // A piece cut from a sample whose next sibling is still to be sent: the split's last piece, a
+    // remainder, joins that sibling (re-planned from the parent's sample before it is sent) instead
+    // of being a short request of its own.
+    const next = stack[stack.length - 1];
+    const handOn = p.group?.model.kind === 'sample' && next !== undefined && next.group === p.group && next.fromSec === p.toSec + 1;
+    const plan = planSplit(p, res, zone, { expected: p.expected, maxGuess: Math.min(20 * cap, Math.max(2 * cap, maxRows)), shortLast: handOn, ...estimate });
     if (plan.pieces.length < 2) {
       keep(res);
       finish(p, true);
@@ -237,6 +261,11 @@ export async function fetchAll(req: StreamRequest, deps: FetchAllDeps): Promise<
         pieces[pieces.length - 1] = { ...pieces[pieces.length - 1], to: edge.to, toSec: edge.toSec };
         model.originEnd = edge.toSec;
       } else if (edge) pieces[0] = { ...pieces[0], from: edge.from, fromSec: edge.fromSec };
+    }
+    // Only a short remainder: the last of more than PLAN_AHEAD pieces is the rest, planned later.
+    if (handOn && plan.shape === 'sample' && pieces.length >= 2 && (pieces.at(-1)!.expected ?? Infinity) <= (pieces.at(-2)!.expected ?? 0)) {
+      const last = pieces.pop()!;
+      stack[stack.length - 1] = { ...next, from: last.from, fromSec: last.fromSec };
     }
     const group = model && { model, plannedAt: requests };
     push(pieces.map((q): Work => (q.basis === 'extrapolated' || q.basis === 'sampled' ? { ...q, group } : q)), model);
@@ -304,8 +333,37 @@ export async function fetchAll(req: StreamRequest, deps: FetchAllDeps): Promise<
     if (m.kind === 'sample') {
       // Everything of the group before `range` is fetched: clicks there per sampled row there.
       const sampled = lowerBound(m.sample, range.fromSec) - lowerBound(m.sample, m.origin);
-      if (sampled > 0) [m.perRow, m.err] = [Math.max(rowsIn(m.origin, range.fromSec - 1).length, 1) / sampled, 1 / Math.sqrt(sampled)];
-      planned = planSample(range, m.sample, m.perRow, m.err === undefined ? target : sampleTarget(cap, m.perRow, m.err), zone);
+      const before = rowsIn(m.origin, range.fromSec - 1).length;
+      if (sampled > 0) [m.perRow, m.err] = [Math.max(before, 1) / sampled, 1 / Math.sqrt(sampled)];
+      // With an estimate of the sample's total, what is left of it per sampled row left tells too,
+      // best at first (its error grows as the rest shrinks): both, weighted by their precision.
+      const restRows = m.sample.length - lowerBound(m.sample, range.fromSec);
+      if (m.total !== undefined && m.totalErr !== undefined && restRows > 0 && m.total - before > 0) {
+        const [perRow, err] = [(m.total - before) / restRows, (m.totalErr * m.total) / (m.total - before)];
+        if (m.err === undefined) [m.perRow, m.err] = [perRow, err];
+        else {
+          const [w, v] = [1 / m.err ** 2, 1 / err ** 2];
+          [m.perRow, m.err] = [(w * m.perRow + v * perRow) / (w + v), 1 / Math.sqrt(w + v)];
+        }
+      }
+      const left = m.perRow * (lowerBound(m.sample, range.toSec + 1) - lowerBound(m.sample, range.fromSec));
+      // Not once a belief was disproved: a server that changes its mind may answer a probe with the
+      // first or newest N, which tell nothing of the probe's long rest.
+      const probe = m.err === undefined || refuted ? undefined : probeCaps(cap, m.perRow, m.err, left / cap);
+      // Right after `range` comes a piece of another sample's plan, still to be re-planned: a short
+      // remainder here is handed on to it rather than being a request of its own.
+      const next = stack[stack.length - 1];
+      const handOn = next?.group !== undefined && next.group !== group && next.group.model.kind === 'sample' && next.fromSec === range.toSec + 1;
+      planned =
+        probe !== undefined
+          ? planProbe(range, m.sample, m.perRow, m.err!, probe * cap, zone)
+          : planSample(range, m.sample, m.perRow, m.err === undefined ? target : sampleTarget(cap, m.perRow, m.err), zone, handOn);
+      // Less than half a piece only: each re-plan would otherwise hand on a little more of a stretch
+      // its own sample knows better.
+      if (handOn && probe === undefined && planned.length >= 2 && (planned.at(-1)!.expected ?? Infinity) < HAND_ON_SHARE * (planned.at(-2)!.expected ?? 0)) {
+        const last = planned.pop()!;
+        stack[stack.length - 1] = { ...next, from: last.from, fromSec: last.fromSec };
+      }
     } else {
       const fetched = m.dir === 1 ? rowsIn(m.origin, range.fromSec - 1) : rowsIn(range.toSec + 1, m.originEnd);
       m.perSecond = densityAt(fetched, m.dir === 1 ? range.fromSec : range.toSec + 1, m.dir) ?? m.perSecond;

@@ -31,11 +31,13 @@ export type Basis = 'chunk' | 'counted' | 'extrapolated' | 'sampled' | 'halved';
 export interface PlannedPiece extends Piece {
   basis: Basis;
   expected?: number;
+  /** Relative error of `expected`, where it is an estimate worth combining with what the piece's answer tells. */
+  expectedErr?: number;
 }
 
 export type Model =
   | { kind: 'density'; dir: 1 | -1; perSecond: number; origin: number; originEnd: number }
-  | { kind: 'sample'; sample: number[]; perRow: number; origin: number; err?: number };
+  | { kind: 'sample'; sample: number[]; perRow: number; origin: number; err?: number; total?: number; totalErr?: number };
 
 export interface SplitPlan {
   shape: 'prefix' | 'suffix' | 'sample' | 'halve' | 'unsplittable';
@@ -91,10 +93,10 @@ function snapAll(wishes: number[], lo: number, hi: number, zone: string): number
  * spread when that takes at most PLAN_AHEAD pieces (no sliver at the end costing a request),
  * else PLAN_AHEAD − 1 of exactly `step` and one remainder that is re-planned before it is sent.
  */
-function offsets(size: number, step: number): number[] {
+function offsets(size: number, step: number, even = true): number[] {
   const k = Math.ceil(size / Math.max(step, 1e-9));
   if (k <= 1) return [];
-  const each = k <= PLAN_AHEAD ? size / k : step;
+  const each = even && k <= PLAN_AHEAD ? size / k : step;
   const out: number[] = [];
   for (let j = 1; j < Math.min(k, PLAN_AHEAD); j++) out.push(Math.round(j * each));
   return out;
@@ -124,10 +126,78 @@ export function sampleTarget(cap: number, perRow: number, relErr: number): numbe
   return Math.max(1, Math.floor(perRow * x * x));
 }
 
-/** Plans `range` at sample quantiles, each piece holding about `target / perRow` sampled rows. */
-export function planSample(range: Piece, sample: readonly number[], perRow: number, target: number, zone: string): PlannedPiece[] {
+const normalTail = (z: number): number => {
+  // Abramowitz–Stegun 7.1.26 for erfc, enough for choosing between plans.
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  return z >= 0 ? erfc / 2 : 1 - erfc / 2;
+};
+
+/** Requests a piece that comes back capped costs beyond itself: it is split in two. */
+const OVERSHOOT_COST = 2;
+
+/**
+ * Expected requests per cap's worth of clicks when pieces are cut from a sample whose rows each
+ * stand for `perRow` clicks (known to within `relErr`), aimed by `sampleTarget`: 1 / fill, plus
+ * OVERSHOOT_COST for the share of pieces that still reach the cap (normal approximation).
+ */
+export function sampleCost(cap: number, perRow: number, relErr: number): number {
+  const aim = sampleTarget(cap, perRow, relErr);
+  const sd = aim * Math.sqrt(relErr * relErr + perRow / aim);
+  return (1 + OVERSHOOT_COST * normalTail((cap - aim) / sd)) * (cap / aim);
+}
+
+/** Probe sizes tried, in caps: a capped answer is a sample of 1/size of it. */
+const [PROBE_MIN_CAPS, PROBE_MAX_CAPS] = [4, 32];
+/** A probe must save this many requests (by the cost model) to be sent. */
+const PROBE_MIN_GAIN = 1;
+
+/**
+ * Size (in caps) of a probe worth sending at the start of a stretch estimated at `caps` caps, when
+ * the sample at hand has rows standing for `perRow` clicks known to within `relErr`: one request
+ * whose capped answer is a sample as dense as 1/size, so the pieces cut from it can aim nearer the
+ * cap. Undefined when cutting pieces from the sample at hand costs less.
+ */
+export function probeCaps(cap: number, perRow: number, relErr: number, caps: number): number | undefined {
+  const thin = sampleCost(cap, perRow, relErr);
+  // The stretch in m probes of equal size, m chosen for the most requests saved in all.
+  let best: { k: number; gain: number } | undefined;
+  for (let m = 1; caps / m >= PROBE_MIN_CAPS; m++) {
+    const k = caps / m;
+    if (k > PROBE_MAX_CAPS) continue;
+    // The probe's total is known as well as the sample at hand tells it (its rows in the probe).
+    const err = Math.sqrt(relErr * relErr + perRow / (k * cap));
+    const gain = m * (k * thin - 1 - k * sampleCost(cap, k, err));
+    if (gain >= PROBE_MIN_GAIN && (!best || gain > best.gain)) best = { k, gain };
+  }
+  return best?.k;
+}
+
+/**
+ * A probe of about `size` clicks at the start of `range` (cut at a sample quantile), and the rest
+ * of `range` as one piece to be planned again. The probe's estimate carries its error, so the
+ * split of its capped answer can weigh it against what that answer tells (see fetchAll.ts).
+ */
+export function planProbe(range: Piece, sample: readonly number[], perRow: number, relErr: number, size: number, zone: string): PlannedPiece[] {
+  const first = lowerBound(sample, range.fromSec);
+  const end = lowerBound(sample, range.toSec + 1);
+  const rows = Math.max(1, Math.round(size / perRow));
+  const cut = first + rows < end ? snapAll([sample[first + rows]], range.fromSec, range.toSec, zone) : [];
+  const pieces = cutAt(range, cut, zone);
+  return pieces.map((p, i) => {
+    const s = lowerBound(sample, p.toSec + 1) - lowerBound(sample, p.fromSec);
+    return { ...p, basis: 'sampled', expected: perRow * s, ...(i === 0 ? { expectedErr: Math.sqrt(relErr * relErr + 1 / Math.max(s, 1)) } : {}) };
+  });
+}
+
+/**
+ * Plans `range` at sample quantiles, each piece holding about `target / perRow` sampled rows: spread
+ * evenly, or (`shortLast`) all of that size but the last, which holds what is left.
+ */
+export function planSample(range: Piece, sample: readonly number[], perRow: number, target: number, zone: string, shortLast = false): PlannedPiece[] {
   const inRange = sample.slice(lowerBound(sample, range.fromSec), lowerBound(sample, range.toSec + 1));
-  const wishes = offsets(inRange.length, Math.max(1, Math.floor(target / perRow))).map((o) => inRange[o]);
+  const wishes = offsets(inRange.length, Math.max(1, Math.floor(target / perRow)), !shortLast).map((o) => inRange[o]);
   const pieces = cutAt(range, snapAll(wishes, range.fromSec, range.toSec, zone), zone);
   return pieces.map((p) => ({ ...p, basis: 'sampled', expected: perRow * (lowerBound(inRange, p.toSec + 1) - lowerBound(inRange, p.fromSec)) }));
 }
@@ -154,6 +224,11 @@ export interface PlanOptions {
   /** An estimate of the piece's total (two samples' overlap), known to within `totalErr` (relative). */
   total?: number;
   totalErr?: number;
+  /**
+   * Pieces cut from a sample are all of the size aimed at but the last, which holds what is left
+   * (the caller hands it on to the piece after, rather than spreading the remainder over all of them).
+   */
+  shortLast?: boolean;
 }
 
 /**
@@ -195,13 +270,13 @@ export function planSplit(piece: Piece, result: Pick<StreamResult, 'rows' | 'cap
   if (opts.total !== undefined) {
     const perRow = Math.max(opts.total, result.cap) / n;
     const err = opts.totalErr ?? 0.2;
-    const pieces = planSample(piece, ts, perRow, sampleTarget(result.cap, perRow, err), zone);
+    const pieces = planSample(piece, ts, perRow, sampleTarget(result.cap, perRow, err), zone, opts.shortLast);
     if (pieces.length < 2) return halve();
-    return { shape: 'sample', pieces, model: { kind: 'sample', sample: ts, perRow, origin: lo, err } };
+    return { shape: 'sample', pieces, model: { kind: 'sample', sample: ts, perRow, origin: lo, err, total: perRow * n, totalErr: err } };
   }
   const total = opts.expected !== undefined ? Math.max(opts.expected, result.cap) * OVERFLOW_MARGIN : (opts.maxGuess ?? 20 * result.cap);
   const perRow = total / n;
-  const pieces = planSample(piece, ts, perRow, target, zone);
+  const pieces = planSample(piece, ts, perRow, target, zone, opts.shortLast);
   if (pieces.length < 2) return halve();
   return { shape: 'sample', pieces, model: { kind: 'sample', sample: ts, perRow, origin: lo } };
 }
