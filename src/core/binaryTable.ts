@@ -47,13 +47,22 @@ export const TAG_NULL = 3;
 export const TAG_UNDEFINED = 4;
 
 type Typed = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+type TypedType = new (b: ArrayBuffer, o: number, n: number) => Typed;
 
 // Web-standard codecs, global in Node and in the webview alike (core's tsconfig names neither's types).
 declare const TextEncoder: new () => { encodeInto(s: string, into: Uint8Array): { read: number; written: number } };
 declare const TextDecoder: new (label: 'utf-8', options: { fatal: boolean }) => { decode(b: Uint8Array): string };
 
+/** The narrowest code array for a dictionary of `size` values. */
+export function codeType(size: number): Uint8ArrayConstructor | Uint16ArrayConstructor | Uint32ArrayConstructor {
+  return size <= 0x100 ? Uint8Array : size <= 0x10000 ? Uint16Array : Uint32Array;
+}
+
+/** Anything past ASCII (a long text that has some is sent as JSON, not bytes). */
+const NOT_ASCII = /[\u0080-\uffff]/;
+
 /** Joined strings shorter than this stay JSON: bytes pay off only for the big ones. */
-const ASCII_FROM = 1024;
+export const ASCII_FROM = 1024;
 
 /**
  * Every typed array of the table moved into views of ONE ArrayBuffer (each 8-byte aligned, as a
@@ -62,37 +71,45 @@ const ASCII_FROM = 1024;
  * buffer is also one copy instead of hundreds.
  */
 export function oneBuffer(table: BinaryTable): BinaryTable {
-  const all: Typed[] = [];
-  const dict = (d: BinaryDict): void => void all.push(d.ends, d.tags, d.nums);
+  const padded = (n: number): number => Math.ceil(n / 8) * 8;
+  let bytes = 0;
+  const dict = (d: BinaryDict): void => void (bytes += padded(d.ends.byteLength) + padded(d.tags.byteLength) + padded(d.nums.byteLength));
   for (const col of table.cols) {
     if (col.kind === 'codes') {
-      all.push(col.codes);
+      bytes += padded(col.codes.length * codeType(col.dict.ends.length + col.dict.tags.length).BYTES_PER_ELEMENT);
       dict(col.dict);
     } else {
-      all.push(col.values, col.restRows, col.restCodes);
+      bytes += padded(col.values.byteLength) + padded(col.restRows.byteLength) + padded(col.restCodes.byteLength);
       dict(col.rest);
     }
   }
-  const padded = (n: number): number => Math.ceil(n / 8) * 8;
-  // Room for each long text as ASCII bytes; a text that turns out not to be ASCII leaves its room unused.
+  // Room for each long text as ASCII bytes (a text with anything past ASCII stays JSON: found in its
+  // first few characters, mostly, so no encoding is tried).
   let textBytes = 0;
+  const asBytes = new Set<BinaryDict>();
   for (const col of table.cols) {
     const d = col.kind === 'codes' ? col.dict : col.rest;
     if (d.ascii) textBytes += padded(d.ascii.length);
-    else if (d.text.length >= ASCII_FROM) textBytes += padded(d.text.length);
+    else if (d.text.length >= ASCII_FROM && !NOT_ASCII.test(d.text)) {
+      asBytes.add(d);
+      textBytes += padded(d.text.length);
+    }
   }
-  const buffer = new ArrayBuffer(all.reduce((n, a) => n + padded(a.byteLength), textBytes));
+  const buffer = new ArrayBuffer(bytes + textBytes);
   const encoder = textBytes > 0 ? new TextEncoder() : undefined;
   let at = 0;
-  const move = <T extends Typed>(a: T): T => {
-    const view = new (a.constructor as new (b: ArrayBuffer, o: number, n: number) => T)(buffer, at, a.length);
+  // `as`: the type the copy takes (codes are narrowed to what their dictionary needs as they are copied).
+  const move = <T extends Typed>(a: T, as: TypedType = a.constructor as TypedType): T => {
+    const view = new as(buffer, at, a.length) as T;
     view.set(a as never);
-    at += padded(a.byteLength);
+    at += padded(view.byteLength);
     return view;
   };
+  const codesOf = (codes: Uint8Array | Uint16Array | Uint32Array, d: BinaryDict): Uint8Array | Uint16Array | Uint32Array =>
+    move(codes, codeType(d.ends.length + d.tags.length) as unknown as TypedType);
   const moveText = (d: BinaryDict): Pick<BinaryDict, 'text' | 'ascii'> => {
     if (d.ascii) return { text: '', ascii: move(d.ascii) };
-    if (!encoder || d.text.length < ASCII_FROM) return { text: d.text };
+    if (!encoder || !asBytes.has(d)) return { text: d.text };
     const bytes = new Uint8Array(buffer, at, d.text.length);
     at += padded(d.text.length);
     // UTF-8 of ASCII is the same bytes; any other character takes more than one, so it stops short.
@@ -102,7 +119,7 @@ export function oneBuffer(table: BinaryTable): BinaryTable {
   const moveDict = (d: BinaryDict): BinaryDict => ({ ...moveText(d), ends: move(d.ends), tags: move(d.tags), nums: move(d.nums) });
   const cols = table.cols.map((col): BinaryColumn =>
     col.kind === 'codes'
-      ? { kind: 'codes', codes: move(col.codes), dict: moveDict(col.dict) }
+      ? { kind: 'codes', codes: codesOf(col.codes, col.dict), dict: moveDict(col.dict) }
       : { kind: 'numbers', values: move(col.values), restRows: move(col.restRows), restCodes: move(col.restCodes), rest: moveDict(col.rest) },
   );
   return { columns: table.columns, rows: table.rows, cols };
