@@ -161,27 +161,54 @@ function asciiText(bytes: Uint8Array, column: string): string {
   return text;
 }
 
-function decodeDict(d: BinaryDict, column: string): CellValue[] {
+/** A dictionary read back: its size, and each value on its own or all of them as an array. */
+interface DecodedDict {
+  size: number;
+  /** Value k, without building the rest (a string is sliced from the joined text each time). */
+  entry(k: number): CellValue;
+  /** Every value, built on the first call and kept. */
+  all(): CellValue[];
+}
+
+/**
+ * Past this many strings a dictionary is built on first need, not while the table is decoded: a
+ * million transaction ids or IPs are a million strings the first paint does not show (it reads the
+ * 50-odd rows on screen through `entry`); searching and sorting build them when they come.
+ */
+const LAZY_FROM = 65_536;
+
+function decodeDict(d: BinaryDict, column: string): DecodedDict {
   if (!d || typeof d.text !== 'string' || !isTyped(d.ends, Uint32Array) || !isTyped(d.tags, Uint8Array) || !isTyped(d.nums, Float64Array) || d.tags.length !== d.nums.length) {
     throw malformed(`column ${column} has no valid dictionary`);
   }
   if (d.ascii !== undefined && (!isTyped(d.ascii, Uint8Array) || d.text !== '')) throw malformed(`column ${column} has no valid dictionary`);
   const text = d.ascii ? asciiText(d.ascii, column) : d.text;
-  const out: CellValue[] = new Array<CellValue>(d.ends.length + d.tags.length);
+  const { ends, tags, nums } = d;
+  const strings = ends.length;
+  // Checked now, built or not: a table that does not add up is refused before it is shown.
   let start = 0;
-  for (let k = 0; k < d.ends.length; k++) {
-    const end = d.ends[k];
+  for (let k = 0; k < strings; k++) {
+    const end = ends[k];
     if (end < start || end > text.length) throw malformed(`column ${column} has a dictionary that does not add up`);
-    out[k] = text.slice(start, end);
     start = end;
   }
-  for (let k = 0; k < d.tags.length; k++) {
-    const tag = d.tags[k];
+  for (let k = 0; k < tags.length; k++) if (tags[k] > TAG_UNDEFINED) throw malformed(`column ${column} has an unknown value tag`);
+  const other = (k: number): CellValue => {
+    const tag = tags[k];
     // null and undefined are not CellValues; they stay what they were so the grid shows what it did.
-    out[d.ends.length + k] = (tag === TAG_NUMBER ? d.nums[k] : tag === TAG_TRUE ? true : tag === TAG_FALSE ? false : tag === TAG_NULL ? null : undefined) as CellValue;
-    if (tag > TAG_UNDEFINED) throw malformed(`column ${column} has an unknown value tag`);
-  }
-  return out;
+    return (tag === TAG_NUMBER ? nums[k] : tag === TAG_TRUE ? true : tag === TAG_FALSE ? false : tag === TAG_NULL ? null : undefined) as CellValue;
+  };
+  const entry = (k: number): CellValue => (k < strings ? text.slice(k > 0 ? ends[k - 1] : 0, ends[k]) : other(k - strings));
+  let built: CellValue[] | undefined;
+  const all = (): CellValue[] => {
+    if (built) return built;
+    const out = new Array<CellValue>(strings + tags.length);
+    let at = 0;
+    for (let k = 0; k < strings; k++) out[k] = text.slice(at, (at = ends[k]));
+    for (let k = 0; k < tags.length; k++) out[strings + k] = other(k);
+    return (built = out);
+  };
+  return { size: strings + tags.length, entry, all };
 }
 
 // One scan per array type, each its own function: a single function fed all three types reads
@@ -259,13 +286,21 @@ export function decodeTable(table: BinaryTable): PackedTable {
     if (col?.kind === 'codes') {
       if (!isTyped(col.codes, Uint8Array, Uint16Array, Uint32Array) || col.codes.length !== rows) throw malformed(`column ${name} does not have ${rows} rows (${shape(col.codes)})`);
       const dict = decodeDict(col.dict, name);
-      checkCodes(col.codes, dict.length, name);
-      return { dict, codes: col.codes };
+      checkCodes(col.codes, dict.size, name);
+      if (dict.size - col.dict.tags.length < LAZY_FROM) return { dict: dict.all(), codes: col.codes };
+      // The dictionary as a getter: whatever reads `dict` builds it then; the grid reads `entry` first.
+      return {
+        codes: col.codes,
+        entry: dict.entry,
+        get dict() {
+          return dict.all();
+        },
+      };
     }
     if (col?.kind === 'numbers') {
       if (!isTyped(col.values, Float64Array) || col.values.length !== rows) throw malformed(`column ${name} does not have ${rows} rows (${shape(col.values)})`);
       if (!isTyped(col.restRows, Uint32Array) || !isTyped(col.restCodes, Uint32Array) || col.restRows.length !== col.restCodes.length) throw malformed(`column ${name} has mismatched exceptions`);
-      const rest = decodeDict(col.rest, name);
+      const rest = decodeDict(col.rest, name).all();
       checkCodes(col.restCodes, rest.length, name);
       const values = numbersOf(col.values);
       for (let i = 0; i < col.restRows.length; i++) {
