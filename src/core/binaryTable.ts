@@ -161,6 +161,22 @@ function asciiText(bytes: Uint8Array, column: string): string {
   return text;
 }
 
+/** Whether every byte is ASCII (below 0x80), four at a time where the view is aligned. */
+function allAscii(bytes: Uint8Array): boolean {
+  let high = 0;
+  let r = 0;
+  if (bytes.byteOffset % 4 === 0) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 4));
+    for (let i = 0; i < words.length; i++) high |= words[i];
+    r = words.length * 4;
+  }
+  for (; r < bytes.length; r++) high |= bytes[r];
+  return (high & 0x80808080) === 0;
+}
+
+/** Short ASCII runs as text (one value of a dictionary left in its bytes). */
+const asciiRun = new TextDecoder('utf-8', { fatal: true });
+
 /** A dictionary read back: its size, and each value on its own or all of them as an array. */
 interface DecodedDict {
   size: number;
@@ -182,14 +198,17 @@ function decodeDict(d: BinaryDict, column: string): DecodedDict {
     throw malformed(`column ${column} has no valid dictionary`);
   }
   if (d.ascii !== undefined && (!isTyped(d.ascii, Uint8Array) || d.text !== '')) throw malformed(`column ${column} has no valid dictionary`);
-  const text = d.ascii ? asciiText(d.ascii, column) : d.text;
-  const { ends, tags, nums } = d;
+  const { ascii, ends, tags, nums } = d;
   const strings = ends.length;
+  // A big dictionary's ASCII bytes stay bytes until its values are all wanted (checked now, though).
+  if (ascii && strings >= LAZY_FROM && !allAscii(ascii)) throw malformed(`column ${column} has a dictionary that is not ASCII`);
+  let text = ascii ? (strings >= LAZY_FROM ? undefined : asciiText(ascii, column)) : d.text;
+  const length = ascii ? ascii.length : d.text.length;
   // Checked now, built or not: a table that does not add up is refused before it is shown.
   let start = 0;
   for (let k = 0; k < strings; k++) {
     const end = ends[k];
-    if (end < start || end > text.length) throw malformed(`column ${column} has a dictionary that does not add up`);
+    if (end < start || end > length) throw malformed(`column ${column} has a dictionary that does not add up`);
     start = end;
   }
   for (let k = 0; k < tags.length; k++) if (tags[k] > TAG_UNDEFINED) throw malformed(`column ${column} has an unknown value tag`);
@@ -198,13 +217,18 @@ function decodeDict(d: BinaryDict, column: string): DecodedDict {
     // null and undefined are not CellValues; they stay what they were so the grid shows what it did.
     return (tag === TAG_NUMBER ? nums[k] : tag === TAG_TRUE ? true : tag === TAG_FALSE ? false : tag === TAG_NULL ? null : undefined) as CellValue;
   };
-  const entry = (k: number): CellValue => (k < strings ? text.slice(k > 0 ? ends[k - 1] : 0, ends[k]) : other(k - strings));
+  const entry = (k: number): CellValue => {
+    if (k >= strings) return other(k - strings);
+    const from = k > 0 ? ends[k - 1] : 0;
+    return text !== undefined ? text.slice(from, ends[k]) : asciiRun.decode(ascii!.subarray(from, ends[k]));
+  };
   let built: CellValue[] | undefined;
   const all = (): CellValue[] => {
     if (built) return built;
+    text ??= asciiText(ascii!, column);
     const out = new Array<CellValue>(strings + tags.length);
     let at = 0;
-    for (let k = 0; k < strings; k++) out[k] = text.slice(at, (at = ends[k]));
+    for (let k = 0; k < strings; k++) out[k] = text!.slice(at, (at = ends[k]));
     for (let k = 0; k < tags.length; k++) out[strings + k] = other(k);
     return (built = out);
   };
