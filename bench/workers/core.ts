@@ -7,7 +7,7 @@
 // (the first run is the one that grows the heap), then `runs` timed runs with a GC in between.
 
 import { readFileSync } from 'node:fs';
-import { serialize } from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 import { COLUMNS, columnsForRows } from '../../src/core/columns';
 import { toCsv } from '../../src/core/exporters';
 import { flattenRows } from '../../src/core/flatten';
@@ -20,6 +20,8 @@ import { packTable, unpackTable, type PackedTable } from '../../src/core/tablePa
 import type { Click } from '../../src/core/types';
 import { PeakRss } from '../lib/peakRss';
 import { scaleTo } from '../lib/replicate';
+import { serveWebviewSide, WebviewSide, type Decoders } from '../lib/webviewSide';
+import { frameSizes, hostSerialize } from '../lib/webviewWire';
 import { summarise } from '../lib/stats';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -42,21 +44,25 @@ interface Task {
   bytes?: (result: unknown) => Record<string, number>;
   /** Untimed work before each run (the pages of a Fetch all arriving); its value goes to the first phase. */
   arrive?: (input: unknown) => Promise<{ value: unknown; ms: number }>;
+  /**
+   * A host → webview task: the phases above run in the extension host (this thread) and end with the
+   * IPC bytes, which the webview thread parses, clones and decodes with DECODERS[webview] ('none': no decoding).
+   */
+  webview?: string;
 }
 
 const rowsOf = (text: string): Click[] => parseStreamResponse(JSON.parse(text), Infinity).rows;
 const rowMajor = (rows: Click[]): unknown[][] => rows.map((r) => COLUMNS.map((c) => c.get(r)));
 
-// The webview transport, as VS Code does it: `webview.postMessage` JSON-stringifies in the
-// extension host, the workbench renderer JSON-parses, and hands the object to the webview's iframe
-// with window.postMessage, which is a structured clone (timed here with node's, the same algorithm).
-// The grid then unpacks its table (webview/results/app.ts); plain rows need no decoding.
-const transport = (build: (rows: Click[]) => unknown, decode?: (msg: unknown) => unknown): Phase[] => [
+// The webview transport, as VS Code does it (bench/lib/webviewWire.ts): `webview.postMessage`
+// serialises in the extension host (JSON, with typed arrays set aside as binary, all copied into one
+// IPC message); the rest happens in the webview's own process, here a worker thread with its own heap
+// (bench/lib/webviewSide.ts): the bytes arrive copied ("ipc"), the workbench parses them ("parse"),
+// posts them into the webview's frames ("clone": a structured clone, then a transfer), and the grid
+// builds its table ("decode"). Plain rows need no decoding.
+const transport = (build: (rows: Click[]) => unknown): Phase[] => [
   { name: 'encode', run: (rows) => build(rows as Click[]) },
-  { name: 'stringify', run: (msg) => JSON.stringify(msg) },
-  { name: 'parse', run: (json) => JSON.parse(json as string) },
-  { name: 'clone', run: (obj) => structuredClone(obj) },
-  ...(decode ? [{ name: 'decode', run: decode }] : []),
+  { name: 'stringify', run: (msg) => hostSerialize(msg) },
 ];
 
 /** The results grid's `init` message (src/webviews/resultGridPanel.ts), with its table as the host packs it. */
@@ -71,46 +77,11 @@ const gridInitBinary = (rows: Click[]): unknown => ({
   init: { resultId: 'bench', title: 'bench', zone: ZONE, table: encodeRows(rows, columnsForRows(rows).columns), canFetchAll: false, maxRows: 1_000_000 },
 });
 
-// VS Code 1.57+ (extHostWebview's serializeWebviewMessage and the webview's reviver): typed arrays and
-// ArrayBuffers anywhere in a message are replaced in its JSON by a reference and sent beside it as
-// binary, then put back in the webview. Timed the same way: JSON in the host, JSON in the renderer,
-// a structured clone (a copy, where VS Code may transfer) into the webview, then the grid's table.
-const REF = '$$vscode_array_buffer_reference$$';
-interface Wire {
-  json: string;
-  buffers: ArrayBufferLike[];
-}
-const binaryTransport: Phase[] = [
-  { name: 'encode', run: (rows) => gridInitBinary(rows as Click[]) },
-  {
-    name: 'stringify',
-    run: (msg): Wire => {
-      const buffers: ArrayBufferLike[] = [];
-      const json = JSON.stringify(msg, (_k, v: unknown) => {
-        if (!ArrayBuffer.isView(v)) return v;
-        // One entry per distinct buffer, as VS Code's ArrayBufferSet does (the table is one buffer).
-        let index = buffers.indexOf(v.buffer);
-        if (index < 0) index = buffers.push(v.buffer) - 1;
-        return { [REF]: index, type: v.constructor.name, byteOffset: v.byteOffset, byteLength: v.byteLength };
-      });
-      return { json, buffers };
-    },
-  },
-  {
-    name: 'parse',
-    run: (wire) => {
-      const { json, buffers } = wire as Wire;
-      const types: Record<string, new (b: ArrayBufferLike, o: number, n: number) => unknown> = { Uint8Array, Uint16Array, Uint32Array, Float64Array };
-      return JSON.parse(json, (_k, v: { [REF]?: number; type: string; byteOffset: number; byteLength: number }) => {
-        if (!v || typeof v !== 'object' || v[REF] === undefined) return v;
-        const T = types[v.type] as unknown as { new (b: ArrayBufferLike, o: number, n: number): unknown; BYTES_PER_ELEMENT: number };
-        return new T(buffers[v[REF]], v.byteOffset, v.byteLength / T.BYTES_PER_ELEMENT);
-      });
-    },
-  },
-  { name: 'clone', run: (obj) => structuredClone(obj) },
-  { name: 'decode', run: (msg) => new GridTable(decodeTable((msg as { init: { table: BinaryTable } }).init.table), ZONE) },
-];
+/** What the webview does with each task's message once it has it (run in the webview thread). */
+const DECODERS: Decoders = {
+  packed: (msg) => unpackTable((msg as { init: { table: PackedTable } }).init.table),
+  binary: (msg) => new GridTable(decodeTable((msg as { init: { table: BinaryTable } }).init.table), ZONE),
+};
 
 // Fetch all's million rows as they come: pages of 5,000 (as Everflow caps them) handed to the
 // grid's ArrivalEncoder (src/results/arrivalEncoder.ts, what the panel uses), a turn of the event loop
@@ -140,7 +111,7 @@ const pagedTransport: Phase[] = [
       return { type: 'init', init: { resultId: 'bench', title: 'bench', zone: ZONE, table, canFetchAll: false, maxRows: 1_000_000 } };
     },
   },
-  ...binaryTransport.slice(1),
+  transport(() => undefined)[1],
 ];
 
 const TASKS: Record<string, Task> = {
@@ -165,11 +136,11 @@ const TASKS: Record<string, Task> = {
     phases: [{ name: 'total', run: (rows) => JSON.stringify(rows) }],
     bytes: (json) => ({ file: Buffer.byteLength(json as string) }),
   },
-  transferGrid: { input: rowsOf, phases: transport(gridInit, (msg) => unpackTable((msg as { init: { table: PackedTable } }).init.table)) },
-  transferBinary: { input: rowsOf, phases: binaryTransport },
-  transferPaged: { input: rowsOf, phases: pagedTransport, arrive: arrivePaged(false) },
-  transferPagedReversed: { input: rowsOf, phases: pagedTransport, arrive: arrivePaged(true) },
-  transferRows: { input: rowsOf, phases: transport((rows) => ({ type: 'init', rows })) },
+  transferGrid: { input: rowsOf, phases: transport(gridInit), webview: 'packed' },
+  transferBinary: { input: rowsOf, phases: transport(gridInitBinary), webview: 'binary' },
+  transferPaged: { input: rowsOf, phases: pagedTransport, arrive: arrivePaged(false), webview: 'binary' },
+  transferPagedReversed: { input: rowsOf, phases: pagedTransport, arrive: arrivePaged(true), webview: 'binary' },
+  transferRows: { input: rowsOf, phases: transport((rows) => ({ type: 'init', rows })), webview: 'none' },
 };
 
 async function main(): Promise<void> {
@@ -182,12 +153,17 @@ async function main(): Promise<void> {
   if (rowsArg && Array.isArray(input)) input = scaleTo(input as Click[], Number(rowsArg));
   let rowCount = Array.isArray(input) ? input.length : 0;
   const sampler = new PeakRss();
+  // The webview's side runs in a thread of its own (this file again, see the end).
+  const webview = task.webview ? new WebviewSide(__filename) : undefined;
+  const names = [...task.phases.map((p) => p.name), ...(task.webview ? ['ipc', 'parse', 'clone', ...(task.webview in DECODERS ? ['decode'] : [])] : [])];
 
-  const times: Record<string, number[]> = Object.fromEntries(task.phases.map((p) => [p.name, []]));
+  const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   times.all = [];
   const arriveMs: number[] = [];
   let peakGrowth = 0;
+  let hostPeak = 0;
   let resultHeap = 0;
+  let webviewHeap: number | undefined;
   let bytes: Record<string, number> = {};
   for (let i = 0; i <= runs; i++) {
     gc!();
@@ -209,38 +185,57 @@ async function main(): Promise<void> {
       if (i > 0) times[phase.name].push(performance.now() - p0);
       outputs.push(value);
     }
-    if (i > 0) times.all.push(performance.now() - t0);
+    let all = performance.now() - t0;
+    if (i === 0) {
+      // The host's own peak: from the first page (or the encode) until the message is on its way.
+      hostPeak = sampler.peak();
+      peakGrowth = hostPeak - rssBefore;
+    }
+    if (webview) {
+      const frame = value as Uint8Array;
+      if (i === 0) bytes = frameSizes(frame);
+      const w = await webview.run(frame, task.webview!, i === 0);
+      for (const n of ['ipc', 'parse', 'clone', 'decode'] as const) if (i > 0 && w[n] !== undefined) times[n].push(w[n]);
+      all += w.ipc + w.parse + w.clone + (w.decode ?? 0);
+      if (i === 0) {
+        webviewHeap = w.heapBytes;
+        bytes.structuredClone = w.structuredCloneBytes ?? 0;
+      }
+    }
+    if (i > 0) times.all.push(all);
     if (i === 0) {
       // Text tasks learn the row count from their own first result.
       const first = outputs[0] as { rows?: unknown[]; table?: unknown[] };
       rowCount ||= (first.rows ?? first.table ?? []).length;
-      peakGrowth = sampler.peak() - rssBefore;
       gc!();
-      // What the result keeps alive (every phase's output, e.g. the table and its message).
+      // What the result keeps alive in this thread (every phase's output, e.g. the table and its message).
       resultHeap = process.memoryUsage().heapUsed - heapBefore;
-      bytes = task.bytes?.(value) ?? {};
-      if (taskName === 'transferBinary' || taskName.startsWith('transferPaged')) {
-        const wire = outputs[1] as Wire;
-        bytes = { json: Buffer.byteLength(wire.json), binary: wire.buffers.reduce((n, b) => n + b.byteLength, 0), structuredClone: serialize(outputs[3]).length };
-      } else if (taskName.startsWith('transfer')) bytes = { json: Buffer.byteLength(outputs[1] as string), structuredClone: serialize(outputs[3]).length };
+      if (!webview) bytes = task.bytes?.(value) ?? {};
     }
   }
   void sampler.stop();
+  void webview?.stop();
   const totalMedian = summarise(times.all).median;
   const out = {
     task: taskName,
     rows: rowCount,
     inputBytes: Buffer.byteLength(text),
     ms: summarise(times.all),
-    phases: task.phases.length > 1 ? Object.fromEntries(task.phases.map((p) => [p.name, summarise(times[p.name])])) : undefined,
+    phases: names.length > 1 ? Object.fromEntries(names.map((n) => [n, summarise(times[n])])) : undefined,
     rowsPerSecond: Math.round(rowCount / (totalMedian / 1000)),
     peakRssGrowthBytes: peakGrowth,
     resultHeapBytes: resultHeap,
     bytes,
     ...(task.arrive ? { arriveEncodeMs: summarise(arriveMs) } : {}),
+    // The extension host's peak RSS (the input's clicks included), before the webview thread had anything.
+    hostPeakRssBytes: hostPeak,
+    ...(webview ? { webviewHeapBytes: webviewHeap } : {}),
+    // The whole process's: with a webview thread, its heap too.
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-void main();
+// This file is also the webview's thread (bench/lib/webviewSide.ts) of the host → webview tasks.
+if (isMainThread) void main();
+else serveWebviewSide(DECODERS);

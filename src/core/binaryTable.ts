@@ -47,13 +47,22 @@ export const TAG_NULL = 3;
 export const TAG_UNDEFINED = 4;
 
 type Typed = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+type TypedType = new (b: ArrayBuffer, o: number, n: number) => Typed;
 
 // Web-standard codecs, global in Node and in the webview alike (core's tsconfig names neither's types).
 declare const TextEncoder: new () => { encodeInto(s: string, into: Uint8Array): { read: number; written: number } };
 declare const TextDecoder: new (label: 'utf-8', options: { fatal: boolean }) => { decode(b: Uint8Array): string };
 
+/** The narrowest code array for a dictionary of `size` values. */
+export function codeType(size: number): Uint8ArrayConstructor | Uint16ArrayConstructor | Uint32ArrayConstructor {
+  return size <= 0x100 ? Uint8Array : size <= 0x10000 ? Uint16Array : Uint32Array;
+}
+
+/** Anything past ASCII (a long text that has some is sent as JSON, not bytes). */
+const NOT_ASCII = /[\u0080-\uffff]/;
+
 /** Joined strings shorter than this stay JSON: bytes pay off only for the big ones. */
-const ASCII_FROM = 1024;
+export const ASCII_FROM = 1024;
 
 /**
  * Every typed array of the table moved into views of ONE ArrayBuffer (each 8-byte aligned, as a
@@ -62,37 +71,45 @@ const ASCII_FROM = 1024;
  * buffer is also one copy instead of hundreds.
  */
 export function oneBuffer(table: BinaryTable): BinaryTable {
-  const all: Typed[] = [];
-  const dict = (d: BinaryDict): void => void all.push(d.ends, d.tags, d.nums);
+  const padded = (n: number): number => Math.ceil(n / 8) * 8;
+  let bytes = 0;
+  const dict = (d: BinaryDict): void => void (bytes += padded(d.ends.byteLength) + padded(d.tags.byteLength) + padded(d.nums.byteLength));
   for (const col of table.cols) {
     if (col.kind === 'codes') {
-      all.push(col.codes);
+      bytes += padded(col.codes.length * codeType(col.dict.ends.length + col.dict.tags.length).BYTES_PER_ELEMENT);
       dict(col.dict);
     } else {
-      all.push(col.values, col.restRows, col.restCodes);
+      bytes += padded(col.values.byteLength) + padded(col.restRows.byteLength) + padded(col.restCodes.byteLength);
       dict(col.rest);
     }
   }
-  const padded = (n: number): number => Math.ceil(n / 8) * 8;
-  // Room for each long text as ASCII bytes; a text that turns out not to be ASCII leaves its room unused.
+  // Room for each long text as ASCII bytes (a text with anything past ASCII stays JSON: found in its
+  // first few characters, mostly, so no encoding is tried).
   let textBytes = 0;
+  const asBytes = new Set<BinaryDict>();
   for (const col of table.cols) {
     const d = col.kind === 'codes' ? col.dict : col.rest;
     if (d.ascii) textBytes += padded(d.ascii.length);
-    else if (d.text.length >= ASCII_FROM) textBytes += padded(d.text.length);
+    else if (d.text.length >= ASCII_FROM && !NOT_ASCII.test(d.text)) {
+      asBytes.add(d);
+      textBytes += padded(d.text.length);
+    }
   }
-  const buffer = new ArrayBuffer(all.reduce((n, a) => n + padded(a.byteLength), textBytes));
+  const buffer = new ArrayBuffer(bytes + textBytes);
   const encoder = textBytes > 0 ? new TextEncoder() : undefined;
   let at = 0;
-  const move = <T extends Typed>(a: T): T => {
-    const view = new (a.constructor as new (b: ArrayBuffer, o: number, n: number) => T)(buffer, at, a.length);
+  // `as`: the type the copy takes (codes are narrowed to what their dictionary needs as they are copied).
+  const move = <T extends Typed>(a: T, as: TypedType = a.constructor as TypedType): T => {
+    const view = new as(buffer, at, a.length) as T;
     view.set(a as never);
-    at += padded(a.byteLength);
+    at += padded(view.byteLength);
     return view;
   };
+  const codesOf = (codes: Uint8Array | Uint16Array | Uint32Array, d: BinaryDict): Uint8Array | Uint16Array | Uint32Array =>
+    move(codes, codeType(d.ends.length + d.tags.length) as unknown as TypedType);
   const moveText = (d: BinaryDict): Pick<BinaryDict, 'text' | 'ascii'> => {
     if (d.ascii) return { text: '', ascii: move(d.ascii) };
-    if (!encoder || d.text.length < ASCII_FROM) return { text: d.text };
+    if (!encoder || !asBytes.has(d)) return { text: d.text };
     const bytes = new Uint8Array(buffer, at, d.text.length);
     at += padded(d.text.length);
     // UTF-8 of ASCII is the same bytes; any other character takes more than one, so it stops short.
@@ -102,7 +119,7 @@ export function oneBuffer(table: BinaryTable): BinaryTable {
   const moveDict = (d: BinaryDict): BinaryDict => ({ ...moveText(d), ends: move(d.ends), tags: move(d.tags), nums: move(d.nums) });
   const cols = table.cols.map((col): BinaryColumn =>
     col.kind === 'codes'
-      ? { kind: 'codes', codes: move(col.codes), dict: moveDict(col.dict) }
+      ? { kind: 'codes', codes: codesOf(col.codes, col.dict), dict: moveDict(col.dict) }
       : { kind: 'numbers', values: move(col.values), restRows: move(col.restRows), restCodes: move(col.restCodes), rest: moveDict(col.rest) },
   );
   return { columns: table.columns, rows: table.rows, cols };
@@ -144,27 +161,78 @@ function asciiText(bytes: Uint8Array, column: string): string {
   return text;
 }
 
-function decodeDict(d: BinaryDict, column: string): CellValue[] {
+/** Whether every byte is ASCII (below 0x80), four at a time where the view is aligned. */
+function allAscii(bytes: Uint8Array): boolean {
+  let high = 0;
+  let r = 0;
+  if (bytes.byteOffset % 4 === 0) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 4));
+    for (let i = 0; i < words.length; i++) high |= words[i];
+    r = words.length * 4;
+  }
+  for (; r < bytes.length; r++) high |= bytes[r];
+  return (high & 0x80808080) === 0;
+}
+
+/** Short ASCII runs as text (one value of a dictionary left in its bytes). */
+const asciiRun = new TextDecoder('utf-8', { fatal: true });
+
+/** A dictionary read back: its size, and each value on its own or all of them as an array. */
+interface DecodedDict {
+  size: number;
+  /** Value k, without building the rest (a string is sliced from the joined text each time). */
+  entry(k: number): CellValue;
+  /** Every value, built on the first call and kept. */
+  all(): CellValue[];
+}
+
+/**
+ * Past this many strings a dictionary is built on first need, not while the table is decoded: a
+ * million transaction ids or IPs are a million strings the first paint does not show (it reads the
+ * 50-odd rows on screen through `entry`); searching and sorting build them when they come.
+ */
+const LAZY_FROM = 65_536;
+
+function decodeDict(d: BinaryDict, column: string): DecodedDict {
   if (!d || typeof d.text !== 'string' || !isTyped(d.ends, Uint32Array) || !isTyped(d.tags, Uint8Array) || !isTyped(d.nums, Float64Array) || d.tags.length !== d.nums.length) {
     throw malformed(`column ${column} has no valid dictionary`);
   }
   if (d.ascii !== undefined && (!isTyped(d.ascii, Uint8Array) || d.text !== '')) throw malformed(`column ${column} has no valid dictionary`);
-  const text = d.ascii ? asciiText(d.ascii, column) : d.text;
-  const out: CellValue[] = new Array<CellValue>(d.ends.length + d.tags.length);
+  const { ascii, ends, tags, nums } = d;
+  const strings = ends.length;
+  // A big dictionary's ASCII bytes stay bytes until its values are all wanted (checked now, though).
+  if (ascii && strings >= LAZY_FROM && !allAscii(ascii)) throw malformed(`column ${column} has a dictionary that is not ASCII`);
+  let text = ascii ? (strings >= LAZY_FROM ? undefined : asciiText(ascii, column)) : d.text;
+  const length = ascii ? ascii.length : d.text.length;
+  // Checked now, built or not: a table that does not add up is refused before it is shown.
   let start = 0;
-  for (let k = 0; k < d.ends.length; k++) {
-    const end = d.ends[k];
-    if (end < start || end > text.length) throw malformed(`column ${column} has a dictionary that does not add up`);
-    out[k] = text.slice(start, end);
+  for (let k = 0; k < strings; k++) {
+    const end = ends[k];
+    if (end < start || end > length) throw malformed(`column ${column} has a dictionary that does not add up`);
     start = end;
   }
-  for (let k = 0; k < d.tags.length; k++) {
-    const tag = d.tags[k];
+  for (let k = 0; k < tags.length; k++) if (tags[k] > TAG_UNDEFINED) throw malformed(`column ${column} has an unknown value tag`);
+  const other = (k: number): CellValue => {
+    const tag = tags[k];
     // null and undefined are not CellValues; they stay what they were so the grid shows what it did.
-    out[d.ends.length + k] = (tag === TAG_NUMBER ? d.nums[k] : tag === TAG_TRUE ? true : tag === TAG_FALSE ? false : tag === TAG_NULL ? null : undefined) as CellValue;
-    if (tag > TAG_UNDEFINED) throw malformed(`column ${column} has an unknown value tag`);
-  }
-  return out;
+    return (tag === TAG_NUMBER ? nums[k] : tag === TAG_TRUE ? true : tag === TAG_FALSE ? false : tag === TAG_NULL ? null : undefined) as CellValue;
+  };
+  const entry = (k: number): CellValue => {
+    if (k >= strings) return other(k - strings);
+    const from = k > 0 ? ends[k - 1] : 0;
+    return text !== undefined ? text.slice(from, ends[k]) : asciiRun.decode(ascii!.subarray(from, ends[k]));
+  };
+  let built: CellValue[] | undefined;
+  const all = (): CellValue[] => {
+    if (built) return built;
+    text ??= asciiText(ascii!, column);
+    const out = new Array<CellValue>(strings + tags.length);
+    let at = 0;
+    for (let k = 0; k < strings; k++) out[k] = text!.slice(at, (at = ends[k]));
+    for (let k = 0; k < tags.length; k++) out[strings + k] = other(k);
+    return (built = out);
+  };
+  return { size: strings + tags.length, entry, all };
 }
 
 // One scan per array type, each its own function: a single function fed all three types reads
@@ -266,13 +334,21 @@ export function decodeTable(table: BinaryTable): PackedTable {
     if (col?.kind === 'codes') {
       if (!isTyped(col.codes, Uint8Array, Uint16Array, Uint32Array) || col.codes.length !== rows) throw malformed(`column ${name} does not have ${rows} rows (${shape(col.codes)})`);
       const dict = decodeDict(col.dict, name);
-      checkCodes(col.codes, dict.length, name);
-      return { dict, codes: col.codes };
+      checkCodes(col.codes, dict.size, name);
+      if (dict.size - col.dict.tags.length < LAZY_FROM) return { dict: dict.all(), codes: col.codes };
+      // The dictionary as a getter: whatever reads `dict` builds it then; the grid reads `entry` first.
+      return {
+        codes: col.codes,
+        entry: dict.entry,
+        get dict() {
+          return dict.all();
+        },
+      };
     }
     if (col?.kind === 'numbers') {
       if (!isTyped(col.values, Float64Array) || col.values.length !== rows) throw malformed(`column ${name} does not have ${rows} rows (${shape(col.values)})`);
       if (!isTyped(col.restRows, Uint32Array) || !isTyped(col.restCodes, Uint32Array) || col.restRows.length !== col.restCodes.length) throw malformed(`column ${name} has mismatched exceptions`);
-      const rest = decodeDict(col.rest, name);
+      const rest = decodeDict(col.rest, name).all();
       checkCodes(col.restCodes, rest.length, name);
       for (let i = 0; i < col.restRows.length; i++) if (col.restRows[i] >= rows) throw malformed(`column ${name} has an exception past its rows`);
       return new NumberColumn(col.values, col.restRows, col.restCodes, rest);

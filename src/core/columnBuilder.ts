@@ -1,4 +1,7 @@
-import { TAG_FALSE, TAG_NULL, TAG_NUMBER, TAG_TRUE, TAG_UNDEFINED, type BinaryColumn, type BinaryDict } from './binaryTable';
+import { ASCII_FROM, codeType, TAG_FALSE, TAG_NULL, TAG_NUMBER, TAG_TRUE, TAG_UNDEFINED, type BinaryColumn, type BinaryDict } from './binaryTable';
+
+// Web-standard, global in Node and in the webview alike (core's tsconfig names neither's types).
+declare const TextEncoder: new () => { encodeInto(s: string, into: Uint8Array): { read: number; written: number } };
 
 // One column of a binary table (binaryTable.ts), built a value at a time as rows arrive: Fetch all
 // appends each page's rows while it waits for the next page, so the table is nearly done when the
@@ -16,9 +19,7 @@ export type Mode = 'numbers' | 'distinct' | 'dict';
 const OTHER = 0x80000000;
 
 function codeArray(size: number, rows: number): Uint8Array | Uint16Array | Uint32Array {
-  if (size <= 0x100) return new Uint8Array(rows);
-  if (size <= 0x10000) return new Uint16Array(rows);
-  return new Uint32Array(rows);
+  return new (codeType(size))(rows);
 }
 
 /** `a` with room for at least `need` items, its first `used` items kept (doubling, so appends stay linear). */
@@ -62,15 +63,23 @@ export function modeOf(sample: readonly unknown[]): Mode {
  */
 export class ColumnBuilder {
   private readonly strings = new Map<string, number>();
-  // Mostly distinct strings (transaction ids, IPs) skip the lookup: each gets its own entry, which
-  // is what a dictionary of them would hold anyway, at a fraction of the hashing.
+  /**
+   * The distinct strings in code order. Mostly distinct strings (transaction ids, IPs) skip the
+   * Map: each gets its own entry, which is what a dictionary of them would hold anyway, at a
+   * fraction of the hashing.
+   */
   private readonly list: string[] = [];
   /**
-   * 'distinct' mode: `list` joined a page at a time (at each `reserve`), so finishing in arrival
-   * order joins a few hundred pieces instead of a million strings (some 75 ms a column at the finish).
+   * What the dictionary sends, kept up to date a page at a time (at each `reserve`) so that
+   * finishing in arrival order joins, measures and encodes nothing (at a million rows that was most
+   * of the finishing): where each string ends, the strings joined in pieces, and, while every one
+   * is ASCII, their bytes.
    */
+  private ends = new Uint32Array(0);
+  private textLength = 0;
   private readonly joined: string[] = [];
   private joinedUpTo = 0;
+  private bytes: Uint8Array | undefined = new Uint8Array(0);
   private readonly others = new Map<unknown, number>();
   /** A code per row (dict, distinct), OTHER-flagged for non-strings. */
   private codes = new Uint32Array(0);
@@ -111,18 +120,37 @@ export class ColumnBuilder {
     }
   }
 
-  /** The distinct strings added since the last join, joined into one piece. */
+  /** The distinct strings added since the last join: joined into one piece, and as bytes while all are ASCII. */
   private join(): void {
-    if (this.mode !== 'distinct' || this.joinedUpTo === this.list.length) return;
-    this.joined.push(this.list.slice(this.joinedUpTo).join(''));
+    if (this.joinedUpTo === this.list.length) return;
+    const piece = this.list.slice(this.joinedUpTo).join('');
+    this.joined.push(piece);
     this.joinedUpTo = this.list.length;
+    if (!this.bytes) return;
+    const at = this.textLength - piece.length;
+    if (this.bytes.length < this.textLength) {
+      const next = new Uint8Array(Math.max(this.textLength, this.bytes.length * 2, 1024));
+      next.set(this.bytes.subarray(0, at));
+      this.bytes = next;
+    }
+    // UTF-8 of ASCII is the same bytes; any other character takes more than one, so it stops short.
+    const { read, written } = new TextEncoder().encodeInto(piece, this.bytes.subarray(at, this.textLength));
+    if (read !== piece.length || written !== piece.length) this.bytes = undefined;
+  }
+
+  /** A new string's code, and where it ends in the joined text. */
+  private push(v: string): number {
+    const k = this.list.push(v) - 1;
+    if (this.ends.length <= k) this.ends = grown(this.ends, k, k + 1);
+    this.ends[k] = this.textLength += v.length;
+    return k;
   }
 
   private codeOf(v: unknown, distinct: boolean): number {
     if (typeof v === 'string') {
-      if (distinct) return this.list.push(v) - 1;
+      if (distinct) return this.push(v);
       let code = this.strings.get(v);
-      if (code === undefined) this.strings.set(v, (code = this.strings.size));
+      if (code === undefined) this.strings.set(v, (code = this.push(v)));
       return code;
     }
     // Map keys compare NaN equal to NaN but -0 equal to 0: keep -0 apart so it comes back as -0.
@@ -137,14 +165,18 @@ export class ColumnBuilder {
    * repeats dropped); without it the rows go as added. Values numbered again in the order their rows
    * go, so the result is what building the column from the rows in that order would give (in the
    * same mode), and values only the dropped rows held are left out.
+   *
+   * `copied`: the column goes straight to binaryTable.ts's oneBuffer, which copies every array into
+   * the one buffer and narrows codes to what their dictionary needs. The rows' numbers and codes are
+   * then handed over as views of this builder's own arrays, wide, so they are copied once, not twice.
    */
-  finish(order?: Uint32Array): BinaryColumn {
-    const strings = this.mode === 'distinct' ? this.list : [...this.strings.keys()];
+  finish(order?: Uint32Array, copied = false): BinaryColumn {
+    const strings = this.list;
     const others = [...this.others.keys()].map((k) => (k === '-0' ? -0 : k));
     if (this.mode === 'numbers') {
       const rows = order ? order.length : this.n;
-      const values = new Float64Array(rows);
-      if (!order) values.set(this.values.subarray(0, rows));
+      const values = !order && copied ? this.values.subarray(0, rows) : new Float64Array(rows);
+      if (!order && !copied) values.set(this.values.subarray(0, rows));
       // The codes of the other rows, by added row (only when some row holds something else).
       const restAt = order && this.restRows.length ? new Int32Array(this.n).fill(-1) : undefined;
       if (restAt) this.restRows.forEach((r, i) => (restAt[r] = this.restCodes[i]));
@@ -167,13 +199,20 @@ export class ColumnBuilder {
       // In another order the exceptions are numbered again too (their rows are in order already).
       const restOrder = order ? Uint32Array.from(restCodes.keys()) : undefined;
       const renumbered = renumber(Uint32Array.from(restCodes), restOrder, strings.length, others.length);
-      return { kind: 'numbers', values, restRows: Uint32Array.from(restRows), ...dictOf(strings, others, renumbered, 'rest') };
+      return { kind: 'numbers', values, restRows: Uint32Array.from(restRows), ...dictOf(strings, others, renumbered, 'rest', this.sent(renumbered)) };
     }
-    const renumbered = renumber(this.codes.subarray(0, this.n), order, strings.length, others.length);
-    // Distinct strings kept in the order they came are the pieces joined as they came.
-    if (this.mode === 'distinct' && !renumbered.stringOrder) this.join();
-    const text = this.mode === 'distinct' && !renumbered.stringOrder ? this.joined.join('') : undefined;
-    return { kind: 'codes', ...dictOf(strings, others, renumbered, 'codes', text) };
+    const renumbered = renumber(this.codes.subarray(0, this.n), order, strings.length, others.length, copied);
+    return { kind: 'codes', ...dictOf(strings, others, renumbered, 'codes', this.sent(renumbered)) };
+  }
+
+  /** The strings' part of the dictionary as kept while the rows came, when they go in that order. */
+  private sent(r: Renumbered): Sent | undefined {
+    if (r.stringOrder) return undefined;
+    this.join();
+    const ends = this.ends.subarray(0, this.list.length);
+    // Long ASCII text goes as its bytes (binaryTable.ts's oneBuffer would encode it so anyway).
+    if (this.bytes && this.textLength >= ASCII_FROM) return { text: '', ascii: this.bytes.subarray(0, this.textLength), ends };
+    return { text: this.joined.join(''), ends };
   }
 }
 
@@ -191,8 +230,10 @@ interface Renumbered {
  * The rows' codes in `order`, numbered by first appearance in it. Without an order the codes were
  * given in first-appearance order already: only the others are moved past the strings.
  */
-function renumber(tmp: Uint32Array, order: Uint32Array | undefined, nStrings: number, nOthers: number): Renumbered {
+function renumber(tmp: Uint32Array, order: Uint32Array | undefined, nStrings: number, nOthers: number, copied = false): Renumbered {
   if (!order) {
+    // Strings only: the codes are final as they are (oneBuffer narrows them as it copies).
+    if (copied && nOthers === 0) return { codes: tmp, nStrings, nOthers };
     const codes = codeArray(nStrings + nOthers, tmp.length);
     // Strings only, or other values only in a narrower array: the codes are final but for the flag,
     // which a narrowing copy drops (it keeps the low bits). One native copy instead of a loop.
@@ -224,19 +265,25 @@ function renumber(tmp: Uint32Array, order: Uint32Array | undefined, nStrings: nu
       flagged[i] = k;
     }
   }
-  const done = renumber(flagged, undefined, stringOrder.length, otherOrder.length);
+  const done = renumber(flagged, undefined, stringOrder.length, otherOrder.length, copied);
   return { ...done, stringOrder, otherOrder };
 }
 
-/** `text`: the kept strings already joined, when they are `strings` in their order. */
-function dictOf(strings: readonly string[], others: readonly unknown[], r: Renumbered, as: 'codes', text?: string): { dict: BinaryDict; codes: Uint8Array | Uint16Array | Uint32Array };
-function dictOf(strings: readonly string[], others: readonly unknown[], r: Renumbered, as: 'rest'): { rest: BinaryDict; restCodes: Uint32Array };
-function dictOf(strings: readonly string[], others: readonly unknown[], r: Renumbered, as: 'codes' | 'rest', text?: string): object {
+/** The strings of a dictionary as sent. */
+type Sent = Pick<BinaryDict, 'text' | 'ascii' | 'ends'>;
+
+/** `sent`: the kept strings already joined and measured, when they are `strings` in their order. */
+function dictOf(strings: readonly string[], others: readonly unknown[], r: Renumbered, as: 'codes', sent?: Sent): { dict: BinaryDict; codes: Uint8Array | Uint16Array | Uint32Array };
+function dictOf(strings: readonly string[], others: readonly unknown[], r: Renumbered, as: 'rest', sent?: Sent): { rest: BinaryDict; restCodes: Uint32Array };
+function dictOf(strings: readonly string[], others: readonly unknown[], r: Renumbered, as: 'codes' | 'rest', sent?: Sent): object {
   const kept = r.stringOrder ? r.stringOrder.map((k) => strings[k]) : strings;
   const keptOthers = r.otherOrder ? r.otherOrder.map((k) => others[k]) : others;
-  const ends = new Uint32Array(kept.length);
-  let at = 0;
-  for (let k = 0; k < kept.length; k++) ends[k] = at += kept[k].length;
+  let ends = sent?.ends;
+  if (!ends) {
+    ends = new Uint32Array(kept.length);
+    let at = 0;
+    for (let k = 0; k < kept.length; k++) ends[k] = at += kept[k].length;
+  }
   const tags = new Uint8Array(keptOthers.length);
   const nums = new Float64Array(keptOthers.length);
   keptOthers.forEach((v, k) => {
@@ -245,7 +292,7 @@ function dictOf(strings: readonly string[], others: readonly unknown[], r: Renum
       nums[k] = v;
     } else tags[k] = v === true ? TAG_TRUE : v === false ? TAG_FALSE : v === null ? TAG_NULL : TAG_UNDEFINED;
   });
-  const dict: BinaryDict = { text: text ?? kept.join(''), ends, tags, nums };
+  const dict: BinaryDict = sent ? { ...sent, tags, nums } : { text: kept.join(''), ends, tags, nums };
   if (as === 'codes') return { dict, codes: r.codes };
   // Exception codes stay 32-bit: the decoder reads them as Uint32Array whatever their count.
   return { rest: dict, restCodes: r.codes instanceof Uint32Array ? r.codes : Uint32Array.from(r.codes) };

@@ -64,9 +64,11 @@ export class GridTable {
    * for a column of values not read yet (valuesOf reads it: a decoded number column is made when read).
    */
   private readonly values: (readonly CellValue[] | undefined | null)[];
-  private readonly cols: readonly PackedColumn[];
+  /** A numbered column's dictionary; undefined until first needed where it came with `entries` (a big one). */
   private readonly dicts: (readonly CellValue[] | undefined)[];
+  private readonly entries: (((k: number) => CellValue) | undefined)[];
   private readonly codes: (ArrayLike<number> | undefined)[];
+  private readonly cols: readonly PackedColumn[];
 
   constructor(
     /**
@@ -88,8 +90,11 @@ export class GridTable {
     if ('rows' in table) packed = table.data;
     this.cols = cols;
     this.values = cols.map((col) => ('values' in col ? null : undefined));
-    this.dicts = cols.map((col) => ('dict' in col ? col.dict : undefined));
-    this.codes = cols.map((col) => ('dict' in col ? col.codes : undefined));
+    // A dictionary that comes with `entry` is not read here: reading `dict` would build it (a million
+    // strings for transaction ids), and the first paint reads only the rows on screen.
+    this.dicts = cols.map((col) => ('codes' in col && !col.entry ? col.dict : undefined));
+    this.entries = cols.map((col) => ('codes' in col ? col.entry : undefined));
+    this.codes = cols.map((col) => ('codes' in col ? col.codes : undefined));
     this.rowCount = 'rows' in table ? table.rows : (table.data[0]?.length ?? 0);
     this.kinds = table.columns.map((id) => columnById(id)?.kind ?? 'text');
     table.columns.forEach((id, c) => this.index.set(id, c));
@@ -131,7 +136,10 @@ export class GridTable {
   raw(c: number, r: number): CellValue {
     const values = this.values[c];
     if (values) return values[r];
-    return values === null ? this.valuesOf(c)![r] : this.dicts[c]![this.codes[c]![r]];
+    if (values === null) return this.valuesOf(c)![r];
+    const dict = this.dicts[c];
+    const k = this.codes[c]![r];
+    return dict ? dict[k] : this.entries[c]!(k);
   }
 
   /** Column c's values per row, or undefined for a numbered column (read through `dicts`/`codes`). */
@@ -140,6 +148,12 @@ export class GridTable {
     if (values !== null) return values;
     const col = this.cols[c];
     return (this.values[c] = 'values' in col ? col.values : undefined);
+  }
+
+  /** A numbered column's whole dictionary (built now if it came unbuilt). */
+  private dictOf(c: number): readonly CellValue[] | undefined {
+    const col = this.cols[c];
+    return (this.dicts[c] ??= col && 'dict' in col ? col.dict : undefined);
   }
 
   private columnValues(c: number): CellValue[] {
@@ -242,7 +256,7 @@ export class GridTable {
       if (byText || typeof va !== typeof vb) return collator.compare(this.text(c, a), this.text(c, b));
       return collator.compare(String(va), String(vb));
     };
-    const dict = this.dicts[c];
+    const dict = this.dictOf(c);
     const codes = this.codes[c];
     // A numbered column sorts its distinct values once and then the rows by rank (a counting sort), so
     // a million rows cost one pass instead of twenty million comparisons of text. Not for amounts,

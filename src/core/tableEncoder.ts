@@ -126,7 +126,7 @@ export class TableEncoder {
     const cols: BinaryColumn[] = [];
     for (const c of columns) {
       const built = this.built.get(c.id);
-      cols.push(built ? built.builder.finish(order) : buildColumn(rows, c.get).finish());
+      cols.push(built ? built.builder.finish(order, true) : buildColumn(rows, c.get).finish(undefined, true));
       yield;
     }
     return oneBuffer({ columns: columns.map((c) => c.id), rows: rows.length, cols });

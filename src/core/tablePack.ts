@@ -9,7 +9,9 @@ import type { FlatTable } from './flatten';
 // would only add the codes.
 
 // `codes` is a plain array when packed for JSON, a typed array when it came as binary (binaryTable.ts).
-export type PackedColumn = { values: CellValue[] } | { dict: CellValue[]; codes: ArrayLike<number> };
+// `entry(k)` is `dict[k]` without building `dict`: a big dictionary that came as binary is built
+// only when something reads `dict` (searching, sorting), so reading a few cells should use `entry`.
+export type PackedColumn = { values: CellValue[] } | { dict: CellValue[]; codes: ArrayLike<number>; entry?: (k: number) => CellValue };
 
 export interface PackedTable {
   columns: string[];

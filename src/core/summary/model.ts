@@ -84,7 +84,9 @@ export { FLAG_CONVERTED, FLAG_ERROR, FLAG_UNIQUE };
 export const CONVERTED_COLUMN = 'conversion.converted';
 
 function cell(col: PackedColumn, r: number): CellValue {
-  return 'values' in col ? col.values[r] : col.dict[col.codes[r]];
+  if ('values' in col) return col.values[r];
+  // A few cells of a big dictionary (the transaction ids `extend` samples) without building it.
+  return col.entry ? col.entry(col.codes[r]) : col.dict[col.codes[r]];
 }
 
 function normCurrency(v: CellValue | undefined): string {

@@ -208,4 +208,51 @@ describe('GridTable over decoded binary columns', () => {
     }
     assert.deepEqual(binary.view({ values: [{ column: 'geo.country_name', text: 'Germany', exclude: true }] }), plain.view({ values: [{ column: 'geo.country_name', text: 'Germany', exclude: true }] }));
   });
+
+  for (const [label, odd] of [
+    ['ASCII ids, which travel as bytes and are read from them', '<img src=x onerror=alert(1)>'],
+    ['a lone surrogate among them, so their text goes as JSON', '<img src=x onerror=alert(1)>\ud800'],
+  ] as const) {
+    it(`builds a dictionary of more than 65,536 ids only when a search or sort needs it, and shows, searches and sorts them as the plain table: ${label}`, () => {
+      const n = 70_000;
+      const ids = Array.from({ length: n }, (_, i) => (i === 4321 ? odd : `tx-${(i * 7919) % n}-${i % 3 ? 'b' : 'a'}`));
+      const flat = { columns: ['transaction_id', 'sub1'], data: [ids, ids.map((_, i) => `s${i % 5}`)] };
+      const packed = decodeTable(viaWebview(encodeTable(flat)));
+      // Count the builds of the big dictionary through its getter.
+      let builds = 0;
+      const lazy = packed.data[0];
+      assert.ok('codes' in lazy && typeof lazy.entry === 'function', 'the ids came with entry(k)');
+      const sent = encodeTable(flat).cols[0];
+      assert.ok(sent.kind === 'codes' && (sent.dict.ascii !== undefined) === !odd.includes('\ud800'), 'bytes exactly when every id is ASCII');
+      packed.data[0] = {
+        codes: lazy.codes,
+        entry: lazy.entry,
+        get dict() {
+          builds++;
+          return lazy.dict;
+        },
+      };
+      const binary = new GridTable(packed, 'UTC');
+      const plain = new GridTable(flat, 'UTC');
+      for (const r of [0, 1, 4321, n - 1]) assert.equal(binary.text(0, r), plain.text(0, r));
+      assert.equal(binary.text(0, 4321), ids[4321], 'the hostile id is the same text, lone surrogate included');
+      assert.equal(builds, 0, 'showing rows builds no dictionary');
+      for (const spec of [{ search: '-a' }, { contains: { transaction_id: 'tx-69' } }, { values: [{ column: 'transaction_id', text: ids[77], exclude: false }] }]) {
+        assert.deepEqual(binary.view(spec), plain.view(spec), JSON.stringify(spec));
+      }
+      for (const asc of [true, false]) assert.deepEqual(binary.view({ sort: { column: 'transaction_id', asc } }), plain.view({ sort: { column: 'transaction_id', asc } }));
+      assert.ok(builds >= 1, 'searching or sorting built it');
+      // The table reads back whole, as every consumer of `dict` sees it.
+      assert.deepEqual(unpackTable(packed).data[0], ids);
+    });
+  }
+
+  it('refuses a big dictionary of bytes past ASCII before it is read', () => {
+    const ids = Array.from({ length: 70_000 }, (_, i) => `id-${i}`);
+    const table = viaWebview(encodeTable({ columns: ['transaction_id'], data: [ids] }));
+    const col = table.cols[0];
+    assert.ok(col.kind === 'codes' && col.dict.ascii);
+    col.dict.ascii[123_457] = 0xc3;
+    assert.throws(() => decodeTable(table), /transaction_id has a dictionary that is not ASCII/);
+  });
 });

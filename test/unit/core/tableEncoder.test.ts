@@ -132,6 +132,70 @@ describe('TableEncoder', () => {
     }
   });
 
+  it('gives the one-shot bytes of the final rows when the pages came in any order', () => {
+    // Rows in time order; the first page (which holds the rows that decide the modes) first, the
+    // others in a scrambled order: finishing puts every row of them in place (the reordering path).
+    const rows = clicks(23_000, 23_000).map((r, i) => ({ ...r, unix_timestamp: 1_700_000_000 + i }));
+    const [first, ...rest] = pagesOf(rows, [5000]);
+    const arrival = [first, rest[2], rest[0], rest[3], rest[1]];
+    const enc = new TableEncoder(pageColumns);
+    for (const page of arrival) enc.append(page);
+    const final = arrival.flat().sort((a, b) => a.unix_timestamp - b.unix_timestamp);
+    const { columns } = columnsForRows(final);
+    const table = enc.finish(final, columns);
+    assert.deepEqual(wire(table), wire(encodeRows(final, columns)));
+    assertCells(table, final, columns);
+  });
+
+  it('sends a long dictionary of repeated values as ASCII bytes while every value is, and as exact text once one is not', () => {
+    for (const [label, hostileAt] of [
+      ['all ASCII', -1],
+      ['a lone surrogate in a later page', 9_001],
+      ['markup and an emoji in a later page', 6_500],
+    ] as const) {
+      // 600 values of 40 characters repeated (a dictionary, not one entry per row): 24,000 characters.
+      const value = (i: number): string => (i === hostileAt ? (label.includes('surrogate') ? 'x\ud800y' : '<b>😀</b>') : `referrer-${String(i % 600).padStart(31, '0')}`);
+      const rows = clicks(12_000, 12_000).map((r, i) => ({ ...r, sub5: value(i) }));
+      const enc = new TableEncoder(pageColumns);
+      for (const page of pagesOf(rows, [1000])) enc.append(page);
+      const { columns } = columnsForRows(rows);
+      const table = enc.finish(rows, columns);
+      const col = table.cols[columns.findIndex((c) => c.id === 'sub5')];
+      assert.ok(col.kind === 'codes' && col.dict.ends.length === (hostileAt < 0 ? 600 : 601), `${label}: one entry per distinct value`);
+      assert.equal(col.dict.ascii !== undefined, hostileAt < 0, `${label}: bytes only while every value is ASCII`);
+      assert.deepEqual(wire(table), wire(encodeTable(flattenRows(rows, columns))), label);
+      assertCells(table, rows, columns);
+      // The hostile value comes back as the same text, unit for unit.
+      if (hostileAt >= 0) assert.equal(unpackTable(decodeTable(table)).data[columns.findIndex((c) => c.id === 'sub5')][hostileAt], value(hostileAt));
+    }
+  });
+
+  it('copies each column once into the one buffer, codes as narrow as their dictionary', () => {
+    const rows = clicks(9_000, 9_000);
+    const enc = new TableEncoder(pageColumns);
+    for (const page of pagesOf(rows, [5000])) enc.append(page);
+    const { columns } = columnsForRows(rows);
+    const table = enc.finish(rows, columns);
+    const buffers = new Set<ArrayBufferLike>();
+    let used = 0;
+    for (const col of table.cols) {
+      const arrays = col.kind === 'codes' ? [col.codes, col.dict.ends, col.dict.tags, col.dict.nums] : [col.values, col.restRows, col.restCodes, col.rest.ends, col.rest.tags, col.rest.nums];
+      for (const a of arrays) {
+        buffers.add(a.buffer);
+        used += Math.ceil(a.byteLength / 8) * 8;
+      }
+      if (col.kind === 'codes') {
+        const size = col.dict.ends.length + col.dict.tags.length;
+        assert.equal(col.codes.BYTES_PER_ELEMENT, size <= 0x100 ? 1 : size <= 0x10000 ? 2 : 4);
+      }
+    }
+    assert.equal(buffers.size, 1, 'one buffer');
+    const [buffer] = buffers;
+    // The buffer holds the arrays and the long texts' bytes, nothing wide left over.
+    const text = table.cols.reduce((n, col) => n + Math.ceil(((col.kind === 'codes' ? col.dict : col.rest).ascii?.byteLength ?? 0) / 8) * 8, 0);
+    assert.equal(buffer.byteLength, used + text);
+  });
+
   it('builds columns no page named (conversions joined after the fetch) from the final rows', () => {
     const rows = clicks(5000, 5000);
     const enc = new TableEncoder(pageColumns);
