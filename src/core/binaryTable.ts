@@ -320,6 +320,23 @@ class NumberColumn {
 }
 
 /**
+ * A numbered column whose dictionary (an array of its distinct values) is built when `dict` is first
+ * read: a table's first paint reads the few columns on screen, and a result has some seventy. A big
+ * dictionary (LAZY_FROM strings or more) also has `entry`, one value without building the rest.
+ */
+class DictColumn {
+  constructor(
+    readonly codes: Uint8Array | Uint16Array | Uint32Array,
+    private readonly decoded: DecodedDict,
+    readonly entry: ((k: number) => CellValue) | undefined,
+  ) {}
+
+  get dict(): CellValue[] {
+    return this.decoded.all();
+  }
+}
+
+/**
  * The columns as the grid and summary read them (tablePack.ts's shape): dictionary columns keep their
  * typed codes (no array of a million values is built), number columns become plain arrays when first
  * read (NumberColumn).
@@ -335,15 +352,8 @@ export function decodeTable(table: BinaryTable): PackedTable {
       if (!isTyped(col.codes, Uint8Array, Uint16Array, Uint32Array) || col.codes.length !== rows) throw malformed(`column ${name} does not have ${rows} rows (${shape(col.codes)})`);
       const dict = decodeDict(col.dict, name);
       checkCodes(col.codes, dict.size, name);
-      if (dict.size - col.dict.tags.length < LAZY_FROM) return { dict: dict.all(), codes: col.codes };
-      // The dictionary as a getter: whatever reads `dict` builds it then; the grid reads `entry` first.
-      return {
-        codes: col.codes,
-        entry: dict.entry,
-        get dict() {
-          return dict.all();
-        },
-      };
+      // Built when first read (DictColumn); a big one is read a value at a time through `entry` first.
+      return new DictColumn(col.codes, dict, dict.size - col.dict.tags.length < LAZY_FROM ? undefined : dict.entry);
     }
     if (col?.kind === 'numbers') {
       if (!isTyped(col.values, Float64Array) || col.values.length !== rows) throw malformed(`column ${name} does not have ${rows} rows (${shape(col.values)})`);

@@ -90,9 +90,10 @@ export class GridTable {
     if ('rows' in table) packed = table.data;
     this.cols = cols;
     this.values = cols.map((col) => ('values' in col ? null : undefined));
-    // A dictionary that comes with `entry` is not read here: reading `dict` would build it (a million
-    // strings for transaction ids), and the first paint reads only the rows on screen.
-    this.dicts = cols.map((col) => ('codes' in col && !col.entry ? col.dict : undefined));
+    // Dictionaries are read when a column is first read (dictOf), not here: a decoded table builds
+    // one when it is first read, and the first paint reads only the columns and rows on screen (a big
+    // one, which comes with `entry`, only a value at a time until a search or sort needs all of it).
+    this.dicts = cols.map(() => undefined);
     this.entries = cols.map((col) => ('codes' in col ? col.entry : undefined));
     this.codes = cols.map((col) => ('codes' in col ? col.codes : undefined));
     this.rowCount = 'rows' in table ? table.rows : (table.data[0]?.length ?? 0);
@@ -137,9 +138,11 @@ export class GridTable {
     const values = this.values[c];
     if (values) return values[r];
     if (values === null) return this.valuesOf(c)![r];
-    const dict = this.dicts[c];
     const k = this.codes[c]![r];
-    return dict ? dict[k] : this.entries[c]!(k);
+    const dict = this.dicts[c];
+    if (dict) return dict[k];
+    const entry = this.entries[c];
+    return entry ? entry(k) : this.dictOf(c)![k];
   }
 
   /** Column c's values per row, or undefined for a numbered column (read through `dicts`/`codes`). */

@@ -297,7 +297,9 @@ export class ResultsApp {
 
   /** The column chooser in the page (it joins after the first paint, or when opened before that). */
   private attachChooser(): void {
-    if (this.grid && !this.chooser.root.isConnected) this.root.append(this.chooser.root);
+    if (!this.grid || this.chooser.root.isConnected) return;
+    this.root.append(this.chooser.root);
+    this.chooser.update(this.layout.columns);
   }
 
   private gridEvents(): GridEvents {

@@ -144,9 +144,14 @@ export class ColumnChooser {
     else this.open(visible);
   }
 
-  /** Marks the visible columns (the boxes stay, so the one being clicked keeps focus). */
+  /**
+   * Marks the visible columns (the boxes stay, so the one being clicked keeps focus). While the chooser
+   * is not in the page (it joins after a result's first paint) only the list is kept: `open` and the
+   * page's `attach` mark the boxes.
+   */
   update(visible: string[]): void {
     this.visible = visible;
+    if (!this.root.isConnected) return;
     for (const box of [...this.boxes, ...this.conversionBoxes, ...this.extraBoxes]) box.checked = visible.includes(box.dataset.column ?? '');
   }
 
