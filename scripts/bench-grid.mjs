@@ -149,10 +149,7 @@ async function gridResolver(buildRoot, outDir) {
   const esbuild = await import('esbuild');
   const outfile = path.join(outDir, 'grid-map', `${GRID_BUNDLE}.js`);
   try {
-    // The served bundle's compile-hint line (esbuild.js's banner), built the same way.
-    const first = fs.readFileSync(path.join(buildRoot, 'dist', 'webview', `${GRID_BUNDLE}.js`), 'utf8').split('\n', 1)[0];
-    const hint = first.startsWith('//# ') ? first : '';
-    const r = await esbuild.build({ entryPoints: [path.join(buildRoot, 'webview', `${GRID_BUNDLE}Main.ts`)], outfile, bundle: true, minify: true, platform: 'browser', format: 'iife', target: 'es2022', banner: { js: hint }, sourcemap: 'external', sourcesContent: false, logLevel: 'silent', write: false });
+    const r = await esbuild.build({ entryPoints: [path.join(buildRoot, 'webview', `${GRID_BUNDLE}Main.ts`)], outfile, bundle: true, minify: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: 'external', sourcesContent: false, logLevel: 'silent', write: false });
     const js = r.outputFiles.find((f) => f.path.endsWith('.js'));
     const map = r.outputFiles.find((f) => f.path.endsWith('.js.map'));
     fs.mkdirSync(path.dirname(outfile), { recursive: true });
