@@ -91,6 +91,8 @@ export class GridView {
   private contains: Record<string, string> = {};
   private readonly measure = document.createElement('canvas').getContext('2d');
   private fitNext: { max: number; sample: number } | undefined;
+  /** Columns a first look left off screen, fitted once its first frame has painted (renderMargins). */
+  private fitRest: { cols: GridColumn[]; max: number; sample: number } | undefined;
   /** Columns set while a fit waits for its rows: given to the grid by setRows, fitted. */
   private pendingColumns: PendingColumns | undefined;
 
@@ -247,8 +249,11 @@ export class GridView {
     this.grid.updateRowCount();
     // Columns set now render the rows themselves (SlickGrid resizes its canvas), so the render below
     // finds them drawn: a first look draws its rows once.
+    this.fitRest = undefined;
     if (fit && pending) {
-      this.measureWidths(pending.columns, undefined, fit.max, fit.sample);
+      // The columns on screen now; those past the panel's right edge after the first frame.
+      const rest = this.measureWidths(pending.columns, undefined, fit.max, fit.sample, this.grid.getContainerNode().clientWidth || 800);
+      if (rest.length) this.fitRest = { cols: rest, ...fit };
       this.applyColumns(pending);
       this.reportLayout();
     } else if (fit) this.autoFit(undefined, fit.max, fit.sample);
@@ -308,17 +313,21 @@ export class GridView {
    * this works before any row has rendered and reads no rendered cell.
    */
   autoFit(ids?: string[], max = MAX_FIT_WIDTH, sample = 1000): void {
+    this.fitRest = undefined;
     const cols = this.grid.getColumns();
     this.measureWidths(cols, ids, max, sample);
     this.grid.setColumns(cols);
     this.reportLayout();
   }
 
-  /** Sets the `width` of `cols` (those in `ids`, or all) as autoFit describes. */
-  private measureWidths(cols: GridColumn[], ids: string[] | undefined, max: number, sample: number): void {
+  /**
+   * Sets the `width` of `cols` (those in `ids`, or all) as autoFit describes, left to right until the
+   * widths set reach `room` px; returns the columns left as they were (past `room`).
+   */
+  private measureWidths(cols: GridColumn[], ids: string[] | undefined, max: number, sample: number, room = Infinity): GridColumn[] {
     const table = this.table;
     const ctx = this.measure;
-    if (!table || !ctx) return;
+    if (!table || !ctx) return [];
     const measured = ids ? cols.filter((col) => ids.includes(String(col.id))) : cols;
     // One probe cell per cell class, all in the canvas at once: one style pass reads every font.
     const probes = [...new Set(measured.map((col) => col.cssClass ?? ''))].map((cls) => {
@@ -335,7 +344,13 @@ export class GridView {
     }
     for (const { row } of probes) row.remove();
     const rows = this.rows.length > sample ? this.rows.slice(0, sample) : this.rows;
+    const rest: GridColumn[] = [];
+    let used = 0;
     for (const col of measured) {
+      if (used >= room) {
+        rest.push(col);
+        continue;
+      }
       // Each column in its own font: ids are monospace, wider than the grid's font.
       const font = fonts.get(col.cssClass ?? '')!;
       ctx.font = font;
@@ -351,7 +366,9 @@ export class GridView {
         w = Math.max(w, ctx.measureText(text).width + 14);
       }
       col.width = Math.round(Math.max(40, Math.min(max, w)));
+      used += col.width;
     }
+    return rest;
   }
 
   /** The selection as blocks of result rows by column ids (the active cell when nothing is selected). */
@@ -383,6 +400,17 @@ export class GridView {
 
   /** After the first frame of the grid: the rows and columns just off screen too (ClickGrid.renderMargins). */
   renderMargins(): void {
+    const rest = this.fitRest;
+    this.fitRest = undefined;
+    // The columns a first look left off screen (setRows), if the grid still shows them: their widths
+    // go into the headers and the column rules without building the headers again.
+    const live = rest && this.grid.getColumns();
+    const cols = rest?.cols.filter((col) => live!.includes(col)) ?? [];
+    if (rest && cols.length) {
+      this.measureWidths(cols, undefined, rest.max, rest.sample);
+      this.grid.reRenderColumns(false);
+      this.reportLayout();
+    }
     this.grid.renderMargins();
   }
 
