@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { constants, PerformanceObserver, type PerformanceEntry } from 'perf_hooks';
 import { pipeline } from 'stream';
 import * as zlib from 'zlib';
 import type { ApiExchange, Click } from '../core/types';
@@ -22,15 +23,37 @@ const HEAD_END = '"rows":[';
 
 /** The longest either way works before it yields: the host's other work waits at most about this. */
 const TURN_MS = 5;
+/** How long the work waits for V8 to finish marking, at most, and how often it looks. */
+const MAX_MARKING_WAIT_MS = 3000;
+const MARKING_POLL_MS = 10;
 /** Bytes of JSON per buffer handed to gzip, and how many of them may be waiting there. */
 const CHUNK = 256 * 1024;
 const CHUNKS = 4;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 
-/** Yields to the event loop once `TURN_MS` have passed since the last turn. */
+/**
+ * Yields to the event loop once `TURN_MS` have passed since the last turn, and waits out V8's marking
+ * of the whole heap. A load's heap grows by gigabytes, which brings a major collection, and while it
+ * marks, every byte the reader allocates makes the main thread mark bytes of the heap in step with it:
+ * the concurrent markers get little of two busy cores, so those steps held the event loop 40–80 ms each
+ * (measured with --trace-gc). Node reports the marking's start (an `incremental` entry) and its end
+ * (the `major` one): between them the work pauses, and the markers and V8's own 1 ms tasks finish it.
+ */
 class Turns {
   private start = performance.now();
+  private markingSince: number | undefined;
+  private readonly gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_INCREMENTAL) this.markingSince ??= performance.now();
+      else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) this.markingSince = undefined;
+    }
+  });
+
+  constructor() {
+    this.gc.observe({ entryTypes: ['gc'] });
+  }
 
   due(): boolean {
     return performance.now() - this.start >= TURN_MS;
@@ -38,7 +61,13 @@ class Turns {
 
   async yield(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
+    // Not for ever: a marking whose end is not reported (or one that never ends) only slows the work.
+    while (this.markingSince !== undefined && performance.now() - this.markingSince < MAX_MARKING_WAIT_MS) await new Promise((resolve) => setTimeout(resolve, MARKING_POLL_MS));
     this.start = performance.now();
+  }
+
+  stop(): void {
+    this.gc.disconnect();
   }
 }
 
@@ -85,6 +114,8 @@ export async function writeResultFile(file: string, result: ResultSet, exchanges
   } catch (e) {
     await out.abort();
     throw e;
+  } finally {
+    turns.stop();
   }
 }
 
@@ -177,59 +208,102 @@ export interface ReadResult {
 export async function readResultFile(file: string): Promise<ReadResult> {
   // pipeline (unlike pipe) passes the file's errors on, so a missing file fails the read.
   const input = pipeline(fs.createReadStream(file, { highWaterMark: 64 * 1024 }), zlib.createGunzip({ chunkSize: 64 * 1024 }), () => undefined);
+  const reader = new LineReader();
   const turns = new Turns();
-  let head: Record<string, unknown> | undefined;
-  const rows: unknown[] = [];
-  let list: unknown[] = rows;
-  let exchanges: unknown[] | undefined;
-  let conversions: Record<string, unknown> | undefined;
-  let badConversionRow = false;
-  let ended = false;
   /** Bytes of a line not ended yet (a line can span chunks; a file of the one-line form is one). */
   let partial: Buffer[] = [];
-
-  const take = (line: string): void => {
-    if (!head) {
-      if (!line.endsWith(HEAD_END)) throw new Error('the file has no head line');
-      head = JSON.parse(line + ']}') as Record<string, unknown>;
-    } else if (line === (conversions ? ']}}' : ']}')) ended = true;
-    else if (line === EXCHANGES_LINE && list === rows) list = exchanges = [];
-    else if (!conversions && line.startsWith(CONVERSIONS_LINE) && line.endsWith(HEAD_END)) {
-      conversions = JSON.parse(line.slice(CONVERSIONS_LINE.length) + ']}') as Record<string, unknown>;
-      list = [];
-      conversions.rows = list;
-    } else {
-      const row = JSON.parse(line.charCodeAt(0) === COMMA ? line.slice(1) : line) as unknown;
-      if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new Error('a row is not an object');
-      if (list === conversions?.rows) {
-        const c = row as Record<string, unknown>;
-        if (typeof c.transaction_id !== 'string' || typeof c.conversion_id !== 'string') badConversionRow = true;
-      }
-      list.push(row);
-    }
-  };
-
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
       let start = 0;
-      // Until the first line is whole, it may be a file of the one-line form: kept as bytes.
-      for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1 && !ended; nl = chunk.indexOf(NEWLINE, start)) {
-        const line = partial.length > 0 ? Buffer.concat([...partial, chunk.subarray(start, nl)]).toString('utf8') : chunk.toString('utf8', start, nl);
+      for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1 && !reader.ended; nl = chunk.indexOf(NEWLINE, start)) {
+        reader.line(partial.length > 0 ? Buffer.concat([...partial, chunk.subarray(start, nl)]) : chunk.subarray(start, nl));
         partial = [];
         start = nl + 1;
-        take(line);
         if (turns.due()) await turns.yield();
       }
-      if (ended) break;
+      if (reader.ended) break;
       if (start < chunk.length) partial.push(chunk.subarray(start));
     }
-    if (!head) {
-      // The older one-line form (it was written whole, so it fits in one string).
-      return { value: JSON.parse(Buffer.concat(partial).toString('utf8')) as unknown, streamed: false, badConversionRow: false };
-    }
-    if (!ended) throw new Error('the file ends early');
-    return { value: { ...head, rows, ...(exchanges ? { exchanges } : {}), ...(conversions ? { conversions } : {}) }, streamed: true, badConversionRow };
+    // The older one-line form (it was written whole, so it fits in one string).
+    if (!reader.head) return { value: JSON.parse(Buffer.concat(partial).toString('utf8')) as unknown, streamed: false, badConversionRow: false };
+    return reader.result();
   } finally {
+    turns.stop();
     input.destroy();
+  }
+}
+
+/**
+ * Rows are parsed a group at a time, as one JSON array of at least 100 KiB: V8's JSON.parse allocates
+ * what it parses from a text that long straight into the old generation (its kPretenureTreshold),
+ * where a million rows end up anyway, instead of into the young generation, from which every
+ * scavenge would copy them (twice) while they are read: those copies were the longest pauses of a
+ * load. Under 128 KiB, the text itself is an ordinary young string that dies young.
+ */
+const GROUP_BYTES = 110 * 1024;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
+
+class LineReader {
+  head: Record<string, unknown> | undefined;
+  ended = false;
+  private readonly rows: unknown[] = [];
+  private list: unknown[] = this.rows;
+  private exchanges: unknown[] | undefined;
+  private conversions: Record<string, unknown> | undefined;
+  private badConversionRow = false;
+  private group = Buffer.allocUnsafeSlow(GROUP_BYTES + 64 * 1024);
+  private used = 0;
+
+  line(bytes: Buffer): void {
+    if (!this.head) {
+      const line = bytes.toString('utf8');
+      if (!line.endsWith(HEAD_END)) throw new Error('the file has no head line');
+      this.head = JSON.parse(line + ']}') as Record<string, unknown>;
+    } else if (bytes[0] === CLOSE) {
+      // The lines between lists start with "]"; rows start with "{" or ",{".
+      this.flush();
+      const line = bytes.toString('utf8');
+      if (line === (this.conversions ? ']}}' : ']}')) this.ended = true;
+      else if (line === EXCHANGES_LINE && this.list === this.rows) this.list = this.exchanges = [];
+      else if (!this.conversions && line.startsWith(CONVERSIONS_LINE) && line.endsWith(HEAD_END)) {
+        this.conversions = JSON.parse(line.slice(CONVERSIONS_LINE.length) + ']}') as Record<string, unknown>;
+        this.list = [];
+        this.conversions.rows = this.list;
+      } else throw new Error('the file has a line out of place');
+    } else {
+      if (this.used + bytes.length + 2 > this.group.length) {
+        this.flush();
+        if (bytes.length + 2 > this.group.length) this.group = Buffer.allocUnsafeSlow(bytes.length + 2);
+      }
+      // "[" then the rows as written: each after the first led by its comma.
+      if (this.used === 0) {
+        this.group[this.used++] = OPEN;
+        this.used += bytes.copy(this.group, this.used, bytes[0] === COMMA ? 1 : 0);
+      } else this.used += bytes.copy(this.group, this.used);
+      if (this.used >= GROUP_BYTES) this.flush();
+    }
+  }
+
+  private flush(): void {
+    if (this.used === 0) return;
+    this.group[this.used++] = CLOSE;
+    const rows = JSON.parse(this.group.toString('utf8', 0, this.used)) as unknown[];
+    this.used = 0;
+    const checkIds = this.list === this.conversions?.rows;
+    for (const row of rows) {
+      if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new Error('a row is not an object');
+      if (checkIds) {
+        const c = row as Record<string, unknown>;
+        if (typeof c.transaction_id !== 'string' || typeof c.conversion_id !== 'string') this.badConversionRow = true;
+      }
+      this.list.push(row);
+    }
+  }
+
+  result(): ReadResult {
+    if (!this.ended) throw new Error('the file ends early');
+    const { head, rows, exchanges, conversions } = this;
+    return { value: { ...head, rows, ...(exchanges ? { exchanges } : {}), ...(conversions ? { conversions } : {}) }, streamed: true, badConversionRow: this.badConversionRow };
   }
 }
