@@ -9,6 +9,7 @@
 import { createReadStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { createGunzip, gunzip } from 'node:zlib';
 import { parseStreamResponse } from '../../src/core/parse';
@@ -20,23 +21,55 @@ import { summarise } from '../lib/stats';
 
 const gunzipAsync = promisify(gunzip);
 
+/** V8's collections as Node reports them (scavenges and the final pauses of mark-compacts; not the
+ * incremental marking steps done on the main thread between, which --trace-gc shows). */
+const gcs: { start: number; ms: number; major: boolean }[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+    gcs.push({ start: e.startTime, ms: e.duration, major: kind === constants.NODE_PERFORMANCE_GC_MAJOR });
+  }
+}).observe({ entryTypes: ['gc'] });
+
+interface GcSummary {
+  minor: number;
+  minorMaxMs: number;
+  major: number;
+  majorMaxMs: number;
+  /** Of the longest block, the milliseconds Node reported as collections. */
+  inLongestBlockMs: number;
+}
+
 /** Runs `f`, timing it and the longest event-loop block while it ran. */
-async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; maxBlockMs: number; value: T }> {
+async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; maxBlockMs: number; gc: GcSummary; value: T }> {
   // A 1 ms interval: the longest gap between its ticks is the longest block (less the 1 ms).
   let last = performance.now();
   let max = 0;
+  let maxAt = [0, 0];
   const tick = setInterval(() => {
     const now = performance.now();
-    max = Math.max(max, now - last);
+    if (now - last > max) {
+      max = now - last;
+      maxAt = [last, now];
+    }
     last = now;
   }, 1);
+  const g0 = gcs.length;
   const t0 = performance.now();
   const value = await f();
   const ms = performance.now() - t0;
   // One more tick, so a block at the very end is seen too.
   await new Promise((resolve) => setTimeout(resolve, 5));
   clearInterval(tick);
-  return { ms, maxBlockMs: max, value };
+  // Entries arrive a turn after the collection.
+  await new Promise((resolve) => setImmediate(resolve));
+  const mine = gcs.slice(g0);
+  const minor = mine.filter((g) => !g.major);
+  const major = mine.filter((g) => g.major);
+  const [a, b] = maxAt;
+  const inLongestBlockMs = mine.reduce((sum, g) => sum + Math.max(0, Math.min(g.start + g.ms, b) - Math.max(g.start, a)), 0);
+  const gc = { minor: minor.length, minorMaxMs: Math.max(0, ...minor.map((g) => g.ms)), major: major.length, majorMaxMs: Math.max(0, ...major.map((g) => g.ms)), inLongestBlockMs };
+  return { ms, maxBlockMs: max, gc, value };
 }
 
 /** Bytes of the JSON inside a gzip file, counted as it streams (never held at once). */
@@ -59,6 +92,8 @@ async function main(): Promise<void> {
   const saveBlock: number[] = [];
   const load: number[] = [];
   const loadBlock: number[] = [];
+  const saveGc: GcSummary[] = [];
+  const loadGc: GcSummary[] = [];
   const oneShot: number[] = [];
   const oneShotBlock: number[] = [];
   let oneShotError: string | undefined;
@@ -68,10 +103,12 @@ async function main(): Promise<void> {
     const s = await timed(() => store.save('r-bench', result));
     save.push(s.ms);
     saveBlock.push(s.maxBlockMs);
+    saveGc.push(s.gc);
     const l = await timed(() => store.load('r-bench'));
     loadedRows = l.value?.rows.length ?? 0;
     load.push(l.ms);
     loadBlock.push(l.maxBlockMs);
+    loadGc.push(l.gc);
     // The one-shot read needs the whole JSON as one string: past V8's longest (2^29 - 24 UTF-16 units)
     // it cannot work, so it is not tried (it would only spend minutes gunzipping into one buffer).
     const textBytes = await jsonBytes(join(dir, 'r-bench.json.gz'));
@@ -99,6 +136,10 @@ async function main(): Promise<void> {
     saveMaxBlockMs: Math.max(...saveBlock),
     load: summarise(load),
     loadMaxBlockMs: Math.max(...loadBlock),
+    saveMaxBlocksMs: saveBlock,
+    loadMaxBlocksMs: loadBlock,
+    saveGc,
+    loadGc,
     oneShot: oneShot.length ? summarise(oneShot) : undefined,
     oneShotMaxBlockMs: oneShotBlock.length ? Math.max(...oneShotBlock) : undefined,
     oneShotError,

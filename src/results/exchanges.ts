@@ -1,6 +1,6 @@
 import { asSentDocument, keepWithinBudget } from '../core/asSent';
 import { exchangeOfClick } from '../core/client';
-import type { ApiExchange } from '../core/types';
+import type { ApiExchange, Click } from '../core/types';
 import type { ResultSet } from './resultSet';
 
 // Which requests and responses a result came from, for "Open as JSON" and the result store. Streams
@@ -9,13 +9,33 @@ import type { ResultSet } from './resultSet';
 
 /** The result's exchanges, or those of its looked-up clicks, within the budget for kept responses. */
 export function exchangesOf(result: ResultSet): ApiExchange[] {
-  if (result.exchanges) return result.exchanges;
-  const out: ApiExchange[] = [];
-  for (const row of result.rows) {
-    const x = exchangeOfClick(row);
-    if (x) out.push(x);
-  }
-  return keepWithinBudget(out);
+  const collector = exchangeCollector(result);
+  if (!result.exchanges) for (const row of result.rows) collector.add(row);
+  return collector.list();
+}
+
+/** Gathers what `exchangesOf` gives a row at a time. */
+export interface ExchangeCollector {
+  add(row: Click): void;
+  list(): ApiExchange[];
+}
+
+/**
+ * `exchangesOf` for a caller that passes over the rows anyway, a batch at a time (the result store's
+ * writer): a pass of its own over a million looked-up clicks holds the extension host for tens of
+ * milliseconds.
+ */
+export function exchangeCollector(result: ResultSet): ExchangeCollector {
+  const own = result.exchanges;
+  if (own) return { add: () => undefined, list: () => own };
+  const found: ApiExchange[] = [];
+  return {
+    add: (row) => {
+      const x = exchangeOfClick(row);
+      if (x) found.push(x);
+    },
+    list: () => keepWithinBudget(found),
+  };
 }
 
 /**

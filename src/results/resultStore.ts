@@ -1,10 +1,7 @@
-import { once } from 'events';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as readline from 'readline';
-import { pipeline } from 'stream/promises';
-import * as zlib from 'zlib';
 import type { ApiExchange } from '../core/types';
+import { readResultFile, writeResultFile } from './resultFile';
 import type { ResultConversions, ResultSet } from './resultSet';
 
 // The rows behind each results panel, kept by the host so a panel survives a window reload without
@@ -12,11 +9,9 @@ import type { ResultConversions, ResultSet } from './resultSet';
 // JSON file per result in the extension's storage folder, newest kept first within a file count and
 // a byte budget; a panel whose file was evicted says so and offers "Run again".
 //
-// Written in batches with a yield between them: a 100,000-row result is a few hundred MB of JSON,
-// and stringifying it in one go would freeze every extension in the window for seconds. Each row
-// (and each exchange) is on its own line of the JSON, which is still one JSON document, so loading
-// streams it back a line at a time: a million rows are about two gigabytes of JSON, past the longest
-// string V8 makes, and parsing them in one go would block the extension host for many seconds.
+// Written and read a few milliseconds at a time with a yield between (src/results/resultFile.ts): a
+// 100,000-row result is a few hundred MB of JSON, and stringifying or parsing it in one go would
+// freeze every extension in the window for seconds.
 
 export interface ResultStoreLimits {
   maxFiles: number;
@@ -27,9 +22,6 @@ export const DEFAULT_STORE_LIMITS: ResultStoreLimits = { maxFiles: 30, maxBytes:
 
 const ID_RE = /^[a-z0-9-]{1,64}$/;
 const SUFFIX = '.json.gz';
-const BATCH = 500;
-const EXCHANGES_LINE = '],"exchanges":[';
-const CONVERSIONS_LINE = '],"conversions":';
 
 export function newResultId(): string {
   return `r-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
@@ -80,51 +72,16 @@ export class ResultStore {
 
   private async write(id: string, result: ResultSet): Promise<void> {
     // Loaded with the first write, not at activation (it brings the client's request code along).
-    const { exchangesOf } = await import('./exchanges.js');
+    const { exchangeCollector } = await import('./exchanges.js');
     const file = this.file(id);
+    // A failed write leaves the kept file as it was: written aside, renamed only when whole.
     const tmp = `${file}.${process.pid}.tmp`;
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    const gzip = zlib.createGzip({ level: 6 });
-    const done = pipeline(gzip, fs.createWriteStream(tmp));
-    const put = async (text: string): Promise<void> => {
-      if (!gzip.write(text)) await once(gzip, 'drain');
-    };
     try {
-      await put(`{"title":${JSON.stringify(result.title)},"request":${JSON.stringify(result.request)},"rows":[\n`);
-      for (let i = 0; i < result.rows.length; i += BATCH) {
-        const batch = result.rows.slice(i, i + BATCH).map((r) => JSON.stringify(r));
-        await put((i > 0 ? ',' : '') + batch.join('\n,') + '\n');
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      // What Everflow sent, so "Open as JSON" after a reload still shows it (texts within the budget).
-      const exchanges = exchangesOf(result);
-      if (exchanges.length > 0) {
-        await put(EXCHANGES_LINE + '\n');
-        for (let i = 0; i < exchanges.length; i++) {
-          await put((i > 0 ? ',' : '') + JSON.stringify(exchanges[i]) + '\n');
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      }
-      // Conversions added to the result ("Add Conversions"), so their columns survive a reload: their
-      // head on a line of its own, then a conversion row per line, like the clicks.
-      if (result.conversions) {
-        const { rows, ...meta } = result.conversions;
-        await put(`${CONVERSIONS_LINE}${JSON.stringify({ ...meta, rows: [] }).slice(0, -2)}\n`);
-        for (let i = 0; i < rows.length; i += BATCH) {
-          await put((i > 0 ? ',' : '') + rows.slice(i, i + BATCH).map((r) => JSON.stringify(r)).join('\n,') + '\n');
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-        await put(']}}\n');
-      } else {
-        await put(']}\n');
-      }
-      gzip.end();
-      await done;
+      await writeResultFile(tmp, result, exchangeCollector(result));
       await fs.promises.rename(tmp, file);
     } catch (e) {
-      gzip.destroy();
-      await done.catch(() => undefined);
-      await fs.promises.rm(tmp, { force: true });
+      await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
       throw e;
     }
   }
@@ -134,11 +91,13 @@ export class ResultStore {
     if (!this.dir || !isResultId(id)) return undefined;
     await this.writing.get(id);
     try {
-      const parsed = await readResult(this.file(id));
+      const { value: parsed, streamed, badConversionRow } = await readResultFile(this.file(id));
       if (!isResultSet(parsed)) return undefined;
       // A file of an older version has no exchanges; a damaged list is dropped rather than trusted.
       if (parsed.exchanges !== undefined && !isExchangeList(parsed.exchanges)) delete parsed.exchanges;
-      if (parsed.conversions !== undefined && !isResultConversions(parsed.conversions)) delete parsed.conversions;
+      // Rows read a line at a time were checked as they were parsed (a pass over them all here would
+      // hold the host); a file of the one-line form was parsed whole and is checked whole.
+      if (parsed.conversions !== undefined && (badConversionRow || !isResultConversions(parsed.conversions, !streamed))) delete parsed.conversions;
       return parsed;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`Results: could not read kept result ${id}: ${e instanceof Error ? e.message : String(e)}`);
@@ -190,65 +149,6 @@ export class ResultStore {
   }
 }
 
-/**
- * A kept result, a line at a time: the head line up to `"rows":[`, a row per line (after the first,
- * led by a comma), then the exchanges the same way, then the conversions' head and their rows the same
- * way. A file written before rows had lines of their own is one line, parsed whole as before.
- */
-async function readResult(file: string): Promise<unknown> {
-  const source = fs.createReadStream(file);
-  const input = source.pipe(zlib.createGunzip());
-  const lines = readline.createInterface({ input, crlfDelay: Infinity });
-  // `pipe` does not pass the file's errors on (a missing file would leave the read waiting forever).
-  const failed = new Promise<never>((_, reject) => {
-    source.on('error', reject);
-    input.on('error', reject);
-  });
-  failed.catch(() => undefined);
-  const read = async (): Promise<unknown> => {
-    let head: Record<string, unknown> | undefined;
-    let list: unknown[] = [];
-    const rows = list;
-    let exchanges: unknown[] | undefined;
-    let conversions: Record<string, unknown> | undefined;
-    let whole = '';
-    let ended = false;
-    let parsed = 0;
-    for await (const line of lines) {
-      if (!head) {
-        if (!line.endsWith('"rows":[')) {
-          whole += line;
-          continue;
-        }
-        head = JSON.parse(line + ']}') as Record<string, unknown>;
-      } else if (line === (conversions ? ']}}' : ']}')) {
-        ended = true;
-        break;
-      } else if (line === EXCHANGES_LINE) list = exchanges = [];
-      else if (!conversions && line.startsWith(CONVERSIONS_LINE) && line.endsWith('"rows":[')) {
-        conversions = JSON.parse(line.slice(CONVERSIONS_LINE.length) + ']}') as Record<string, unknown>;
-        list = [];
-        conversions.rows = list;
-      } else {
-        list.push(JSON.parse(line.startsWith(',') ? line.slice(1) : line));
-        // readline hands over up to a thousand buffered lines without a turn of the event loop between
-        // them (tens of milliseconds of parsing): give the host's other work a turn every batch.
-        if (++parsed % BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
-      }
-    }
-    if (!head) return JSON.parse(whole);
-    if (!ended) throw new Error('the file ends early');
-    return { ...head, rows, ...(exchanges ? { exchanges } : {}), ...(conversions ? { conversions } : {}) };
-  };
-  try {
-    return await Promise.race([read(), failed]);
-  } finally {
-    lines.close();
-    input.destroy();
-    source.destroy();
-  }
-}
-
 function isExchangeList(v: unknown): v is ApiExchange[] {
   return (
     Array.isArray(v) &&
@@ -256,14 +156,14 @@ function isExchangeList(v: unknown): v is ApiExchange[] {
   );
 }
 
-function isResultConversions(v: unknown): v is ResultConversions {
+function isResultConversions(v: unknown, checkRows: boolean): v is ResultConversions {
   if (typeof v !== 'object' || v === null) return false;
   const c = v as Partial<ResultConversions>;
   return (
     typeof c.from === 'string' &&
     typeof c.to === 'string' &&
     Array.isArray(c.rows) &&
-    c.rows.every((r) => typeof r === 'object' && r !== null && typeof r.transaction_id === 'string' && typeof r.conversion_id === 'string') &&
+    (!checkRows || c.rows.every((r) => typeof r === 'object' && r !== null && typeof r.transaction_id === 'string' && typeof r.conversion_id === 'string')) &&
     (c.exchanges === undefined || isExchangeList(c.exchanges))
   );
 }

@@ -7,8 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { after, describe, it } from 'node:test';
+import { EverflowClient } from '../../../src/core/client';
+import { RateLimiter } from '../../../src/core/limiter';
+import { exchangesOf } from '../../../src/results/exchanges';
 import { ResultStore } from '../../../src/results/resultStore';
 import type { ResultSet } from '../../../src/results/resultSet';
+import { startSandbox } from '../../sandbox/server';
 import { click } from '../core/gridFixtures';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ef-store-'));
@@ -64,5 +68,113 @@ describe('ResultStore', () => {
     fs.writeFileSync(path.join(dir, 'r-bad.json.gz'), Buffer.from('not gzip'));
     assert.equal(await store.load('r-bad'), undefined);
     assert.equal(await store.load('r-never-saved'), undefined);
+  });
+  it('keeps every field of a row, unknown ones and text past a buffer or a chunk of the file included', async () => {
+    const store = new ResultStore(dir);
+    const r = result(2000);
+    // Multi-byte text on every row, so lines and characters straddle the reader's 64 KiB chunks.
+    r.rows.forEach((row, i) => Object.assign(row, { note_ünïcödé: `日本語 ${'🦊'.repeat(i % 50)} \u2028 ${hostile[i % hostile.length]}` }));
+    Object.assign(r.rows[7], { unknown_field: { nested: ['\n]}', null, 1e300, -0.5, true], '': 'empty key', 'key\nwith newline': '],"conversions":{' } });
+    // One row bigger than the writer's 256 KiB buffer, one exactly around it.
+    Object.assign(r.rows[500], { huge: 'x'.repeat(600 * 1024) + '🦊' });
+    Object.assign(r.rows[501], { big: 'é'.repeat(128 * 1024 - 700) });
+    await store.save('r-fields', r);
+    assert.deepEqual(await store.load('r-fields'), JSON.parse(JSON.stringify(r)));
+  });
+  it('keeps the exchanges of looked-up clicks, gathered as the rows are written', async () => {
+    const sb = await startSandbox({ seed: 3 });
+    try {
+      const client = new EverflowClient({ baseUrl: () => sb.url, getApiKey: async () => sb.keys.valid, limiter: new RateLimiter({ perSecond: 1000 }) });
+      const rows = await Promise.all(sb.sampleIds(3).map((id) => client.getClick(id)));
+      const r: ResultSet = { title: 'look-ups', request: { ...request, kind: 'bulk', rows: 3 }, rows };
+      const expected = exchangesOf(r);
+      assert.equal(expected.length, 3);
+      const store = new ResultStore(dir);
+      await store.save('r-lookups', r);
+      const loaded = await store.load('r-lookups');
+      assert.deepEqual(loaded?.exchanges, JSON.parse(JSON.stringify(expected)));
+      assert.deepEqual(loaded?.rows, JSON.parse(JSON.stringify(rows)));
+    } finally {
+      await sb.close();
+    }
+  });
+  it('reads a file laid out as the version before wrote it (rows joined a batch at a time)', async () => {
+    const r = { ...result(1100), exchanges: [{ method: 'POST', path: '/v1/x', response: '{}' }] } as unknown as ResultSet;
+    let text = `{"title":${JSON.stringify(r.title)},"request":${JSON.stringify(r.request)},"rows":[\n`;
+    for (let i = 0; i < r.rows.length; i += 500) text += (i > 0 ? ',' : '') + r.rows.slice(i, i + 500).map((x) => JSON.stringify(x)).join('\n,') + '\n';
+    text += '],"exchanges":[\n' + JSON.stringify(r.exchanges![0]) + '\n]}\n';
+    fs.writeFileSync(path.join(dir, 'r-before.json.gz'), zlib.gzipSync(text));
+    assert.deepEqual(await new ResultStore(dir).load('r-before'), JSON.parse(JSON.stringify(r)));
+  });
+  it('a save that fails leaves the kept file as it was, and no file aside', async () => {
+    const logs: string[] = [];
+    const store = new ResultStore(dir, undefined, (m) => logs.push(m));
+    const good = result(50);
+    await store.save('r-fail', good);
+    // A value JSON cannot write, part-way through the rows.
+    const bad = result(3000);
+    Object.assign(bad.rows[2500], { n: 1n });
+    await store.save('r-fail', bad);
+    assert.match(logs.join('\n'), /could not keep result r-fail for a reload: .*BigInt/);
+    assert.deepEqual(await store.load('r-fail'), JSON.parse(JSON.stringify(good)));
+    // The file aside cannot be written at all (a folder stands where it goes).
+    const aside = path.join(dir, `r-fail.json.gz.${process.pid}.tmp`);
+    fs.mkdirSync(aside);
+    try {
+      await store.save('r-fail', result(10));
+      assert.equal(logs.length, 2);
+      assert.deepEqual(await store.load('r-fail'), JSON.parse(JSON.stringify(good)));
+    } finally {
+      fs.rmSync(aside, { recursive: true, force: true });
+    }
+    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.startsWith('r-fail')), ['r-fail.json.gz']);
+  });
+  it('refuses a file cut at a line, cut inside the gzip stream, or with a row that is not an object', async () => {
+    const store = new ResultStore(dir);
+    await store.save('r-cut2', result(2000));
+    const file = path.join(dir, 'r-cut2.json.gz');
+    const bytes = fs.readFileSync(file);
+    const text = zlib.gunzipSync(bytes).toString('utf8');
+    fs.writeFileSync(file, zlib.gzipSync(text.slice(0, text.lastIndexOf(']}'))));
+    assert.equal(await store.load('r-cut2'), undefined, 'cut just before the end line');
+    fs.writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length * 0.7)));
+    assert.equal(await store.load('r-cut2'), undefined, 'the gzip stream cut short');
+    const lines = text.split('\n');
+    lines[3] = ',[1,2]';
+    fs.writeFileSync(file, zlib.gzipSync(lines.join('\n')));
+    assert.equal(await store.load('r-cut2'), undefined, 'a row that is an array');
+    lines[3] = ',null';
+    fs.writeFileSync(file, zlib.gzipSync(lines.join('\n')));
+    assert.equal(await store.load('r-cut2'), undefined, 'a row that is null');
+  });
+  it('drops conversions with a row lacking its ids, keeping the clicks', async () => {
+    const store = new ResultStore(dir);
+    const conversions = { from: request.from, to: request.to, timezone_id: 67, attribution_days: 30, fetched_at: request.fetched_at, pages: 1, total_count: 2, partial: false, rows: [{ conversion_id: 'c1', transaction_id: 't1' }, { conversion_id: 'c2', transaction_id: 't2' }] };
+    const r = { ...result(20), conversions } as unknown as ResultSet;
+    await store.save('r-conv-bad', r);
+    const file = path.join(dir, 'r-conv-bad.json.gz');
+    const text = zlib.gunzipSync(fs.readFileSync(file)).toString('utf8');
+    fs.writeFileSync(file, zlib.gzipSync(text.replace('{"conversion_id":"c2","transaction_id":"t2"}', '{"conversion_id":"c2","transaction_id":2}')));
+    const loaded = await store.load('r-conv-bad');
+    assert.equal(loaded?.conversions, undefined);
+    assert.deepEqual(loaded?.rows, JSON.parse(JSON.stringify(r.rows)));
+  });
+  it('gives the event loop turns while it writes and reads', async () => {
+    const store = new ResultStore(dir);
+    const r = result(20_000);
+    let turns = 0;
+    let counting = true;
+    const count = (): void => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    for (const step of [() => store.save('r-turns', r), () => store.load('r-turns')]) {
+      turns = 0;
+      counting = true;
+      setImmediate(count);
+      await step();
+      counting = false;
+      assert.ok(turns >= 10, `${turns} turns`);
+    }
   });
 });

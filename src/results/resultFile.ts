@@ -1,0 +1,310 @@
+import * as fs from 'fs';
+import { constants, PerformanceObserver, type PerformanceEntry } from 'perf_hooks';
+import { pipeline } from 'stream';
+import * as zlib from 'zlib';
+import type { ApiExchange, Click } from '../core/types';
+import type { ResultSet } from './resultSet';
+
+// The file a kept result is written to and read from (src/results/resultStore.ts): gzipped JSON, one
+// document, with its head on the first line and then each row (and each exchange, and the conversions'
+// head and each of their rows) on a line of its own, so it is read back a line at a time: a million
+// rows are about two gigabytes of JSON, past the longest string V8 makes.
+//
+// Both ways work a few milliseconds at a time and then give the event loop a turn (a fixed count of
+// rows is too coarse: a row can be a hundred bytes or a megabyte). They also allocate little on the
+// host's heap besides what must be there: each row's JSON goes into a few reused buffers handed to
+// gzip, not into strings joined per batch (a joined batch is a large object, which V8 puts in its old
+// generation, where only a major collection of the whole heap frees it), and the reader splits lines
+// in the gunzipped bytes instead of readline (a promise per line) and parses rows a group at a time
+// (see GROUP_BYTES).
+
+export const EXCHANGES_LINE = '],"exchanges":[';
+export const CONVERSIONS_LINE = '],"conversions":';
+const HEAD_END = '"rows":[';
+
+/** The longest either way works before it yields: the host's other work waits at most about this. */
+const TURN_MS = 5;
+/** How long the work waits for V8 to finish marking, at most, and how often it looks. */
+const MAX_MARKING_WAIT_MS = 3000;
+const MARKING_POLL_MS = 10;
+/** Bytes of JSON per buffer handed to gzip, and how many of them may be waiting there. */
+const CHUNK = 256 * 1024;
+const CHUNKS = 4;
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+
+/**
+ * Yields to the event loop once `TURN_MS` have passed since the last turn, and waits out V8's marking
+ * of the whole heap. A load's heap grows by gigabytes, which brings a major collection, and while it
+ * marks, every byte the reader allocates makes the main thread mark bytes of the heap in step with it:
+ * the concurrent markers get little of two busy cores, so those steps held the event loop 40–80 ms each
+ * (measured with --trace-gc). Node reports the marking's start (an `incremental` entry) and its end
+ * (the `major` one): between them the work pauses, and the markers and V8's own 1 ms tasks finish it.
+ */
+class Turns {
+  private start = performance.now();
+  private markingSince: number | undefined;
+  private readonly gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_INCREMENTAL) this.markingSince ??= performance.now();
+      else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) this.markingSince = undefined;
+    }
+  });
+
+  constructor() {
+    this.gc.observe({ entryTypes: ['gc'] });
+  }
+
+  due(): boolean {
+    return performance.now() - this.start >= TURN_MS;
+  }
+
+  async yield(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    // Not for ever: a marking whose end is not reported (or one that never ends) only slows the work.
+    while (this.markingSince !== undefined && performance.now() - this.markingSince < MAX_MARKING_WAIT_MS) await new Promise((resolve) => setTimeout(resolve, MARKING_POLL_MS));
+    this.start = performance.now();
+  }
+
+  stop(): void {
+    this.gc.disconnect();
+  }
+}
+
+/** What the writer needs beyond the result: the exchanges, gathered as the rows pass (exchanges.ts). */
+export interface ExchangeSink {
+  add(row: Click): void;
+  list(): ApiExchange[];
+}
+
+/**
+ * Writes `result` to `file` (gzipped). Rejects on any failure, leaving `file` partly written: the
+ * caller writes to a temporary name and renames.
+ */
+export async function writeResultFile(file: string, result: ResultSet, exchanges: ExchangeSink): Promise<void> {
+  const out = new ChunkedGzipFile(file);
+  const turns = new Turns();
+  const rows = async (list: readonly unknown[], each?: (row: Click) => void): Promise<void> => {
+    for (let i = 0; i < list.length; i++) {
+      if (each) each(list[i] as Click);
+      await out.line(JSON.stringify(list[i]), i > 0);
+      if (turns.due()) await turns.yield();
+    }
+  };
+  try {
+    await out.line(`{"title":${JSON.stringify(result.title)},"request":${JSON.stringify(result.request)},${HEAD_END}`, false);
+    await rows(result.rows, (row) => exchanges.add(row));
+    // What Everflow sent, so "Open as JSON" after a reload still shows it (texts within the budget).
+    const sent = exchanges.list();
+    if (sent.length > 0) {
+      await out.line(EXCHANGES_LINE, false);
+      await rows(sent);
+    }
+    // Conversions added to the result ("Add Conversions"), so their columns survive a reload: their
+    // head on a line of its own, then a conversion row per line, like the clicks.
+    if (result.conversions) {
+      const { rows: list, ...meta } = result.conversions;
+      await out.line(`${CONVERSIONS_LINE}${JSON.stringify({ ...meta, rows: [] }).slice(0, -2)}`, false);
+      await rows(list);
+      await out.line(']}}', false);
+    } else {
+      await out.line(']}', false);
+    }
+    await out.end();
+  } catch (e) {
+    await out.abort();
+    throw e;
+  } finally {
+    turns.stop();
+  }
+}
+
+/** A gzip file written through a few reused buffers (no strings joined on the host's heap). */
+class ChunkedGzipFile {
+  private readonly gzip = zlib.createGzip({ level: 6 });
+  private readonly done: Promise<void>;
+  private readonly free: Buffer[] = [];
+  private buf: Buffer;
+  private used = 0;
+  private waiting: (() => void) | undefined;
+  private failure: unknown;
+
+  constructor(file: string) {
+    for (let i = 0; i < CHUNKS; i++) this.free.push(Buffer.allocUnsafeSlow(CHUNK));
+    this.buf = this.free.pop()!;
+    this.done = new Promise<void>((resolve, reject) =>
+      pipeline(this.gzip, fs.createWriteStream(file), (e) => {
+        if (e) {
+          this.failure = e;
+          this.waiting?.();
+          reject(e);
+        } else resolve();
+      }),
+    );
+    this.done.catch(() => undefined);
+  }
+
+  /** Appends `text` and a newline, led by a comma when `comma`. */
+  async line(text: string, comma: boolean): Promise<void> {
+    // Worst case 3 bytes of UTF-8 per UTF-16 unit; the exact count only when that may not fit.
+    if (this.used + text.length * 3 + 2 > this.buf.length) {
+      const bytes = Buffer.byteLength(text) + 2;
+      if (this.used + bytes > this.buf.length) {
+        await this.flush();
+        if (bytes > this.buf.length) {
+          this.free.push(this.buf);
+          this.buf = Buffer.allocUnsafeSlow(bytes);
+        }
+      }
+    }
+    if (comma) this.buf[this.used++] = COMMA;
+    this.used += this.buf.write(text, this.used);
+    this.buf[this.used++] = NEWLINE;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.used === 0) return;
+    const full = this.buf;
+    this.gzip.write(full.subarray(0, this.used), (e) => {
+      // gzip is done with the bytes: the buffer can take more (an outsized one is let go).
+      if (!e && full.length === CHUNK) this.free.push(full);
+      this.waiting?.();
+    });
+    this.used = 0;
+    while (this.free.length === 0 && this.failure === undefined) await new Promise<void>((resolve) => (this.waiting = resolve));
+    this.waiting = undefined;
+    if (this.failure !== undefined) throw this.failure;
+    this.buf = this.free.pop()!;
+  }
+
+  async end(): Promise<void> {
+    await this.flush();
+    this.gzip.end();
+    await this.done;
+  }
+
+  async abort(): Promise<void> {
+    this.gzip.destroy();
+    await this.done.catch(() => undefined);
+  }
+}
+
+/** What the reader found beyond the document: rows it could not trust. */
+export interface ReadResult {
+  value: unknown;
+  /** Read a line at a time, with each click row checked to be an object as it was parsed. */
+  streamed: boolean;
+  /** A conversion row without its string ids was read (the conversions cannot be trusted). */
+  badConversionRow: boolean;
+}
+
+/**
+ * A kept result, a line at a time: the head line up to `"rows":[`, a row per line (after the first,
+ * led by a comma), then the exchanges the same way, then the conversions' head and their rows the same
+ * way. A file written before rows had lines of their own is one line, parsed whole as before. Rejects
+ * on a file cut short, a row that is not an object, or anything unreadable.
+ */
+export async function readResultFile(file: string): Promise<ReadResult> {
+  // pipeline (unlike pipe) passes the file's errors on, so a missing file fails the read.
+  const input = pipeline(fs.createReadStream(file, { highWaterMark: 64 * 1024 }), zlib.createGunzip({ chunkSize: 64 * 1024 }), () => undefined);
+  const reader = new LineReader();
+  const turns = new Turns();
+  /** Bytes of a line not ended yet (a line can span chunks; a file of the one-line form is one). */
+  let partial: Buffer[] = [];
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1 && !reader.ended; nl = chunk.indexOf(NEWLINE, start)) {
+        reader.line(partial.length > 0 ? Buffer.concat([...partial, chunk.subarray(start, nl)]) : chunk.subarray(start, nl));
+        partial = [];
+        start = nl + 1;
+        if (turns.due()) await turns.yield();
+      }
+      if (reader.ended) break;
+      if (start < chunk.length) partial.push(chunk.subarray(start));
+    }
+    // The older one-line form (it was written whole, so it fits in one string).
+    if (!reader.head) return { value: JSON.parse(Buffer.concat(partial).toString('utf8')) as unknown, streamed: false, badConversionRow: false };
+    return reader.result();
+  } finally {
+    turns.stop();
+    input.destroy();
+  }
+}
+
+/**
+ * Rows are parsed a group at a time, as one JSON array of at least 100 KiB: V8's JSON.parse allocates
+ * what it parses from a text that long straight into the old generation (its kPretenureTreshold),
+ * where a million rows end up anyway, instead of into the young generation, from which every
+ * scavenge would copy them (twice) while they are read: those copies were the longest pauses of a
+ * load. Under 128 KiB, the text itself is an ordinary young string that dies young.
+ */
+const GROUP_BYTES = 110 * 1024;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
+
+class LineReader {
+  head: Record<string, unknown> | undefined;
+  ended = false;
+  private readonly rows: unknown[] = [];
+  private list: unknown[] = this.rows;
+  private exchanges: unknown[] | undefined;
+  private conversions: Record<string, unknown> | undefined;
+  private badConversionRow = false;
+  private group = Buffer.allocUnsafeSlow(GROUP_BYTES + 64 * 1024);
+  private used = 0;
+
+  line(bytes: Buffer): void {
+    if (!this.head) {
+      const line = bytes.toString('utf8');
+      if (!line.endsWith(HEAD_END)) throw new Error('the file has no head line');
+      this.head = JSON.parse(line + ']}') as Record<string, unknown>;
+    } else if (bytes[0] === CLOSE) {
+      // The lines between lists start with "]"; rows start with "{" or ",{".
+      this.flush();
+      const line = bytes.toString('utf8');
+      if (line === (this.conversions ? ']}}' : ']}')) this.ended = true;
+      else if (line === EXCHANGES_LINE && this.list === this.rows) this.list = this.exchanges = [];
+      else if (!this.conversions && line.startsWith(CONVERSIONS_LINE) && line.endsWith(HEAD_END)) {
+        this.conversions = JSON.parse(line.slice(CONVERSIONS_LINE.length) + ']}') as Record<string, unknown>;
+        this.list = [];
+        this.conversions.rows = this.list;
+      } else throw new Error('the file has a line out of place');
+    } else {
+      if (this.used + bytes.length + 2 > this.group.length) {
+        this.flush();
+        if (bytes.length + 2 > this.group.length) this.group = Buffer.allocUnsafeSlow(bytes.length + 2);
+      }
+      // "[" then the rows as written: each after the first led by its comma.
+      if (this.used === 0) {
+        this.group[this.used++] = OPEN;
+        this.used += bytes.copy(this.group, this.used, bytes[0] === COMMA ? 1 : 0);
+      } else this.used += bytes.copy(this.group, this.used);
+      if (this.used >= GROUP_BYTES) this.flush();
+    }
+  }
+
+  private flush(): void {
+    if (this.used === 0) return;
+    this.group[this.used++] = CLOSE;
+    const rows = JSON.parse(this.group.toString('utf8', 0, this.used)) as unknown[];
+    this.used = 0;
+    const checkIds = this.list === this.conversions?.rows;
+    for (const row of rows) {
+      if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new Error('a row is not an object');
+      if (checkIds) {
+        const c = row as Record<string, unknown>;
+        if (typeof c.transaction_id !== 'string' || typeof c.conversion_id !== 'string') this.badConversionRow = true;
+      }
+      this.list.push(row);
+    }
+  }
+
+  result(): ReadResult {
+    if (!this.ended) throw new Error('the file ends early');
+    const { head, rows, exchanges, conversions } = this;
+    return { value: { ...head, rows, ...(exchanges ? { exchanges } : {}), ...(conversions ? { conversions } : {}) }, streamed: true, badConversionRow: this.badConversionRow };
+  }
+}
