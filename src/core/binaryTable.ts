@@ -17,8 +17,7 @@ import type { PackedColumn, PackedTable } from './tablePack';
 // equal to another column's (a hash column numbered like the id it hashes, `time` and
 // `unix_timestamp`) is sent once and both columns view the same bytes; a column whose every row is
 // a new value (transaction ids) sends no codes at all (`each`); whole numbers that fit 32 bits go as
-// a Uint32Array; a big dictionary sends its strings' lengths in a byte each, not where each ends;
-// codes into 16 values or fewer go 2, 4 or 8 to a byte (`bits`).
+// a Uint32Array; a big dictionary sends its strings' lengths in a byte each, not where each ends.
 
 /** Distinct values of a column: strings first (joined, `ends[k]` is where string k ends), then the rest. */
 export interface BinaryDict {
@@ -54,11 +53,6 @@ export type BinaryColumn =
   | { kind: 'codes'; dict: BinaryDict; codes: Uint8Array | Uint16Array | Uint32Array }
   /** Row r is entry r of `dict` (every row a new value, as transaction ids are): the codes are not sent. */
   | { kind: 'each'; dict: BinaryDict }
-  /**
-   * Codes into a dictionary of at most 16 values in `bits` bits each (0: every row is entry 0), packed
-   * from the low bits of each byte up: row r's code is (packed[r * bits >> 3] >> (r * bits & 7)) & mask.
-   */
-  | { kind: 'bits'; dict: BinaryDict; bits: 0 | 1 | 2 | 4; packed: Uint8Array }
   /**
    * Mostly distinct numbers: the number per row (as a Uint32Array when every one is a whole number
    * that fits); the rows that hold something else, coded into `rest` (their `values` are not read).
@@ -153,59 +147,6 @@ function endsOf(lens: Uint8Array | Uint16Array, column: string): Uint32Array {
   return ends;
 }
 
-/** The bits a code of a dictionary of `size` values takes, packed (undefined: a whole byte or more). */
-function bitsFor(size: number): 0 | 1 | 2 | 4 | undefined {
-  return size <= 1 ? 0 : size <= 2 ? 1 : size <= 4 ? 2 : size <= 16 ? 4 : undefined;
-}
-
-/** Codes below 2^bits packed into `out`, low bits first. */
-function packCodes(codes: Uint8Array | Uint16Array | Uint32Array, bits: 1 | 2 | 4, out: Uint8Array): void {
-  const per = 8 / bits;
-  const whole = Math.floor(codes.length / per);
-  let r = 0;
-  if (bits === 4) {
-    for (let i = 0; i < whole; i++, r += 2) out[i] = codes[r] | (codes[r + 1] << 4);
-  } else if (bits === 2) {
-    for (let i = 0; i < whole; i++, r += 4) out[i] = codes[r] | (codes[r + 1] << 2) | (codes[r + 2] << 4) | (codes[r + 3] << 6);
-  } else {
-    for (let i = 0; i < whole; i++, r += 8) {
-      out[i] = codes[r] | (codes[r + 1] << 1) | (codes[r + 2] << 2) | (codes[r + 3] << 3) | (codes[r + 4] << 4) | (codes[r + 5] << 5) | (codes[r + 6] << 6) | (codes[r + 7] << 7);
-    }
-  }
-  for (let shift = 0; r < codes.length; r++, shift += bits) out[whole] |= codes[r] << shift;
-}
-
-/** The codes of `rows` rows packed `bits` to a code, one byte each again. */
-function unpackCodes(packed: Uint8Array, bits: 1 | 2 | 4, rows: number): Uint8Array {
-  const out = new Uint8Array(rows);
-  const per = 8 / bits;
-  const whole = Math.floor(rows / per);
-  let r = 0;
-  if (bits === 4) {
-    for (let i = 0; i < whole; i++, r += 2) {
-      const b = packed[i];
-      out[r] = b & 15;
-      out[r + 1] = b >> 4;
-    }
-  } else if (bits === 2) {
-    for (let i = 0; i < whole; i++, r += 4) {
-      const b = packed[i];
-      out[r] = b & 3;
-      out[r + 1] = (b >> 2) & 3;
-      out[r + 2] = (b >> 4) & 3;
-      out[r + 3] = b >> 6;
-    }
-  } else {
-    for (let i = 0; i < whole; i++, r += 8) {
-      const b = packed[i];
-      for (let s = 0; s < 8; s++) out[r + s] = (b >> s) & 1;
-    }
-  }
-  const mask = (1 << bits) - 1;
-  for (let shift = 0; r < rows; r++, shift += bits) out[r] = (packed[whole] >> shift) & mask;
-  return out;
-}
-
 /** Whether codes[r] is r for every row (each row a new value, numbered in order). */
 function isEach(codes: ArrayLike<number>): boolean {
   for (let r = 0; r < codes.length; r++) if (codes[r] !== r) return false;
@@ -287,11 +228,7 @@ export function oneBuffer(table: BinaryTable): BinaryTable {
   };
   for (const col of table.cols) {
     if (col.kind === 'codes') {
-      const bits = col.codes.length >= SHARE_FROM ? bitsFor(sizeOf(col.dict)) : undefined;
-      if (!each.has(col)) count(col.codes, bits === undefined ? codeType(sizeOf(col.dict)).BYTES_PER_ELEMENT : bits / 8);
-      dict(col.dict);
-    } else if (col.kind === 'bits') {
-      bytes += padded(col.packed.byteLength);
+      if (!each.has(col)) count(col.codes, codeType(sizeOf(col.dict)).BYTES_PER_ELEMENT);
       dict(col.dict);
     } else if (col.kind === 'each') {
       dict(col.dict);
@@ -345,24 +282,6 @@ export function oneBuffer(table: BinaryTable): BinaryTable {
   };
   const codesOf = (codes: Uint8Array | Uint16Array | Uint32Array, d: BinaryDict): Uint8Array | Uint16Array | Uint32Array =>
     moveShared(codes, codeType(sizeOf(d)) as unknown as TypedType);
-  // Packed codes, placed once per array as moveShared places the rest.
-  const packedAt = new Map<Typed, Uint8Array>();
-  const packedOf = (codes: Uint8Array | Uint16Array | Uint32Array, bits: 1 | 2 | 4): Uint8Array => {
-    const first = (sameAs.get(codes) ?? codes) as typeof codes;
-    let view = packedAt.get(first);
-    if (!view) {
-      view = new Uint8Array(buffer, at, Math.ceil((first.length * bits) / 8));
-      at += padded(view.byteLength);
-      packCodes(first, bits, view);
-      packedAt.set(first, view);
-    }
-    return view;
-  };
-  const codesColumn = (col: Extract<BinaryColumn, { kind: 'codes' }>): BinaryColumn => {
-    const bits = col.codes.length >= SHARE_FROM ? bitsFor(sizeOf(col.dict)) : undefined;
-    if (bits === undefined) return { kind: 'codes', codes: codesOf(col.codes, col.dict), dict: moveDict(col.dict) };
-    return { kind: 'bits', bits, packed: bits === 0 ? new Uint8Array(buffer, at, 0) : packedOf(col.codes, bits), dict: moveDict(col.dict) };
-  };
   const moveText = (d: BinaryDict): Pick<BinaryDict, 'text' | 'ascii' | 'utf8'> => {
     if (d.ascii) return { text: '', ascii: move(d.ascii) };
     if (d.utf8) return { text: '', utf8: move(d.utf8) };
@@ -381,8 +300,7 @@ export function oneBuffer(table: BinaryTable): BinaryTable {
     return { ...moveText(d), ...where, tags: move(d.tags), nums: move(d.nums) };
   };
   const cols = table.cols.map((col): BinaryColumn => {
-    if (col.kind === 'codes') return each.has(col) ? { kind: 'each', dict: moveDict(col.dict) } : codesColumn(col);
-    if (col.kind === 'bits') return { kind: 'bits', bits: col.bits, packed: move(col.packed), dict: moveDict(col.dict) };
+    if (col.kind === 'codes') return each.has(col) ? { kind: 'each', dict: moveDict(col.dict) } : { kind: 'codes', codes: codesOf(col.codes, col.dict), dict: moveDict(col.dict) };
     if (col.kind === 'each') return { kind: 'each', dict: moveDict(col.dict) };
     const values = narrowed.get(col.values as Float64Array) ?? col.values;
     return { kind: 'numbers', values: moveShared(values), restRows: move(col.restRows), restCodes: move(col.restCodes), rest: moveDict(col.rest) };
@@ -400,9 +318,6 @@ export function tableBuffers(table: BinaryTable): ArrayBufferLike[] {
       out.push(col.codes.buffer);
       dict(col.dict);
     } else if (col.kind === 'each') {
-      dict(col.dict);
-    } else if (col.kind === 'bits') {
-      out.push(col.packed.buffer);
       dict(col.dict);
     } else {
       out.push(col.values.buffer, col.restRows.buffer, col.restCodes.buffer);
@@ -628,21 +543,13 @@ export function decodeTable(table: BinaryTable): PackedTable {
   let rowNumbers: Uint32Array | undefined;
   const data = cols.map((col, c): PackedColumn => {
     const name = String(columns[c]);
-    if (col?.kind === 'codes' || col?.kind === 'each' || col?.kind === 'bits') {
+    if (col?.kind === 'codes' || col?.kind === 'each') {
       if (col.kind === 'codes' && (!isTyped(col.codes, Uint8Array, Uint16Array, Uint32Array) || col.codes.length !== rows)) throw malformed(`column ${name} does not have ${rows} rows (${shape(col.codes)})`);
-      if (col.kind === 'bits' && (![0, 1, 2, 4].includes(col.bits) || !isTyped(col.packed, Uint8Array) || col.packed.length !== Math.ceil((rows * col.bits) / 8))) {
-        throw malformed(`column ${name} does not have ${rows} rows (${shape(col.packed)} of ${String(col.bits)} bits)`);
-      }
       const dict = decodeDict(col.dict, name);
       let codes: Uint8Array | Uint16Array | Uint32Array;
       if (col.kind === 'codes') {
         checkCodes(col.codes, dict.size, name);
         codes = col.codes;
-      } else if (col.kind === 'bits') {
-        // Every row reads entry 0 (0 bits), or its code unpacked, checked as any byte code is.
-        if (col.bits === 0 && rows > 0 && dict.size < 1) throw malformed(`column ${name} has an unknown code`);
-        codes = col.bits === 0 ? new Uint8Array(rows) : unpackCodes(col.packed, col.bits, rows);
-        checkCodes(codes, dict.size, name);
       } else {
         // Row r reads entry r: every row has one when there are as many entries as rows.
         if (dict.size < rows) throw malformed(`column ${name} has fewer values than its ${rows} rows`);

@@ -181,7 +181,7 @@ describe('TableEncoder', () => {
     const ranges = new Map<number, number>();
     for (const col of table.cols) {
       const d = col.kind === 'numbers' ? col.rest : col.dict;
-      const own = col.kind === 'codes' ? [col.codes] : col.kind === 'bits' ? [col.packed] : col.kind === 'each' ? [] : [col.values, col.restRows, col.restCodes];
+      const own = col.kind === 'codes' ? [col.codes] : col.kind === 'each' ? [] : [col.values, col.restRows, col.restCodes];
       for (const a of [...own, d.ends, d.tags, d.nums, ...[d.ascii, d.utf8, d.lens].filter((a) => a !== undefined)]) {
         buffers.add(a.buffer);
         const size = Math.ceil(a.byteLength / 8) * 8;
