@@ -253,7 +253,7 @@ describe('what need not travel does not', () => {
     const back = decodeTable(viaWebview(sent));
     sameEach(cells(back.data[0], back.rows), ids, 'ids');
     sameEach(cells(back.data[2], back.rows), withOther, 'ids with a null');
-    const [c0, c1] = back.data as { codes: Uint32Array }[];
+    const [c0, c1] = back.data as unknown as { codes: Uint32Array }[];
     assert.equal(c0.codes, c1.codes, 'the row numbers are made once');
     const grid = new GridTable(back, 'UTC');
     assert.deepEqual(grid.view({ search: 'tx-8999' }), [8999]);
