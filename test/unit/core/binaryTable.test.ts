@@ -101,8 +101,9 @@ describe('encodeTable / decodeTable', () => {
     assert.deepEqual(roundTrip(['transaction_id'], [col]), [col]);
   });
   it('wide code arrays past 256 and 65,536 distinct values', () => {
-    const col = Array.from({ length: 70_000 }, (_, i) => `id-${i}`);
-    const sent = encodeColumn(col);
+    // Each id twice, so the codes are not simply the row numbers (see 'each' below).
+    const col = Array.from({ length: 140_000 }, (_, i) => `id-${i >> 1}`);
+    const sent = oneBuffer({ columns: ['transaction_id'], rows: col.length, cols: [encodeColumn(col)] }).cols[0];
     assert.ok(sent.kind === 'codes' && sent.codes instanceof Uint32Array);
     assert.deepEqual(roundTrip(['transaction_id'], [col]), [col]);
   });
@@ -186,6 +187,166 @@ describe('encodeTable / decodeTable', () => {
   });
 });
 
+describe('what need not travel does not', () => {
+  const decodeCells = (sent: BinaryTable): unknown[][] => {
+    const back = decodeTable(viaWebview(sent));
+    return back.data.map((col) => cells(col, back.rows));
+  };
+  const sameEach = (got: unknown[], want: unknown[], label: string): void => {
+    assert.equal(got.length, want.length, label);
+    want.forEach((v, r) => assert.ok(Object.is(got[r], v), `${label} row ${r}: ${String(got[r])} is not ${String(v)}`));
+  };
+
+  it('sends long text past ASCII as UTF-8 bytes, exactly, BOM, emoji and markup included; with a lone surrogate as JSON', () => {
+    const n = 5000;
+    const whole = Array.from({ length: n }, (_, i) => (i === 0 ? '\ufeffé first' : i % 7 === 0 ? `😀<b>${i}</b>` : `Ünïcödé-${i % 300}\u0000"}`));
+    const lone = whole.map((v, i) => (i === n - 1 ? 'x\udc00' : v));
+    const highAtEnd = whole.map((v, i) => (i === n - 1 ? 'x\ud83d' : v));
+    const sent = encodeTable({ columns: ['a', 'b', 'c'], data: [whole, lone, highAtEnd] as never });
+    const [a, b, c] = sent.cols;
+    assert.ok(a.kind === 'codes' && a.dict.utf8 instanceof Uint8Array && a.dict.text === '' && a.dict.ascii === undefined, 'well-formed text as UTF-8');
+    for (const col of [b, c]) assert.ok(col.kind === 'codes' && col.dict.utf8 === undefined && col.dict.text.length > 1024, 'text with a lone surrogate as JSON');
+    assert.equal(new Set(tableBuffers(sent)).size, 1, 'the bytes share the one buffer');
+    const [ga, gb, gc] = decodeCells(sent);
+    sameEach(ga, whole, 'utf8');
+    sameEach(gb, lone, 'lone low surrogate');
+    sameEach(gc, highAtEnd, 'lone high surrogate');
+    // Moved into another buffer whole.
+    assert.deepEqual(decodeCells(oneBuffer(sent))[0], whole);
+  });
+
+  it('round-trips one huge UTF-8 string and refuses bytes that are not UTF-8 or do not add up', () => {
+    const huge = 'ß€😀'.repeat(300_000);
+    const col = Array.from({ length: 20 }, (_, i) => (i % 2 ? huge : `v${i}`));
+    const sent = encodeTable({ columns: ['s'], data: [col] as never });
+    const d = (sent.cols[0] as { dict: { utf8?: Uint8Array } }).dict;
+    assert.ok(d.utf8 && d.utf8.length > huge.length * 2);
+    assert.deepEqual(decodeCells(sent)[0], col);
+    const at = (sent.cols[0] as { dict: { ends: Uint32Array } }).dict.ends[0] + 2; // inside the huge string
+    for (const [label, bytes] of [
+      ['a lone continuation byte', [0x80]],
+      ['an overlong NUL', [0xc0, 0x80]],
+      ['a surrogate encoded as UTF-8', [0xed, 0xa0, 0x80]],
+      ['a truncated four-byte sequence', [0xf0, 0x9f, 0x98]],
+    ] as const) {
+      const bad = viaWebview(sent);
+      (bad.cols[0] as { dict: { utf8: Uint8Array } }).dict.utf8.set(bytes, at);
+      assert.throws(() => decodeTable(bad), /not UTF-8|does not add up/, label);
+    }
+    // Valid UTF-8 that decodes to more text than the strings (é, two bytes, made "ab"): refused, not misread.
+    const first = 'é'.repeat(600);
+    const longer = encodeTable({ columns: ['s'], data: [[first, `${first}x`, first]] as never });
+    const bad = viaWebview(longer);
+    (bad.cols[0] as { dict: { utf8: Uint8Array } }).dict.utf8.set([0x61, 0x62], 0);
+    assert.throws(() => decodeTable(bad), /does not add up/);
+  });
+
+  it('sends no codes for a column whose every row is a new value, and refuses such a column with fewer values than rows', () => {
+    const ids = Array.from({ length: 9000 }, (_, i) => `tx-${i}-${'é'.repeat(i % 3)}`);
+    const withOther = ids.map((v, i) => (i === 4500 ? null : v));
+    const sent = encodeTable({ columns: ['transaction_id', 'user_ip', 'sub1'], data: [ids, ids.map((v) => `ip ${v}`), withOther] as never });
+    assert.deepEqual(
+      sent.cols.map((c) => c.kind),
+      ['each', 'each', 'codes'],
+      'a null among them is numbered after the strings: the codes are not the row numbers',
+    );
+    const back = decodeTable(viaWebview(sent));
+    sameEach(cells(back.data[0], back.rows), ids, 'ids');
+    sameEach(cells(back.data[2], back.rows), withOther, 'ids with a null');
+    const [c0, c1] = back.data as unknown as { codes: Uint32Array }[];
+    assert.equal(c0.codes, c1.codes, 'the row numbers are made once');
+    const grid = new GridTable(back, 'UTC');
+    assert.deepEqual(grid.view({ search: 'tx-8999' }), [8999]);
+    assert.deepEqual(grid.view({ sort: { column: 'transaction_id', asc: false } }).slice(0, 2), new GridTable({ columns: ['transaction_id'], data: [ids] }, 'UTC').view({ sort: { column: 'transaction_id', asc: false } }).slice(0, 2));
+    const bad = viaWebview(sent);
+    const d = (bad.cols[0] as { dict: { lens: Uint8Array } }).dict;
+    assert.ok(d.lens instanceof Uint8Array, 'a big dictionary sends its lengths');
+    d.lens = d.lens.subarray(0, 8999);
+    assert.throws(() => decodeTable(bad), /malformed: column transaction_id/);
+  });
+
+  it('sends an array equal to another column\'s once, and compares to the last byte, aligned or not', () => {
+    // 4,099 rows: not a multiple of four, so the word compare leaves a tail of bytes.
+    const n = 4099;
+    const a = Array.from({ length: n }, (_, i) => `v${(i * 7) % 50}`);
+    const sameCodes = a.map((v) => `hash of ${v}`);
+    const lastDiffers = sameCodes.map((v, i) => (i === n - 1 ? 'hash of v1' : v));
+    const firstDiffers = sameCodes.map((v, i) => (i === 0 ? 'hash of v1' : v));
+    const times = Array.from({ length: n }, (_, i) => 1_773_446_400 + i * 3);
+    const sent = encodeTable({ columns: ['a', 'b', 'c', 'd', 'time', 'unix_timestamp'], data: [a, sameCodes, lastDiffers, firstDiffers, times, [...times]] as never });
+    const view = (c: number): ArrayBufferView => {
+      const col = sent.cols[c];
+      return col.kind === 'codes' ? col.codes : col.kind === 'numbers' ? col.values : new Uint8Array(0);
+    };
+    assert.equal(view(1).byteOffset, view(0).byteOffset, 'equal codes share their bytes');
+    assert.notEqual(view(2).byteOffset, view(0).byteOffset, 'a difference in the last row is seen');
+    assert.notEqual(view(3).byteOffset, view(0).byteOffset, 'a difference in the first row is seen');
+    assert.equal(view(5).byteOffset, view(4).byteOffset, 'equal numbers share their bytes');
+    assert.deepEqual(decodeCells(sent), [a, sameCodes, lastDiffers, firstDiffers, times, times]);
+    // A shared array changed on the way is checked for every column that reads it.
+    const bad = viaWebview(sent);
+    const shared = new Uint8Array(n);
+    (bad.cols[0] as { codes: Uint8Array }).codes = shared;
+    (bad.cols[1] as { codes: Uint8Array }).codes = shared;
+    shared[n - 1] = 200;
+    assert.throws(() => decodeTable(bad), /column a has an unknown code/);
+  });
+
+  it('sends a big dictionary\'s lengths in a byte each (two past 255), and refuses lengths that do not add up', () => {
+    const n = 5000;
+    for (const [label, long, type] of [
+      ['short strings', 'x', Uint8Array],
+      ['one string of 300', 'y'.repeat(300), Uint16Array],
+      ['one string past 65,535 (ends as they are)', 'z'.repeat(70_000), undefined],
+    ] as const) {
+      const col = Array.from({ length: n }, (_, i) => (i === 77 ? long : `v-${i}-${'é'.repeat(i % 4)}`));
+      const sent = encodeTable({ columns: ['sub1'], data: [col] as never });
+      const d = (sent.cols[0] as unknown as { dict: { lens?: ArrayBufferView; ends: Uint32Array } }).dict;
+      if (type) assert.ok(d.lens instanceof type && d.ends.length === 0, label);
+      else assert.ok(d.lens === undefined && d.ends.length === n, label);
+      assert.deepEqual(decodeCells(sent)[0], col, label);
+    }
+    const sent = encodeTable({ columns: ['sub1'], data: [Array.from({ length: n }, (_, i) => `v${i}`)] as never });
+    for (const [label, mutate] of [
+      ['a length one longer', (l: Uint8Array) => (l[10] += 1)],
+      ['a length one shorter', (l: Uint8Array) => (l[n - 1] -= 1)],
+      ['one length fewer', (l: Uint8Array) => l.subarray(1)],
+    ] as const) {
+      const bad = viaWebview(sent);
+      const d = (bad.cols[0] as unknown as { dict: { lens: Uint8Array } }).dict;
+      const out = mutate(d.lens);
+      if (out instanceof Uint8Array) d.lens = out;
+      assert.throws(() => decodeTable(bad), /malformed/, label);
+    }
+    const both = viaWebview(sent);
+    (both.cols[0] as unknown as { dict: { ends: Uint32Array } }).dict.ends = new Uint32Array(n);
+    assert.throws(() => decodeTable(both), /no valid dictionary/, 'lengths and ends both');
+  });
+
+  it('sends whole numbers that fit 32 bits as a Uint32Array, and any other numbers as Float64, exactly', () => {
+    const n = 5000;
+    const base = Array.from({ length: n }, (_, i) => i * 977);
+    const cases: [string, unknown[], 'u32' | 'f64'][] = [
+      ['whole numbers from 0 to 2^32 - 1', base.map((v, i) => (i === 1 ? 2 ** 32 - 1 : v)), 'u32'],
+      ['with strings and nulls as exceptions', base.map((v, i) => (i % 101 === 0 ? (i % 2 ? 'n/a' : null) : v)), 'u32'],
+      ['with -0', base.map((v, i) => (i === 3 ? -0 : v)), 'f64'],
+      ['with a NaN that is a number', base.map((v, i) => (i === 3 ? NaN : v)), 'f64'],
+      ['with a NaN beside a string exception', base.map((v, i) => (i === 3 ? NaN : i === 4 ? 'x' : v)), 'f64'],
+      ['with 2^32', base.map((v, i) => (i === 3 ? 2 ** 32 : v)), 'f64'],
+      ['with a negative', base.map((v, i) => (i === 3 ? -1 : v)), 'f64'],
+      ['with a fraction', base.map((v, i) => (i === 3 ? 0.5 : v)), 'f64'],
+      ['with Infinity', base.map((v, i) => (i === 3 ? Infinity : v)), 'f64'],
+    ];
+    for (const [label, values, want] of cases) {
+      const sent = encodeTable({ columns: ['revenue'], data: [values] as never });
+      const col = sent.cols[0];
+      assert.ok(col.kind === 'numbers', label);
+      assert.equal(col.values instanceof Uint32Array ? 'u32' : 'f64', want, label);
+      sameEach(decodeCells(sent)[0], values, label);
+    }
+  });
+});
+
 describe('GridTable over decoded binary columns', () => {
   it('shows, filters, searches and sorts exactly as over the plain table', () => {
     const countries = ['United States', 'Germany', 'france', 'Österreich', ''];
@@ -223,7 +384,7 @@ describe('GridTable over decoded binary columns', () => {
       const lazy = packed.data[0];
       assert.ok('codes' in lazy && typeof lazy.entry === 'function', 'the ids came with entry(k)');
       const sent = encodeTable(flat).cols[0];
-      assert.ok(sent.kind === 'codes' && (sent.dict.ascii !== undefined) === !odd.includes('\ud800'), 'bytes exactly when every id is ASCII');
+      assert.ok(sent.kind === 'each' && (sent.dict.ascii !== undefined) === !odd.includes('\ud800'), 'bytes exactly when every id is ASCII');
       packed.data[0] = {
         codes: lazy.codes,
         entry: lazy.entry,
@@ -251,7 +412,7 @@ describe('GridTable over decoded binary columns', () => {
     const ids = Array.from({ length: 70_000 }, (_, i) => `id-${i}`);
     const table = viaWebview(encodeTable({ columns: ['transaction_id'], data: [ids] }));
     const col = table.cols[0];
-    assert.ok(col.kind === 'codes' && col.dict.ascii);
+    assert.ok(col.kind === 'each' && col.dict.ascii);
     col.dict.ascii[123_457] = 0xc3;
     assert.throws(() => decodeTable(table), /transaction_id has a dictionary that is not ASCII/);
   });
