@@ -67,8 +67,8 @@ const stages = [
   {
     name: 'e2e',
     cmd: node,
-    args: [script('run-e2e.mjs'), '--no-build', '--no-setup', ...runnerLimit(30)],
-    limitMin: limit(30),
+    args: [script('run-e2e.mjs'), '--no-build', '--no-setup', ...runnerLimit(40)],
+    limitMin: limit(40),
     runnerStops: true,
     counts: fromNodeTest,
     progress: progressFile('e2e'),
