@@ -104,23 +104,34 @@ function transferRows(t: Raw, rows: Row[], goals: Goal[]): void {
     if (met !== null) goals.push({ goal: `1,000,000 rows host → grid ≤ 1 s`, value: ms(bin.ms.median), met });
   }
   // Fetch all's way: the rows arrive as pages and are encoded as they come; timed from the last page
-  // ("rows ready") until the grid's table is built, beside the packed JSON of the same rows.
+  // ("rows ready") until the grid's table is built, beside the packed JSON of the same rows. Since
+  // session 10 the grid gets the table in pieces while the pages come (pieces1m): the goal is read
+  // from it, with the whole table finished and sent at "rows ready" (paged1m) as its same-run baseline.
+  const pieced = t.pieces1m as Raw | undefined;
   for (const [label, paged] of [
-    ['in the result\'s order', t.paged1m],
-    ['each page newest first (every row moves at the finishing)', t.pagedReversed1m],
+    ["in pieces while the pages come, in the result's order", t.pieces1m],
+    ['in pieces while the pages come, each page newest first (every row moves when the table is made)', t.piecesReversed1m],
+    ["whole at the last page, in the result's order", t.paged1m],
+    ['whole at the last page, each page newest first (every row moves at the finishing)', t.pagedReversed1m],
   ] as const) {
     if (!paged) continue;
     const json = t.grid1m as Raw | undefined;
-    const met = paged === t.paged1m ? paged.ms.median <= 1000 : null;
+    const met = paged === (pieced ?? t.paged1m) ? paged.ms.median <= 1000 : null;
+    const pieces = paged.pieces as { count: number; bytes: number; hostMs: Summary; webviewMs: Summary; webviewHeldBytes?: { beforeEnd: number; afterTable: number } } | undefined;
+    const during = pieces
+      ? `; while the pages came: ${pieces.count} pieces, ${bytes(pieces.bytes)}, host ${ms(pieces.hostMs.median)} making and serialising them, webview ${ms(pieces.webviewMs.median)} taking them in (${ms(pieces.webviewMs.median / Math.max(1, pieces.count))} a piece); webview thread holds ${bytes(pieces.webviewHeldBytes?.beforeEnd ?? 0)} before the end, ${bytes(pieces.webviewHeldBytes?.afterTable ?? 0)} with the table`
+      : '';
     rows.push({
       section: 'Host → webview',
       measure: `Fetch all's 1,000,000 rows as 200 pages of 5,000, ${label}: last page → grid has them (finish → stringify → IPC → parse → clone → GridTable, the webview's side in a thread of its own); encoding while the pages arrived; host peak RSS`,
-      ours: `${ms(paged.ms.median)} (${phases(paged)}); encoded during arrival ${ms((paged.arriveEncodeMs as Summary).median)}; host peak RSS ${bytes(paged.hostPeakRssBytes ?? paged.maxRssBytes)}`,
-      baseline: json ? `packed JSON (before): ${ms(json.ms.median)}; one-shot binary at "rows ready": ${t.binary1m ? ms(t.binary1m.ms.median) : '—'}` : '—',
-      ratio: ratio(paged.ms.median, json?.ms.median),
+      ours: `${ms(paged.ms.median)} (${phases(paged)}); encoded during arrival ${ms((paged.arriveEncodeMs as Summary).median)}${during}; host peak RSS ${bytes(paged.hostPeakRssBytes ?? paged.maxRssBytes)}`,
+      baseline: json
+        ? `packed JSON (before): ${ms(json.ms.median)}; one-shot binary at "rows ready": ${t.binary1m ? ms(t.binary1m.ms.median) : '—'}${pieces && t.paged1m ? `; whole table at the last page: ${ms(t.paged1m.ms.median)}` : ''}`
+        : '—',
+      ratio: ratio(paged.ms.median, pieces && t.paged1m ? t.paged1m.ms.median : json?.ms.median),
       goal: met !== null ? `≤ 1 s${verdict(met)}` : '',
     });
-    if (met !== null) goals.push({ goal: `1,000,000 rows host → grid ≤ 1 s (Fetch all's pages encoded as they arrive)`, value: ms(paged.ms.median), met });
+    if (met !== null) goals.push({ goal: `1,000,000 rows host → grid ≤ 1 s (Fetch all's ${pieced ? 'table posted in pieces as the pages arrive' : 'pages encoded as they arrive'})`, value: ms(paged.ms.median), met });
   }
 }
 

@@ -163,6 +163,9 @@ async function main() {
       // timed from the last page. In the result's order, and with each page newest first (every row moves).
       paged1m: runWorker('core', ['transferPaged', data[100_000], String(Math.min(runs, 3)), '1000000'], { gc: true }),
       pagedReversed1m: runWorker('core', ['transferPagedReversed', data[100_000], String(Math.min(runs, 3)), '1000000'], { gc: true }),
+      // The grid's way since session 10: the table posted in pieces while the pages come; timed from the last page.
+      pieces1m: runWorker('core', ['transferPieces', data[100_000], String(Math.min(runs, 3)), '1000000'], { gc: true }),
+      piecesReversed1m: runWorker('core', ['transferPiecesReversed', data[100_000], String(Math.min(runs, 3)), '1000000'], { gc: true }),
     }));
   }
   let buildRoot;

@@ -10,7 +10,7 @@ import { rendererParse, webviewClone } from './webviewWire';
 // copied (not transferred), as it arrives in the renderer copied. This side times what the
 // workbench and the webview do with it (parse, clone, the grid's decode) and answers with the times.
 
-/** What the page does with the message once it has it. */
+/** What the page does with the message once it has it (awaited when it answers a promise). */
 export type Decoders = Partial<Record<string, (message: unknown) => unknown>>;
 
 interface Request {
@@ -33,6 +33,9 @@ export interface WebviewTimes {
   /** Heap and array-buffer bytes held here once the table is built (measured runs only). */
   heapBytes?: number;
   structuredCloneBytes?: number;
+  /** What the thread held when the message came, and once the table was built (after a GC; measured runs only). */
+  heldBefore?: number;
+  heldAfter?: number;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -47,7 +50,7 @@ const held = (): number => {
 export function serveWebviewSide(decoders: Decoders): void {
   const port = parentPort;
   if (!port) throw new Error('serveWebviewSide runs in a worker thread');
-  port.on('message', (req: Request) => {
+  port.on('message', async (req: Request) => {
     const receivedAt = clock();
     const before = req.measure ? held() : 0;
     const t0 = performance.now();
@@ -56,13 +59,15 @@ export function serveWebviewSide(decoders: Decoders): void {
     const message = webviewClone(parsed);
     const t2 = performance.now();
     const decoder = decoders[req.decode];
-    const table = decoder?.(message);
+    const table = await decoder?.(message);
     const t3 = performance.now();
     const endAt = clock();
     const out: WebviewTimes = { ipc: receivedAt - req.sentAt, parse: t1 - t0, clone: t2 - t1, ...(decoder ? { decode: t3 - t2 } : {}), endAt };
     if (req.measure) {
       gc?.();
-      out.heapBytes = held() - before;
+      out.heldBefore = before;
+      out.heldAfter = held();
+      out.heapBytes = out.heldAfter - before;
       out.structuredCloneBytes = serialize(parsed.message).length;
     }
     port.postMessage(out);
@@ -75,6 +80,8 @@ export function serveWebviewSide(decoders: Decoders): void {
 /** The host's handle on the webview thread. */
 export class WebviewSide {
   private readonly worker: Worker;
+  /** Requests go one at a time (each waits for the answer to the one before). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(file: string) {
     // 8 GiB as the host has: the packed-JSON baseline parses hundreds of megabytes of JSON here.
@@ -83,6 +90,12 @@ export class WebviewSide {
 
   /** Posts the IPC bytes (copied, as IPC copies them) and waits until the grid's table is built. */
   run(frame: Uint8Array, decode: string, measure: boolean): Promise<WebviewTimes> {
+    const next = this.queue.then(() => this.send(frame, decode, measure));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private send(frame: Uint8Array, decode: string, measure: boolean): Promise<WebviewTimes> {
     return new Promise((resolve, reject) => {
       const done = (t: WebviewTimes): void => {
         this.worker.off('error', reject);

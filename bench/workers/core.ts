@@ -15,12 +15,13 @@ import { parseStreamResponse } from '../../src/core/parse';
 import { decodeTable, type BinaryTable } from '../../src/core/binaryTable';
 import { encodeRows } from '../../src/core/tableEncoder';
 import { ArrivalEncoder } from '../../src/results/arrivalEncoder';
+import { PieceReader, PieceWriter, type PiecedTable, type TablePiece } from '../../src/core/tablePieces';
 import { GridTable } from '../../src/core/gridTable';
 import { packTable, unpackTable, type PackedTable } from '../../src/core/tablePack';
 import type { Click } from '../../src/core/types';
 import { PeakRss } from '../lib/peakRss';
 import { scaleTo } from '../lib/replicate';
-import { serveWebviewSide, WebviewSide, type Decoders } from '../lib/webviewSide';
+import { serveWebviewSide, WebviewSide, type Decoders, type WebviewTimes } from '../lib/webviewSide';
 import { frameSizes, hostSerialize } from '../lib/webviewWire';
 import { summarise } from '../lib/stats';
 
@@ -43,7 +44,7 @@ interface Task {
   /** Bytes of the result worth reporting (a file's or a message's size). */
   bytes?: (result: unknown) => Record<string, number>;
   /** Untimed work before each run (the pages of a Fetch all arriving); its value goes to the first phase. */
-  arrive?: (input: unknown) => Promise<{ value: unknown; ms: number }>;
+  arrive?: (input: unknown, webview: WebviewSide | undefined) => Promise<{ value: unknown; ms: number; pieces?: PiecesCost }>;
   /**
    * A host → webview task: the phases above run in the extension host (this thread) and end with the
    * IPC bytes, which the webview thread parses, clones and decodes with DECODERS[webview] ('none': no decoding).
@@ -77,10 +78,21 @@ const gridInitBinary = (rows: Click[]): unknown => ({
   init: { resultId: 'bench', title: 'bench', zone: ZONE, table: encodeRows(rows, columnsForRows(rows).columns), canFetchAll: false, maxRows: 1_000_000 },
 });
 
+/** The webview's reader of Fetch all's pieces (in the webview thread, kept between its messages). */
+const reader = new PieceReader();
+
 /** What the webview does with each task's message once it has it (run in the webview thread). */
 const DECODERS: Decoders = {
   packed: (msg) => unpackTable((msg as { init: { table: PackedTable } }).init.table),
   binary: (msg) => new GridTable(decodeTable((msg as { init: { table: BinaryTable } }).init.table), ZONE),
+  // As webview/results/app.ts: a piece is absorbed; the end makes the table, which the grid decodes.
+  pieces: async (msg) => {
+    const m = msg as { type: 'tablePiece'; piece: TablePiece } | { type: 'init'; init: { table: PiecedTable } };
+    if (m.type === 'tablePiece') return reader.take(m.piece);
+    const table = await reader.table(m.init.table);
+    if (!table) throw new Error('the pieces did not make the table');
+    return new GridTable(decodeTable(table), ZONE);
+  },
 };
 
 // Fetch all's million rows as they come: pages of 5,000 (as Everflow caps them) handed to the
@@ -101,6 +113,65 @@ const arrivePaged =
     }
     return { value: { rows, arrival }, ms: arrival.encodeMs };
   };
+/** Fetch all's pieces while the pages came: their count and bytes, and the time each side spent on them (ms). */
+interface PiecesCost {
+  pieces: number;
+  bytes: number;
+  hostMs: number;
+  webviewMs: number;
+}
+
+// Fetch all's table posted to the grid in pieces as the pages come (src/core/tablePieces.ts, what the
+// grid panel does since session 10): each piece is made after its pages are encoded and posted to
+// the webview thread, which absorbs it. Untimed (Fetch all waits on the network between pages), but
+// reported: the host's time making and serialising the pieces, the webview's parsing, cloning and
+// absorbing them. The timed part starts at "rows ready": the last piece and the end, and the
+// webview making the table from its pieces and decoding it.
+const arrivePieces =
+  (reversed: boolean) =>
+  async (input: unknown, webview: WebviewSide | undefined): Promise<{ value: unknown; ms: number; pieces: PiecesCost }> => {
+    const rows = input as Click[];
+    const arrival = new ArrivalEncoder();
+    const writer = new PieceWriter(`bench-${Math.random()}`, arrival.encoder);
+    const cost: PiecesCost = { pieces: 0, bytes: 0, hostMs: 0, webviewMs: 0 };
+    const posted: Promise<WebviewTimes>[] = [];
+    arrival.onEncoded = () => {
+      const t0 = performance.now();
+      const piece = writer.next();
+      const frame = piece && hostSerialize({ type: 'tablePiece', piece });
+      cost.hostMs += performance.now() - t0;
+      if (!frame) return;
+      cost.pieces++;
+      cost.bytes += frame.byteLength;
+      posted.push(webview!.run(frame, 'pieces', false));
+    };
+    for (let at = 0; at < rows.length; at += PAGE) {
+      const page = rows.slice(at, at + PAGE);
+      arrival.add(reversed ? page.reverse() : page);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    arrival.drain();
+    arrival.onEncoded = undefined;
+    // The webview absorbed each piece while the next pages were on their way.
+    for (const t of await Promise.all(posted)) cost.webviewMs += t.parse + t.clone + (t.decode ?? 0);
+    return { value: { rows, arrival, writer }, ms: arrival.encodeMs, pieces: cost };
+  };
+const piecesTransport: Phase[] = [
+  {
+    name: 'finish',
+    run: (v) => {
+      const { rows, arrival, writer } = v as { rows: Click[]; arrival: ArrivalEncoder; writer: PieceWriter };
+      // As the panel does at "rows ready" (ResultGridPanel.endPieces): the last piece and the end.
+      arrival.drain();
+      const end = writer.end(rows, columnsForRows(rows).columns);
+      if (!end) throw new Error('a row never arrived');
+      const init = { type: 'init', init: { resultId: 'bench', title: 'bench', zone: ZONE, table: end.table, canFetchAll: false, maxRows: 1_000_000 } };
+      return end.piece ? [{ type: 'tablePiece', piece: end.piece }, init] : [init];
+    },
+  },
+  { name: 'stringify', run: (messages) => (messages as unknown[]).map((m) => hostSerialize(m)) },
+];
+
 const pagedTransport: Phase[] = [
   {
     name: 'finish',
@@ -140,6 +211,8 @@ const TASKS: Record<string, Task> = {
   transferBinary: { input: rowsOf, phases: transport(gridInitBinary), webview: 'binary' },
   transferPaged: { input: rowsOf, phases: pagedTransport, arrive: arrivePaged(false), webview: 'binary' },
   transferPagedReversed: { input: rowsOf, phases: pagedTransport, arrive: arrivePaged(true), webview: 'binary' },
+  transferPieces: { input: rowsOf, phases: piecesTransport, arrive: arrivePieces(false), webview: 'pieces' },
+  transferPiecesReversed: { input: rowsOf, phases: piecesTransport, arrive: arrivePieces(true), webview: 'pieces' },
   transferRows: { input: rowsOf, phases: transport((rows) => ({ type: 'init', rows })), webview: 'none' },
 };
 
@@ -160,6 +233,8 @@ async function main(): Promise<void> {
   const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   times.all = [];
   const arriveMs: number[] = [];
+  const piecesCost: PiecesCost[] = [];
+  let webviewHeld: { beforeEnd: number; afterTable: number } | undefined;
   let peakGrowth = 0;
   let hostPeak = 0;
   let resultHeap = 0;
@@ -174,9 +249,10 @@ async function main(): Promise<void> {
     const outputs: unknown[] = [];
     let value = input;
     if (task.arrive) {
-      const arrived = await task.arrive(input);
+      const arrived = await task.arrive(input, webview);
       value = arrived.value;
       if (i > 0) arriveMs.push(arrived.ms);
+      if (i > 0 && arrived.pieces) piecesCost.push(arrived.pieces);
     }
     const t0 = performance.now();
     for (const phase of task.phases) {
@@ -192,15 +268,24 @@ async function main(): Promise<void> {
       peakGrowth = hostPeak - rssBefore;
     }
     if (webview) {
-      const frame = value as Uint8Array;
-      if (i === 0) bytes = frameSizes(frame);
-      const w = await webview.run(frame, task.webview!, i === 0);
-      for (const n of ['ipc', 'parse', 'clone', 'decode'] as const) if (i > 0 && w[n] !== undefined) times[n].push(w[n]);
-      all += w.ipc + w.parse + w.clone + (w.decode ?? 0);
-      if (i === 0) {
-        webviewHeap = w.heapBytes;
-        bytes.structuredClone = w.structuredCloneBytes ?? 0;
+      // One message, or (Fetch all's pieces) the last piece and the end, posted one after the other.
+      const frames = Array.isArray(value) ? (value as Uint8Array[]) : [value as Uint8Array];
+      if (i === 0) bytes = { json: 0, binary: 0, structuredClone: 0 };
+      const sum: Record<'ipc' | 'parse' | 'clone' | 'decode', number> = { ipc: 0, parse: 0, clone: 0, decode: 0 };
+      for (const frame of frames) {
+        const w = await webview.run(frame, task.webview!, i === 0);
+        for (const n of ['ipc', 'parse', 'clone', 'decode'] as const) sum[n] += w[n] ?? 0;
+        if (i === 0) {
+          const size = frameSizes(frame);
+          bytes.json += size.json;
+          bytes.binary += size.binary;
+          bytes.structuredClone += w.structuredCloneBytes ?? 0;
+          webviewHeap = w.heapBytes;
+          webviewHeld = { beforeEnd: w.heldBefore ?? 0, afterTable: w.heldAfter ?? 0 };
+        }
       }
+      for (const n of ['ipc', 'parse', 'clone', 'decode'] as const) if (i > 0 && names.includes(n)) times[n].push(sum[n]);
+      all += sum.ipc + sum.parse + sum.clone + sum.decode;
     }
     if (i > 0) times.all.push(all);
     if (i === 0) {
@@ -227,6 +312,18 @@ async function main(): Promise<void> {
     resultHeapBytes: resultHeap,
     bytes,
     ...(task.arrive ? { arriveEncodeMs: summarise(arriveMs) } : {}),
+    ...(piecesCost.length
+      ? {
+          pieces: {
+            count: piecesCost[0].pieces,
+            bytes: piecesCost[0].bytes,
+            hostMs: summarise(piecesCost.map((c) => c.hostMs)),
+            webviewMs: summarise(piecesCost.map((c) => c.webviewMs)),
+            // The webview thread's heap and buffers holding every piece (before the end), and the table made from them.
+            webviewHeldBytes: webviewHeld,
+          },
+        }
+      : {}),
     // The extension host's peak RSS (the input's clicks included), before the webview thread had anything.
     hostPeakRssBytes: hostPeak,
     ...(webview ? { webviewHeapBytes: webviewHeap } : {}),

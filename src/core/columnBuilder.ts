@@ -16,6 +16,34 @@ const DICT_SHARE = 0.5;
 export const SAMPLE_ROWS = 4096;
 
 export type Mode = 'numbers' | 'distinct' | 'dict';
+
+/** Where a builder stood when a piece was taken: its rows, distinct strings, other values and exceptions. */
+export interface PieceMark {
+  rows: number;
+  strings: number;
+  others: number;
+  rest: number;
+}
+
+/**
+ * A builder's rows and values added since a mark, as Fetch all posts them to the grid while the pages
+ * arrive (tablePieces.ts). The new strings are joined in `text`, `lens` long each; the new other
+ * values are tagged as a dictionary's are; the rows are codes in the builder's numbering (none when
+ * `each`: row r is the piece's string r), or for 'numbers' the numbers and the new exceptions.
+ */
+export interface PieceColumnData {
+  mode: Mode;
+  from: PieceMark;
+  text: string;
+  lens: Uint32Array;
+  tags: Uint8Array;
+  nums: Float64Array;
+  codes?: Uint8Array | Uint16Array | Uint32Array;
+  each?: true;
+  values?: Float64Array;
+  restRows?: Uint32Array;
+  restCodes?: Uint32Array;
+}
 const OTHER = 0x80000000;
 
 function codeArray(size: number, rows: number): Uint8Array | Uint16Array | Uint32Array {
@@ -158,6 +186,105 @@ export class ColumnBuilder {
     let code = this.others.get(key);
     if (code === undefined) this.others.set(key, (code = this.others.size));
     return (code | OTHER) >>> 0;
+  }
+
+  /** Where the column stands now: what a piece (tablePieces.ts) taken later starts from. */
+  mark(): PieceMark {
+    return { rows: this.n, strings: this.list.length, others: this.others.size, rest: this.restRows.length };
+  }
+
+  /**
+   * What was added since `from` (a `mark()` of this builder, or all zeros): the new rows' codes (or
+   * numbers), the new distinct values and exceptions. Codes keep the builder's numbering (strings by
+   * first appearance, other values flagged), so a builder that `absorb`s every piece in turn holds
+   * what this one holds and finishes to the same column.
+   */
+  piece(from: PieceMark): PieceColumnData {
+    const strings = this.list.slice(from.strings);
+    const lens = new Uint32Array(strings.length);
+    for (let k = 0; k < strings.length; k++) lens[k] = strings[k].length;
+    const others = [...this.others.keys()].slice(from.others);
+    const tags = new Uint8Array(others.length);
+    const nums = new Float64Array(others.length);
+    others.forEach((k, i) => {
+      if (k === '-0') nums[i] = -0;
+      else if (typeof k === 'number') nums[i] = k;
+      else tags[i] = k === true ? TAG_TRUE : k === false ? TAG_FALSE : k === null ? TAG_NULL : TAG_UNDEFINED;
+    });
+    const base = { mode: this.mode, from, text: strings.join(''), lens, tags, nums };
+    if (this.mode === 'numbers') {
+      return { ...base, values: this.values.slice(from.rows, this.n), restRows: Uint32Array.from(this.restRows.slice(from.rest)), restCodes: Uint32Array.from(this.restCodes.slice(from.rest)) };
+    }
+    const codes = this.codes.subarray(from.rows, this.n);
+    // Each row a new string, numbered in turn (transaction ids): the codes need not go.
+    let each = codes.length > 0 && strings.length === codes.length;
+    for (let r = 0; each && r < codes.length; r++) each = codes[r] === from.strings + r;
+    if (each) return { ...base, each: true };
+    let max = 0;
+    for (let r = 0; r < codes.length; r++) if (codes[r] > max) max = codes[r];
+    const narrow = max < 0x100 ? Uint8Array : max < 0x10000 ? Uint16Array : Uint32Array;
+    const sent = new narrow(codes.length);
+    sent.set(codes);
+    return { ...base, codes: sent };
+  }
+
+  /**
+   * Takes a piece of another builder's rows (`piece`), checked against what this one holds: a piece
+   * that does not start where this builder stands, or codes past its values, throw and change nothing.
+   */
+  absorb(p: PieceColumnData): void {
+    const bad = (what: string): Error => new Error(`a piece of the table ${what}`);
+    const { from } = p;
+    if (p.mode !== this.mode) throw bad('changes its column\'s kind');
+    if (from.rows !== this.n || from.strings !== this.list.length || from.others !== this.others.size || from.rest !== this.restRows.length) throw bad('does not follow the one before');
+    if (typeof p.text !== 'string' || !(p.lens instanceof Uint32Array) || !(p.tags instanceof Uint8Array) || !(p.nums instanceof Float64Array) || p.tags.length !== p.nums.length) throw bad('has no valid values');
+    let length = 0;
+    for (let k = 0; k < p.lens.length; k++) length += p.lens[k];
+    if (length !== p.text.length) throw bad('has values that do not add up');
+    // Every other value new to this builder (a repeat would shift the codes after it).
+    const keys = Array.from(p.tags, (tag, i): unknown => {
+      if (tag > TAG_UNDEFINED) throw bad('has an unknown value tag');
+      return tag === TAG_NUMBER ? (Object.is(p.nums[i], -0) ? '-0' : p.nums[i]) : tag === TAG_TRUE ? true : tag === TAG_FALSE ? false : tag === TAG_NULL ? null : undefined;
+    });
+    if (keys.some((k) => this.others.has(k)) || new Set(keys).size !== keys.length) throw bad('has values it had before');
+    const nStrings = this.list.length + p.lens.length;
+    const nOthers = this.others.size + keys.length;
+    const known = (code: number): boolean => (code & OTHER ? (code & ~OTHER) >>> 0 < nOthers : code < nStrings);
+    let rows: number;
+    if (this.mode === 'numbers') {
+      const { values, restRows, restCodes } = p;
+      if (!(values instanceof Float64Array) || !(restRows instanceof Uint32Array) || !(restCodes instanceof Uint32Array) || restRows.length !== restCodes.length) throw bad('has no valid rows');
+      rows = values.length;
+      let last = from.rows - 1;
+      for (let i = 0; i < restRows.length; i++) {
+        if (restRows[i] <= last || restRows[i] >= from.rows + rows || !known(restCodes[i])) throw bad('has an exception out of place');
+        last = restRows[i];
+      }
+    } else if (p.each === true) {
+      rows = p.lens.length;
+    } else {
+      const { codes } = p;
+      if (!(codes instanceof Uint8Array || codes instanceof Uint16Array || codes instanceof Uint32Array)) throw bad('has no valid rows');
+      rows = codes.length;
+      for (let r = 0; r < rows; r++) if (!known(codes[r])) throw bad('has an unknown code');
+    }
+    // Checked: now taken in.
+    let at = 0;
+    for (let k = 0; k < p.lens.length; k++) this.push(p.text.slice(at, (at += p.lens[k])));
+    for (const k of keys) this.others.set(k, this.others.size);
+    this.reserve(rows);
+    if (this.mode === 'numbers') {
+      this.values.set(p.values!, from.rows);
+      for (let i = 0; i < p.restRows!.length; i++) {
+        this.restRows.push(p.restRows![i]);
+        this.restCodes.push(p.restCodes![i]);
+      }
+    } else if (p.each === true) {
+      for (let r = 0; r < rows; r++) this.codes[from.rows + r] = from.strings + r;
+    } else {
+      this.codes.set(p.codes!, from.rows);
+    }
+    this.n += rows;
   }
 
   /**

@@ -29,7 +29,7 @@ function sampleOf(rows: readonly Click[], get: ColumnSource['get']): unknown[] {
 }
 
 /** One column of `rows` built on its own (a column the rows' pages did not have, or a one-shot column). */
-function buildColumn(rows: readonly Click[], get: ColumnSource['get']): ColumnBuilder {
+export function buildColumn(rows: readonly Click[], get: ColumnSource['get']): ColumnBuilder {
   const b = new ColumnBuilder(modeOf(sampleOf(rows, get)));
   b.reserve(rows.length);
   for (let r = 0; r < rows.length; r++) b.add(get(rows[r]));
@@ -66,6 +66,21 @@ export class TableEncoder {
     for (let r = 0; r < page.length; r++) this.rows.push(page[r]);
     for (const c of this.columnsOf(page)) if (!this.known.has(c.id) && this.known.size < this.maxColumns) this.known.set(c.id, c.get);
     if (this.rows.length >= SAMPLE_ROWS) this.fill();
+  }
+
+  /**
+   * The columns built so far, each over every appended row (the rows still waiting for SAMPLE_ROWS
+   * are built first): what a piece of the table (tablePieces.ts) is taken from. Before SAMPLE_ROWS
+   * rows came none is, unless `all` (the last piece: the rows decide the modes as finishing would).
+   */
+  builders(all = false): ReadonlyMap<string, ColumnBuilder> {
+    if ((all || this.rows.length >= SAMPLE_ROWS) && this.filled < this.rows.length) this.fill();
+    return new Map([...this.built].map(([id, b]) => [id, b.builder]));
+  }
+
+  /** Rows every built column holds (0 until SAMPLE_ROWS rows came). */
+  get builtRows(): number {
+    return this.filled;
   }
 
   /** Every known column built over every appended row. */
@@ -133,7 +148,7 @@ export class TableEncoder {
   }
 
   /** Which appended row each of `rows` is (undefined: the same rows in the same order; null: a row never appended). */
-  private orderOf(rows: readonly Click[]): Uint32Array | undefined | null {
+  orderOf(rows: readonly Click[]): Uint32Array | undefined | null {
     // A plain loop: \`every\` with its callback took some 50 ms over a million rows at the finish.
     let same = rows.length === this.rows.length;
     for (let i = 0; same && i < rows.length; i++) same = rows[i] === this.rows[i];

@@ -5,6 +5,7 @@
 // ids echoed in replies so a late answer is never taken for the current one.
 
 import type { BinaryTable } from '../core/binaryTable';
+import type { PiecedTable, TablePiece } from '../core/tablePieces';
 import type { ViewSpec } from '../core/gridTable';
 import type { ResultRequestMeta } from '../results/resultSet';
 
@@ -15,8 +16,12 @@ export interface ResultsInit {
   request: ResultRequestMeta;
   /** IANA zone the timestamps are shown in (UTC is in each cell's tooltip). */
   zone: string;
-  /** Every column of every click, column-major, raw values (src/core/flatten.ts), as typed arrays (binaryTable.ts). */
-  table: BinaryTable;
+  /**
+   * Every column of every click, column-major, raw values (src/core/flatten.ts), as typed arrays
+   * (binaryTable.ts); or, after Fetch all, the end of the pieces it posted as the pages came
+   * (tablePieces.ts), which the webview answers with `needTable` when they do not make the table.
+   */
+  table: BinaryTable | PiecedTable;
   /** True when "Fetch all" can run here: a stream result whose window and zone are known. */
   canFetchAll: boolean;
   /** The `everflow.results.maxRows` limit, for the banner's wording. */
@@ -78,6 +83,8 @@ export type RowScope = number[] | 'all';
 /** Host → webview. */
 export type HostToResults =
   | { type: 'init'; init: ResultsInit }
+  /** Fetch all's rows so far, a piece of the table to come (src/core/tablePieces.ts). */
+  | { type: 'tablePiece'; piece: TablePiece }
   /** The rows of this panel are no longer kept (storage cleared or evicted): say so, offer "Run again". */
   | { type: 'missing'; title: string; request?: ResultRequestMeta; canRunAgain: boolean }
   /** A fetch-all is running (the banner's button waits) or has ended. */
@@ -92,6 +99,8 @@ export type HostToResults =
 /** Webview → host. */
 export type ResultsToHost =
   | { type: 'ready' }
+  /** The pieces did not make the table `init` ended (one lost, or the page was rebuilt): send it whole. */
+  | { type: 'needTable'; resultId: string }
   | { type: 'fetchAll' }
   | { type: 'runAgain' }
   /** "Add Conversions": fetch the conversions of the result's window and join them into new columns. */
@@ -133,6 +142,8 @@ export function isResultsToHost(m: unknown): m is ResultsToHost {
     case 'runAgain':
     case 'addConversions':
       return true;
+    case 'needTable':
+      return typeof msg.resultId === 'string';
     case 'openUnmatchedConversions':
       return msg.as === undefined || msg.as === 'grid' || msg.as === 'json';
     case 'copy':

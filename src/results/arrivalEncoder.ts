@@ -15,6 +15,8 @@ export class ArrivalEncoder {
   private scheduled: ReturnType<typeof setImmediate> | undefined;
   /** Time spent encoding pages, in ms (the bench and the log report it: the work did not vanish). */
   encodeMs = 0;
+  /** Called after pages were encoded (the grid panel posts them to the webview as a piece then). */
+  onEncoded: (() => void) | undefined;
 
   /** Takes a page as Fetch all keeps it (its onRows). */
   readonly add = (rows: readonly Click[]): void => {
@@ -30,8 +32,10 @@ export class ArrivalEncoder {
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = undefined;
     const t0 = performance.now();
-    for (let page = this.queue.shift(); page; page = this.queue.shift()) this.encoder.append(page);
+    let pages = 0;
+    for (let page = this.queue.shift(); page; page = this.queue.shift(), pages++) this.encoder.append(page);
     this.encodeMs += performance.now() - t0;
+    if (pages > 0) this.onEncoded?.();
     return this.encoder;
   }
 
@@ -40,5 +44,6 @@ export class ArrivalEncoder {
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = undefined;
     this.queue.length = 0;
+    this.onEncoded = undefined;
   }
 }

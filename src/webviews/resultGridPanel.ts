@@ -8,9 +8,10 @@ import type { Conversion } from '../core/conversions/types';
 import { clickAsJson } from '../core/extras';
 import type { BinaryTable } from '../core/binaryTable';
 import { encodeRows, encodeRowsInSteps } from '../core/tableEncoder';
+import { PieceWriter } from '../core/tablePieces';
 import type { ArrivalEncoder } from '../results/arrivalEncoder';
 import { isValidZone } from '../core/wallClock';
-import { isResultsToHost, type ConversionsInfo, type ExportFormat, type HostToResults, type ResultsToHost } from '../protocol/results';
+import { isResultsToHost, type ConversionsInfo, type ExportFormat, type HostToResults, type ResultsInit, type ResultsToHost } from '../protocol/results';
 import { conversionsResultColumns, gridRows, isConversionsResult } from '../results/conversionsResult';
 import { streamRequestOf } from '../results/fetchAllRun';
 import type { ResultRequestMeta, ResultSet } from '../results/resultSet';
@@ -55,15 +56,22 @@ export const SUMMARY_OPEN_KEY = 'everflow.results.summaryOpen';
 /** Rows past which the host encodes a column at a time, yielding between columns. */
 const IN_STEPS_FROM = 50_000;
 
+/** Fetch all runs of pieces, numbered so a webview never takes one run's piece for another's. */
+let pieceRuns = 0;
+
 /** How long a palette command waits for the grid to say what it shows before giving up. */
 const REPLY_TIMEOUT_MS = 15_000;
 
 export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
   private packed: BinaryTable | undefined;
+  /** The columns of the table last posted (whole or as the end of pieces). */
+  private sentColumns: readonly string[] | undefined;
   /** The encoding under way, so a second `ready` meanwhile waits for it instead of starting another. */
   private encoding: { result: ResultSet; table: Promise<BinaryTable>; asArrived: boolean } | undefined;
   /** The rows of `result` encoded as they arrived (Fetch all), until its table is finished. */
   private arrived: { result: ResultSet; encoder: ArrivalEncoder } | undefined;
+  /** Fetch all's pieces of the table posted as its pages came (streamPieces), until their end is posted. */
+  private pieceRun: { arrival: ArrivalEncoder; writer: PieceWriter } | undefined;
   /** The result the conversions were joined into and the columns its table gets (prepare()). */
   private prepared: { result: ResultSet; columns: ColumnDef[] } | undefined;
   /** Unknown fields of the rows left out of the columns (the limit in src/core/extras.ts). */
@@ -74,8 +82,11 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
   private addingConversions = false;
   /** The join of the result's conversions with its clicks, made with the table (undefined without conversions). */
   private conversions: { info: ConversionsInfo; unmatched: Conversion[] } | undefined;
-  /** How the table last sent was encoded (tests read it: Fetch all's must not fall back to at once). */
-  encoded: 'asArrived' | 'atOnce' | undefined;
+  /**
+   * How the table was first sent (tests read it: Fetch all's must not fall back to at once): in pieces
+   * as Fetch all's pages came, finished from them after the last, or encoded at once.
+   */
+  encoded: 'pieces' | 'asArrived' | 'atOnce' | undefined;
   /** What the grid last reported showing (tests and the log read it). */
   rendered: RenderedInfo | undefined;
 
@@ -112,7 +123,7 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
 
   /** The ids of every column sent to the grid (undefined until the first `init`). */
   get columnIds(): string[] | undefined {
-    return this.packed ? [...this.packed.columns] : undefined;
+    return this.sentColumns ? [...this.sentColumns] : undefined;
   }
 
   get isFetching(): boolean {
@@ -153,6 +164,9 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
   setResult(result: ResultSet, arrived?: ArrivalEncoder): void {
     this.current = result;
     this.packed = undefined;
+    this.encoded = undefined;
+    // A run of pieces whose rows are not these (Fetch all failed or found nothing) ends unposted.
+    if (this.pieceRun && this.pieceRun.arrival !== arrived) this.pieceRun = undefined;
     this.arrived?.encoder.dispose();
     this.arrived = arrived ? { result, encoder: arrived } : undefined;
     void this.sendInit();
@@ -184,6 +198,8 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
   }
 
   protected onReady(): Promise<void> {
+    // A rebuilt webview has none of the pieces posted before: the next one starts over.
+    this.pieceRun?.writer.restart();
     return this.sendInit();
   }
 
@@ -245,37 +261,84 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
       this.post({ type: 'missing', title: this.fallback.title, request, canRunAgain });
       return;
     }
-    // Joined, flattened and encoded once per result: the webview asks again each time the panel is shown.
-    // VS Code moves the typed arrays as binary (engines ≥ 1.57), so a million rows never become JSON.
-    if (!this.packed) {
-      if (this.encoding?.result !== result) {
-        const columns = this.prepare()!;
-        const rows = gridRows(result);
-        const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-        const arrived = this.arrived?.result === result ? this.arrived.encoder : undefined;
-        this.arrived = undefined;
-        let table: Promise<BinaryTable>;
-        if (arrived) {
-          // Fetch all's pages were encoded as they came: only the finishing is left.
-          const enc = arrived.drain();
-          const t0 = performance.now();
-          table = rows.length > IN_STEPS_FROM ? enc.finishInSteps(rows, columns, pause) : Promise.resolve(enc.finish(rows, columns));
-          void table.then(() => this.owner.logger.debug(`Results table of ${rows.length} rows: encoded as they arrived in ${Math.round(arrived.encodeMs)} ms, finished in ${Math.round(performance.now() - t0)} ms.`));
-        } else {
-          // Big results in blocks of rows with a turn of the event loop between (seconds at a million rows).
-          table = rows.length > IN_STEPS_FROM ? encodeRowsInSteps(rows, columns, pause) : Promise.resolve(encodeRows(rows, columns));
-        }
-        this.encoding = { result, table, asArrived: arrived !== undefined };
+    // Fetch all's table went to the grid in pieces as its pages came: only their end goes now.
+    if (!this.packed && this.endPieces(result)) return;
+    const packed = await this.tableOf(result);
+    // A newer result (Fetch all) or a closed panel took its place meanwhile: that one posts its own.
+    if (!packed || this.current !== result || this.disposed) return;
+    this.postInit(result, packed);
+  }
+
+  /**
+   * The result's table, joined, flattened and encoded once per result (the webview asks again each
+   * time the panel is shown); undefined when a newer result or a closed panel took its place.
+   * VS Code moves the typed arrays as binary (engines ≥ 1.57), so a million rows never become JSON.
+   */
+  private async tableOf(result: ResultSet): Promise<BinaryTable | undefined> {
+    if (this.packed) return this.packed;
+    if (this.encoding?.result !== result) {
+      const columns = this.prepare()!;
+      const rows = gridRows(result);
+      const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+      const arrived = this.arrived?.result === result ? this.arrived.encoder : undefined;
+      this.arrived = undefined;
+      let table: Promise<BinaryTable>;
+      if (arrived) {
+        // Fetch all's pages were encoded as they came: only the finishing is left.
+        const enc = arrived.drain();
+        const t0 = performance.now();
+        table = rows.length > IN_STEPS_FROM ? enc.finishInSteps(rows, columns, pause) : Promise.resolve(enc.finish(rows, columns));
+        void table.then(() => this.owner.logger.debug(`Results table of ${rows.length} rows: encoded as they arrived in ${Math.round(arrived.encodeMs)} ms, finished in ${Math.round(performance.now() - t0)} ms.`));
+      } else {
+        // Big results in blocks of rows with a turn of the event loop between (seconds at a million rows).
+        table = rows.length > IN_STEPS_FROM ? encodeRowsInSteps(rows, columns, pause) : Promise.resolve(encodeRows(rows, columns));
       }
-      const arrivedHere = this.encoding.asArrived;
-      const table = await this.encoding.table;
-      // A newer result (Fetch all) or a closed panel took its place meanwhile: that one posts its own.
-      if (this.current !== result || this.disposed) return;
-      this.packed = table;
-      this.encoding = undefined;
-      this.encoded = arrivedHere ? 'asArrived' : 'atOnce';
+      this.encoding = { result, table, asArrived: arrived !== undefined };
     }
-    const packed = this.packed;
+    const arrivedHere = this.encoding.asArrived;
+    const table = await this.encoding.table;
+    if (this.current !== result || this.disposed) return undefined;
+    this.packed = table;
+    this.encoding = undefined;
+    this.encoded ??= arrivedHere ? 'asArrived' : 'atOnce';
+    return table;
+  }
+
+  /**
+   * Fetch all is about to append its pages to `arrival`: each time some are encoded, what they added
+   * to the table goes to the grid as a piece (src/core/tablePieces.ts), so that when the last page is
+   * in the grid has nearly all of it, instead of the whole table then.
+   */
+  streamPieces(arrival: ArrivalEncoder): void {
+    const run = { arrival, writer: new PieceWriter(`${this.id}#${++pieceRuns}`, arrival.encoder) };
+    this.pieceRun = run;
+    arrival.onEncoded = () => {
+      const piece = this.pieceRun === run && !this.disposed ? run.writer.next() : undefined;
+      // Not delivered (the webview was not there): the next piece starts over from the first row.
+      if (piece) void this.postDelivered({ type: 'tablePiece', piece }).then((ok) => ok || run.writer.restart());
+    };
+  }
+
+  /** Posts the end of the pieces of `result`'s table, when they were posted and make it; else false. */
+  private endPieces(result: ResultSet): boolean {
+    const run = this.pieceRun;
+    const arrived = this.arrived?.result === result ? this.arrived.encoder : undefined;
+    if (!run || run.arrival !== arrived) return false;
+    this.pieceRun = undefined;
+    arrived.onEncoded = undefined;
+    arrived.drain();
+    const end = run.writer.end(gridRows(result), this.prepare()!);
+    if (!end) return false;
+    if (end.piece) this.post({ type: 'tablePiece', piece: end.piece });
+    this.postInit(result, end.table);
+    // The whole table (for a rebuilt webview, or pieces that did not make it) is finished when asked
+    // for, or once the grid has drawn this one (finishing lets go of the encoder's working arrays).
+    this.encoded = 'pieces';
+    return true;
+  }
+
+  private postInit(result: ResultSet, table: ResultsInit['table']): void {
+    this.sentColumns = table.columns;
     this.post({
       type: 'init',
       init: {
@@ -283,7 +346,7 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
         title: result.title,
         request: result.request,
         zone: this.zone(),
-        table: packed,
+        table,
         canFetchAll: streamRequestOf(result) !== undefined,
         canAddConversions: result.rows.length > 0,
         ...(isConversionsResult(result) ? { rowKind: 'conversions' as const } : {}),
@@ -305,6 +368,15 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
     switch (m.type) {
       case 'rendered':
         this.rendered = { shown: m.shown, total: m.total, columns: m.columns };
+        // The grid drew the table its pieces made: now the whole one, for the next time it is asked for.
+        if (result && this.encoded === 'pieces' && !this.packed) void this.tableOf(result);
+        return;
+      case 'needTable':
+        if (result && m.resultId === this.id) {
+          this.owner.logger.debug(`Results "${this.title}": the grid's pieces did not make its table (a piece was lost or the page was rebuilt); sending it whole.`);
+          const packed = await this.tableOf(result);
+          if (packed && this.current === result) this.postInit(result, packed);
+        }
         return;
       case 'rowJson': {
         const row = result ? gridRows(result)[m.row] : undefined;

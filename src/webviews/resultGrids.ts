@@ -41,8 +41,8 @@ export interface ResultPanelInfo {
   conversions?: ConversionsInfo;
   /** 'conversions' for a grid of conversions (its `rows` count conversions). */
   kind?: ResultRequestMeta['kind'];
-  /** How the grid's table was last encoded: as Fetch all's pages arrived, or all at once. */
-  encoded?: 'asArrived' | 'atOnce';
+  /** How the grid's table was first sent: in pieces as Fetch all's pages arrived, finished from them after the last, or encoded at once. */
+  encoded?: 'pieces' | 'asArrived' | 'atOnce';
 }
 
 export interface ResultsApi {
@@ -188,6 +188,8 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
     panel.setFetching(true);
     // The grid's table is encoded as the pages arrive, so the grid has the rows soon after the last one.
     const arrival = new ArrivalEncoder();
+    // …and posted to the grid in pieces as they are encoded, so at the end it has most of them.
+    panel.streamPieces(arrival);
     let handedOver = false;
     try {
       const fetched = await runFetchAll(this.deps, result, arrival.add);

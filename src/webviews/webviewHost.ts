@@ -45,6 +45,12 @@ export abstract class WebviewHost<In extends { type: string }, Out> implements v
     if (!this.isDisposed) void this.panel.webview.postMessage(message);
   }
 
+  /** `post`, answering whether VS Code delivered it (false: the webview was not there to take it). */
+  protected postDelivered(message: Out): Promise<boolean> {
+    if (this.isDisposed) return Promise.resolve(false);
+    return Promise.resolve(this.panel.webview.postMessage(message)).catch(() => false);
+  }
+
   /** Handles one message of the webview; returns when it is settled. Exposed for tests of the boundary. */
   async receive(m: unknown): Promise<void> {
     if (!this.options.isMessage(m)) {

@@ -2,7 +2,8 @@ import { groupCounts, selectionStats, summarize, typingPauseMs, type CellBlock }
 import { GridTable, narrows, type SortSpec, type ViewSpec } from '../../src/core/gridTable';
 import { COLUMNS, CONVERSION_COLUMNS, CONVERSION_ROW_COLUMNS, isExtraColumnId, type ColumnDef } from '../../src/core/columns';
 import { conversionRates, groupRates, ratesText } from '../../src/core/conversions/rates';
-import { decodeTable } from '../../src/core/binaryTable';
+import { decodeTable, type BinaryTable } from '../../src/core/binaryTable';
+import { isPiecedTable, PieceReader, type PiecedTable } from '../../src/core/tablePieces';
 import type { PackedTable } from '../../src/core/tablePack';
 import { requestWindow, SummaryModel, type WindowSpec } from '../../src/core/summary/model';
 import type { CopyFormat, ExportFormat, HostToResults, ResultsInit, ResultsPanelState, ResultsToHost, RowScope } from '../../src/protocol/results';
@@ -43,6 +44,10 @@ const FIRST_LOOK_ROWS = 200;
 
 export class ResultsApp {
   private init: ResultsInit | undefined;
+  /** Fetch all's table as it comes, a piece per few pages (src/core/tablePieces.ts). */
+  private readonly pieces = new PieceReader();
+  /** Counts the `init`s taken, so a table still being made from pieces gives way to a newer one. */
+  private inits = 0;
   private table: GridTable | undefined;
   private layout: GridLayout = defaultLayout();
   private rows: number[] = [];
@@ -159,12 +164,22 @@ export class ResultsApp {
 
   receive(m: HostToResults): void {
     switch (m.type) {
-      case 'init':
+      case 'init': {
+        const turn = ++this.inits;
+        const { table } = m.init;
+        if (isPiecedTable(table)) {
+          void this.fromPieces(m.init, table, turn);
+          return;
+        }
         try {
-          this.start(m.init);
+          this.start(m.init, table);
         } catch (e) {
           this.showUnreadable(m.init.title, e);
         }
+        return;
+      }
+      case 'tablePiece':
+        this.pieces.take(m.piece);
         return;
       case 'missing':
         this.showMissing(m.title, m.canRunAgain);
@@ -187,14 +202,33 @@ export class ResultsApp {
     }
   }
 
+  /**
+   * The end of Fetch all's pieces: the table they make (made between paints, a reordered million
+   * rows takes a while), shown as any `init`'s. When they do not make it (a piece lost, the page
+   * rebuilt meanwhile) the host is asked for the whole table; the grid shows what it did until then.
+   */
+  private async fromPieces(init: ResultsInit, end: PiecedTable, turn: number): Promise<void> {
+    const table = await this.pieces.table(end, () => new Promise((resolve) => setTimeout(resolve, 0))).catch(() => undefined);
+    if (turn !== this.inits) return;
+    if (!table) {
+      this.host.post({ type: 'needTable', resultId: init.resultId });
+      return;
+    }
+    try {
+      this.start(init, table);
+    } catch (e) {
+      this.showUnreadable(init.title, e);
+    }
+  }
+
   /** The table's catalogue: the clicks' columns, or a conversions result's (its rows are conversions). */
   private catalogue(): readonly ColumnDef[] {
     return this.init?.rowKind === 'conversions' ? CONVERSION_ROW_COLUMNS : COLUMNS;
   }
 
-  private start(init: ResultsInit): void {
+  private start(init: ResultsInit, table: BinaryTable): void {
     // First, so a table the page cannot read changes nothing here (see `receive`).
-    const packed = decodeTable(init.table);
+    const packed = decodeTable(table);
     const state = this.host.getState();
     this.init = init;
     // Only the page's first table: a table that replaces one (Fetch all, conversions added) keeps its

@@ -118,8 +118,8 @@ suite('Results grid', () => {
     const requests = (await sandboxState()).requestCount - before;
     assert.ok(requests >= 6 && requests <= 12, `${requests} requests for 30,000 clicks (lower bound 6)`);
     await waitFor('the grid to show the fetched rows', () => api.panels().find((p) => p.id === capped.id && p.rendered?.total === 30_000));
-    // Its table was encoded as the pages came, not all at once after the last one.
-    assert.strictEqual(api.panels().find((p) => p.id === capped.id)?.encoded, 'asArrived');
+    // Its table went to the grid in pieces as the pages came (the grid made it from them), not all at once after the last one.
+    assert.strictEqual(api.panels().find((p) => p.id === capped.id)?.encoded, 'pieces');
     // 30,000 clicks are ~90 MB of JSON, more than VS Code opens as a document: refused with a way out, not an error.
     assert.strictEqual(await vscode.commands.executeCommand('everflow.results.openAsJson', { resultId: capped.id }), false);
     assert.notStrictEqual(vscode.window.activeTextEditor?.document.uri.scheme, 'everflow-result');
@@ -136,6 +136,37 @@ suite('Results grid', () => {
     const reopened = await waitFor('the reopened grid', () => api.panels().find((p) => !reopenedBefore.has(p.id)));
     assert.strictEqual(reopened.rows, 30_000, 'History reopened the capped rows, not what Fetch all gathered');
     assert.strictEqual((await sandboxState()).requestCount, requestsBefore, 'reopening sent a request');
+  });
+
+  test('Results: a grid hidden and shown again while Fetch all runs still gets every click (its pieces start over)', async function () {
+    this.timeout(120_000);
+    const api = await resultsApi();
+    const { day, from, to } = yesterdayUtc();
+    await setSandboxKnobs({ dayVolumes: { [day]: 30_000 } });
+    const capped = await streamIntoGrid(api, { from, to, timezone_id: 67 });
+    // Slow answers, so the grid can be hidden and shown again between pages.
+    await setSandboxKnobs({ latencyMs: 700 });
+    const answered = async (): Promise<number> => {
+      const state = (await sandboxState()) as unknown as { requests: { path: string; status: number }[] };
+      return state.requests.filter((r) => r.path.endsWith('/clicks/stream') && r.status === 200).length;
+    };
+    const start = await answered();
+    const fetching = vscode.commands.executeCommand<number>('everflow.results.fetchAll', { resultId: capped.id });
+    // Pieces went to the grid (past the rows that decide the columns' kinds)…
+    await waitFor('two answered pages', async () => (await answered()) >= start + 2, 60_000);
+    // …then its webview goes (hidden: it does not retain its context) and comes back while pages still arrive.
+    await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
+    await waitFor('the grid to be hidden', () => api.panels().find((p) => p.id === capped.id && !p.active));
+    const hiddenAt = await answered();
+    await waitFor('a page answered while hidden', async () => (await answered()) > hiddenAt, 60_000);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await waitFor('the grid to be shown again', () => api.panels().find((p) => p.id === capped.id && p.active));
+    assert.strictEqual(await fetching, 30_000);
+    await setSandboxKnobs({ latencyMs: 0 });
+    await waitFor('the grid to show every fetched row', () => api.panels().find((p) => p.id === capped.id && p.rendered?.total === 30_000), 30_000);
+    const after = api.panels().find((p) => p.id === capped.id)!;
+    assert.strictEqual(after.distinctIds, 30_000, 'duplicate rows');
+    assert.strictEqual(after.encoded, 'pieces');
   });
 
   test('Results: everflow.results.maxRows stops Fetch all and the result says more match', async function () {

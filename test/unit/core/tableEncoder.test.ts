@@ -7,6 +7,7 @@ import { flattenRows } from '../../../src/core/flatten';
 import { normalizeClick } from '../../../src/core/parse';
 import { unpackTable } from '../../../src/core/tablePack';
 import { encodeRows, encodeTable, TableEncoder } from '../../../src/core/tableEncoder';
+import { PieceReader, PieceWriter, type TablePiece } from '../../../src/core/tablePieces';
 import type { Click } from '../../../src/core/types';
 import { click } from './gridFixtures';
 
@@ -232,5 +233,148 @@ describe('TableEncoder', () => {
     assert.equal(table.rows, 0);
     assert.equal(table.cols.length, columns.length);
     assert.ok(SAMPLE_ROWS > 0);
+  });
+});
+
+/** A message as it reaches the webview: JSON for the rest, its typed arrays cloned (as VS Code's IPC and the frames do). */
+function posted<T>(message: T): T {
+  const moved: ArrayBufferView[] = [];
+  const json = JSON.stringify(message, (_k, v: unknown) => (ArrayBuffer.isView(v) ? { $typed: moved.push(structuredClone(v)) - 1 } : v));
+  return JSON.parse(json, (_k, v: unknown) => (v && typeof v === 'object' && '$typed' in v ? moved[(v as { $typed: number }).$typed] : v)) as T;
+}
+
+/**
+ * Fetch all into a grid, piece by piece: pages appended to the host's encoder, a piece posted after
+ * each (or `skip` one, or tampered with by `tamper`), then the end; what the webview's reader makes.
+ */
+async function throughPieces(
+  arrival: readonly Click[][],
+  final: readonly Click[],
+  columns: ReturnType<typeof columnsForRows>['columns'],
+  opts: { skip?: number; tamper?: (p: TablePiece, i: number) => void; restartAfter?: number } = {},
+): Promise<{ table: BinaryTable | undefined; pieces: number; host: BinaryTable }> {
+  const enc = new TableEncoder(pageColumns);
+  const writer = new PieceWriter('run-1', enc);
+  let reader = new PieceReader();
+  let pieces = 0;
+  const post = (p: TablePiece | undefined): void => {
+    if (!p) return;
+    const i = pieces++;
+    if (i === opts.skip) return;
+    const got = posted(p);
+    opts.tamper?.(got, i);
+    reader.take(got);
+  };
+  arrival.forEach((page, i) => {
+    enc.append(page);
+    post(writer.next());
+    if (i === opts.restartAfter) {
+      // The webview was rebuilt: a new reader, and the host starts over from the first row.
+      reader = new PieceReader();
+      writer.restart();
+    }
+  });
+  const end = writer.end(final, columns);
+  assert.ok(end, 'every row arrived');
+  post(end.piece);
+  const table = await reader.table(posted(end.table));
+  return { table, pieces, host: enc.finish(final, columns) };
+}
+
+describe('Table pieces (Fetch all posting the table while the pages arrive)', () => {
+  it('make the table the host would send, cell for cell and array for array, pages in order', async () => {
+    const rows = clicks(14_000, 9_500);
+    const { columns } = columnsForRows(rows);
+    const { table, pieces, host } = await throughPieces(pagesOf(rows, [5000, 700, 1]), rows, columns);
+    assert.ok(table, 'the pieces made the table');
+    assert.ok(pieces > 3, `${pieces} pieces`);
+    assertCells(table, rows, columns);
+    // The same columns as the host's own finish (before its one-buffer packing).
+    const fromHost = unpackTable(decodeTable(host));
+    assert.deepEqual(unpackTable(decodeTable(table)), fromHost);
+  });
+
+  it('make the table in the final order when the pages came out of order, some rows twice, the last cut', async () => {
+    const rows = clicks(11_000, 7_000).map((r, i) => ({ ...r, unix_timestamp: 1_700_000_000 + i }));
+    const pages = pagesOf(rows, [3000]).reverse();
+    const again = rows.slice(2000, 4500).map((r) => ({ ...r }));
+    const arrival = [...pages.slice(0, 2), again, ...pages.slice(2)];
+    const latest = new Map(rows.map((r) => [r.transaction_id, r]));
+    for (const r of again) latest.set(r.transaction_id, r);
+    const final = [...latest.values()].sort((a, b) => a.unix_timestamp - b.unix_timestamp).slice(0, 10_500);
+    const { columns } = columnsForRows(final);
+    const { table } = await throughPieces(arrival, final, columns);
+    assert.ok(table);
+    assertCells(table, final, columns);
+  });
+
+  it('carry columns no page named (conversions joined after the fetch) in the end, and fewer rows than the sample', async () => {
+    for (const n of [5000, 300]) {
+      const rows = clicks(n, n);
+      const columns = [...columnsForRows(rows).columns, ...CONVERSION_COLUMNS];
+      const { table } = await throughPieces(pagesOf(rows, [1200]), rows, columns);
+      assert.ok(table, `${n} rows`);
+      assertCells(table, rows, columns);
+    }
+  });
+
+  it('start over when the webview was rebuilt mid-run, and still make the table', async () => {
+    const rows = clicks(12_000, 12_000);
+    const { columns } = columnsForRows(rows);
+    const { table } = await throughPieces(pagesOf(rows, [2000]), rows, columns, { restartAfter: 3 });
+    assert.ok(table);
+    assertCells(table, rows, columns);
+  });
+
+  it('do not make a table when a piece was lost or tampered with: the host then sends it whole', async () => {
+    const rows = clicks(12_000, 12_000);
+    const { columns } = columnsForRows(rows);
+    const pages = pagesOf(rows, [2000]);
+    assert.equal((await throughPieces(pages, rows, columns, { skip: 1 })).table, undefined, 'a lost piece');
+    const sub1 = (p: TablePiece): TablePiece['cols'][number] => p.cols[p.columns.indexOf('sub1')];
+    const tampered: [string, (p: TablePiece, i: number) => void][] = [
+      ['a code past the values', (p, i) => i === 2 && sub1(p).codes && (sub1(p).codes![0] = 60_000)],
+      ['values that do not add up', (p, i) => i === 1 && (sub1(p).text += 'x')],
+      ['another kind of column', (p, i) => i === 0 && (sub1(p).mode = 'numbers')],
+      ['an unknown kind of column', (p, i) => i === 0 && ((sub1(p) as { mode: string }).mode = '<script>')],
+      ['an unknown value tag', (p, i) => i === 0 && p.cols.some((c) => c.tags.length && (c.tags[0] = 9))],
+      ['a piece that is not one', (p, i) => i === 1 && ((p as { cols: unknown }).cols = 'x')],
+    ];
+    for (const [label, tamper] of tampered) assert.equal((await throughPieces(pages, rows, columns, { tamper })).table, undefined, label);
+  });
+
+  it('refuse an end that does not fit the pieces: another run, rows past those that arrived', async () => {
+    const rows = clicks(6000, 6000);
+    const { columns } = columnsForRows(rows);
+    const enc = new TableEncoder(pageColumns);
+    const writer = new PieceWriter('run-2', enc);
+    for (const page of pagesOf(rows, [3000])) {
+      enc.append(page);
+    }
+    const end = writer.end(rows.slice().reverse(), columns)!;
+    const ends = [
+      { ...end.table, pieces: 'run-3' },
+      { ...end.table, order: Uint32Array.from(end.table.order!, (k) => k + 1) },
+      { ...end.table, rows: end.table.rows + 1 },
+    ];
+    for (const bad of ends) {
+      const reader = new PieceReader();
+      reader.take(posted(end.piece!));
+      assert.equal(await reader.table(posted(bad)), undefined);
+    }
+    const reader = new PieceReader();
+    reader.take(posted(end.piece!));
+    const table = await reader.table(posted(end.table));
+    assert.ok(table, 'the right end makes it');
+    assertCells(table, rows.slice().reverse(), columns);
+  });
+
+  it('have no end for rows that never arrived', () => {
+    const rows = clicks(5000, 5000);
+    const enc = new TableEncoder(pageColumns);
+    enc.append(rows);
+    const writer = new PieceWriter('run-4', enc);
+    const { columns } = columnsForRows(rows);
+    assert.equal(writer.end([...rows.slice(0, 10), ...clicks(5, 0)], columns), undefined);
   });
 });
