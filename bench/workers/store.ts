@@ -11,6 +11,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { promisify } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createGunzip, gunzip } from 'node:zlib';
 import { parseStreamResponse } from '../../src/core/parse';
 import { ResultStore } from '../../src/results/resultStore';
@@ -98,6 +100,8 @@ async function main(): Promise<void> {
   const oneShotBlock: number[] = [];
   let oneShotError: string | undefined;
   let loadedRows = 0;
+  /** The last run's loaded result, kept until its heap is measured (after every timed run). */
+  const kept: { loaded?: ResultSet } = {};
   sampler.reset();
   for (let i = 0; i < runs; i++) {
     const s = await timed(() => store.save('r-bench', result));
@@ -106,6 +110,7 @@ async function main(): Promise<void> {
     saveGc.push(s.gc);
     const l = await timed(() => store.load('r-bench'));
     loadedRows = l.value?.rows.length ?? 0;
+    kept.loaded = l.value;
     load.push(l.ms);
     loadBlock.push(l.maxBlockMs);
     loadGc.push(l.gc);
@@ -128,6 +133,16 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   const peak = sampler.peak();
   void sampler.stop();
+  // The heap a loaded result holds (live objects after a full collection, with and without it): what
+  // V8 marks at each major collection while the panel is open. Measured after the timed runs, so the
+  // forced collections change none of them.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  const heapWithLoaded = process.memoryUsage().heapUsed;
+  kept.loaded = undefined;
+  gc();
+  const loadedHeapBytes = heapWithLoaded - process.memoryUsage().heapUsed;
   const out = {
     rows: n,
     loadedRows,
@@ -144,6 +159,7 @@ async function main(): Promise<void> {
     oneShotMaxBlockMs: oneShotBlock.length ? Math.max(...oneShotBlock) : undefined,
     oneShotError,
     peakRssBytes: peak,
+    loadedHeapBytes,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
