@@ -1,6 +1,6 @@
-// Loading a kept result shares the click rows' repeated text (src/results/repeatedStrings.ts): every
-// value stays equal to what was read, unknown fields and hostile keys are left alone, and fields whose
-// values do not repeat are given up.
+// Loading a kept result shares the click rows' repeated text and equal nested objects
+// (src/results/repeatedStrings.ts): every value stays equal to what was read, unknown fields and
+// hostile keys are left alone, and fields whose values do not repeat are given up.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RepeatedStrings } from '../../../src/results/repeatedStrings';
@@ -31,8 +31,62 @@ describe('RepeatedStrings', () => {
     const repeated = new RepeatedStrings();
     for (const row of rows) repeated.row(row as unknown as Record<string, unknown>);
     assert.deepEqual(rows, before);
-    // Each of the repeated long values after its first instance (user_ip and short values are not).
-    assert.ok(repeated.shared > 3000 * 6, `shared ${repeated.shared}`);
+    // The repeated long values after their first instance (user_ip and short values are not), and
+    // the offers, geolocations and devices equal to one before.
+    assert.ok(repeated.shared > 3000 * 2, `shared ${repeated.shared}`);
+    assert.ok(repeated.sharedObjects > 3000 * 3 - 20, `shared objects ${repeated.sharedObjects}`);
+  });
+
+  it('shares equal offers, geolocations and devices as one frozen object, and no other', () => {
+    const rows = parsed(
+      Array.from({ length: 40 }, (_, i) =>
+        click({
+          offer: { name: `Offer number ${i % 2}` },
+          geo: { city_name: i % 4 < 2 ? 'Denver' : 'Boulder' },
+          query_parameters: { utm_campaign: 'cmp_240_spring' },
+        }),
+      ),
+    );
+    const before = parsed(rows);
+    const repeated = new RepeatedStrings();
+    for (const row of rows) repeated.row(row as unknown as Record<string, unknown>);
+    assert.deepEqual(rows, before);
+    const [a, b, c] = rows;
+    assert.equal(rows[2].relationship.offer, a.relationship.offer);
+    assert.notEqual(b.relationship.offer, a.relationship.offer);
+    assert.equal(b.relationship.geolocation, a.relationship.geolocation);
+    assert.notEqual(c.relationship.geolocation, a.relationship.geolocation);
+    assert.equal(c.relationship.device_information, a.relationship.device_information);
+    assert.ok(Object.isFrozen(a.relationship.offer) && Object.isFrozen(a.relationship.geolocation));
+    // Each row keeps its own row, relationship and query parameters (the things code might add to).
+    assert.notEqual(b.relationship, a.relationship);
+    assert.notEqual(b.relationship.query_parameters, a.relationship.query_parameters);
+    assert.equal(Object.isFrozen(a) || Object.isFrozen(a.relationship) || Object.isFrozen(a.relationship.query_parameters), false);
+  });
+
+  it('shares an object only when every key and value is the same: types, -0, order, unknown keys', () => {
+    const base = { network_offer_id: 1, network_id: 1, network_tracking_domain_id: 0, name: 'A name that is long', offer_status: 'active' };
+    const variants: Record<string, unknown>[] = [
+      base,
+      { ...base, network_offer_id: '1' },
+      { ...base, network_tracking_domain_id: -0 },
+      { network_id: 1, network_offer_id: 1, network_tracking_domain_id: 0, name: 'A name that is long', offer_status: 'active' },
+      { ...base, payout: 2 },
+      { ...base, name: 's19:A name that is lo' },
+      { ...base, offer_status: null },
+      { ...base, offer_status: true },
+      { ...base, offer_status: 'true' },
+      { ...base, offer_status: { nested: 'active' } },
+    ];
+    const rows = variants.map((offer) => ({ relationship: { offer: { ...offer } } }));
+    const repeated = new RepeatedStrings();
+    for (const row of rows) repeated.row(row);
+    rows.forEach((row, i) => assert.ok(Object.is(row.relationship.offer.network_tracking_domain_id, variants[i].network_tracking_domain_id)));
+    rows.forEach((row, i) => assert.deepEqual(Object.entries(row.relationship.offer), Object.entries(variants[i]), `variant ${i}`));
+    assert.equal(repeated.sharedObjects, 0);
+    const again = { relationship: { offer: { ...base } } };
+    repeated.row(again);
+    assert.equal(again.relationship.offer, rows[0].relationship.offer);
   });
 
   it('keeps unknown fields, values that are not text, and a hostile "__proto__" parameter as they are', () => {
