@@ -3,7 +3,7 @@ import { constants, PerformanceObserver, type PerformanceEntry } from 'perf_hook
 import { pipeline } from 'stream';
 import * as zlib from 'zlib';
 import type { ApiExchange, Click } from '../core/types';
-import { RepeatedStrings } from './repeatedStrings';
+import { RepeatedValues } from './repeatedValues';
 import type { ResultSet } from './resultSet';
 
 // The file a kept result is written to and read from (src/results/resultStore.ts): gzipped JSON, one
@@ -254,8 +254,8 @@ class LineReader {
   private exchanges: unknown[] | undefined;
   private conversions: Record<string, unknown> | undefined;
   private badConversionRow = false;
-  /** The click rows' repeated values, one object each (src/results/repeatedStrings.ts). */
-  private readonly repeated = new RepeatedStrings();
+  /** The click rows' repeated values, one object each (src/results/repeatedValues.ts). */
+  private readonly repeated = new RepeatedValues();
   private group = Buffer.allocUnsafeSlow(GROUP_BYTES + 64 * 1024);
   private used = 0;
 

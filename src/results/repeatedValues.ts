@@ -1,15 +1,19 @@
-// Loaded click rows hold one string object per value, and most of a click's text repeats from row to
-// row: the country and region names, the ISP, the offer's name, the tracking URL, the accept-language
-// header, the sub IDs. At a million rows those copies are millions of objects that every major
-// collection marks while the result is open (and marks in the middle of the load, where marking
-// holds the host). So as rows are read back from disk (src/results/resultFile.ts) each such value is
-// replaced by the first row's equal string: the same text, one object.
+// Loaded click rows hold one object per value, and most of a click repeats from row to row: the
+// country and region names, the ISP, the offer's name, the tracking URL, the accept-language header,
+// the sub IDs, and whole offers, geolocations and devices. At a million rows those copies are millions
+// of objects that every major collection marks while the result is open (and marks in the middle of
+// the load, where V8's marking holds the host when the concurrent markers cannot keep up). So as rows
+// are read back from disk (src/results/resultFile.ts) each such string is replaced by the first row's
+// equal string, and each offer, geolocation and device by the first equal one, frozen: the same
+// values, one object.
 //
-// V8's JSON.parse already shares values of up to 10 characters (it internalises them; "US", "Chrome",
-// "Mobile"), so only longer ones are looked up. A field whose values hardly repeat (the transaction
-// id, IPs, device-id hashes) is given up after a few thousand rows, so it costs nothing after that.
-// Only string values of the known fields are replaced, each by an equal string: no value, key or
-// unknown field (`extra`) is changed or dropped, and no object is shared between rows.
+// V8's JSON.parse already shares string values of up to 10 characters (it internalises them; "US",
+// "Chrome", "Mobile"), so only longer ones are looked up. A field whose values hardly repeat (the
+// transaction id, IPs, device-id hashes) is given up after a few thousand rows, so it costs nothing
+// after that. No value, key or unknown field (`extra`) is changed or dropped. Each row keeps its own
+// row object, `relationship` and query parameters; the shared objects are only ever read (nothing
+// writes into a click's nested objects: conversions sit beside the rows in a WeakMap, exports and
+// the JSON view build new objects), and frozen, a write could not reach the other rows anyway.
 
 /** Values this short are already one object each (V8 internalises them while parsing). */
 const MIN_LENGTH = 11;
@@ -74,66 +78,87 @@ class ObjectFields {
   }
 }
 
-/** How many distinct objects of a kind are kept for sharing, at most. */
+/** How many distinct objects of a kind are kept for sharing, at most, and nodes of their tree. */
 const MAX_DISTINCT_OBJECTS = 20_000;
+const MAX_NODES = 200_000;
+
+/** A level of the tree: each value of a key leads to the next key's level, the last to the object. */
+type Level = Map<unknown, unknown>;
 
 /**
  * Flat objects of one known shape (an offer, a geolocation, a device) that are equal key for key,
  * value for value, as one frozen object: nothing writes into a click's nested objects, and frozen, a
- * write anywhere could not reach the other rows that share it.
+ * write anywhere could not reach the other rows that share it. Looked up a value at a time in a tree
+ * of Maps (a key string built per object doubled the young garbage of a load: twice the scavenges).
+ * Map keys compare as SameValueZero, so "1" and 1, or true and "true", stay apart; -0 (which JSON
+ * never writes back) would meet 0, and an object holding it is not shared.
  */
 class SameObjects {
-  private seen: Map<string, Record<string, unknown>> | undefined = new Map();
+  private root: Level | undefined = new Map();
+  private objects = 0;
+  private nodes = 1;
   private lookups = 0;
   private misses = 0;
   shared = 0;
+  /** Where `find` stopped: the level and the index of the key whose value was not there. */
+  private pendingLevel: Level | undefined;
+  private pendingIndex = 0;
 
   constructor(private readonly names: readonly string[]) {}
 
-  /** The key `add` would keep the object under: the last one `find` worked out. */
-  private pending: string | undefined;
-
   /** An object seen before equal to `o`, else undefined (also when `o` is not exactly of the known shape). */
   find(o: Record<string, unknown>): Record<string, unknown> | undefined {
-    this.pending = undefined;
-    if (this.seen === undefined) return undefined;
-    const key = this.key(o);
-    if (key === undefined) return undefined;
+    this.pendingLevel = undefined;
+    if (this.root === undefined || !this.shaped(o)) return undefined;
     this.lookups++;
-    const found = this.seen.get(key);
-    if (found !== undefined) {
-      this.shared++;
-      return found;
+    const names = this.names;
+    let level = this.root;
+    for (let i = 0; i < names.length; i++) {
+      const next = level.get(o[names[i]]);
+      if (next === undefined) {
+        this.misses++;
+        if (this.objects >= MAX_DISTINCT_OBJECTS || this.nodes >= MAX_NODES || (this.lookups >= JUDGE_AFTER && this.misses > this.lookups * MAX_MISS_SHARE)) this.root = undefined;
+        else {
+          this.pendingLevel = level;
+          this.pendingIndex = i;
+        }
+        return undefined;
+      }
+      if (i === names.length - 1) {
+        this.shared++;
+        return next as Record<string, unknown>;
+      }
+      level = next as Level;
     }
-    this.misses++;
-    if (this.seen.size >= MAX_DISTINCT_OBJECTS || (this.lookups >= JUDGE_AFTER && this.misses > this.lookups * MAX_MISS_SHARE)) this.seen = undefined;
-    else this.pending = key;
     return undefined;
   }
 
   /** Keeps `o` (just given to `find`, which found nothing) for the rows to come, frozen. */
   add(o: Record<string, unknown>): void {
-    if (this.pending === undefined || this.seen === undefined) return;
-    this.seen.set(this.pending, Object.freeze(o));
-    this.pending = undefined;
+    let level = this.pendingLevel;
+    if (level === undefined) return;
+    this.pendingLevel = undefined;
+    const names = this.names;
+    for (let i = this.pendingIndex; i < names.length - 1; i++) {
+      const next: Level = new Map();
+      level.set(o[names[i]], next);
+      level = next;
+      this.nodes++;
+    }
+    level.set(o[names[names.length - 1]], Object.freeze(o));
+    this.objects++;
   }
 
-  /** The values, each marked with its type (and a string with its length): equal keys, equal objects. */
-  private key(o: Record<string, unknown>): string | undefined {
+  /** Exactly the known keys in the known order, each holding a string, a number (not -0), a boolean or null. */
+  private shaped(o: Record<string, unknown>): boolean {
     const names = Object.keys(o);
-    if (names.length !== this.names.length) return undefined;
-    let key = '';
+    if (names.length !== this.names.length) return false;
     for (let i = 0; i < names.length; i++) {
-      if (names[i] !== this.names[i]) return undefined;
+      if (names[i] !== this.names[i]) return false;
       const v = o[names[i]];
-      if (typeof v === 'string') key += `s${v.length}:${v}`;
-      // -0 would read as 0 in the key (JSON never writes it, but it is not the same value).
-      else if (typeof v === 'number' && !Object.is(v, -0)) key += `n${v};`;
-      else if (typeof v === 'boolean') key += v ? 't' : 'f';
-      else if (v === null) key += 'z';
-      else return undefined;
+      if (!(typeof v === 'string' || typeof v === 'boolean' || v === null || (typeof v === 'number' && !Object.is(v, -0)))) return false;
     }
-    return key;
+    return true;
   }
 }
 
@@ -150,8 +175,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Shares the repeated string values of click rows read one after another (one per load). */
-export class RepeatedStrings {
+/** Shares the repeated values of click rows read one after another (one per load). */
+export class RepeatedValues {
   private readonly top = new ObjectFields(TOP);
   private readonly offer = new ObjectFields(OFFER);
   private readonly geolocation = new ObjectFields(GEOLOCATION);
@@ -174,7 +199,7 @@ export class RepeatedStrings {
     return this.offers.shared + this.geolocations.shared + this.devices.shared;
   }
 
-  /** Replaces `row`'s repeated string values by equal ones seen before; anything else is left as is. */
+  /** Replaces `row`'s repeated strings and known objects by equal ones seen before; anything else is left as is. */
   row(row: Record<string, unknown>): void {
     this.top.apply(row);
     const rel = row.relationship;

@@ -1,9 +1,9 @@
 // Loading a kept result shares the click rows' repeated text and equal nested objects
-// (src/results/repeatedStrings.ts): every value stays equal to what was read, unknown fields and
+// (src/results/repeatedValues.ts): every value stays equal to what was read, unknown fields and
 // hostile keys are left alone, and fields whose values do not repeat are given up.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RepeatedStrings } from '../../../src/results/repeatedStrings';
+import { RepeatedValues } from '../../../src/results/repeatedValues';
 import { click } from '../core/gridFixtures';
 
 /** Rows as the reader has them: parsed from JSON, so no string is shared by construction. */
@@ -11,7 +11,7 @@ function parsed<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
-describe('RepeatedStrings', () => {
+describe('RepeatedValues', () => {
   it('replaces repeated values by equal ones, leaving every row equal to what was read', () => {
     const countries = ['United States', 'United Kingdom', 'Germany'];
     const rows = parsed(
@@ -28,7 +28,7 @@ describe('RepeatedStrings', () => {
       ),
     );
     const before = parsed(rows);
-    const repeated = new RepeatedStrings();
+    const repeated = new RepeatedValues();
     for (const row of rows) repeated.row(row as unknown as Record<string, unknown>);
     assert.deepEqual(rows, before);
     // The repeated long values after their first instance (user_ip and short values are not), and
@@ -48,7 +48,7 @@ describe('RepeatedStrings', () => {
       ),
     );
     const before = parsed(rows);
-    const repeated = new RepeatedStrings();
+    const repeated = new RepeatedValues();
     for (const row of rows) repeated.row(row as unknown as Record<string, unknown>);
     assert.deepEqual(rows, before);
     const [a, b, c] = rows;
@@ -79,7 +79,7 @@ describe('RepeatedStrings', () => {
       { ...base, offer_status: { nested: 'active' } },
     ];
     const rows = variants.map((offer) => ({ relationship: { offer: { ...offer } } }));
-    const repeated = new RepeatedStrings();
+    const repeated = new RepeatedValues();
     for (const row of rows) repeated.row(row);
     rows.forEach((row, i) => assert.ok(Object.is(row.relationship.offer.network_tracking_domain_id, variants[i].network_tracking_domain_id)));
     rows.forEach((row, i) => assert.deepEqual(Object.entries(row.relationship.offer), Object.entries(variants[i]), `variant ${i}`));
@@ -100,7 +100,7 @@ describe('RepeatedStrings', () => {
     const q = JSON.parse('{"__proto__":"not the prototype, a value","constructor":"also just a value"}') as Record<string, unknown>;
     (row.relationship as { query_parameters: unknown }).query_parameters = q;
     const before = parsed(row);
-    const repeated = new RepeatedStrings();
+    const repeated = new RepeatedValues();
     for (let i = 0; i < 3; i++) repeated.row(row as unknown as Record<string, unknown>);
     assert.deepEqual(row, before);
     assert.equal(Object.getPrototypeOf(q), Object.prototype);
@@ -111,7 +111,7 @@ describe('RepeatedStrings', () => {
   it('leaves rows of an unexpected shape alone (no relationship, arrays, missing fields)', () => {
     const rows: Record<string, unknown>[] = [{}, { relationship: null }, { relationship: [] }, { relationship: { offer: ['Meal Kit Starter Box'], geolocation: 'United States' } }, { tracking_url: 42 }];
     const before = parsed(rows);
-    const repeated = new RepeatedStrings();
+    const repeated = new RepeatedValues();
     for (const row of rows) repeated.row(row);
     assert.deepEqual(rows, before);
     assert.equal(Object.hasOwn(rows[0], 'tracking_url'), false, 'a missing field stays missing');
@@ -120,7 +120,7 @@ describe('RepeatedStrings', () => {
   it('gives up a field whose values do not repeat, and still returns them unchanged', () => {
     const rows = parsed(Array.from({ length: 10_000 }, (_, i) => click({ referer: `https://unique.example/${i}`, tracking_url: 'https://trk.example/o?oid=1' })));
     const before = parsed(rows);
-    const repeated = new RepeatedStrings();
+    const repeated = new RepeatedValues();
     for (const row of rows.slice(0, 5000)) repeated.row(row as unknown as Record<string, unknown>);
     const afterHalf = repeated.shared;
     for (const row of rows.slice(5000)) repeated.row(row as unknown as Record<string, unknown>);
