@@ -11,6 +11,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { promisify } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createGunzip, gunzip } from 'node:zlib';
 import { parseStreamResponse } from '../../src/core/parse';
 import { ResultStore } from '../../src/results/resultStore';
@@ -98,14 +100,19 @@ async function main(): Promise<void> {
   const oneShotBlock: number[] = [];
   let oneShotError: string | undefined;
   let loadedRows = 0;
+  /** The last run's loaded result, kept until its heap is measured (after every timed run). */
+  const kept: { loaded?: ResultSet } = {};
   sampler.reset();
-  for (let i = 0; i < runs; i++) {
+  // A run in a function of its own: a suspended async function keeps its locals, so the last run's
+  // loaded rows would stay reachable from main's frame after `kept` lets them go.
+  const run = async (): Promise<void> => {
     const s = await timed(() => store.save('r-bench', result));
     save.push(s.ms);
     saveBlock.push(s.maxBlockMs);
     saveGc.push(s.gc);
     const l = await timed(() => store.load('r-bench'));
     loadedRows = l.value?.rows.length ?? 0;
+    kept.loaded = l.value;
     load.push(l.ms);
     loadBlock.push(l.maxBlockMs);
     loadGc.push(l.gc);
@@ -114,7 +121,7 @@ async function main(): Promise<void> {
     const textBytes = await jsonBytes(join(dir, 'r-bench.json.gz'));
     if (textBytes >= 2 ** 29 - 24) {
       oneShotError = `not possible: ${Math.round(textBytes / 2 ** 20)} MiB of JSON is past V8's longest string (512 MiB)`;
-      continue;
+      return;
     }
     try {
       const o = await timed(async () => JSON.parse((await gunzipAsync(await readFile(join(dir, 'r-bench.json.gz')))).toString('utf8')) as unknown);
@@ -123,11 +130,22 @@ async function main(): Promise<void> {
     } catch (e) {
       oneShotError = e instanceof Error ? e.message : String(e);
     }
-  }
+  };
+  for (let i = 0; i < runs; i++) await run();
   const fileBytes = (await readFile(join(dir, 'r-bench.json.gz'))).byteLength;
   rmSync(dir, { recursive: true, force: true });
   const peak = sampler.peak();
   void sampler.stop();
+  // The heap a loaded result holds (live objects after a full collection, with and without it): what
+  // V8 marks at each major collection while the panel is open. Measured after the timed runs, so the
+  // forced collections change none of them.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  const heapWithLoaded = process.memoryUsage().heapUsed;
+  kept.loaded = undefined;
+  gc();
+  const loadedHeapBytes = heapWithLoaded - process.memoryUsage().heapUsed;
   const out = {
     rows: n,
     loadedRows,
@@ -144,6 +162,7 @@ async function main(): Promise<void> {
     oneShotMaxBlockMs: oneShotBlock.length ? Math.max(...oneShotBlock) : undefined,
     oneShotError,
     peakRssBytes: peak,
+    loadedHeapBytes,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

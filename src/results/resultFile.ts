@@ -3,6 +3,7 @@ import { constants, PerformanceObserver, type PerformanceEntry } from 'perf_hook
 import { pipeline } from 'stream';
 import * as zlib from 'zlib';
 import type { ApiExchange, Click } from '../core/types';
+import { RepeatedValues } from './repeatedValues';
 import type { ResultSet } from './resultSet';
 
 // The file a kept result is written to and read from (src/results/resultStore.ts): gzipped JSON, one
@@ -253,6 +254,8 @@ class LineReader {
   private exchanges: unknown[] | undefined;
   private conversions: Record<string, unknown> | undefined;
   private badConversionRow = false;
+  /** The click rows' repeated values, one object each (src/results/repeatedValues.ts). */
+  private readonly repeated = new RepeatedValues();
   private group = Buffer.allocUnsafeSlow(GROUP_BYTES + 64 * 1024);
   private used = 0;
 
@@ -292,8 +295,10 @@ class LineReader {
     const rows = JSON.parse(this.group.toString('utf8', 0, this.used)) as unknown[];
     this.used = 0;
     const checkIds = this.list === this.conversions?.rows;
+    const clicks = this.list === this.rows;
     for (const row of rows) {
       if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new Error('a row is not an object');
+      if (clicks) this.repeated.row(row as Record<string, unknown>);
       if (checkIds) {
         const c = row as Record<string, unknown>;
         if (typeof c.transaction_id !== 'string' || typeof c.conversion_id !== 'string') this.badConversionRow = true;

@@ -49,6 +49,21 @@ describe('ResultStore', () => {
     fs.writeFileSync(path.join(dir, 'r-conv.json.gz'), zlib.gzipSync(text.slice(0, text.lastIndexOf(']}}'))));
     assert.equal(await store.load('r-conv'), undefined, 'a file cut in the conversions gives nothing');
   });
+  it('loads equal offers, geolocations and devices as one frozen object, equal to what was saved, and saves them again unchanged', async () => {
+    const store = new ResultStore(dir);
+    const r: ResultSet = { ...result(0), rows: Array.from({ length: 300 }, (_, i) => click({ offer: { name: `Offer with a long name ${i % 3}` }, geo: { city_name: i % 2 ? 'Denver' : 'Boulder' } })) };
+    await store.save('r-shared', r);
+    const loaded = await store.load('r-shared');
+    assert.ok(loaded);
+    assert.deepEqual(loaded, JSON.parse(JSON.stringify(r)));
+    const [a, , , d] = loaded.rows;
+    assert.equal(d.relationship.offer, a.relationship.offer);
+    assert.equal(Object.isFrozen(a.relationship.geolocation), true);
+    assert.notEqual(d.relationship, a.relationship, 'each row keeps its own relationship');
+    const first = zlib.gunzipSync(fs.readFileSync(path.join(dir, 'r-shared.json.gz'))).toString('utf8');
+    await store.save('r-shared', loaded);
+    assert.equal(zlib.gunzipSync(fs.readFileSync(path.join(dir, 'r-shared.json.gz'))).toString('utf8'), first);
+  });
   it('keeps an empty result', async () => {
     const store = new ResultStore(dir);
     await store.save('r-empty', result(0));
