@@ -57,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   });
   // The grids' reload serializer is registered here, during activation, as VS Code requires; the grids
   // themselves load with the first command, chat tool call or restored panel.
+  flushResults = () => panels.current?.grids.flush();
   const panels = new LazyPanels(() =>
     Promise.all([import('./panels.js'), lookups.load()]).then(([m, l]) => () =>
       m.createPanels(context, { client: l.client, timezones: l.timezones, logger, documents, history, truncation, extensionUri: context.extensionUri, savedQueries, accounts }),
@@ -130,6 +131,16 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   return api;
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** Results still being written, when the grids were loaded (set by `activate`). */
+let flushResults: (() => Promise<void> | undefined) | undefined;
+
+/** How long a closing or reloading window waits for results still being written (VS Code bounds it too). */
+const FLUSH_MS = 4000;
+
+export function deactivate(): Promise<void> | undefined {
+  // Everything is disposed through context.subscriptions; first, results still being kept for a
+  // reload are written (a reload right after Fetch all would otherwise restore the rows from before it).
+  const writing = flushResults?.();
+  if (!writing) return undefined;
+  return Promise.race([writing, new Promise<void>((resolve) => setTimeout(resolve, FLUSH_MS))]);
 }

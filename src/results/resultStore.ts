@@ -55,6 +55,11 @@ export class ResultStore {
     return path.join(this.dir, id + SUFFIX);
   }
 
+  /** Settles when every save and delete asked for so far has (the window is closing or reloading). */
+  async flush(): Promise<void> {
+    while (this.writing.size > 0) await Promise.all([...this.writing.values()]);
+  }
+
   /** Best effort: a failure is logged, and the panel simply cannot be restored after a reload. */
   save(id: string, result: ResultSet): Promise<void> {
     if (!this.dir) return Promise.resolve();

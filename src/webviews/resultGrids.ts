@@ -275,6 +275,11 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
     if (ok) panel.dispose();
   }
 
+  /** Settles when the results being kept for a reload are written (a reload right after Fetch all keeps its rows). */
+  flush(): Promise<void> {
+    return this.store.flush();
+  }
+
   dispose(): void {
     this.shuttingDown = true;
     this.registration.dispose();
