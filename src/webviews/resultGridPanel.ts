@@ -56,6 +56,13 @@ export const SUMMARY_OPEN_KEY = 'everflow.results.summaryOpen';
 /** Rows past which the host encodes a column at a time, yielding between columns. */
 const IN_STEPS_FROM = 50_000;
 
+/** Fetch all's pieces into one grid: `held` while its page cannot take them (hidden, or a post was lost). */
+interface PieceRun {
+  arrival: ArrivalEncoder;
+  writer: PieceWriter;
+  held: boolean;
+}
+
 /** Fetch all runs of pieces, numbered so a webview never takes one run's piece for another's. */
 let pieceRuns = 0;
 
@@ -71,7 +78,7 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
   /** The rows of `result` encoded as they arrived (Fetch all), until its table is finished. */
   private arrived: { result: ResultSet; encoder: ArrivalEncoder } | undefined;
   /** Fetch all's pieces of the table posted as its pages came (streamPieces), until their end is posted. */
-  private pieceRun: { arrival: ArrivalEncoder; writer: PieceWriter } | undefined;
+  private pieceRun: PieceRun | undefined;
   /** The result the conversions were joined into and the columns its table gets (prepare()). */
   private prepared: { result: ResultSet; columns: ColumnDef[] } | undefined;
   /** Unknown fields of the rows left out of the columns (the limit in src/core/extras.ts). */
@@ -199,7 +206,10 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
 
   protected onReady(): Promise<void> {
     // A rebuilt webview has none of the pieces posted before: the next one starts over.
-    this.pieceRun?.writer.restart();
+    if (this.pieceRun) {
+      this.pieceRun.writer.restart();
+      this.pieceRun.held = false;
+    }
     return this.sendInit();
   }
 
@@ -310,13 +320,22 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
    * in the grid has nearly all of it, instead of the whole table then.
    */
   streamPieces(arrival: ArrivalEncoder): void {
-    const run = { arrival, writer: new PieceWriter(`${this.id}#${++pieceRuns}`, arrival.encoder) };
+    const run: PieceRun = { arrival, writer: new PieceWriter(`${this.id}#${++pieceRuns}`, arrival.encoder), held: false };
     this.pieceRun = run;
     arrival.onEncoded = () => {
-      const piece = this.pieceRun === run && !this.disposed ? run.writer.next() : undefined;
-      // Not delivered (the webview was not there): the next piece starts over from the first row.
-      if (piece) void this.postDelivered({ type: 'tablePiece', piece }).then((ok) => ok || run.writer.restart());
+      if (this.pieceRun !== run || this.disposed) return;
+      // A hidden grid has no page to take them (its webview is rebuilt when shown): held until its `ready`.
+      if (!this.panel.visible) this.holdPieces(run);
+      if (run.held) return;
+      const piece = run.writer.next();
+      // Not delivered (the webview was not there): held, and started over from the first row at its `ready`.
+      if (piece) void this.postDelivered({ type: 'tablePiece', piece }).then((ok) => ok || this.holdPieces(run));
     };
+  }
+
+  private holdPieces(run: PieceRun): void {
+    run.held = true;
+    run.writer.restart();
   }
 
   /** Posts the end of the pieces of `result`'s table, when they were posted and make it; else false. */
@@ -326,6 +345,8 @@ export class ResultGridPanel extends WebviewHost<ResultsToHost, HostToResults> {
     if (!run || run.arrival !== arrived) return false;
     this.pieceRun = undefined;
     arrived.onEncoded = undefined;
+    // The page lost the pieces (hidden, or a post missed it): the whole table goes instead.
+    if (run.held || !this.panel.visible) return false;
     arrived.drain();
     const end = run.writer.end(gridRows(result), this.prepare()!);
     if (!end) return false;

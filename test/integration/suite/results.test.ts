@@ -166,7 +166,8 @@ suite('Results grid', () => {
     await waitFor('the grid to show every fetched row', () => api.panels().find((p) => p.id === capped.id && p.rendered?.total === 30_000), 30_000);
     const after = api.panels().find((p) => p.id === capped.id)!;
     assert.strictEqual(after.distinctIds, 30_000, 'duplicate rows');
-    assert.strictEqual(after.encoded, 'pieces');
+    // In pieces started over at the rebuilt page's `ready`, or, if the last page came before it, whole.
+    assert.ok(after.encoded === 'pieces' || after.encoded === 'asArrived', `sent ${after.encoded}`);
   });
 
   test('Results: everflow.results.maxRows stops Fetch all and the result says more match', async function () {
