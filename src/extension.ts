@@ -57,12 +57,12 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   });
   // The grids' reload serializer is registered here, during activation, as VS Code requires; the grids
   // themselves load with the first command, chat tool call or restored panel.
-  flushResults = () => panels.current?.grids.flush();
   const panels = new LazyPanels(() =>
     Promise.all([import('./panels.js'), lookups.load()]).then(([m, l]) => () =>
       m.createPanels(context, { client: l.client, timezones: l.timezones, logger, documents, history, truncation, extensionUri: context.extensionUri, savedQueries, accounts }),
     ),
   );
+  flushResults = () => panels.current?.grids.flush();
   // What commands and chat tools wait for before they run: the client, the panels, the saved queries read.
   const ready = () => Promise.all([lookups.load(), panels.load(), savedQueries.load()]);
   markPhase('truncation, lazy panels (grid serializer)');
@@ -142,5 +142,7 @@ export function deactivate(): Promise<void> | undefined {
   // reload are written (a reload right after Fetch all would otherwise restore the rows from before it).
   const writing = flushResults?.();
   if (!writing) return undefined;
-  return Promise.race([writing, new Promise<void>((resolve) => setTimeout(resolve, FLUSH_MS))]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, FLUSH_MS)));
+  return Promise.race([writing, late]).finally(() => clearTimeout(timer));
 }

@@ -71,6 +71,24 @@ export const TAG_FALSE = 2;
 export const TAG_NULL = 3;
 export const TAG_UNDEFINED = 4;
 
+/** Non-string values as a dictionary sends them: a tag each, and the number of those tagged TAG_NUMBER. */
+export function tagged(values: readonly unknown[]): { tags: Uint8Array; nums: Float64Array } {
+  const tags = new Uint8Array(values.length);
+  const nums = new Float64Array(values.length);
+  values.forEach((v, k) => {
+    if (typeof v === 'number') {
+      tags[k] = TAG_NUMBER;
+      nums[k] = v;
+    } else tags[k] = v === true ? TAG_TRUE : v === false ? TAG_FALSE : v === null ? TAG_NULL : TAG_UNDEFINED;
+  });
+  return { tags, nums };
+}
+
+/** The value `tagged` sent as `tag` (and `num`); the caller checks the tag is known (≤ TAG_UNDEFINED). */
+export function untagged(tag: number, num: number): number | boolean | null | undefined {
+  return tag === TAG_NUMBER ? num : tag === TAG_TRUE ? true : tag === TAG_FALSE ? false : tag === TAG_NULL ? null : undefined;
+}
+
 type Typed = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 type TypedType = new (b: ArrayBuffer, o: number, n: number) => Typed;
 
@@ -419,11 +437,8 @@ function decodeDict(d: BinaryDict, column: string): DecodedDict {
   // The strings are the whole text: bytes that decode to more than they should are refused too.
   if (start !== length) throw malformed(`column ${column} has a dictionary that does not add up`);
   for (let k = 0; k < tags.length; k++) if (tags[k] > TAG_UNDEFINED) throw malformed(`column ${column} has an unknown value tag`);
-  const other = (k: number): CellValue => {
-    const tag = tags[k];
-    // null and undefined are not CellValues; they stay what they were so the grid shows what it did.
-    return (tag === TAG_NUMBER ? nums[k] : tag === TAG_TRUE ? true : tag === TAG_FALSE ? false : tag === TAG_NULL ? null : undefined) as CellValue;
-  };
+  // null and undefined are not CellValues; they stay what they were so the grid shows what it did.
+  const other = (k: number): CellValue => untagged(tags[k], nums[k]) as CellValue;
   const entry = (k: number): CellValue => {
     if (k >= strings) return other(k - strings);
     const from = k > 0 ? ends[k - 1] : 0;

@@ -1,4 +1,4 @@
-import { ASCII_FROM, codeType, TAG_FALSE, TAG_NULL, TAG_NUMBER, TAG_TRUE, TAG_UNDEFINED, type BinaryColumn, type BinaryDict } from './binaryTable';
+import { ASCII_FROM, codeType, tagged, TAG_UNDEFINED, untagged, type BinaryColumn, type BinaryDict } from './binaryTable';
 
 // Web-standard, global in Node and in the webview alike (core's tsconfig names neither's types).
 declare const TextEncoder: new () => { encodeInto(s: string, into: Uint8Array): { read: number; written: number } };
@@ -45,6 +45,9 @@ export interface PieceColumnData {
   restCodes?: Uint32Array;
 }
 const OTHER = 0x80000000;
+
+/** A non-string value as the builder's Map of them keys it: Map keys take NaN as NaN but -0 as 0, so -0 is kept apart. */
+const keyOf = (v: unknown): unknown => (Object.is(v, -0) ? '-0' : v);
 
 function codeArray(size: number, rows: number): Uint8Array | Uint16Array | Uint32Array {
   return new (codeType(size))(rows);
@@ -181,11 +184,15 @@ export class ColumnBuilder {
       if (code === undefined) this.strings.set(v, (code = this.push(v)));
       return code;
     }
-    // Map keys compare NaN equal to NaN but -0 equal to 0: keep -0 apart so it comes back as -0.
-    const key = Object.is(v, -0) ? '-0' : v;
+    const key = keyOf(v);
     let code = this.others.get(key);
     if (code === undefined) this.others.set(key, (code = this.others.size));
     return (code | OTHER) >>> 0;
+  }
+
+  /** The non-string values in code order (keyOf undone). */
+  private otherValues(): unknown[] {
+    return [...this.others.keys()].map((k) => (k === '-0' ? -0 : k));
   }
 
   /** Where the column stands now: what a piece (tablePieces.ts) taken later starts from. */
@@ -203,15 +210,7 @@ export class ColumnBuilder {
     const strings = this.list.slice(from.strings);
     const lens = new Uint32Array(strings.length);
     for (let k = 0; k < strings.length; k++) lens[k] = strings[k].length;
-    const others = [...this.others.keys()].slice(from.others);
-    const tags = new Uint8Array(others.length);
-    const nums = new Float64Array(others.length);
-    others.forEach((k, i) => {
-      if (k === '-0') nums[i] = -0;
-      else if (typeof k === 'number') nums[i] = k;
-      else tags[i] = k === true ? TAG_TRUE : k === false ? TAG_FALSE : k === null ? TAG_NULL : TAG_UNDEFINED;
-    });
-    const base = { mode: this.mode, from, text: strings.join(''), lens, tags, nums };
+    const base = { mode: this.mode, from, text: strings.join(''), lens, ...tagged(this.otherValues().slice(from.others)) };
     if (this.mode === 'numbers') {
       return { ...base, values: this.values.slice(from.rows, this.n), restRows: Uint32Array.from(this.restRows.slice(from.rest)), restCodes: Uint32Array.from(this.restCodes.slice(from.rest)) };
     }
@@ -244,7 +243,7 @@ export class ColumnBuilder {
     // Every other value new to this builder (a repeat would shift the codes after it).
     const keys = Array.from(p.tags, (tag, i): unknown => {
       if (tag > TAG_UNDEFINED) throw bad('has an unknown value tag');
-      return tag === TAG_NUMBER ? (Object.is(p.nums[i], -0) ? '-0' : p.nums[i]) : tag === TAG_TRUE ? true : tag === TAG_FALSE ? false : tag === TAG_NULL ? null : undefined;
+      return keyOf(untagged(tag, p.nums[i]));
     });
     if (keys.some((k) => this.others.has(k)) || new Set(keys).size !== keys.length) throw bad('has values it had before');
     const nStrings = this.list.length + p.lens.length;
@@ -299,7 +298,7 @@ export class ColumnBuilder {
    */
   finish(order?: Uint32Array, copied = false): BinaryColumn {
     const strings = this.list;
-    const others = [...this.others.keys()].map((k) => (k === '-0' ? -0 : k));
+    const others = this.otherValues();
     if (this.mode === 'numbers') {
       const rows = order ? order.length : this.n;
       const values = !order && copied ? this.values.subarray(0, rows) : new Float64Array(rows);
@@ -411,14 +410,7 @@ function dictOf(strings: readonly string[], others: readonly unknown[], r: Renum
     let at = 0;
     for (let k = 0; k < kept.length; k++) ends[k] = at += kept[k].length;
   }
-  const tags = new Uint8Array(keptOthers.length);
-  const nums = new Float64Array(keptOthers.length);
-  keptOthers.forEach((v, k) => {
-    if (typeof v === 'number') {
-      tags[k] = TAG_NUMBER;
-      nums[k] = v;
-    } else tags[k] = v === true ? TAG_TRUE : v === false ? TAG_FALSE : v === null ? TAG_NULL : TAG_UNDEFINED;
-  });
+  const { tags, nums } = tagged(keptOthers);
   const dict: BinaryDict = sent ? { ...sent, tags, nums } : { text: kept.join(''), ends, tags, nums };
   if (as === 'codes') return { dict, codes: r.codes };
   // Exception codes stay 32-bit: the decoder reads them as Uint32Array whatever their count.

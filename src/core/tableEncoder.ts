@@ -78,11 +78,6 @@ export class TableEncoder {
     return new Map([...this.built].map(([id, b]) => [id, b.builder]));
   }
 
-  /** Rows every built column holds (0 until SAMPLE_ROWS rows came). */
-  get builtRows(): number {
-    return this.filled;
-  }
-
   /** Every known column built over every appended row. */
   private fill(): void {
     for (const [id, get] of this.known) {

@@ -64,6 +64,19 @@ describe('ResultStore', () => {
     await store.save('r-shared', loaded);
     assert.equal(zlib.gunzipSync(fs.readFileSync(path.join(dir, 'r-shared.json.gz'))).toString('utf8'), first);
   });
+  it('flush settles once every save asked for is on disk (what a closing window waits for)', async () => {
+    const store = new ResultStore(dir);
+    await store.flush();
+    // Not awaited, as the grids save: a second save of the same id after the first.
+    void store.save('r-flush', result(2000));
+    void store.save('r-flush', result(2500));
+    void store.save('r-flush-2', result(10));
+    await store.flush();
+    // Read straight from the files, not through load (which would wait for the saves itself).
+    const rowsIn = (id: string): number => zlib.gunzipSync(fs.readFileSync(path.join(dir, `${id}.json.gz`))).toString('utf8').split('\n').length;
+    assert.equal(rowsIn('r-flush'), 2500 + 3, 'the later save is the one on disk');
+    assert.equal(rowsIn('r-flush-2'), 10 + 3);
+  });
   it('keeps an empty result', async () => {
     const store = new ResultStore(dir);
     await store.save('r-empty', result(0));
