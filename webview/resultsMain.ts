@@ -38,3 +38,5 @@ host.post({ type: 'ready' });
 // zone or currency); made here, that is not part of the first result's paint.
 isValidZone('UTC');
 formatMoney(0, 'USD');
+// And the grid itself, with the columns the result will most likely show (ResultsApp.prestart).
+app.prestart();

@@ -116,6 +116,35 @@ test('a capped stream opens as a 5,000-row grid with the cap marked', { timeout:
     });
   assert.ok(fit.cols.every((c) => c >= 0) && fit.checked === 20, `checked ${fit.checked} cells of columns ${fit.cols.join(', ')}`);
   assert.deepEqual(fit.cut, [], 'cells cut on the first look: its columns were not fitted');
+  // The columns past the panel's right edge are fitted once the first frame is painted: scrolled to
+  // the far right, no cell of theirs is cut unless its column reached the first look's cap (320 px).
+  let past: { name: string; cells: number; cut: string[] }[] = [];
+  await waitUntil(
+    () => `the columns past the right edge fitted: ${JSON.stringify(past)}`,
+    async () => {
+      past = await gridFrame(w)
+        .locator('body')
+        .evaluate(() => {
+          const viewport = document.querySelector<HTMLElement>('.slick-viewport-top.slick-viewport-right');
+          if (!viewport) return [{ name: 'no right pane', cells: 0, cut: [] }];
+          // Every header in column order (the frozen pane's first): a cell's class is its column's index.
+          const headers = Array.from(document.querySelectorAll<HTMLElement>('.slick-header-column'));
+          const right = headers.filter((h) => h.closest('.slick-header-right'));
+          // Offsets from the pane's first header (SlickGrid shifts the header row itself).
+          const beyond = headers.map((h, i) => ({ h, i })).filter(({ h }) => right.includes(h) && h.offsetLeft - right[0].offsetLeft >= viewport.clientWidth && h.offsetWidth < 320);
+          viewport.scrollLeft = viewport.scrollWidth;
+          return beyond.map(({ h, i }) => {
+            const cells = Array.from(document.querySelectorAll<HTMLElement>(`.grid-canvas-right .slick-row .slick-cell.l${i}`)).filter((cell) => cell.textContent);
+            return { name: h.textContent?.trim() ?? '', cells: cells.length, cut: cells.filter((cell) => cell.scrollWidth > cell.clientWidth + 1).map((cell) => cell.textContent!) };
+          });
+        });
+      return past.length > 0 && past.every((c) => c.cells > 0 && c.cut.length === 0);
+    },
+  );
+  await gridFrame(w).locator('body').evaluate(() => {
+    const viewport = document.querySelector<HTMLElement>('.slick-viewport-top.slick-viewport-right');
+    if (viewport) viewport.scrollLeft = 0;
+  });
   await w.screenshot('01-grid-5000');
 });
 

@@ -70,6 +70,8 @@ export class ResultsApp {
   private readonly selectionInfo = el('span', { class: 'selection-text', role: 'status' });
   private readonly empty = el('div', { class: 'empty', hidden: true });
   private readonly statusBar = el('div', { class: 'statusbar' });
+  /** The grid started before the first result (prestart), until that result takes it. */
+  private spare: { main: HTMLElement; gridHost: HTMLElement; view: GridView } | undefined;
   /** The grid's area of the page (grid, group counts, row details): built anew for each result. */
   private main = el('div', { class: 'main' });
   private viewTimer: ReturnType<typeof setTimeout> | undefined;
@@ -271,14 +273,17 @@ export class ResultsApp {
     this.resizeObserver?.disconnect();
     this.grid?.destroy();
     closeMenu();
-    const gridHost = el('div', { class: 'grid', role: 'presentation' });
-    const main = el('div', { class: 'main' });
-    main.append(el('div', { class: 'grid-wrap' }), this.groups.root, this.detail.root);
-    main.firstElementChild!.append(gridHost, this.empty);
+    // The grid started while the rows were on their way (prestart), when it is still in the page; else a new one.
+    const spare = this.spare?.main === this.main && this.main.parentElement === this.root && this.toolbar.root.parentElement === this.root ? this.spare : undefined;
+    if (!spare) this.spare?.view.destroy();
+    this.spare = undefined;
+    const { main, gridHost } = spare ?? this.gridArea();
     // Only the grid's area is new: the toolbar's web components stay as they are (taken out and put
     // back, each would set itself up again), unless the no-rows page replaced them.
-    if (this.main.parentElement === this.root && this.toolbar.root.parentElement === this.root) this.main.replaceWith(main);
-    else this.root.replaceChildren(...this.chrome().map((part) => (part === this.main ? main : part)));
+    if (!spare) {
+      if (this.main.parentElement === this.root && this.toolbar.root.parentElement === this.root) this.main.replaceWith(main);
+      else this.root.replaceChildren(...this.chrome().map((part) => (part === this.main ? main : part)));
+    }
     this.main = main;
     this.root.classList.remove('starting');
     // The column chooser (a hidden popover of some 70 checkboxes, each a web component that renders
@@ -299,7 +304,7 @@ export class ResultsApp {
     this.summaryPanel.setOpen(this.init!.summaryOpen !== false && !conversionRows);
     this.summaryPanel.root.hidden = conversionRows;
     renderBanners(this.banners, this.init!, this.fetching, this.bannerActions);
-    this.grid = new GridView(gridHost, this.gridEvents(), this.nonce);
+    this.grid = spare?.view ?? new GridView(gridHost, this.gridEvents(), this.nonce);
     this.grid.setTable(table);
     this.toolbar.setSearch(this.layout.spec.search ?? '');
     this.toolbar.setGroupBy(this.layout.groupBy);
@@ -312,6 +317,33 @@ export class ResultsApp {
     this.recompute();
     this.resizeObserver = new ResizeObserver(() => this.grid?.resizeIfChanged());
     this.resizeObserver.observe(main);
+  }
+
+  /** A new grid area: the grid's host (with the no-rows note) beside the group counts and row details. */
+  private gridArea(): { main: HTMLElement; gridHost: HTMLElement } {
+    const gridHost = el('div', { class: 'grid', role: 'presentation' });
+    const main = el('div', { class: 'main' });
+    main.append(el('div', { class: 'grid-wrap' }), this.groups.root, this.detail.root);
+    main.firstElementChild!.append(gridHost, this.empty);
+    return { main, gridHost };
+  }
+
+  /**
+   * Starts the page's grid while the host reads and sends the first result (called once `ready` is
+   * posted): SlickGrid's set-up and the headers of the columns it will most likely show (this panel's
+   * saved layout, else the default), unseen like the rest of the page until the rows come. The first
+   * result then fills this grid instead of starting one (#17: first paint).
+   */
+  prestart(): void {
+    if (this.grid || this.spare) return;
+    const state = this.host.getState();
+    const layout = state?.view ? sanitizeLayout(state.view, COLUMNS) : defaultLayout(COLUMNS);
+    const { main, gridHost } = this.gridArea();
+    this.main.replaceWith(main);
+    this.main = main;
+    const view = new GridView(gridHost, this.gridEvents(), this.nonce);
+    view.prestart(layout.columns, layout.widths, layout.frozen);
+    this.spare = { main, gridHost, view };
   }
 
   /** The summary's model of the table last started (extended when Fetch all grew the same result), given to the panel. */

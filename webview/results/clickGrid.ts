@@ -71,6 +71,25 @@ export class ClickGrid<C extends Column<any>> extends SlickGrid<any, C, GridOpti
     this.resizeCanvas();
   }
 
+  /**
+   * Takes `columns` into the columns shown when they are the same ones (ids, order, freeze): their data,
+   * widths and header texts go into the grid's own definitions and its headers and column rules, without
+   * building the headers, CSS rules and canvas again (a grid started before its table, GridView.prestart).
+   * False, changing nothing, when they differ.
+   */
+  adoptColumns(columns: C[], frozenColumn: number): boolean {
+    const own = this.columns;
+    if (!this.initialized || this.getOptions().frozenColumn !== frozenColumn || own.length !== columns.length || own.some((c, i) => c.id !== columns[i].id || c.cssClass !== columns[i].cssClass)) return false;
+    columns.forEach((next, i) => {
+      const { name, toolTip, ...rest } = next;
+      Object.assign(own[i], rest, { widthRequest: next.width });
+      if (name !== own[i].name || toolTip !== own[i].toolTip) this.updateColumnHeader(own[i].id, name, toolTip);
+    });
+    this.updateColumnCaches();
+    this.reRenderColumns(false);
+    return true;
+  }
+
   /** The columns and how many of them are frozen (`frozenColumn`: the last frozen index, -1 for none), built once. */
   setColumnsFrozen(columns: C[], frozenColumn: number): void {
     if (!this.initialized) {

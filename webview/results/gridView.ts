@@ -92,7 +92,9 @@ export class GridView {
   private readonly measure = document.createElement('canvas').getContext('2d');
   private fitNext: { max: number; sample: number } | undefined;
   /** Columns a first look left off screen, fitted once its first frame has painted (renderMargins). */
-  private fitRest: { cols: GridColumn[]; max: number; sample: number } | undefined;
+  private fitRest: { ids: Set<string>; max: number; sample: number } | undefined;
+  /** Started before its table (prestart), with columns the table's first may take as they are. */
+  private prestarted = false;
   /** Columns set while a fit waits for its rows: given to the grid by setRows, fitted. */
   private pendingColumns: PendingColumns | undefined;
 
@@ -253,24 +255,36 @@ export class GridView {
     if (fit && pending) {
       // The columns on screen now; those past the panel's right edge after the first frame.
       const rest = this.measureWidths(pending.columns, undefined, fit.max, fit.sample, this.grid.getContainerNode().clientWidth || 800);
-      if (rest.length) this.fitRest = { cols: rest, ...fit };
+      // By id: the grid keeps definitions of its own (SlickGrid's copies, or a prestarted grid's).
+      if (rest.length) this.fitRest = { ids: new Set(rest.map((col) => String(col.id))), ...fit };
       this.applyColumns(pending);
       this.reportLayout();
     } else if (fit) this.autoFit(undefined, fit.max, fit.sample);
     this.grid.render();
   }
 
+  /**
+   * Starts the grid before its table: SlickGrid's set-up, its measurements and the headers of the
+   * columns a result is expected to show, while the host is still reading and sending the rows. The
+   * table's columns replace them (setColumns, then setRows), in the grid already started.
+   */
+  prestart(ids: string[], widths: Record<string, number>, frozen: number): void {
+    if (this.table || this.grid.getColumns().length) return;
+    this.setColumns(ids, widths, frozen, {});
+    this.prestarted = true;
+  }
+
   /** Sets the visible columns, their widths, frozen count, header filters and sort indicator. */
   setColumns(ids: string[], widths: Record<string, number>, frozen: number, contains: Record<string, string>, sort?: SortSpec): void {
     const table = this.table;
-    if (!table) return;
     this.contains = contains;
     const columns: GridColumn[] = [];
     for (const id of ids) {
       const def = columnById(id);
-      const c = table.col(id);
-      if (!def || c < 0) continue;
-      const header = def.kind === 'timestamp' ? `${def.header} (${table.zone})` : def.header;
+      // Without a table (prestart) the columns have no data: the grid has no rows to format.
+      const c = table ? table.col(id) : -1;
+      if (!def || (table && c < 0)) continue;
+      const header = def.kind === 'timestamp' && table ? `${def.header} (${table.zone})` : def.header;
       columns.push({
         id,
         c,
@@ -283,6 +297,7 @@ export class GridView {
         resizable: true,
         cssClass: def.kind === 'money' || def.kind === 'number' || def.kind === 'duration' ? 'cell-num' : def.kind === 'id' || id === 'transaction_id' ? 'cell-mono' : undefined,
         formatter: (_row, _cell, _value, colDef, item: RowRef): string | FormatterResultWithText => {
+          if (!table) return '';
           const cc = (colDef as GridColumn).c;
           const text = table.text(cc, item.r);
           const tip = table.tooltip(cc, item.r);
@@ -301,7 +316,11 @@ export class GridView {
   }
 
   private applyColumns({ columns, keep, sort }: PendingColumns): void {
-    this.grid.setColumnsFrozen(columns, keep - 1);
+    // The table's first columns, in a grid started without them: the same columns (the usual case)
+    // are taken into it as they are; no header filter has text yet, so the headers' inputs stand.
+    const adopt = this.prestarted && Object.values(this.contains).every((t) => !t);
+    this.prestarted = false;
+    if (!(adopt && this.grid.adoptColumns(columns, keep - 1))) this.grid.setColumnsFrozen(columns, keep - 1);
     if (sort) this.grid.setSortColumn(sort.column, sort.asc);
     else this.grid.setSortColumns([]);
   }
@@ -404,8 +423,7 @@ export class GridView {
     this.fitRest = undefined;
     // The columns a first look left off screen (setRows), if the grid still shows them: their widths
     // go into the headers and the column rules without building the headers again.
-    const live = rest && this.grid.getColumns();
-    const cols = rest?.cols.filter((col) => live!.includes(col)) ?? [];
+    const cols = rest ? this.grid.getColumns().filter((col) => rest.ids.has(String(col.id))) : [];
     if (rest && cols.length) {
       this.measureWidths(cols, undefined, rest.max, rest.sample);
       this.grid.reRenderColumns(false);
