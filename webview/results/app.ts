@@ -71,7 +71,7 @@ export class ResultsApp {
   private readonly empty = el('div', { class: 'empty', hidden: true });
   private readonly statusBar = el('div', { class: 'statusbar' });
   /** The grid started before the first result (prestart), until that result takes it. */
-  private spare: { main: HTMLElement; gridHost: HTMLElement; view: GridView } | undefined;
+  private spare: { main: HTMLDivElement; gridHost: HTMLDivElement; view: GridView } | undefined;
   /** The grid's area of the page (grid, group counts, row details): built anew for each result. */
   private main = el('div', { class: 'main' });
   private viewTimer: ReturnType<typeof setTimeout> | undefined;
@@ -320,7 +320,7 @@ export class ResultsApp {
   }
 
   /** A new grid area: the grid's host (with the no-rows note) beside the group counts and row details. */
-  private gridArea(): { main: HTMLElement; gridHost: HTMLElement } {
+  private gridArea(): { main: HTMLDivElement; gridHost: HTMLDivElement } {
     const gridHost = el('div', { class: 'grid', role: 'presentation' });
     const main = el('div', { class: 'main' });
     main.append(el('div', { class: 'grid-wrap' }), this.groups.root, this.detail.root);
