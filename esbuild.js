@@ -117,6 +117,8 @@ const targets = [
     metafile: true,
     plugins: [...common.plugins, lazyPackages, toCommonJs],
   },
+  // The reader thread of kept results (src/results/resultFile.ts): a file of its own, started as a worker.
+  { ...host, format: 'cjs', entryPoints: { resultReader: 'src/results/resultReaderThread.ts' }, outdir: 'dist' },
   ...Object.entries(LAZY_PACKAGES).map(([pkg, file]) => ({
     ...host,
     format: 'cjs',

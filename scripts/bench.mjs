@@ -69,6 +69,9 @@ async function buildWorkers() {
     target: 'node20',
     logLevel: 'warning',
   });
+  // The results store's reader thread, built as esbuild.js builds dist/resultReader.js.
+  const thread = path.join(repoRoot, 'src', 'results', 'resultReaderThread.ts');
+  if (fs.existsSync(thread)) await esbuild.build({ entryPoints: [thread], outfile: path.join(workerDir, 'resultReader.cjs'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
   // The hover card is built on its own so the hover section still runs while it does not exist.
   const card = path.join(repoRoot, 'src', 'hovers', 'clickCard.ts');
   if (!fs.existsSync(card)) return undefined;
@@ -221,7 +224,8 @@ async function main() {
       const out = {};
       for (const n of [100_000, 1_000_000]) {
         log(`store: save and load ${n.toLocaleString('en-US')} rows`);
-        out[`rows${n}`] = runWorker('store', [data[100_000], String(n), String(Math.min(runs, 3)), path.join(scratch, 'store')]);
+        const thread = path.join(workerDir, 'resultReader.cjs');
+        out[`rows${n}`] = runWorker('store', [data[100_000], String(n), String(Math.min(runs, 3)), path.join(scratch, 'store'), ...(fs.existsSync(thread) ? [thread] : [])]);
       }
       return out;
     });

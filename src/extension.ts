@@ -18,7 +18,7 @@ import { seedDemoAccount } from './demoAccount';
 import { SavedQueriesView, snapshotTree } from './views/savedQueriesView';
 import { HistoryView } from './views/historyView';
 import { HISTORY_RESULT_BYTES, MAX_HISTORY, QueryHistory } from './storage/queryHistory';
-import { ResultStore } from './results/resultStore';
+import { readerThreadOf, ResultStore } from './results/resultStore';
 import { SavedQueries } from './storage/savedQueries';
 import { LazyPanels } from './lazyPanels';
 import { LazyPart } from './lazyPart';
@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   const historyDir = context.globalStorageUri?.fsPath;
   const history = new QueryHistory(
     context.globalState,
-    new ResultStore(historyDir ? `${historyDir}/history` : undefined, { maxFiles: MAX_HISTORY, maxBytes: HISTORY_RESULT_BYTES }, (m) => logger.warn(m)),
+    new ResultStore(historyDir ? `${historyDir}/history` : undefined, { maxFiles: MAX_HISTORY, maxBytes: HISTORY_RESULT_BYTES }, (m) => logger.warn(m), readerThreadOf(context)),
   );
   markPhase('documents, history (ResultStore)');
   const truncation = new TruncationMemory(context.globalState, async () => {

@@ -9,7 +9,7 @@
 import { createReadStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { PerformanceObserver, constants, performance as nodePerformance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -25,11 +25,13 @@ const gunzipAsync = promisify(gunzip);
 
 /** V8's collections as Node reports them (scavenges and the final pauses of mark-compacts; not the
  * incremental marking steps done on the main thread between, which --trace-gc shows). */
-const gcs: { start: number; ms: number; major: boolean }[] = [];
+const gcs: { start: number; ms: number; major: boolean; external: boolean }[] = [];
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
-    const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
-    gcs.push({ start: e.startTime, ms: e.duration, major: kind === constants.NODE_PERFORMANCE_GC_MAJOR });
+    const detail = (e as PerformanceEntry & { detail?: { kind?: number; flags?: number } }).detail;
+    // V8 marks the collections it starts because memory outside its heap (buffers) grew past its limit.
+    const external = ((detail?.flags ?? 0) & constants.NODE_PERFORMANCE_GC_FLAGS_ALL_EXTERNAL_MEMORY) !== 0;
+    gcs.push({ start: e.startTime, ms: e.duration, major: detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR, external });
   }
 }).observe({ entryTypes: ['gc'] });
 
@@ -40,10 +42,14 @@ interface GcSummary {
   majorMaxMs: number;
   /** Of the longest block, the milliseconds Node reported as collections. */
   inLongestBlockMs: number;
+  /** Collections V8 started for memory outside its heap (buffers) grown past its limit. */
+  external: number;
 }
 
 /** Runs `f`, timing it and the longest event-loop block while it ran. */
-async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; maxBlockMs: number; gc: GcSummary; value: T }> {
+async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; maxBlockMs: number; busyMs: number; gc: GcSummary; value: T }> {
+  // The main thread's busy time (the event loop's active time): a reader thread's work is not in it.
+  const elu0 = nodePerformance.eventLoopUtilization();
   // A 1 ms interval: the longest gap between its ticks is the longest block (less the 1 ms).
   let last = performance.now();
   let max = 0;
@@ -70,8 +76,9 @@ async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; maxBlockMs: 
   const major = mine.filter((g) => g.major);
   const [a, b] = maxAt;
   const inLongestBlockMs = mine.reduce((sum, g) => sum + Math.max(0, Math.min(g.start + g.ms, b) - Math.max(g.start, a)), 0);
-  const gc = { minor: minor.length, minorMaxMs: Math.max(0, ...minor.map((g) => g.ms)), major: major.length, majorMaxMs: Math.max(0, ...major.map((g) => g.ms)), inLongestBlockMs };
-  return { ms, maxBlockMs: max, gc, value };
+  const gc = { minor: minor.length, minorMaxMs: Math.max(0, ...minor.map((g) => g.ms)), major: major.length, majorMaxMs: Math.max(0, ...major.map((g) => g.ms)), inLongestBlockMs, external: mine.filter((g) => g.external).length };
+  const busyMs = nodePerformance.eventLoopUtilization(elu0).active;
+  return { ms, maxBlockMs: max, busyMs, gc, value };
 }
 
 /** Bytes of the JSON inside a gzip file, counted as it streams (never held at once). */
@@ -82,13 +89,27 @@ async function jsonBytes(file: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const [file, rowsArg, runsArg, dir] = process.argv.slice(2);
+  const [file, rowsArg, runsArg, dir, thread] = process.argv.slice(2);
   const n = Number(rowsArg);
   const runs = Math.max(1, Number(runsArg ?? 3));
   mkdirSync(dir, { recursive: true });
   const rows = scaleTo(parseStreamResponse(JSON.parse(readFileSync(file, 'utf8')), Infinity).rows, n);
   const result: ResultSet = { title: `${n} clicks`, request: { kind: 'stream', from: '', to: '', fetched_at: new Date(0).toISOString(), rows: n } as unknown as ResultSet['request'], rows };
-  const store = new ResultStore(dir, { maxFiles: 5, maxBytes: 8 * 1024 ** 3 }, (m) => process.stderr.write(`${m}\n`));
+  const logged: string[] = [];
+  const log = (m: string): void => {
+    logged.push(m);
+    process.stderr.write(`${m}\n`);
+  };
+  const limits = { maxFiles: 5, maxBytes: 8 * 1024 ** 3 };
+  // With `thread` (the built reader thread), loads read the file's bytes there, as the extension does;
+  // the same load on the host's own thread is timed beside it in every run (the baseline).
+  const store = new ResultStore(dir, limits, log, thread);
+  const here = thread ? new ResultStore(dir, limits, log) : undefined;
+  const hereLoad: number[] = [];
+  const hereBlock: number[] = [];
+  const hereGc: GcSummary[] = [];
+  const hereBusy: number[] = [];
+  const loadBusy: number[] = [];
   const sampler = new PeakRss();
   const save: number[] = [];
   const saveBlock: number[] = [];
@@ -110,12 +131,25 @@ async function main(): Promise<void> {
     save.push(s.ms);
     saveBlock.push(s.maxBlockMs);
     saveGc.push(s.gc);
-    const l = await timed(() => store.load('r-bench'));
-    loadedRows = l.value?.rows.length ?? 0;
-    kept.loaded = l.value;
-    load.push(l.ms);
-    loadBlock.push(l.maxBlockMs);
-    loadGc.push(l.gc);
+    // Each load with no other loaded copy alive (as after a window reload); which goes first alternates.
+    const loadWith = async (which: ResultStore): Promise<void> => {
+      kept.loaded = undefined;
+      const l = await timed(() => which.load('r-bench'));
+      kept.loaded = l.value;
+      if (which === store) {
+        loadedRows = l.value?.rows.length ?? 0;
+        load.push(l.ms);
+        loadBlock.push(l.maxBlockMs);
+        loadGc.push(l.gc);
+        loadBusy.push(l.busyMs);
+      } else {
+        hereLoad.push(l.ms);
+        hereBlock.push(l.maxBlockMs);
+        hereGc.push(l.gc);
+        hereBusy.push(l.busyMs);
+      }
+    };
+    for (const which of here && save.length % 2 === 0 ? [here, store] : [store, ...(here ? [here] : [])]) await loadWith(which);
     // The one-shot read needs the whole JSON as one string: past V8's longest (2^29 - 24 UTF-16 units)
     // it cannot work, so it is not tried (it would only spend minutes gunzipping into one buffer).
     const textBytes = await jsonBytes(join(dir, 'r-bench.json.gz'));
@@ -156,6 +190,10 @@ async function main(): Promise<void> {
     loadMaxBlockMs: Math.max(...loadBlock),
     saveMaxBlocksMs: saveBlock,
     loadMaxBlocksMs: loadBlock,
+    loadBusyMs: summarise(loadBusy),
+    readerThread: thread !== undefined,
+    threadFallbacks: logged.filter((m) => m.includes('reader thread did not start')).length,
+    here: here ? { load: summarise(hereLoad), loadMaxBlockMs: Math.max(...hereBlock), loadMaxBlocksMs: hereBlock, loadGc: hereGc, loadBusyMs: summarise(hereBusy) } : undefined,
     saveGc,
     loadGc,
     oneShot: oneShot.length ? summarise(oneShot) : undefined,

@@ -23,6 +23,11 @@ export const DEFAULT_STORE_LIMITS: ResultStoreLimits = { maxFiles: 30, maxBytes:
 const ID_RE = /^[a-z0-9-]{1,64}$/;
 const SUFFIX = '.json.gz';
 
+/** Where the build puts the reader thread of kept results (esbuild.js; src/results/resultReaderThread.ts). */
+export function readerThreadOf(extension: { extensionPath: string }): string {
+  return path.join(extension.extensionPath, 'dist', 'resultReader.js');
+}
+
 export function newResultId(): string {
   return `r-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
@@ -44,6 +49,8 @@ export class ResultStore {
     private readonly dir: string | undefined,
     private readonly limits: ResultStoreLimits = DEFAULT_STORE_LIMITS,
     private readonly log: (message: string) => void = () => undefined,
+    /** The built reader thread (dist/resultReader.js, see readResultFile); without it files are read on this thread. */
+    private readonly readerThread?: string,
   ) {}
 
   get persistent(): boolean {
@@ -96,7 +103,8 @@ export class ResultStore {
     if (!this.dir || !isResultId(id)) return undefined;
     await this.writing.get(id);
     try {
-      const { value: parsed, streamed, badConversionRow } = await readResultFile(this.file(id));
+      const { value: parsed, streamed, badConversionRow, inThread } = await readResultFile(this.file(id), this.readerThread);
+      if (this.readerThread && !inThread) this.log(`Results: read kept result ${id} on the extension host's own thread (the reader thread did not start)`);
       if (!isResultSet(parsed)) return undefined;
       // A file of an older version has no exchanges; a damaged list is dropped rather than trusted.
       if (parsed.exchanges !== undefined && !isExchangeList(parsed.exchanges)) delete parsed.exchanges;

@@ -13,7 +13,7 @@ import { runFetchAll, streamRequestOf, type FetchAllDeps } from '../results/fetc
 import type { GridOpener } from '../results/presenter';
 import type { ResultDocuments } from '../results/resultDocuments';
 import type { ResultRequestMeta, ResultSet } from '../results/resultSet';
-import { isResultId, newResultId, ResultStore } from '../results/resultStore';
+import { isResultId, newResultId, readerThreadOf, ResultStore } from '../results/resultStore';
 import { gridRows, isConversionsResult, unmatchedConversionsResult } from '../results/conversionsResult';
 import { webviewOptions } from './html';
 import { exportRows, openRowsAsJson, type ExportOutcome } from './resultsActions';
@@ -78,7 +78,7 @@ export class ResultGrids implements GridOpener, PanelOwner, vscode.Disposable {
     this.extensionUri = context.extensionUri;
     this.workspaceState = context.workspaceState;
     const dir = (context.storageUri ?? context.globalStorageUri)?.fsPath;
-    this.store = new ResultStore(dir ? `${dir}/results` : undefined, undefined, (m) => deps.logger.warn(m));
+    this.store = new ResultStore(dir ? `${dir}/results` : undefined, undefined, (m) => deps.logger.warn(m), readerThreadOf(context));
     this.registration = vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
       deserializeWebviewPanel: (panel, state) => this.restore(panel, state),
     });

@@ -6,10 +6,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { after, describe, it } from 'node:test';
+import { after, afterEach, describe, it } from 'node:test';
+import { buildSync } from 'esbuild';
 import { EverflowClient } from '../../../src/core/client';
 import { RateLimiter } from '../../../src/core/limiter';
 import { exchangesOf } from '../../../src/results/exchanges';
+import { readResultFile } from '../../../src/results/resultFile';
 import { ResultStore } from '../../../src/results/resultStore';
 import type { ResultSet } from '../../../src/results/resultSet';
 import { startSandbox } from '../../sandbox/server';
@@ -25,9 +27,27 @@ function result(n: number): ResultSet {
   return { title: 'T ]} \n', request: { ...request, rows: n }, rows: Array.from({ length: n }, (_, i) => click({ sub1: hostile[i % hostile.length], referer: `r${i}` })) };
 }
 
-describe('ResultStore', () => {
+// The reader thread as the build makes it (esbuild.js: dist/resultReader.js), built into the test's folder.
+const thread = path.join(dir, 'resultReader.js');
+buildSync({ entryPoints: [path.join(__dirname, '../../../src/results/resultReaderThread.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: thread, logLevel: 'warning' });
+
+// Every test runs twice: the file's bytes read on this thread, and in the reader thread.
+for (const mode of ['on its own thread', 'with its reader thread'] as const) {
+describe(`ResultStore, reading ${mode}`, () => {
+  /** What the stores of this test logged: in the reader thread's run, no read may have fallen back to this thread. */
+  const logged: string[] = [];
+  const newStore = (log?: (m: string) => void): ResultStore =>
+    new ResultStore(dir, undefined, (m) => {
+      logged.push(m);
+      log?.(m);
+    }, mode === 'with its reader thread' ? thread : undefined);
+  afterEach(() => {
+    const fallbacks = logged.filter((m) => m.includes('reader thread did not start'));
+    logged.length = 0;
+    assert.deepEqual(fallbacks, []);
+  });
   it('round-trips rows and exchanges exactly, hostile text included, through a file of a row per line', async () => {
-    const store = new ResultStore(dir);
+    const store = newStore();
     const r: ResultSet = { ...result(1203), exchanges: [{ method: 'POST', path: '/v1/x', response: '{"a":"]}"}\n' } as never] };
     await store.save('r-a', r);
     assert.deepEqual(await store.load('r-a'), JSON.parse(JSON.stringify(r)));
@@ -36,7 +56,7 @@ describe('ResultStore', () => {
     assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(r)), 'the file is still one JSON document');
   });
   it('round-trips the conversions added to a result, a conversion row per line', async () => {
-    const store = new ResultStore(dir);
+    const store = newStore();
     const conv = (i: number): Record<string, unknown> => ({ conversion_id: `c${i}`, transaction_id: `t${i}`, sub1: hostile[i % hostile.length], revenue: i / 4 });
     const conversions = { from: request.from, to: request.to, timezone_id: 67, attribution_days: 30, fetched_at: request.fetched_at, pages: 2, total_count: 601, partial: false, exchanges: [{ method: 'POST', path: '/v1/affiliates/reporting/conversions', response: ']}}\n' }], rows: Array.from({ length: 601 }, (_, i) => conv(i)) };
     for (const r of [{ ...result(700), conversions }, { ...result(0), conversions: { ...conversions, rows: [] } }, { ...result(3), exchanges: [{ method: 'GET', path: '/v1/y' }], conversions }] as unknown as ResultSet[]) {
@@ -50,7 +70,7 @@ describe('ResultStore', () => {
     assert.equal(await store.load('r-conv'), undefined, 'a file cut in the conversions gives nothing');
   });
   it('loads equal offers, geolocations and devices as one frozen object, equal to what was saved, and saves them again unchanged', async () => {
-    const store = new ResultStore(dir);
+    const store = newStore();
     const r: ResultSet = { ...result(0), rows: Array.from({ length: 300 }, (_, i) => click({ offer: { name: `Offer with a long name ${i % 3}` }, geo: { city_name: i % 2 ? 'Denver' : 'Boulder' } })) };
     await store.save('r-shared', r);
     const loaded = await store.load('r-shared');
@@ -65,7 +85,7 @@ describe('ResultStore', () => {
     assert.equal(zlib.gunzipSync(fs.readFileSync(path.join(dir, 'r-shared.json.gz'))).toString('utf8'), first);
   });
   it('flush settles once every save asked for is on disk (what a closing window waits for)', async () => {
-    const store = new ResultStore(dir);
+    const store = newStore();
     await store.flush();
     // Not awaited, as the grids save: a second save of the same id after the first.
     void store.save('r-flush', result(2000));
@@ -78,17 +98,17 @@ describe('ResultStore', () => {
     assert.equal(rowsIn('r-flush-2'), 10 + 3);
   });
   it('keeps an empty result', async () => {
-    const store = new ResultStore(dir);
+    const store = newStore();
     await store.save('r-empty', result(0));
     assert.deepEqual(await store.load('r-empty'), JSON.parse(JSON.stringify(result(0))));
   });
   it('reads a file of the older one-line form', async () => {
     const r = result(40);
     fs.writeFileSync(path.join(dir, 'r-old.json.gz'), zlib.gzipSync(JSON.stringify(r)));
-    assert.deepEqual(await new ResultStore(dir).load('r-old'), JSON.parse(JSON.stringify(r)));
+    assert.deepEqual(await newStore().load('r-old'), JSON.parse(JSON.stringify(r)));
   });
   it('gives nothing for a cut or damaged file rather than part of the rows', async () => {
-    const store = new ResultStore(dir);
+    const store = newStore();
     await store.save('r-cut', result(300));
     const text = zlib.gunzipSync(fs.readFileSync(path.join(dir, 'r-cut.json.gz'))).toString('utf8');
     fs.writeFileSync(path.join(dir, 'r-cut.json.gz'), zlib.gzipSync(text.slice(0, Math.floor(text.length / 2))));
@@ -98,7 +118,7 @@ describe('ResultStore', () => {
     assert.equal(await store.load('r-never-saved'), undefined);
   });
   it('keeps every field of a row, unknown ones and text past a buffer or a chunk of the file included', async () => {
-    const store = new ResultStore(dir);
+    const store = newStore();
     const r = result(2000);
     // Multi-byte text on every row, so lines and characters straddle the reader's 64 KiB chunks.
     r.rows.forEach((row, i) => Object.assign(row, { note_ünïcödé: `日本語 ${'🦊'.repeat(i % 50)} \u2028 ${hostile[i % hostile.length]}` }));
@@ -117,7 +137,7 @@ describe('ResultStore', () => {
       const r: ResultSet = { title: 'look-ups', request: { ...request, kind: 'bulk', rows: 3 }, rows };
       const expected = exchangesOf(r);
       assert.equal(expected.length, 3);
-      const store = new ResultStore(dir);
+      const store = newStore();
       await store.save('r-lookups', r);
       const loaded = await store.load('r-lookups');
       assert.deepEqual(loaded?.exchanges, JSON.parse(JSON.stringify(expected)));
@@ -132,11 +152,11 @@ describe('ResultStore', () => {
     for (let i = 0; i < r.rows.length; i += 500) text += (i > 0 ? ',' : '') + r.rows.slice(i, i + 500).map((x) => JSON.stringify(x)).join('\n,') + '\n';
     text += '],"exchanges":[\n' + JSON.stringify(r.exchanges![0]) + '\n]}\n';
     fs.writeFileSync(path.join(dir, 'r-before.json.gz'), zlib.gzipSync(text));
-    assert.deepEqual(await new ResultStore(dir).load('r-before'), JSON.parse(JSON.stringify(r)));
+    assert.deepEqual(await newStore().load('r-before'), JSON.parse(JSON.stringify(r)));
   });
   it('a save that fails leaves the kept file as it was, and no file aside', async () => {
     const logs: string[] = [];
-    const store = new ResultStore(dir, undefined, (m) => logs.push(m));
+    const store = newStore((m) => logs.push(m));
     const good = result(50);
     await store.save('r-fail', good);
     // A value JSON cannot write, part-way through the rows.
@@ -158,7 +178,7 @@ describe('ResultStore', () => {
     assert.deepEqual(fs.readdirSync(dir).filter((n) => n.startsWith('r-fail')), ['r-fail.json.gz']);
   });
   it('refuses a file cut at a line, cut inside the gzip stream, or with a row that is not an object', async () => {
-    const store = new ResultStore(dir);
+    const store = newStore();
     await store.save('r-cut2', result(2000));
     const file = path.join(dir, 'r-cut2.json.gz');
     const bytes = fs.readFileSync(file);
@@ -176,7 +196,7 @@ describe('ResultStore', () => {
     assert.equal(await store.load('r-cut2'), undefined, 'a row that is null');
   });
   it('drops conversions with a row lacking its ids, keeping the clicks', async () => {
-    const store = new ResultStore(dir);
+    const store = newStore();
     const conversions = { from: request.from, to: request.to, timezone_id: 67, attribution_days: 30, fetched_at: request.fetched_at, pages: 1, total_count: 2, partial: false, rows: [{ conversion_id: 'c1', transaction_id: 't1' }, { conversion_id: 'c2', transaction_id: 't2' }] };
     const r = { ...result(20), conversions } as unknown as ResultSet;
     await store.save('r-conv-bad', r);
@@ -188,7 +208,7 @@ describe('ResultStore', () => {
     assert.deepEqual(loaded?.rows, JSON.parse(JSON.stringify(r.rows)));
   });
   it('gives the event loop turns while it writes and reads', async () => {
-    const store = new ResultStore(dir);
+    const store = newStore();
     const r = result(20_000);
     let turns = 0;
     let counting = true;
@@ -204,5 +224,29 @@ describe('ResultStore', () => {
       counting = false;
       assert.ok(turns >= 10, `${turns} turns`);
     }
+  });
+});
+}
+
+describe('the reader thread of kept results', () => {
+  it('reads the file in the thread, and reads it on this thread when the thread cannot start', async () => {
+    const logs: string[] = [];
+    const r = result(2500);
+    await new ResultStore(dir).save('r-thread', r);
+    const file = path.join(dir, 'r-thread.json.gz');
+    const inThread = await readResultFile(file, thread);
+    const here = await readResultFile(file, path.join(dir, 'no-such-thread.js'));
+    assert.equal(inThread.inThread, true);
+    assert.equal(here.inThread, false);
+    assert.deepEqual(inThread.value, here.value);
+    assert.deepEqual((inThread.value as ResultSet).rows, JSON.parse(JSON.stringify(r.rows)));
+    const loaded = await new ResultStore(dir, undefined, (m) => logs.push(m), path.join(dir, 'no-such-thread.js')).load('r-thread');
+    assert.equal(loaded?.rows.length, 2500);
+    assert.match(logs.join('\n'), /read kept result r-thread on the extension host's own thread/);
+  });
+  it('refuses a missing or damaged file from the thread as it does on this thread', async () => {
+    await assert.rejects(readResultFile(path.join(dir, 'r-none.json.gz'), thread), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
+    fs.writeFileSync(path.join(dir, 'r-junk.json.gz'), Buffer.from('not gzip at all'));
+    await assert.rejects(readResultFile(path.join(dir, 'r-junk.json.gz'), thread));
   });
 });

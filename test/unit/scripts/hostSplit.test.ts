@@ -7,6 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { readResultFile } from '../../../src/results/resultFile';
+import type { ResultSet } from '../../../src/results/resultSet';
+import { readerThreadOf, ResultStore } from '../../../src/results/resultStore';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
@@ -103,5 +106,20 @@ describe('host bundle split', () => {
       // VS Code require()s the extension: an ES module's `import`/`export` statement would not load.
       assert.doesNotMatch(code, /(^|[;}])\s*(import\s*[{*\w]|export\s*[{*])/m, `${f} is not CommonJS`);
     }
+  });
+
+  test('the kept results\' reader thread is a file of its own, shipped, where the host looks for it, and starts', async () => {
+    const file = path.join(dist, 'resultReader.js');
+    assert.ok(fs.existsSync(file), 'dist/resultReader.js is not built');
+    assert.equal(readerThreadOf({ extensionPath: path.dirname(dist) }), file);
+    const ignore = fs.readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8');
+    assert.match(ignore, /^!dist\/resultReader\.js$/m, '.vscodeignore does not ship the reader thread');
+    // The built file reads a kept result in a worker thread.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reader-thread-'));
+    await new ResultStore(dir).save('r-built', { title: 't', request: { kind: 'stream' }, rows: [{ transaction_id: 'a'.repeat(32) }] } as unknown as ResultSet);
+    const read = await readResultFile(path.join(dir, 'r-built.json.gz'), file);
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.equal(read.inThread, true);
+    assert.deepEqual((read.value as ResultSet).rows, [{ transaction_id: 'a'.repeat(32) }]);
   });
 });
