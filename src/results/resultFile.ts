@@ -219,27 +219,40 @@ export interface ReadResult {
  */
 export async function readResultFile(file: string, thread?: string): Promise<ReadResult> {
   if (thread) {
-    const read = await readInThread(file, thread);
-    if (read) return read;
+    try {
+      return { ...(await readParts(partsFromThread(file, thread))), inThread: true };
+    } catch (e) {
+      if (!(e instanceof ThreadUnavailable)) throw e;
+    }
   }
-  // pipeline (unlike pipe) passes the file's errors on, so a missing file fails the read.
-  const input = pipeline(fs.createReadStream(file, { highWaterMark: 64 * 1024 }), zlib.createGunzip({ chunkSize: 64 * 1024 }), () => undefined);
+  return readParts(partsHere(file));
+}
+
+/** The parts in order, a few milliseconds at a time, until the document ends. */
+async function readParts(parts: AsyncIterable<FilePart>): Promise<ReadResult> {
   const reader = new PartReader();
-  const splitter = new PartSplitter();
   const turns = new Turns();
   try {
-    for await (const chunk of input as AsyncIterable<Buffer>) {
-      for (const part of splitter.push(chunk)) {
-        reader.take(part);
-        if (reader.ended) break;
-        if (turns.due()) await turns.yield();
-      }
+    for await (const part of parts) {
+      reader.take(part);
       if (reader.ended) break;
+      if (turns.due()) await turns.yield();
     }
-    if (!reader.ended) for (const part of splitter.end()) reader.take(part);
     return reader.result();
   } finally {
     turns.stop();
+  }
+}
+
+/** The file's parts, read and gunzipped on this thread. */
+async function* partsHere(file: string): AsyncGenerator<FilePart> {
+  // pipeline (unlike pipe) passes the file's errors on, so a missing file fails the read.
+  const input = pipeline(fs.createReadStream(file, { highWaterMark: 64 * 1024 }), zlib.createGunzip({ chunkSize: 64 * 1024 }), () => undefined);
+  try {
+    const splitter = new PartSplitter();
+    for await (const chunk of input as AsyncIterable<Buffer>) yield* splitter.push(chunk);
+    yield* splitter.end();
+  } finally {
     input.destroy();
   }
 }
@@ -250,72 +263,43 @@ export const THREAD_WINDOW = 8;
 /** A message from the reader thread (resultReaderThread.ts). */
 export type ThreadMessage = FilePart | { kind: 'done' } | { kind: 'failed'; message: string; code?: string };
 
+/** The reader thread could not start, or stopped without a word: the file is read on this thread instead. */
+class ThreadUnavailable extends Error {}
+
 /**
- * The read with the file's bytes in a worker thread (see readResultFile). Undefined when the thread
- * could not start or stopped without a word (the caller reads the file itself); rejects on what the
- * file holds or on an error reading it.
+ * The file's parts as the reader thread posts them, each answered with "next" once taken. Throws what
+ * the thread met reading the file (a missing file, bad gzip), or ThreadUnavailable.
  */
-function readInThread(file: string, thread: string): Promise<ReadResult | undefined> {
-  return new Promise((resolve, reject) => {
-    let worker: Worker;
-    try {
-      worker = new Worker(thread, { workerData: { file, window: THREAD_WINDOW } });
-    } catch {
-      resolve(undefined);
-      return;
+async function* partsFromThread(file: string, thread: string): AsyncGenerator<FilePart> {
+  let worker: Worker;
+  try {
+    worker = new Worker(thread, { workerData: { file, window: THREAD_WINDOW } });
+  } catch {
+    throw new ThreadUnavailable();
+  }
+  const queue: (ThreadMessage | { kind: 'gone' })[] = [];
+  let wake: (() => void) | undefined;
+  const arrive = (m: ThreadMessage | { kind: 'gone' }): void => {
+    queue.push(m);
+    wake?.();
+  };
+  worker.on('message', arrive);
+  // A thread that cannot run (no such file, no memory for it) or ends early.
+  worker.on('error', () => arrive({ kind: 'gone' }));
+  worker.on('exit', () => arrive({ kind: 'gone' }));
+  try {
+    for (;;) {
+      while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const m = queue.shift()!;
+      if (m.kind === 'gone') throw new ThreadUnavailable();
+      if (m.kind === 'failed') throw Object.assign(new Error(m.message), m.code ? { code: m.code } : {});
+      if (m.kind === 'done') return;
+      yield m;
+      worker.postMessage('next');
     }
-    const reader = new PartReader();
-    const turns = new Turns();
-    const queue: ThreadMessage[] = [];
-    let running = false;
-    let settled = false;
-    /** Ends the read with what `f` returns or throws (the thread is stopped either way). */
-    const settle = (f: () => ReadResult | undefined): void => {
-      if (settled) return;
-      settled = true;
-      turns.stop();
-      void worker.terminate();
-      try {
-        resolve(f());
-      } catch (e) {
-        reject(e);
-      }
-    };
-    // The parts are taken in order, a few milliseconds at a time, one acknowledged per part taken.
-    const drain = async (): Promise<void> => {
-      if (running) return;
-      running = true;
-      try {
-        while (queue.length > 0 && !settled) {
-          const m = queue.shift()!;
-          if (m.kind === 'failed') {
-            const e = Object.assign(new Error(m.message), m.code ? { code: m.code } : {});
-            return settle(() => {
-              throw e;
-            });
-          }
-          if (m.kind === 'done') return settle(() => ({ ...reader.result(), inThread: true }));
-          reader.take(m);
-          if (reader.ended) return settle(() => ({ ...reader.result(), inThread: true }));
-          worker.postMessage('next');
-          if (turns.due()) await turns.yield();
-        }
-      } catch (e) {
-        settle(() => {
-          throw e;
-        });
-      } finally {
-        running = false;
-      }
-    };
-    worker.on('message', (m: ThreadMessage) => {
-      queue.push(m);
-      void drain();
-    });
-    // A thread that cannot run (no such file, no memory for it): the caller reads the file itself.
-    worker.on('error', () => settle(() => undefined));
-    worker.on('exit', () => settle(() => undefined));
-  });
+  } finally {
+    void worker.terminate();
+  }
 }
 
 class PartReader {
