@@ -154,6 +154,21 @@ describe(`ResultStore, reading ${mode}`, () => {
     fs.writeFileSync(path.join(dir, 'r-before.json.gz'), zlib.gzipSync(text));
     assert.deepEqual(await newStore().load('r-before'), JSON.parse(JSON.stringify(r)));
   });
+  it('takes the head\'s row count as room only: a count too high, too low or not a count loses and adds nothing', async () => {
+    const r = result(40);
+    const expected = JSON.parse(JSON.stringify(r)) as ResultSet;
+    for (const [i, count] of [41, 5000, 39, 1, 0, -3, 2.5, '40', null, 1e12, Number.MAX_SAFE_INTEGER].entries()) {
+      const file = `r-count-${i}`;
+      const rows = r.rows.map((x) => JSON.stringify(x)).join('\n,');
+      const text = `{"title":${JSON.stringify(r.title)},"request":${JSON.stringify({ ...r.request, rows: count })},"rows":[\n${rows}\n]}\n`;
+      fs.writeFileSync(path.join(dir, `${file}.json.gz`), zlib.gzipSync(text));
+      const loaded = await newStore().load(file);
+      assert.deepEqual(loaded?.rows, expected.rows, `count ${String(count)}`);
+      // No empty slot left at the end or anywhere in between.
+      assert.equal(Object.keys(loaded!.rows).length, 40, `count ${String(count)}: every index holds a row`);
+      assert.deepEqual(loaded?.request, { ...expected.request, rows: count }, 'the head itself is kept as written');
+    }
+  });
   it('a save that fails leaves the kept file as it was, and no file aside', async () => {
     const logs: string[] = [];
     const store = newStore((m) => logs.push(m));
