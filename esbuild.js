@@ -4,6 +4,8 @@
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
+const { builtinModules } = require('module');
+const acorn = require('acorn');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -58,6 +60,32 @@ const lazyPackages = {
  * turned into CommonJS file by file: `import` between chunks becomes `require`, so each module still
  * exists once in the host (one EverflowError class, one config) however many chunks use it.
  */
+const PLAIN_REQUIRE = new Set(['vscode', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+/**
+ * `import * as vscode from 'vscode'` (or a Node built-in), which the split output keeps once per source
+ * module, becomes one `const vscode=require('vscode');` at the head of the file. The CommonJS pass would
+ * otherwise wrap each in a namespace copy (`__toESM`: a getter per export, made while the file loads),
+ * and VS Code's API has hundreds of exports: twenty copies of it were part of what activation spent
+ * loading its code. The statements are found by parsing (acorn), not by pattern; each is blanked in
+ * place (same length, so a source map still lines up) and its require goes first, before any code that
+ * could read it. Default and named imports keep their usual form.
+ */
+function plainRequires(code) {
+  const ast = acorn.parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
+  let head = '';
+  let out = '';
+  let at = 0;
+  for (const node of ast.body) {
+    const [only, ...more] = node.type === 'ImportDeclaration' ? node.specifiers : [];
+    if (!only || more.length > 0 || only.type !== 'ImportNamespaceSpecifier' || !PLAIN_REQUIRE.has(node.source.value)) continue;
+    head += `const ${only.local.name}=require(${JSON.stringify(node.source.value)});`;
+    out += code.slice(at, node.start) + ' '.repeat(node.end - node.start);
+    at = node.end;
+  }
+  return head + out + code.slice(at);
+}
+
 const toCommonJs = {
   name: 'esm-chunks-to-cjs',
   setup(build) {
@@ -67,7 +95,7 @@ const toCommonJs = {
       fs.rmSync(path.join(outdir, 'chunks'), { recursive: true, force: true });
       for (const file of result.outputFiles) {
         if (!file.path.endsWith('.js')) continue;
-        const { code, map } = await esbuild.transform(file.text, {
+        const { code, map } = await esbuild.transform(plainRequires(file.text), {
           format: 'cjs',
           loader: 'js',
           platform: 'node',

@@ -3,6 +3,7 @@
 // grids, the query form, the exporters or the command and chat-tool work back into activation.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { builtinModules } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,7 +106,25 @@ describe('host bundle split', () => {
       const code = fs.readFileSync(path.join(dist, path.relative('dist', f)), 'utf8');
       // VS Code require()s the extension: an ES module's `import`/`export` statement would not load.
       assert.doesNotMatch(code, /(^|[;}])\s*(import\s*[{*\w]|export\s*[{*])/m, `${f} is not CommonJS`);
+      // VS Code's API and Node's built-ins are required as they are, never wrapped in a namespace copy
+      // (a getter per export, made at load: VS Code's API has hundreds).
+      const wrapped = [...code.matchAll(/[\w$]+\(require\("([^"]+)"\)/g)].map((m) => m[1]).filter((s) => s === 'vscode' || builtinModules.includes(s.replace(/^node:/, '')));
+      assert.deepEqual(wrapped, [], `${f} wraps what it requires`);
     }
+  });
+
+  test('the rewrite to plain requires keeps the code working: the activation bundle loads with a stand-in API', () => {
+    // Every `vscode` the bundle reads at load time comes from the required object itself.
+    const script = `
+      const Module = require('module');
+      const load = Module._load;
+      const api = new Proxy({}, { get: (_, k) => (k === '__esModule' || k === 'then' ? undefined : new Proxy(function () {}, { get: () => () => ({}) })) });
+      Module._load = function (request) { return request === 'vscode' ? api : load.apply(this, arguments); };
+      const ext = require(${JSON.stringify(path.join(dist, 'extension.js'))});
+      process.stdout.write(typeof ext.activate + ' ' + typeof ext.deactivate);`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'function function');
   });
 
   test('the kept results\' reader thread is a file of its own, shipped, where the host looks for it, and starts', async () => {
