@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ApiExchange } from '../core/types';
-import { readResultFile, writeResultFile } from './resultFile';
 import type { ResultConversions, ResultSet } from './resultSet';
 
 // The rows behind each results panel, kept by the host so a panel survives a window reload without
@@ -83,8 +82,9 @@ export class ResultStore {
   }
 
   private async write(id: string, result: ResultSet): Promise<void> {
-    // Loaded with the first write, not at activation (it brings the client's request code along).
-    const { exchangeCollector } = await import('./exchanges.js');
+    // Loaded with the first write, not at activation (it brings the client's request code along; the
+    // file's reader and writer bring zlib, streams and worker threads).
+    const [{ exchangeCollector }, { writeResultFile }] = await Promise.all([import('./exchanges.js'), import('./resultFile.js')]);
     const file = this.file(id);
     // A failed write leaves the kept file as it was: written aside, renamed only when whole.
     const tmp = `${file}.${process.pid}.tmp`;
@@ -103,6 +103,7 @@ export class ResultStore {
     if (!this.dir || !isResultId(id)) return undefined;
     await this.writing.get(id);
     try {
+      const { readResultFile } = await import('./resultFile.js');
       const { value: parsed, streamed, badConversionRow, inThread } = await readResultFile(this.file(id), this.readerThread);
       if (this.readerThread && !inThread) this.log(`Results: read kept result ${id} on the extension host's own thread (the reader thread did not start)`);
       if (!isResultSet(parsed)) return undefined;

@@ -57,6 +57,10 @@ const LAZY = [
   'src/core/idScanner.ts',
   // The as-sent documents, loaded with the first result document or kept result.
   'src/results/exchanges.ts',
+  // A kept result's file, read and written from the first save or reload (with zlib, streams, worker threads).
+  'src/results/resultFile.ts',
+  'src/results/resultFileParts.ts',
+  'src/results/repeatedValues.ts',
   'src/core/asSent.ts',
 ];
 
