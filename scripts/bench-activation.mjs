@@ -35,6 +35,8 @@ const EVERFLOW_ID = 'everflow-clicks.everflow-clicks';
 const EVERFLOW_NAME = 'Everflow Clicks';
 const BASELINES = ['everflow-clicks-bench.activation-baseline-a', 'everflow-clicks-bench.activation-baseline-b'];
 const BASELINE_NAMES = ['Empty extension A (benchmark baseline only)', 'Empty extension B (benchmark baseline only)'];
+/** The start-up floor: an empty extension with Everflow Clicks' activation events, in its place (VS Code cuts names past about 50 characters). */
+const FLOOR_NAME = 'Empty extension C (same activation events)';
 
 /**
  * `node esbuild.js --production` in a scratch folder that links to the sources, so the shared
@@ -138,6 +140,21 @@ function packagedExtension(buildRoot, into, quiet, sourceRoot = repoRoot) {
   return { folderName: path.basename(dir), dir };
 }
 
+/**
+ * The start-up floor (the `floor` pass): an empty extension activated by the same events as Everflow
+ * Clicks, installed instead of it. What VS Code shows for it at start-up is what any extension with
+ * those events pays there, whatever its own code: the clock VS Code starts before it awaits and loads
+ * the code, with whatever else the extension host runs meanwhile.
+ */
+function floorExtension(into, sourceRoot) {
+  const { activationEvents } = JSON.parse(fs.readFileSync(path.join(sourceRoot, 'package.json'), 'utf8'));
+  const dir = path.join(into, 'everflow-clicks-bench.activation-floor-0.0.0');
+  fs.cpSync(path.join(PROBE_DIR, 'empty'), dir, { recursive: true });
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...manifest, name: 'activation-floor', displayName: FLOOR_NAME, activationEvents }, null, 2));
+  return { folderName: path.basename(dir), dir };
+}
+
 /** The probe and the two empty extensions, written into `into` (the probe with its config). */
 function benchExtensions(into, config) {
   const probe = path.join(into, 'everflow-clicks-bench.activation-probe-0.0.0');
@@ -169,9 +186,13 @@ async function waitForResult(dir, known, timeoutMs) {
   throw new Error(`the activation probe wrote nothing within ${timeoutMs / 1000}s`);
 }
 
-/** Activation times over `runs` window loads in one pass (`quiet` or not, see above). */
-/** `sourceRoot`: where the manifest and media of that build are (an earlier commit's tree for a base build). */
-export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label = '', runs, quiet, log }) {
+/**
+ * Activation times over `runs` window loads in one pass (`quiet` or not, see above). `sourceRoot`:
+ * where the manifest and media of that build are (an earlier commit's tree for a base build). `floor`:
+ * the start-up pass with the floor extension in place of Everflow Clicks (see floorExtension).
+ */
+export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label = '', runs, quiet, floor = false, log }) {
+  const subject = floor ? FLOOR_NAME : EVERFLOW_NAME;
   const host = await ensureTesthost({ log: (m) => log(`testhost: ${m}`) });
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'everflow-bench-ext-'));
   onCleanup(() => fs.rmSync(staging, { recursive: true, force: true }));
@@ -182,7 +203,7 @@ export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label 
   fs.mkdirSync(phasesDir);
   // The probe waits for the start-up activations of the built-in extensions to finish first.
   const config = { ids: quiet ? [BASELINES[0], EVERFLOW_ID, BASELINES[1]] : BASELINES, resultsDir, settleMs: 2000 };
-  const extensions = [packagedExtension(buildRoot, staging, quiet, sourceRoot), ...benchExtensions(staging, config)];
+  const extensions = [floor ? floorExtension(staging, sourceRoot) : packagedExtension(buildRoot, staging, quiet, sourceRoot), ...benchExtensions(staging, config)];
   const profile = prepareProfile({ label: 'bench-activation', extensions, files: { 'notes.txt': 'benchmark workspace\n' } });
   onCleanup(() => profile.remove());
   const logs = ensureLogsDir('bench');
@@ -201,10 +222,10 @@ export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label 
     for (let run = 0; run <= runs; run++) {
       if (run > 0) await wb.page.reload({ waitUntil: 'domcontentloaded' });
       const probe = await waitForResult(resultsDir, known, 120_000);
-      const shown = await runningExtensions(wb.page, [EVERFLOW_NAME, ...BASELINE_NAMES]);
+      const shown = await runningExtensions(wb.page, [subject, ...BASELINE_NAMES], log);
       const { phases, otherLoads } = readPhases(phasesDir, probe.pid) ?? {};
       perRun.push({ run, pid: probe.pid, vscode: shown, probe: probe.results, ...(phases ? { phases, otherLoads } : {}) });
-      log(`activation${label ? ` ${label}` : ''} (${quiet ? 'quiet' : 'start-up'}) run ${run}: Everflow Clicks ${shown[EVERFLOW_NAME]?.ms} ms, empty extensions ${BASELINE_NAMES.map((n) => shown[n]?.ms).join(' / ')} ms`);
+      log(`activation${label ? ` ${label}` : ''} (${floor ? 'start-up floor' : quiet ? 'quiet' : 'start-up'}) run ${run}: ${floor ? 'floor extension' : 'Everflow Clicks'} ${shown[subject]?.ms} ms, empty extensions ${BASELINE_NAMES.map((n) => shown[n]?.ms).join(' / ')} ms`);
       if (phases) log(`  phases: ${phases.map((p) => `${p.phase} ${p.ms.toFixed(1)}`).join(' · ')} ms`);
       if (otherLoads?.length) log(`  loaded just before it: ${otherLoads.map((o) => `${o.id} at ${o.at} ms for ${o.ms} ms`).join(' · ')}`);
     }
@@ -214,7 +235,7 @@ export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label 
     fs.rmSync(path.join(logs, 'vscode'), { recursive: true, force: true });
     collectVscodeLogs(profile, path.join(logs, 'vscode'));
   }
-  return { codeServer: host.codeServerVersion, quiet, runs: perRun, activationEvents: activationEvents(path.join(logs, 'vscode')) };
+  return { codeServer: host.codeServerVersion, quiet, subject, runs: perRun, activationEvents: activationEvents(path.join(logs, 'vscode'), floor ? 'everflow-clicks-bench.activation-floor' : EVERFLOW_ID) };
 }
 
 /**
@@ -260,8 +281,9 @@ function otherLoads(host, willLoad) {
 }
 
 /** "Developer: Show Running Extensions", read: name → VS Code's activation time for each of `names`. */
-async function runningExtensions(page, names) {
+async function runningExtensions(page, names, log) {
   let found = {};
+  let seen = [];
   // The view lists what the extension host reported when it opened; reopened if a row is missing.
   for (let attempt = 0; attempt < 3 && !names.every((n) => found[n]); attempt++) {
     await page.keyboard.press('Escape');
@@ -274,6 +296,7 @@ async function runningExtensions(page, names) {
     const deadline = Date.now() + 8000;
     while (Date.now() < deadline) {
       const texts = await rows.evaluateAll((els) => els.map((e) => [e.querySelector('.name')?.textContent ?? '', e.querySelector('.activation-time')?.textContent ?? '']));
+      seen = texts;
       for (const [name, time] of texts) {
         const m = /(Startup )?Activation: ([\d.]+)\s*ms/.exec(time);
         if (names.includes(name.trim()) && m) found[name.trim()] = { ms: Number(m[2]), startup: Boolean(m[1]) };
@@ -283,18 +306,20 @@ async function runningExtensions(page, names) {
     }
     await page.keyboard.press('Escape');
   }
+  // The subject (first) must be there; the empty extensions are not yet activated in the uncounted run 0.
+  if (!found[names[0]]) log(`Running Extensions has no activation time for ${names[0]}; it listed: ${seen.map(([n, t]) => `${n.trim()} (${t.trim()})`).join(' · ')}`);
   return found;
 }
 
-/** Which event activated Everflow Clicks in each extension host, from its log. */
-function activationEvents(logDir) {
+/** Which event activated the extension `id` in each extension host, from its log. */
+function activationEvents(logDir, id) {
   const events = [];
   const walk = (dir) => {
     for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else if (/exthost\.log$/.test(e.name)) {
-        const re = new RegExp(`_doActivateExtension ${EVERFLOW_ID.replace('.', '\\.')}, startup: \\w+, activationEvent: '([^']+)'`, 'g');
+        const re = new RegExp(`_doActivateExtension ${id.replace('.', '\\.')}, startup: \\w+, activationEvent: '([^']+)'`, 'g');
         for (const m of fs.readFileSync(p, 'utf8').matchAll(re)) events.push(m[1]);
       }
     }
