@@ -6,6 +6,7 @@ const fs = require('fs');
 const path = require('path');
 const { builtinModules } = require('module');
 const acorn = require('acorn');
+const { SourceMapConsumer, SourceMapGenerator } = require('source-map-js');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -86,6 +87,76 @@ function plainRequires(code) {
   return head + out + code.slice(at);
 }
 
+/** The file that holds every shared chunk activation requires (see oneActivationChunk). */
+const ACTIVATION_CHUNK = 'chunks/activation.js';
+
+/**
+ * The shared chunks `dist/extension.js` requires when it loads (14 small files) become one file,
+ * `dist/chunks/activation.js`: each chunk's code is a function in it, run once, on its first require,
+ * as Node would run the file. Activation then reads one file instead of fourteen (each file Node loads
+ * costs a look-up, a read and a compile of its own, and each chunk carried its own copy of esbuild's
+ * helpers). The chunks' own files stay, each a line that hands out the same module from that file, for
+ * the chunks loaded on first use, so every module still exists once in the host. `built` (path → code,
+ * map) is changed in place; returns the metafile as it now is (the merged file holds the chunks' inputs;
+ * what requires a chunk requires the merged file).
+ */
+function oneActivationChunk(built, metafile, outdir) {
+  const outputs = metafile.outputs;
+  const rel = (file) => path.relative(process.cwd(), file).split(path.sep).join('/');
+  const main = rel(path.join(outdir, 'extension.js'));
+  const chunks = [];
+  const stack = [...(outputs[main]?.imports ?? [])];
+  while (stack.length > 0) {
+    const i = stack.shift();
+    if (i.kind !== 'import-statement' || i.external || chunks.includes(i.path)) continue;
+    chunks.push(i.path);
+    stack.push(...outputs[i.path].imports);
+  }
+  if (chunks.length < 2) return metafile;
+  const merged = path.join(outdir, ACTIVATION_CHUNK);
+  const name = (chunk) => path.basename(chunk);
+  // The loader: a chunk's module, made on its first require. Inside a chunk, `require('./chunk-….js')`
+  // of another merged chunk is that chunk's module; anything else is a real require from this folder.
+  let code =
+    'var __chunkCode={},__chunkModules={};function __chunk(n){var m=__chunkModules[n];if(m)return m.exports;m=__chunkModules[n]={exports:{}};' +
+    '__chunkCode[n](m,m.exports,function(id){return id.slice(0,2)==="./"&&__chunkCode[id.slice(2)]?__chunk(id.slice(2)):require(id)});return m.exports}module.exports=__chunk;\n';
+  const sections = [];
+  for (const chunk of chunks) {
+    const file = path.resolve(chunk);
+    const { code: text, map } = built.get(file);
+    code += `__chunkCode[${JSON.stringify(name(chunk))}]=function(module,exports,require){\n`;
+    if (map) sections.push({ offset: { line: code.split('\n').length - 1, column: 0 }, map: JSON.parse(map) });
+    code += `${text.endsWith('\n') ? text : `${text}\n`}};\n`;
+    // For the chunks loaded on first use: the same module, from the merged file.
+    built.set(file, { code: `module.exports=require(${JSON.stringify(`./${path.basename(merged)}`)})(${JSON.stringify(name(chunk))});\n` });
+  }
+  // One plain map for the merged file, made from the chunks' maps placed at their lines (an index map,
+  // flattened: Node's --enable-source-maps does not read index maps).
+  const map = sections.length > 0 ? SourceMapGenerator.fromSourceMap(new SourceMapConsumer({ version: 3, file: path.basename(merged), sections })).toString() : undefined;
+  built.set(merged, { code, map });
+  // extension.js requires the merged file instead of each chunk.
+  const mainFile = path.resolve(main);
+  let mainCode = built.get(mainFile).code;
+  for (const chunk of chunks) {
+    const from = `require(${JSON.stringify(`./chunks/${name(chunk)}`)})`;
+    mainCode = mainCode.replaceAll(from, `require(${JSON.stringify(`./${ACTIVATION_CHUNK}`)})(${JSON.stringify(name(chunk))})`);
+  }
+  built.set(mainFile, { ...built.get(mainFile), code: mainCode });
+  // The metafile as the files now are.
+  const mergedRel = rel(merged);
+  const imports = [];
+  for (const chunk of chunks) for (const i of outputs[chunk].imports) if (!chunks.includes(i.path) && !imports.some((j) => j.path === i.path && j.kind === i.kind)) imports.push(i);
+  const out = { ...outputs };
+  out[mergedRel] = { imports, exports: [], inputs: Object.assign({}, ...chunks.map((c) => outputs[c].inputs)), bytes: Buffer.byteLength(code) };
+  for (const chunk of chunks) out[chunk] = { ...outputs[chunk], imports: [{ path: mergedRel, kind: 'import-statement' }], inputs: {} };
+  const toMerged = (list) => {
+    const kept = list.filter((i) => !chunks.includes(i.path));
+    return kept.length < list.length ? [{ path: mergedRel, kind: 'import-statement' }, ...kept] : list;
+  };
+  out[main] = { ...outputs[main], imports: toMerged(outputs[main].imports) };
+  return { ...metafile, outputs: out };
+}
+
 const toCommonJs = {
   name: 'esm-chunks-to-cjs',
   setup(build) {
@@ -93,6 +164,8 @@ const toCommonJs = {
       if (result.errors.length > 0 || !result.outputFiles) return;
       const outdir = path.resolve(build.initialOptions.outdir);
       fs.rmSync(path.join(outdir, 'chunks'), { recursive: true, force: true });
+      /** Each output as CommonJS: its code and, in a development build, its source map. */
+      const built = new Map();
       for (const file of result.outputFiles) {
         if (!file.path.endsWith('.js')) continue;
         const { code, map } = await esbuild.transform(plainRequires(file.text), {
@@ -107,16 +180,16 @@ const toCommonJs = {
         });
         // A lazy package's path, relative to the file that requires it.
         const toDist = path.relative(path.dirname(file.path), outdir).split(path.sep).join('/') || '.';
-        let out = code.replaceAll(`"${DIST}/`, `"${toDist.startsWith('.') ? toDist : `./${toDist}`}/`);
-        fs.mkdirSync(path.dirname(file.path), { recursive: true });
-        if (map) {
-          fs.writeFileSync(`${file.path}.map`, map);
-          out += `//# sourceMappingURL=${path.basename(file.path)}.map\n`;
-        }
-        fs.writeFileSync(file.path, out);
+        built.set(file.path, { code: code.replaceAll(`"${DIST}/`, `"${toDist.startsWith('.') ? toDist : `./${toDist}`}/`), map: map || undefined });
+      }
+      const metafile = result.metafile && oneActivationChunk(built, result.metafile, outdir);
+      for (const [file, { code, map }] of built) {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, map ? `${code}//# sourceMappingURL=${path.basename(file)}.map\n` : code);
+        if (map) fs.writeFileSync(`${file}.map`, map);
       }
       // What each output holds, for the bench's size per entry and the test that activation stays small.
-      if (result.metafile) fs.writeFileSync(path.join(outdir, 'host-meta.json'), JSON.stringify(result.metafile));
+      if (metafile) fs.writeFileSync(path.join(outdir, 'host-meta.json'), JSON.stringify(metafile));
     });
   },
 };

@@ -117,18 +117,30 @@ describe('host bundle split', () => {
     }
   });
 
-  test('the rewrite to plain requires keeps the code working: the activation bundle loads with a stand-in API', () => {
-    // Every `vscode` the bundle reads at load time comes from the required object itself.
+  test('activation reads two files, and the chunks merged into one are each one module, shared with what loads on first use', () => {
+    // extension.js and the merged file of the shared chunks it requires (esbuild.js, oneActivationChunk).
+    assert.deepEqual(activation().sort(), ['dist/chunks/activation.js', 'dist/extension.js']);
+    const stubs = Object.entries(outputs).filter(([, o]) => o.imports.length === 1 && o.imports[0].path === 'dist/chunks/activation.js' && Object.keys(o.inputs).length === 0).map(([f]) => path.join(dist, path.relative('dist', f)));
+    assert.ok(stubs.length > 1, 'no chunk was merged');
+    const lazy = Object.entries(outputs).filter(([f, o]) => o.entryPoint && f !== 'dist/extension.js').map(([f]) => path.join(dist, path.relative('dist', f)));
+    // With a stand-in API (the rewrite to plain requires reads every export from the required object
+    // itself, so a namespace copy would find none): load activation, then every chunk meant for first
+    // use, and see that each merged chunk's file hands out the module activation made, made once.
     const script = `
       const Module = require('module');
       const load = Module._load;
-      const api = new Proxy({}, { get: (_, k) => (k === '__esModule' || k === 'then' ? undefined : new Proxy(function () {}, { get: () => () => ({}) })) });
-      Module._load = function (request) { return request === 'vscode' ? api : load.apply(this, arguments); };
+      const deep = () => new Proxy(function () {}, { get: (_, k) => (k === Symbol.toPrimitive ? () => 0 : k === 'then' ? undefined : deep()), apply: () => deep(), construct: () => deep() });
+      Module._load = function (request) { return request === 'vscode' ? deep() : load.apply(this, arguments); };
       const ext = require(${JSON.stringify(path.join(dist, 'extension.js'))});
-      process.stdout.write(typeof ext.activate + ' ' + typeof ext.deactivate);`;
+      const merged = require(${JSON.stringify(path.join(dist, 'chunks', 'activation.js'))});
+      const stubs = ${JSON.stringify(stubs)};
+      const before = stubs.map((f) => merged(require('path').basename(f)));
+      for (const f of ${JSON.stringify(lazy)}) require(f);
+      const same = stubs.filter((f, i) => require(f) === before[i] && merged(require('path').basename(f)) === before[i]).length;
+      process.stdout.write([typeof ext.activate, typeof ext.deactivate, same === stubs.length].join(' '));`;
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, 'function function');
+    assert.equal(r.stdout, 'function function true');
   });
 
   test('the kept results\' reader thread is a file of its own, shipped, where the host looks for it, and starts', async () => {
