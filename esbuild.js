@@ -53,14 +53,7 @@ const lazyPackages = {
   },
 };
 
-/**
- * The host's own code is split where activation ends: what `activate()` runs is `dist/extension.js`
- * and the chunks it requires; every `import()` in src/ (the grids, the query form, the command and
- * chat-tool implementations) becomes a chunk of its own under `dist/chunks/`, required on first use.
- * esbuild splits only ES modules, while VS Code loads extensions with require(), so the split output is
- * turned into CommonJS file by file: `import` between chunks becomes `require`, so each module still
- * exists once in the host (one EverflowError class, one config) however many chunks use it.
- */
+/** What a namespace import may be a plain require of: VS Code's API and Node's built-ins, CommonJS objects. */
 const PLAIN_REQUIRE = new Set(['vscode', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 /**
@@ -157,6 +150,14 @@ function oneActivationChunk(built, metafile, outdir) {
   return { ...metafile, outputs: out };
 }
 
+/**
+ * The host's own code is split where activation ends: what `activate()` runs is `dist/extension.js`
+ * and the chunks it requires; every `import()` in src/ (the grids, the query form, the command and
+ * chat-tool implementations) becomes a chunk of its own under `dist/chunks/`, required on first use.
+ * esbuild splits only ES modules, while VS Code loads extensions with require(), so the split output is
+ * turned into CommonJS file by file: `import` between chunks becomes `require`, so each module still
+ * exists once in the host (one EverflowError class, one config) however many chunks use it.
+ */
 const toCommonJs = {
   name: 'esm-chunks-to-cjs',
   setup(build) {
