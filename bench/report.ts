@@ -473,16 +473,16 @@ export function summariseActivation(pass: Raw): Raw {
   const vs = (name: string): number[] => runs.map((r: Raw) => r.vscode[name]?.ms).filter((v: unknown): v is number => typeof v === 'number');
   const names = Object.keys(pass.runs[pass.runs.length - 1]?.vscode ?? {});
   // The pass's subject: Everflow Clicks, or in the floor pass the empty extension with its activation events.
-  const everflow = pass.subject ?? 'Everflow Clicks';
-  const empties = names.filter((n) => n !== everflow);
+  const subject = pass.subject ?? 'Everflow Clicks';
+  const empties = names.filter((n) => n !== subject);
   const apiMs = runs.map((r: Raw) => r.probe?.find((p: Raw) => p.id === 'everflow-clicks.everflow-clicks' && !p.wasActive)?.ms).filter((v: unknown): v is number => typeof v === 'number');
   return {
     quiet: pass.quiet,
-    subjectMs: vs(everflow).length ? summarise(vs(everflow)) : undefined,
+    subjectMs: vs(subject).length ? summarise(vs(subject)) : undefined,
     emptyMs: summarise(empties.flatMap(vs)),
     apiMs: apiMs.length ? summarise(apiMs) : undefined,
     phasesMs: activationPhases(runs),
-    ...clockShare(runs, everflow),
+    ...clockShare(runs, subject),
     activationEvents: [...new Set(pass.activationEvents)],
   };
 }

@@ -140,6 +140,15 @@ function packagedExtension(buildRoot, into, quiet, sourceRoot = repoRoot) {
   return { folderName: path.basename(dir), dir };
 }
 
+/** bench/activation/empty as the extension `name` (publisher everflow-clicks-bench) with `manifest` over its own. */
+function emptyExtension(into, name, manifest) {
+  const dir = path.join(into, `everflow-clicks-bench.${name}-0.0.0`);
+  fs.cpSync(path.join(PROBE_DIR, 'empty'), dir, { recursive: true });
+  const own = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...own, name, ...manifest }, null, 2));
+  return { folderName: path.basename(dir), dir };
+}
+
 /**
  * The start-up floor (the `floor` pass): an empty extension activated by the same events as Everflow
  * Clicks, installed instead of it. What VS Code shows for it at start-up is what any extension with
@@ -148,11 +157,7 @@ function packagedExtension(buildRoot, into, quiet, sourceRoot = repoRoot) {
  */
 function floorExtension(into, sourceRoot) {
   const { activationEvents } = JSON.parse(fs.readFileSync(path.join(sourceRoot, 'package.json'), 'utf8'));
-  const dir = path.join(into, 'everflow-clicks-bench.activation-floor-0.0.0');
-  fs.cpSync(path.join(PROBE_DIR, 'empty'), dir, { recursive: true });
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...manifest, name: 'activation-floor', displayName: FLOOR_NAME, activationEvents }, null, 2));
-  return { folderName: path.basename(dir), dir };
+  return emptyExtension(into, 'activation-floor', { displayName: FLOOR_NAME, activationEvents });
 }
 
 /** The probe and the two empty extensions, written into `into` (the probe with its config). */
@@ -160,17 +165,7 @@ function benchExtensions(into, config) {
   const probe = path.join(into, 'everflow-clicks-bench.activation-probe-0.0.0');
   fs.cpSync(path.join(PROBE_DIR, 'probe'), probe, { recursive: true });
   fs.writeFileSync(path.join(probe, 'config.json'), JSON.stringify(config, null, 2));
-  const out = [{ folderName: path.basename(probe), dir: probe }];
-  for (const id of BASELINES) {
-    const name = id.split('.')[1];
-    const dir = path.join(into, `everflow-clicks-bench.${name}-0.0.0`);
-    fs.cpSync(path.join(PROBE_DIR, 'empty'), dir, { recursive: true });
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-    const displayName = BASELINE_NAMES[BASELINES.indexOf(id)];
-    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...manifest, name, displayName }, null, 2));
-    out.push({ folderName: path.basename(dir), dir });
-  }
-  return out;
+  return [{ folderName: path.basename(probe), dir: probe }, ...BASELINES.map((id, i) => emptyExtension(into, id.split('.')[1], { displayName: BASELINE_NAMES[i] }))];
 }
 
 async function waitForResult(dir, known, timeoutMs) {
