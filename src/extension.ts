@@ -95,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): EverflowClicksApi {
   const historyView = new HistoryView(history);
   markPhase('status bar, history view');
   // The hover is registered now, so it is there for the first log; what it does loads with the first hover.
-  const hovers = new ClickHovers({ provideHover: async (document, position, token) => (await lookups.load()).hover.provideHover(document, position, token) }, context, (m) => logger.info(m));
+  const hovers = new ClickHovers({ provideHover: async (document, position, token) => (await lookups.load()).hover.provideHover(document, position, token) });
   const terminalLinks = registerClickTerminalLinks();
   markPhase('hovers, terminal links');
   const commands = registerCommands(services, ready);

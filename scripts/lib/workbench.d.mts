@@ -55,4 +55,6 @@ export declare function openWorkbench(opts: {
 
 export declare function startSandbox(opts?: Record<string, unknown>): Promise<unknown>;
 export declare function collectVscodeLogs(profile: Profile, dest: string): void;
+/** The events that activated extension `id`, one per extension host, in order, from the logs under `logDir`. */
+export declare function activationEvents(logDir: string, id: string): string[];
 export declare function ensureLogsDir(sub?: string): string;

@@ -217,6 +217,24 @@ function childPids(exe) {
 }
 
 /** Copies the extension host and server logs of a profile to `dest` (for a failed run's post-mortem). */
+/**
+ * The events that activated extension `id`, one per extension host (so one per window load, in order),
+ * from the extension hosts' logs under `logDir` (a profile's `user-data/logs`, or a copy of it).
+ */
+export function activationEvents(logDir, id) {
+  const events = [];
+  const re = new RegExp(`^(\\S+ \\S+) \\[info\\] ExtensionService#_doActivateExtension ${id.replace('.', '\\.')}, startup: \\w+, activationEvent: '([^']+)'`, 'gm');
+  const walk = (dir) => {
+    for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/exthost\.log$/.test(e.name)) for (const m of fs.readFileSync(p, 'utf8').matchAll(re)) events.push({ at: m[1], event: m[2] });
+    }
+  };
+  walk(logDir);
+  return events.sort((a, b) => a.at.localeCompare(b.at)).map((e) => e.event);
+}
+
 export function collectVscodeLogs(profile, dest) {
   const src = path.join(profile.userDataDir, 'logs');
   if (!fs.existsSync(src)) return;

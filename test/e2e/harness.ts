@@ -56,6 +56,8 @@ const FIRST_PALETTE_WAIT = 5_000;
 export class Workbench {
   /** The chat tool probe's folder, when the workbench was started with `chatToolProbe`. */
   toolProbeDir: string | undefined;
+  /** The profile's VS Code user data (settings, logs). */
+  userDataDir: string | undefined;
 
   private constructor(
     readonly page: Page,
@@ -102,6 +104,7 @@ export class Workbench {
       cleanups.push(() => wb.close());
       const workbench = new Workbench(wb.page, sandbox, sampleIds, profile.workspaceDir, opts.label, screenshotsDir, teardown);
       workbench.toolProbeDir = probeDir;
+      workbench.userDataDir = profile.userDataDir;
       await workbench.waitForExtensions();
       return workbench;
     } catch (e) {
@@ -110,9 +113,20 @@ export class Workbench {
     }
   }
 
-  /** Waits until the extension host has registered the extension (its activity-bar container shows). */
+  /**
+   * Waits until the extension host has registered the extension (its activity-bar container shows) and
+   * the extension is active (its account item shows in the status bar): in a window with no log open it
+   * activates once the window has started (`onStartupFinished`), a moment after the workbench shows.
+   */
   async waitForExtensions(timeoutMs = 60_000): Promise<void> {
     await this.page.locator('.activitybar [aria-label^="Everflow"]').first().waitFor({ state: 'visible', timeout: timeoutMs });
+    await this.page.locator('.statusbar-item', { hasText: 'Everflow' }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  }
+
+  /** The events that activated the extension, one per extension host this window has had, in order (from their logs). */
+  async activationEvents(): Promise<string[]> {
+    const { activationEvents, extensionUnderTest } = await loadLib();
+    return this.userDataDir ? activationEvents(path.join(this.userDataDir, 'logs'), extensionUnderTest().id) : [];
   }
 
   /** Everflow: Set API Key from the palette: the account name (the prefilled one unless given), then the key. */
