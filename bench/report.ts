@@ -483,7 +483,8 @@ export function summariseActivation(pass: Raw): Raw {
     apiMs: apiMs.length ? summarise(apiMs) : undefined,
     phasesMs: activationPhases(runs),
     ...clockShare(runs, subject),
-    activationEvents: [...new Set(pass.activationEvents)],
+    // One event per window load when the logs had one for each: then only the counted loads' events.
+    activationEvents: [...new Set(pass.activationEvents?.length === pass.runs.length ? pass.activationEvents.slice(1) : pass.activationEvents)],
   };
 }
 
@@ -527,14 +528,23 @@ function activationPhases(runs: Raw[]): { phase: string; counted: boolean; media
 }
 
 function activationRows(a: Raw, rows: Row[], goals: Goal[]): void {
-  for (const [pass, base] of [[a.startup, a.startupBase], [a.quiet, a.quietBase]].filter(([p]) => p)) {
+  // Each pass with its base build's pass and its floor (what VS Code shows for an empty extension with
+  // the same activation events in the same window), and the name its rows and goal go by.
+  const passes = [
+    { pass: a.startup, base: a.startupBase, floor: a.startupFloor, kind: 'start-up' },
+    { pass: a.startupLog, floor: a.startupLogFloor, kind: 'start-up, a log editor restored' },
+    { pass: a.quiet, base: a.quietBase, kind: 'settled' },
+  ].filter((p) => p.pass);
+  for (const { pass, base, floor: floorPass, kind } of passes) {
     const v = pass.subjectMs?.median;
     const b = base?.subjectMs?.median;
-    // The start-up floor: what VS Code shows for an empty extension with the same activation events.
-    const floor = pass.quiet ? undefined : a.startupFloor?.subjectMs;
+    const floor = floorPass?.subjectMs;
     const met = v === undefined ? null : v <= 50;
-    const what = pass.quiet ? 'Activation after the window settled (same code, activated through the API)' : `Activation at window start-up (${pass.activationEvents.join(', ') || 'start-up'}), as VS Code reports it`;
-    goals.push({ goal: `activation ≤ 50 ms (${pass.quiet ? 'settled window' : 'start-up'})`, value: `${ms(v)}${floor ? ` (an empty extension with the same activation events: ${ms(floor.median)})` : ''}`, met });
+    const events = pass.activationEvents.join(', ') || 'start-up';
+    const what = pass.quiet
+      ? 'Activation after the window settled (same code, activated through the API)'
+      : `Activation as a window opens${kind === 'start-up' ? '' : ' with a .log editor restored'} (${events}), as VS Code reports it`;
+    goals.push({ goal: `activation ≤ 50 ms (${pass.quiet ? 'settled window' : kind})`, value: `${ms(v)}${floor ? ` (an empty extension with the same activation events: ${ms(floor.median)})` : ''}`, met });
     rows.push({
       section: 'Activation',
       measure: `${what}, median (min–max)`,
@@ -549,7 +559,7 @@ function activationRows(a: Raw, rows: Row[], goals: Goal[]): void {
       const sum = timed.reduce((a: number, p: Raw) => a + p.median, 0);
       rows.push({
         section: 'Activation',
-        measure: `Where it goes (${pass.quiet ? 'settled' : 'start-up'}): the extension's own marks, median per phase`,
+        measure: `Where it goes (${kind}): the extension's own marks, median per phase`,
         ours: `${pass.phasesMs.map((p: Raw) => `${p.phase} ${ms(p.median)}`).join(' · ')}; sum ${ms(sum)}`,
         baseline: v !== undefined ? `VS Code's figure − the counted phases (VS Code's own awaits before loading, the activation promise): ${ms(Math.max(0, v - sum))}` : '',
         ratio: '',
@@ -559,7 +569,7 @@ function activationRows(a: Raw, rows: Row[], goals: Goal[]): void {
     if (pass.ownMs && pass.othersInsideMs) {
       rows.push({
         section: 'Activation',
-        measure: `VS Code's figure split (${pass.quiet ? 'settled' : 'start-up'}), median per run: this extension's own phases / other extensions' code loaded inside its clock`,
+        measure: `VS Code's figure split (${kind}), median per run: this extension's own phases / other extensions' code loaded inside its clock`,
         ours: `${ms(pass.ownMs.median)} (${ms(pass.ownMs.min)}–${ms(pass.ownMs.max)}) / ${ms(pass.othersInsideMs.median)} (${ms(pass.othersInsideMs.min)}–${ms(pass.othersInsideMs.max)})${pass.othersInside.length ? `: ${pass.othersInside.join(', ')}` : ''}`,
         baseline: `VS Code's figure: ${ms(v)}`,
         ratio: '',

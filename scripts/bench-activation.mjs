@@ -28,7 +28,7 @@ import zlib from 'node:zlib';
 import { repoRoot } from './lib/paths.mjs';
 import { ensureTesthost } from './lib/testhost.mjs';
 import { onCleanup } from './lib/proc.mjs';
-import { collectVscodeLogs, ensureLogsDir, openWorkbench, prepareProfile, startCodeServer } from './lib/workbench.mjs';
+import { activationEvents, collectVscodeLogs, ensureLogsDir, openWorkbench, prepareProfile, startCodeServer } from './lib/workbench.mjs';
 
 const PROBE_DIR = path.join(repoRoot, 'bench', 'activation');
 const EVERFLOW_ID = 'everflow-clicks.everflow-clicks';
@@ -37,6 +37,12 @@ const BASELINES = ['everflow-clicks-bench.activation-baseline-a', 'everflow-clic
 const BASELINE_NAMES = ['Empty extension A (benchmark baseline only)', 'Empty extension B (benchmark baseline only)'];
 /** The start-up floor: an empty extension with Everflow Clicks' activation events, in its place (VS Code cuts names past about 50 characters). */
 const FLOOR_NAME = 'Empty extension C (same activation events)';
+/** The log a `restoreLog` window has open: a few access-log lines with click transaction IDs. */
+const RESTORED_LOG = [
+  '2026-12-04T07:00:01Z GET /offer?tid=3f2a9c0b7d4e4f1a8b6c5d4e3f2a1b0c 302',
+  '2026-12-04T07:00:02Z GET /offer?tid=9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b 302',
+  '',
+].join('\n');
 
 /**
  * `node esbuild.js --production` in a scratch folder that links to the sources, so the shared
@@ -156,8 +162,8 @@ function emptyExtension(into, name, manifest) {
  * the code, with whatever else the extension host runs meanwhile.
  */
 function floorExtension(into, sourceRoot) {
-  const { activationEvents } = JSON.parse(fs.readFileSync(path.join(sourceRoot, 'package.json'), 'utf8'));
-  return emptyExtension(into, 'activation-floor', { displayName: FLOOR_NAME, activationEvents });
+  const manifest = JSON.parse(fs.readFileSync(path.join(sourceRoot, 'package.json'), 'utf8'));
+  return emptyExtension(into, 'activation-floor', { displayName: FLOOR_NAME, activationEvents: manifest.activationEvents });
 }
 
 /** The probe and the two empty extensions, written into `into` (the probe with its config). */
@@ -185,8 +191,10 @@ async function waitForResult(dir, known, timeoutMs) {
  * Activation times over `runs` window loads in one pass (`quiet` or not, see above). `sourceRoot`:
  * where the manifest and media of that build are (an earlier commit's tree for a base build). `floor`:
  * the start-up pass with the floor extension in place of Everflow Clicks (see floorExtension).
+ * `restoreLog`: a start-up pass in a window that restores an editor on a .log file (the probe opens it
+ * on the uncounted first load), so log documents' activation event fires while the window starts.
  */
-export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label = '', runs, quiet, floor = false, log }) {
+export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label = '', runs, quiet, floor = false, restoreLog = false, log }) {
   const subject = floor ? FLOOR_NAME : EVERFLOW_NAME;
   const host = await ensureTesthost({ log: (m) => log(`testhost: ${m}`) });
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'everflow-bench-ext-'));
@@ -197,9 +205,10 @@ export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label 
   const phasesDir = path.join(staging, 'phases');
   fs.mkdirSync(phasesDir);
   // The probe waits for the start-up activations of the built-in extensions to finish first.
-  const config = { ids: quiet ? [BASELINES[0], EVERFLOW_ID, BASELINES[1]] : BASELINES, resultsDir, settleMs: 2000 };
+  const config = { ids: quiet ? [BASELINES[0], EVERFLOW_ID, BASELINES[1]] : BASELINES, resultsDir, settleMs: 2000, ...(restoreLog ? { open: 'app.log' } : {}) };
+  const files = { 'notes.txt': 'benchmark workspace\n', ...(restoreLog ? { 'app.log': RESTORED_LOG } : {}) };
   const extensions = [floor ? floorExtension(staging, sourceRoot) : packagedExtension(buildRoot, staging, quiet, sourceRoot), ...benchExtensions(staging, config)];
-  const profile = prepareProfile({ label: 'bench-activation', extensions, files: { 'notes.txt': 'benchmark workspace\n' } });
+  const profile = prepareProfile({ label: 'bench-activation', extensions, files });
   onCleanup(() => profile.remove());
   const logs = ensureLogsDir('bench');
   // code-server passes its environment on to the extension hosts it starts.
@@ -220,7 +229,7 @@ export async function benchActivation({ buildRoot, sourceRoot = repoRoot, label 
       const shown = await runningExtensions(wb.page, [subject, ...BASELINE_NAMES], log);
       const { phases, otherLoads } = readPhases(phasesDir, probe.pid) ?? {};
       perRun.push({ run, pid: probe.pid, vscode: shown, probe: probe.results, ...(phases ? { phases, otherLoads } : {}) });
-      log(`activation${label ? ` ${label}` : ''} (${floor ? 'start-up floor' : quiet ? 'quiet' : 'start-up'}) run ${run}: ${floor ? 'floor extension' : 'Everflow Clicks'} ${shown[subject]?.ms} ms, empty extensions ${BASELINE_NAMES.map((n) => shown[n]?.ms).join(' / ')} ms`);
+      log(`activation${label ? ` ${label}` : ''} (${floor ? 'start-up floor' : quiet ? 'quiet' : 'start-up'}${restoreLog ? ', a log restored' : ''}) run ${run}: ${floor ? 'floor extension' : 'Everflow Clicks'} ${shown[subject]?.ms} ms, empty extensions ${BASELINE_NAMES.map((n) => shown[n]?.ms).join(' / ')} ms`);
       if (phases) log(`  phases: ${phases.map((p) => `${p.phase} ${p.ms.toFixed(1)}`).join(' · ')} ms`);
       if (otherLoads?.length) log(`  loaded just before it: ${otherLoads.map((o) => `${o.id} at ${o.at} ms for ${o.ms} ms`).join(' · ')}`);
     }
@@ -306,19 +315,3 @@ async function runningExtensions(page, names, log) {
   return found;
 }
 
-/** Which event activated the extension `id` in each extension host, from its log. */
-function activationEvents(logDir, id) {
-  const events = [];
-  const walk = (dir) => {
-    for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/exthost\.log$/.test(e.name)) {
-        const re = new RegExp(`_doActivateExtension ${id.replace('.', '\\.')}, startup: \\w+, activationEvent: '([^']+)'`, 'g');
-        for (const m of fs.readFileSync(p, 'utf8').matchAll(re)) events.push(m[1]);
-      }
-    }
-  };
-  walk(logDir);
-  return events;
-}

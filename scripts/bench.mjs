@@ -260,6 +260,11 @@ async function main() {
           // The start-up floor: the same window with an empty extension carrying this one's activation events in its place.
           const floor = await benchActivation({ buildRoot: root, runs, quiet, floor: true, log });
           out.startupFloor = { ...report.summariseActivation(floor), raw: floor.runs };
+          // A window that restores a log editor: the log's activation event fires while the window starts.
+          const withLog = await benchActivation({ buildRoot: root, runs, quiet, restoreLog: true, log });
+          out.startupLog = { ...report.summariseActivation(withLog), raw: withLog.runs };
+          const logFloor = await benchActivation({ buildRoot: root, runs, quiet, floor: true, restoreLog: true, log });
+          out.startupLogFloor = { ...report.summariseActivation(logFloor), raw: logFloor.runs };
         }
       }
       return out;

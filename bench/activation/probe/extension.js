@@ -16,6 +16,14 @@ function activate(context) {
 }
 
 async function measure(config) {
+  // A window that restores a log editor (the bench's `restoreLog` passes): the first load opens the
+  // log (a path in the workspace folder), pinned, so every reload after it restores the editor while
+  // the window starts.
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (config.open && folder) {
+    const file = vscode.Uri.joinPath(folder.uri, config.open);
+    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === file.toString())) await vscode.window.showTextDocument(file, { preview: false });
+  }
   const results = [];
   for (const id of config.ids) {
     const ext = vscode.extensions.getExtension(id);
