@@ -3,11 +3,14 @@
 //
 // How activation is timed: by VS Code itself. The extension host times every activation (loading
 // and compiling the main module, then the activate() call) and "Developer: Show Running Extensions"
-// shows the sum as "Activation: N ms"; this reads that view in the workbench. Two passes:
-// - start-up: the packaged extension as is. A window with a folder open activates it while the
-//   window loads (`onLanguage:plaintext`/`json`; the extension host's log says which, and it is
-//   recorded), so this is what people pay on every window, with the browser, the server and the
-//   other extensions busy on the same 2 cores;
+// shows the sum as "Activation: N ms"; this reads that view in the workbench. The passes:
+// - start-up: the packaged extension as is, in a window with no log open. It activates as the window
+//   opens (`onStartupFinished`; the extension host's log says which event, and it is recorded), with
+//   the browser, the server and the other extensions busy on the same 2 cores;
+// - start-up with a log restored (`restoreLog`): the same in a window that restores a .log editor, so
+//   the log's activation event fires while the window starts;
+// - floors: each of those windows again with an empty extension carrying the same activation events in
+//   this one's place (what VS Code shows for any extension activated at that moment);
 // - quiet: the same code with its activation events removed, activated through the API by a
 //   benchmark-only probe extension (bench/activation/probe) once the window has settled: the
 //   extension's own cost, without the start-up crowd.
@@ -16,7 +19,7 @@
 // and so for its extension hosts, writes the marks to a file once activate() has returned; VS Code's own
 // marks around require() (willLoadExtensionCode/didLoadExtensionCode) give the reading and compiling.
 // Work an extension defers past its return (first use, idle) is not in VS Code's figure, nor here.
-// The baseline in both is an empty extension in the same extension host, activated by the probe
+// The baseline in every pass is an empty extension in the same extension host, activated by the probe
 // and read from the same view. The window is reloaded between runs, so each run has a fresh
 // extension host; run 0 warms the OS file cache and is left out of the median.
 import fs from 'node:fs';
