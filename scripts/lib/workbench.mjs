@@ -216,14 +216,13 @@ function childPids(exe) {
   return pids.sort((a, b) => a - b);
 }
 
-/** Copies the extension host and server logs of a profile to `dest` (for a failed run's post-mortem). */
 /**
  * The events that activated extension `id`, one per extension host (so one per window load, in order),
  * from the extension hosts' logs under `logDir` (a profile's `user-data/logs`, or a copy of it).
  */
 export function activationEvents(logDir, id) {
   const events = [];
-  const re = new RegExp(`^(\\S+ \\S+) \\[info\\] ExtensionService#_doActivateExtension ${id.replace('.', '\\.')}, startup: \\w+, activationEvent: '([^']+)'`, 'gm');
+  const re = new RegExp(`^(\\S+ \\S+) \\[info\\] ExtensionService#_doActivateExtension ${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, startup: \\w+, activationEvent: '([^']+)'`, 'gm');
   const walk = (dir) => {
     for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
       const p = path.join(dir, e.name);
@@ -235,6 +234,7 @@ export function activationEvents(logDir, id) {
   return events.sort((a, b) => a.at.localeCompare(b.at)).map((e) => e.event);
 }
 
+/** Copies the extension host and server logs of a profile to `dest` (for a failed run's post-mortem). */
 export function collectVscodeLogs(profile, dest) {
   const src = path.join(profile.userDataDir, 'logs');
   if (!fs.existsSync(src)) return;
